@@ -1,0 +1,13 @@
+"""Built-in plugin: the domain's record types."""
+
+from __future__ import annotations
+
+from ctpse_core.plugin import Register, hookimpl
+
+
+@hookimpl
+def ctpse_register_record_types(register: Register) -> None:
+    from ctpse_core.domain import RECORD_TYPES
+
+    for name, cls in RECORD_TYPES.items():
+        register(name, cls)

@@ -1,0 +1,97 @@
+"""The thin ``ctpse`` command line. Commands come from plugins via ``ctpse_register_commands``;
+the built-in ones too. Library errors become one-line messages, never tracebacks."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from typing import Any
+
+import attrs
+import click
+
+from ctpse_core import __version__
+from ctpse_core.errors import CtpseError, InputError
+
+__all__ = ["CliContext", "main", "make_cli"]
+
+
+@attrs.define
+class CliContext:
+    """What every command gets: the store URL (or ``None`` for the default) and the user."""
+
+    store_url: str | None
+    user: str
+    quiet: bool = False
+
+    def open_store(self) -> Any:
+        from ctpse_core.storage import open_store
+
+        return open_store(self.store_url)
+
+
+class CtpseGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            for line in exc.lines():
+                click.echo(f"error: {line}", err=True)
+            raise click.exceptions.Exit(2) from None
+        except CtpseError as exc:
+            raise click.ClickException(str(exc)) from None
+        except (OSError, UnicodeError) as exc:
+            raise click.ClickException(_os_message(exc)) from None
+
+
+def _os_message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror or exc}"
+    return str(exc)
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def make_cli() -> click.Group:
+    """A fresh ``ctpse`` group with every plugin's commands."""
+
+    @click.group(cls=CtpseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(__version__, prog_name="ctpse")
+    @click.option(
+        "--store",
+        envvar="CTPSE_STORE",
+        metavar="URL",
+        help="Store URL: sqlite:///file (default: a file in your data directory), "
+        "postgresql+psycopg://..., tinydb:///file.json or memory://. [env: CTPSE_STORE]",
+    )
+    @click.option("--user", envvar="CTPSE_USER", default=_default_user, help="Who is acting (for the audit log). [env: CTPSE_USER]")
+    @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+    @click.pass_context
+    def cli(ctx: click.Context, store: str | None, user: str, quiet: bool) -> None:
+        """ctpse: coordination for a regional Counter Terrorism Policing unit.
+
+        Nominal reconciliation, engagement and civil orders, surveillance
+        deconfliction, on-call rotas and the weekly products. Start with
+        `ctpse demo`. All demo data is synthetic and fictional.
+        """
+        ctx.obj = CliContext(store_url=store, user=user, quiet=quiet or bool(os.environ.get("CTPSE_QUIET")))
+
+    from ctpse_core.plugin import get_plugin_manager
+
+    get_plugin_manager().hook.ctpse_register_commands(cli=cli)
+    return cli
+
+
+def main() -> None:
+    try:
+        cli = make_cli()
+    except CtpseError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    cli(prog_name="ctpse")

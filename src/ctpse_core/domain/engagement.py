@@ -1,0 +1,123 @@
+"""Engagement tracking, civil orders, meetings and partner correspondence (NM role)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import attrs
+
+from ctpse_core.domain.common import Record, aware, check, non_empty, not_before, optional_aware
+from ctpse_core.domain.nominal import OrderType, RiskTier
+
+__all__ = [
+    "Action",
+    "ActionStatus",
+    "CivilOrder",
+    "Contact",
+    "ContactMethod",
+    "ContactPlan",
+    "Correspondence",
+    "CorrespondenceKind",
+    "Meeting",
+]
+
+_positive = check(lambda v: v > 0, "{value} must be more than zero")
+
+
+class ContactMethod(enum.StrEnum):
+    IN_PERSON = "in-person"
+    HOME_VISIT = "home-visit"
+    PHONE = "phone"
+    VIDEO = "video"
+    PRISON_VISIT = "prison-visit"
+    PARTNER_MEETING = "partner-meeting"
+
+
+@attrs.frozen(kw_only=True)
+class ContactPlan(Record):
+    """How often a nominal must be contacted, usually set by risk tier and status."""
+
+    nominal_id: str = attrs.field(validator=non_empty)
+    manager: str = attrs.field(validator=non_empty)
+    every_days: int = attrs.field(validator=_positive)
+    risk_tier: RiskTier | None = None
+    starts_on: dt.date = attrs.field(factory=dt.date.today)
+
+
+@attrs.frozen(kw_only=True)
+class Contact(Record):
+    """One contact with a nominal, planned and (once it happens) done."""
+
+    nominal_id: str = attrs.field(validator=non_empty)
+    manager: str = attrs.field(validator=non_empty)
+    planned_at: dt.datetime = attrs.field(validator=aware)
+    done_at: dt.datetime | None = attrs.field(default=None, validator=optional_aware)
+    method: ContactMethod = ContactMethod.IN_PERSON
+    outcome: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CivilOrder(Record):
+    """A civil order or condition with the dates that must not be missed."""
+
+    nominal_id: str = attrs.field(validator=non_empty)
+    order_type: OrderType
+    made_on: dt.date | None = None
+    expires_on: dt.date | None = attrs.field(default=None, validator=not_before("made_on", "the date made"))
+    review_on: dt.date | None = attrs.field(default=None, validator=not_before("made_on", "the date made"))
+    application_window_opens: dt.date | None = None
+    application_window_closes: dt.date | None = attrs.field(
+        default=None, validator=not_before("application_window_opens", "the window opening")
+    )
+    conditions: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class Meeting(Record):
+    title: str = attrs.field(validator=non_empty)
+    held_at: dt.datetime = attrs.field(validator=aware)
+    chair: str = attrs.field(validator=non_empty)
+    kind: str = "NM TTCG"
+    attendees: tuple[str, ...] = ()
+    agenda: tuple[str, ...] = ()
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+@attrs.frozen(kw_only=True)
+class Action(Record):
+    """An action from a meeting, with an owner and a deadline that the coordinator chases."""
+
+    description: str = attrs.field(validator=non_empty)
+    owner: str = attrs.field(validator=non_empty)
+    due_on: dt.date
+    meeting_id: str | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    completed_on: dt.date | None = None
+
+
+class CorrespondenceKind(enum.StrEnum):
+    MAC_ENQUIRY = "mac-enquiry"
+    LETTER = "letter"
+    EMAIL = "email"
+    REQUEST = "request"
+
+
+@attrs.frozen(kw_only=True)
+class Correspondence(Record):
+    """Partner correspondence or a MAC enquiry, logged with its deadline."""
+
+    partner: str = attrs.field(validator=non_empty)
+    subject: str = attrs.field(validator=non_empty)
+    received_at: dt.datetime = attrs.field(validator=aware)
+    kind: CorrespondenceKind = CorrespondenceKind.EMAIL
+    deadline: dt.datetime | None = attrs.field(
+        default=None, validator=[optional_aware, not_before("received_at", "the time received")]
+    )
+    responded_at: dt.datetime | None = attrs.field(default=None, validator=optional_aware)
+    nominal_ids: tuple[str, ...] = ()

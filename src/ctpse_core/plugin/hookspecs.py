@@ -1,0 +1,186 @@
+"""Hook specifications: every extension point of ctpse_core.
+
+Built-in features implement these hooks exactly as third-party plugins do (see
+:mod:`ctpse_core.builtins`). ``register_*`` hooks receive a callback owned by the
+host; it validates each item and rejects a name that is already taken.
+Documented, with exact signatures, in ``docs/plugin_hooks.md``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from ctpse_core.domain.marking import Marking
+    from ctpse_core.plugin.registry import Register
+
+hookspec = pluggy.HookspecMarker("ctpse")
+
+
+@hookspec
+def ctpse_register_record_types(register: Register) -> None:
+    """Register stored record types (attrs classes deriving from ``Record``) by collection name.
+
+    Called once, the first time a store needs its schema. Storage backends create a
+    collection for each registered type.
+
+    :param register: ``register(collection_name, record_class)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_register_storage(register: Register) -> None:
+    """Register storage backends by URL scheme (``sqlite``, ``postgresql``, ``tinydb``, ``memory``).
+
+    Called once, the first time a store URL is opened.
+
+    :param register: ``register(scheme, factory)`` where ``factory(url) -> Store``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_register_feed_formats(register: Register) -> None:
+    """Register file-format readers for partner feeds (``csv``, ``json``, ``jsonl``, ``xlsx``...).
+
+    :param register: ``register(format_name, reader)``; the reader yields raw rows.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_register_feeds(register: Register) -> None:
+    """Register partner-feed definitions (``national``, ``regional``, ``staff``...).
+
+    :param register: ``register(feed_name, feed_definition)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_register_report_formats(register: Register) -> None:
+    """Register output formats for products (``json``, ``md``, ``html``, ``csv``, ``ics``...).
+
+    :param register: ``register(format_name, renderer)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_register_commands(cli: click.Group) -> None:
+    """Add click commands or groups to the ``ctpse`` command line.
+
+    Called once when the CLI starts. Keep imports inside command bodies so that
+    ``ctpse --help`` stays fast.
+
+    :param cli: the top-level ``ctpse`` group; call ``cli.add_command(...)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_register_match_rules(register: Register) -> None:
+    """Register comparisons the reconciliation engine uses to match nominals.
+
+    :param register: ``register(rule_name, rule)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_register_conflict_rules(register: Register) -> None:
+    """Register deconfliction rules (double-booking, subject clash, proximity...).
+
+    :param register: ``register(rule_name, rule)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_register_rota_constraints(register: Register) -> None:
+    """Register rostering constraints the validator and solvers understand.
+
+    :param register: ``register(constraint_name, constraint)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_register_rota_solvers(register: Register) -> None:
+    """Register rota solvers (the built-in local search, OR-Tools CP-SAT...).
+
+    :param register: ``register(solver_name, solver)``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_register_demo_steps(register: Register) -> None:
+    """Register steps of ``ctpse demo``, the weekly cycle on synthetic data.
+
+    :param register: ``register(step_name, DemoStep(order, run))``; steps run in ``order``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec(firstresult=True)
+def ctpse_access_decision(marking: Marking, partner: str, purpose: str) -> bool | None:
+    """Decide whether material with ``marking`` may be disclosed to ``partner`` for ``purpose``.
+
+    The first plugin to return a boolean decides; ``None`` passes the question on.
+
+    :param marking: the protective marking of the material.
+    :param partner: the receiving partner's name.
+    :param purpose: why it is being disclosed (e.g. ``correction-set``).
+    :return: ``True`` to allow, ``False`` to refuse, ``None`` to abstain.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_after_import(feed: str, summary: Any) -> None:
+    """Called after an import has committed.
+
+    :param feed: the feed name.
+    :param summary: the import summary (rows read, stored, updated, unchanged, rejected).
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_after_reconcile(result: Any) -> None:
+    """Called after a reconciliation run has produced its result.
+
+    :param result: the ``ReconciliationResult``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def ctpse_after_publish(kind: str, product: Any) -> None:
+    """Called after a product (grid, rota, report) is published.
+
+    :param kind: what was published (``grid``, ``rota``, ...).
+    :param product: the published object.
+
+    .. versionadded:: 0.1
+    """

@@ -1,0 +1,58 @@
+"""Named things registered by plugins, through a callback the host owns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, Protocol, TypeVar
+
+from ctpse_core.errors import NotFoundError, PluginError
+
+__all__ = ["Register", "Registry"]
+
+T = TypeVar("T")
+
+
+class Register(Protocol):
+    def __call__(self, name: str, item: Any) -> None: ...
+
+
+class Registry(Generic[T]):
+    """Items of one kind by name; duplicates and bad names are refused."""
+
+    def __init__(self, kind: str, check: Callable[[str, Any], None] | None = None) -> None:
+        self.kind = kind
+        self._items: dict[str, T] = {}
+        self._check = check
+
+    def register(self, name: str, item: T) -> None:
+        if not isinstance(name, str) or not name.strip():
+            raise PluginError(f"a {self.kind} needs a non-empty name, got {name!r}")
+        if name in self._items:
+            raise PluginError(f"{self.kind} {name!r} is registered twice")
+        if self._check is not None:
+            self._check(name, item)
+        self._items[name] = item
+
+    __call__ = register
+
+    def get(self, name: str) -> T:
+        try:
+            return self._items[name]
+        except KeyError:
+            known = ", ".join(sorted(self._items)) or "none"
+            raise NotFoundError(f"unknown {self.kind} {name!r} (known: {known})") from None
+
+    def names(self) -> list[str]:
+        return sorted(self._items)
+
+    def items(self) -> list[tuple[str, T]]:
+        return sorted(self._items.items())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._items
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        return len(self._items)

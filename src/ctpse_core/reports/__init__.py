@@ -1,0 +1,118 @@
+"""Products and the formats they are written in.
+
+A :class:`Product` is anything a coordinator publishes (a reconciliation result,
+the regional grid, a rota): it has a ``kind``, a ``title``, a protective
+``marking`` at least as high as anything in it, and ``data()`` (JSON-ready).
+Formats are registered through ``ctpse_register_report_formats``; the built-ins
+are ``json``, ``md``, ``html`` and ``csv``. ``md`` and ``html`` use the Jinja2
+template ``<kind>.<format>.j2`` when one is found (in this package's
+``templates/`` or a plugin's loader) and a generic layout otherwise; every page
+carries the marking at top and bottom.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from typing import Any, Protocol, runtime_checkable
+
+from ctpse_core.domain.marking import Marking
+from ctpse_core.plugin import Registry, registry
+
+__all__ = ["Product", "Renderer", "SimpleProduct", "formats", "render", "template_environment"]
+
+
+@runtime_checkable
+class Product(Protocol):
+    kind: str
+    title: str
+    marking: Marking
+
+    def data(self) -> dict[str, Any]: ...
+
+
+class SimpleProduct:
+    """A product from plain data (for steps and plugins that need nothing more)."""
+
+    def __init__(self, kind: str, title: str, data: Mapping[str, Any], marking: Marking | None = None,
+                 rows: Iterable[Mapping[str, Any]] | None = None) -> None:
+        self.kind = kind
+        self.title = title
+        self.marking = marking or Marking()
+        self._data = dict(data)
+        self._rows = list(rows) if rows is not None else None
+
+    def data(self) -> dict[str, Any]:
+        return self._data
+
+    def rows(self) -> list[Mapping[str, Any]]:
+        if self._rows is not None:
+            return self._rows
+        return [{"key": k, "value": v} for k, v in self._data.items()]
+
+
+Renderer = Callable[[Product], str]
+
+
+def formats() -> Registry[Renderer]:
+    return registry("ctpse_register_report_formats", "report format")
+
+
+def render(product: Product, fmt: str) -> str:
+    """The product written in format ``fmt``."""
+    return formats().get(fmt)(product)
+
+
+@cache
+def template_environment() -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("ctpse_core", "reports/templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, default=str)
+    return env
+
+
+def _template(product: Product, fmt: str) -> Any:
+    import jinja2
+
+    env = template_environment()
+    try:
+        return env.get_template(f"{product.kind}.{fmt}.j2")
+    except jinja2.TemplateNotFound:
+        return env.get_template(f"generic.{fmt}.j2")
+
+
+def render_json(product: Product) -> str:
+    payload = {"kind": product.kind, "title": product.title, "marking": str(product.marking)}
+    payload.update(product.data())
+    return json.dumps(payload, indent=2, default=str, ensure_ascii=False) + "\n"
+
+
+def render_md(product: Product) -> str:
+    return str(_template(product, "md").render(product=product, data=product.data(), marking=str(product.marking)))
+
+
+def render_html(product: Product) -> str:
+    return str(_template(product, "html").render(product=product, data=product.data(), marking=str(product.marking)))
+
+
+def render_csv(product: Product) -> str:
+    rows_fn = getattr(product, "rows", None)
+    rows: list[Mapping[str, Any]] = list(rows_fn()) if callable(rows_fn) else []
+    out = io.StringIO()
+    out.write(f"# {product.marking}\n")
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0].keys()), extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return out.getvalue()
