@@ -220,7 +220,7 @@ def _noisy_dob(rng: random.Random, dob: dt.date, noise: NoiseConfig) -> dt.date 
                 candidate = dt.datetime.strptime("".join(text), "%Y%m%d").date()
             except ValueError:
                 continue
-            if candidate != dob:
+            if candidate != dob and dt.date(1920, 1, 1) <= candidate <= dt.date(2010, 12, 31):
                 return candidate
         return dob
     r -= noise.dob_typo

@@ -1,0 +1,57 @@
+"""Feed definitions and column mappings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from ctpse_core.domain.common import Record
+from ctpse_core.domain.marking import Marking
+from ctpse_core.plugin import Registry, registry
+
+__all__ = ["FeedDefinition", "feeds", "header_key"]
+
+
+def header_key(header: str) -> str:
+    """Headers compare without case, spacing or punctuation: ``"Forename(s)" == "forenames"``."""
+    return re.sub(r"[^a-z0-9]+", "", str(header).lower())
+
+
+@attrs.frozen(kw_only=True)
+class FeedDefinition:
+    """A partner feed: its rows become ``record_type`` records in ``collection``.
+
+    ``columns`` maps the partner's header to a field path of the record: ``surname``,
+    ``addresses.0.postcode`` (nested list items by index). ``id_column`` names the field
+    holding the partner's own record ID.
+    """
+
+    name: str
+    title: str
+    record_type: type[Record]
+    collection: str
+    columns: Mapping[str, str]
+    partner: str = ""
+    marking: Marking = attrs.field(factory=lambda: Marking.parse("OFFICIAL-SENSITIVE"))
+    id_field: str = "id"
+
+    def with_columns(self, columns: Mapping[str, str]) -> FeedDefinition:
+        """The same feed with another column mapping (e.g. from a mapping file)."""
+        return attrs.evolve(self, columns=dict(columns))
+
+    def field_for(self, header: str) -> str | None:
+        keyed = {header_key(h): f for h, f in self.columns.items()}
+        return keyed.get(header_key(header))
+
+
+def _check(name: str, item: Any) -> None:
+    if not isinstance(item, FeedDefinition):
+        raise TypeError(f"feed {name!r} must be a FeedDefinition")
+
+
+def feeds() -> Registry[FeedDefinition]:
+    """Every registered feed definition, by name."""
+    return registry("ctpse_register_feeds", "feed", _check)
