@@ -20,15 +20,27 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
 from cattrs.gen import make_dict_structure_fn
 from cattrs.preconf.json import make_converter
-from cattrs.errors import AttributeValidationNote, IterableValidationNote
 
 from ctpse_core.domain.common import UTC
 from ctpse_core.domain.identifiers import normalise_cro, normalise_pnc, normalise_prison_number
 from ctpse_core.domain.marking import Classification, Marking
-from ctpse_core.domain.types import CroNumber, PhoneNumber, PncId, Postcode, PrisonNumber, normalise_postcode
+from ctpse_core.domain.types import (
+    CroNumber,
+    PhoneNumber,
+    PncId,
+    Postcode,
+    PrisonNumber,
+    normalise_postcode,
+)
 from ctpse_core.errors import InputError, Problem
 from ctpse_core.parsing import parse_bool, parse_date, parse_datetime, parse_phone, parse_time
 
@@ -141,13 +153,14 @@ def _make() -> cattrs.Converter:
         Classification, lambda v, _: v if isinstance(v, Classification) else Classification.parse(str(v))
     )
     conv.register_unstructure_hook(Classification, str)
-    for new_type, fn in [
+    normalisers: list[tuple[Any, Callable[[Any], str]]] = [
         (PncId, normalise_pnc),
         (CroNumber, normalise_cro),
         (PrisonNumber, normalise_prison_number),
         (Postcode, normalise_postcode),
         (PhoneNumber, parse_phone),
-    ]:
+    ]
+    for new_type, fn in normalisers:
         conv.register_structure_hook(new_type, _wrap(fn))
     # StrEnum/IntEnum are registered by class so they win over the str/int dispatch.
     for base in (enum.StrEnum, enum.IntEnum, enum.Enum):
@@ -158,7 +171,7 @@ def _make() -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_optional, lambda t: _optional_hook(conv, t))
     conv.register_structure_hook_factory(_is_collection, lambda t: _collection_hook(conv, t))
     conv.register_unstructure_hook_factory(
-        lambda t: typing.get_origin(t) is frozenset or t is frozenset,
+        lambda t: typing.get_origin(t) is frozenset or t is frozenset,  # type: ignore[comparison-overlap]
         lambda _t: lambda v: sorted(conv.unstructure(x) for x in v),
     )
     conv.register_structure_hook_factory(attrs.has, lambda cls: _attrs_hook(conv, cls))
@@ -167,7 +180,7 @@ def _make() -> cattrs.Converter:
 
 def _is_optional(t: Any) -> bool:
     args = typing.get_args(t)
-    return typing.get_origin(t) in (typing.Union, getattr(__import__("types"), "UnionType")) and (
+    return typing.get_origin(t) in (typing.Union, __import__("types").UnionType) and (
         type(None) in args and len(args) == 2
     )
 
@@ -200,8 +213,9 @@ def _collection_hook(conv: cattrs.Converter, t: Any) -> Callable[[Any, Any], Any
         for index, item in enumerate(items):
             try:
                 out.append(conv.structure(item, inner))
-            except Exception as exc:  # noqa: BLE001 - collected and re-raised as a group
-                exc.__notes__ = [*getattr(exc, "__notes__", []), IterableValidationNote(f"@ index {index}", index, inner)]
+            except Exception as exc:
+                note = IterableValidationNote(f"@ index {index}", index, inner)
+                exc.__notes__ = [*getattr(exc, "__notes__", []), note]
                 errors.append(exc)
         if errors:
             raise IterableValidationError(f"While structuring {t!r}", errors, t)
@@ -279,7 +293,8 @@ def problems_from(exc: BaseException, path: str = "") -> list[Problem]:
     out: list[Problem] = []
     if isinstance(exc, ClassValidationError | IterableValidationError):
         for sub in exc.exceptions:
-            notes = [n for n in getattr(sub, "__notes__", []) if isinstance(n, AttributeValidationNote | IterableValidationNote)]
+            kinds = (AttributeValidationNote, IterableValidationNote)
+            notes = [n for n in getattr(sub, "__notes__", []) if isinstance(n, kinds)]
             sub_path = path
             for note in notes[-1:]:
                 if isinstance(note, AttributeValidationNote):

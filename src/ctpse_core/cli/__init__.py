@@ -70,7 +70,9 @@ def make_cli() -> click.Group:
         help="Store URL: sqlite:///file (default: a file in your data directory), "
         "postgresql+psycopg://..., tinydb:///file.json or memory://. [env: CTPSE_STORE]",
     )
-    @click.option("--user", envvar="CTPSE_USER", default=_default_user, help="Who is acting (for the audit log). [env: CTPSE_USER]")
+    @click.option(
+        "--user", envvar="CTPSE_USER", default=_default_user, help="Who is acting (audit log). [env: CTPSE_USER]"
+    )
     @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
     @click.pass_context
     def cli(ctx: click.Context, store: str | None, user: str, quiet: bool) -> None:

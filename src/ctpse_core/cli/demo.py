@@ -28,8 +28,11 @@ def demo(ctx: CliContext, out: Path, seed: int, scale: int) -> None:
     store = ctx.open_store()
     click.echo(f"store: {redact(url)}")
     try:
-        demo_ctx = DemoContext(store=store, out=out, seed=seed, scale=scale, user=ctx.user,
-                               progress=(lambda m: None) if ctx.quiet else (lambda m: click.echo(f"- {m}...", err=True)))
+        def progress(message: str) -> None:
+            if not ctx.quiet:
+                click.echo(f"- {message}...", err=True)
+
+        demo_ctx = DemoContext(store=store, out=out, seed=seed, scale=scale, user=ctx.user, progress=progress)
         for title, lines in run_demo(demo_ctx):
             click.echo(f"{title}:")
             for line in lines:

@@ -9,7 +9,7 @@ import click
 from ctpse_core.cli import CliContext
 from ctpse_core.cli.options import pass_ctx
 
-__all__ = ["plugins", "plugin_table"]
+__all__ = ["plugin_table", "plugins"]
 
 
 def plugin_table(hook: str | None = None) -> list[dict[str, object]]:

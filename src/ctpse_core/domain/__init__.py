@@ -12,7 +12,13 @@ from ctpse_core.domain.engagement import (
     CorrespondenceKind,
     Meeting,
 )
-from ctpse_core.domain.finance import Authorisation, BidLine, FastTimeEvent, FundingBid, OvertimeForecast
+from ctpse_core.domain.finance import (
+    Authorisation,
+    BidLine,
+    FastTimeEvent,
+    FundingBid,
+    OvertimeForecast,
+)
 from ctpse_core.domain.marking import Classification, Marking, highest
 from ctpse_core.domain.nominal import (
     Address,
@@ -24,7 +30,16 @@ from ctpse_core.domain.nominal import (
     RiskTier,
     Sex,
 )
-from ctpse_core.domain.staff import ContactNumber, Leave, LeaveKind, OnCallRole, Rota, Shift, ShiftType, Staff
+from ctpse_core.domain.staff import (
+    ContactNumber,
+    Leave,
+    LeaveKind,
+    OnCallRole,
+    Rota,
+    Shift,
+    ShiftType,
+    Staff,
+)
 from ctpse_core.domain.surveillance import (
     AssetKind,
     AssetRequest,

@@ -82,7 +82,7 @@ def optional_aware(inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:
 
 
 def in_range(low: float, high: float) -> Validator:
-    return check(lambda v: low <= v <= high, "{value!r} must be between %s and %s" % (low, high))
+    return check(lambda v: low <= v <= high, "{value!r} must be between " + f"{low} and {high}")
 
 
 def not_before(other: str, label: str | None = None) -> Validator:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ class LoadResult:
 def _put(target: dict[str, Any], path: str, value: str) -> None:
     parts = path.split(".")
     node: Any = target
-    for part, nxt in zip(parts, parts[1:], strict=False):
+    for part, nxt in itertools.pairwise(parts):
         key: Any = int(part) if part.isdigit() else part
         if isinstance(node, list):
             while len(node) <= key:
@@ -89,7 +90,8 @@ def row_to_data(feed: FeedDefinition, raw: Mapping[str, str]) -> tuple[dict[str,
     problems: list[Problem] = []
     fields = _fields(feed, tuple(raw))
     for header, value in raw.items():
-        if header is None:
+        cell_header: object = header  # csv readers give None for cells past the header
+        if cell_header is None:
             problems.append(Problem(field="", reason="row has more cells than the header"))
             continue
         field = fields.get(header)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import typing
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,8 +28,8 @@ class _MemoryRepository(Repository[Any]):
 
     def find(self, record_id: str) -> Record | None:
         if record_id in self._pending:
-            found = self._pending[record_id]
-            return None if found is _GONE else found
+            pending = self._pending[record_id]
+            return None if pending is _GONE else typing.cast(Record, pending)
         return self._committed.get(record_id)
 
     def add(self, record: Record) -> Record:

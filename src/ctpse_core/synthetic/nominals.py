@@ -180,7 +180,8 @@ def generate_people(count: int, seed: int, noise: NoiseConfig | None = None) -> 
     while len(people) < count:
         if people and rng.random() < noise.sibling + noise.twin:
             like = people[rng.randrange(len(people))]
-            people.append(_new_person(rng, len(people), like=like, twin=rng.random() < noise.twin / (noise.sibling + noise.twin)))
+            twin = rng.random() < noise.twin / (noise.sibling + noise.twin)
+            people.append(_new_person(rng, len(people), like=like, twin=twin))
         else:
             people.append(_new_person(rng, len(people)))
     return people
