@@ -1,0 +1,45 @@
+"""The documentation is a contract: every hook is documented with its exact signature."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+from ctpse_core.plugin import hookspecs
+
+ROOT = Path(__file__).resolve().parents[1]
+HOOKS = [fn for name, fn in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("ctpse_")]
+
+
+def signature_text(fn: object) -> str:
+    sig = inspect.signature(fn)  # type: ignore[arg-type]
+    params = ", ".join(f"{p.name}: {p.annotation}" for p in sig.parameters.values())
+    return f"{fn.__name__}({params}) -> {sig.return_annotation}"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("hook", HOOKS, ids=lambda f: f.__name__)
+def test_hook_documented_with_exact_signature(hook: object) -> None:
+    """docs/plugin_hooks.md shows each hook's exact signature, so the docs cannot drift from the code."""
+    docs = (ROOT / "docs" / "plugin_hooks.md").read_text(encoding="utf-8")
+    assert f"### {hook.__name__}" in docs  # type: ignore[attr-defined]
+    assert signature_text(hook) in docs
+
+
+@pytest.mark.parametrize("hook", HOOKS, ids=lambda f: f.__name__)
+def test_hookspec_has_docstring_with_params(hook: object) -> None:
+    """Every hookspec says when it is called, documents each parameter and its version."""
+    doc = inspect.getdoc(hook) or ""
+    for name in inspect.signature(hook).parameters:  # type: ignore[arg-type]
+        assert f":param {name}:" in doc
+    assert ".. versionadded::" in doc
+
+
+def test_readme_has_the_two_commands() -> None:
+    """The README shows the command that runs the demo and the one that runs the tests."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "ctpse demo" in readme
+    assert "pytest" in readme
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pytest" in ci
