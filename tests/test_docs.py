@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 from pathlib import Path
 
 import pytest
@@ -36,10 +37,22 @@ def test_hookspec_has_docstring_with_params(hook: object) -> None:
     assert ".. versionadded::" in doc
 
 
-def test_readme_has_the_two_commands() -> None:
-    """The README shows the command that runs the demo and the one that runs the tests."""
+def _console_commands(text: str) -> list[str]:
+    return re.findall(r"```console\n(.*?)\n```", text, flags=re.S)
+
+
+def test_readme_two_commands_and_ci_runs_the_test_one() -> None:
+    """The README's first two commands install+demo and install+test; .ci/run runs the test one verbatim."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "ctpse demo" in readme
-    assert "pytest" in readme
-    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "pytest" in ci
+    demo, tests = _console_commands(readme)[:2]
+    assert demo.strip().endswith("ctpse demo")
+    assert "pytest" in tests
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert tests.strip() in ci_lines
+
+
+def test_docs_links_resolve() -> None:
+    """Relative links in README and docs point at files that exist."""
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            assert (page.parent / target).exists(), f"{page.name} links to missing {target}"

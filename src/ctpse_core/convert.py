@@ -263,7 +263,7 @@ def _diagnose(conv: cattrs.Converter, cls: type[Any], value: dict[str, Any]) -> 
             continue
         try:
             values[field.name] = conv.structure(value[field.alias], field.type)
-        except Exception as exc:  # noqa: BLE001 - every fault is collected and reported
+        except Exception as exc:
             errors.append(_noted(exc, field))  # type: ignore[arg-type]
     view = types.SimpleNamespace(**{f.name: values.get(f.name) for f in fields})
     for field in fields:

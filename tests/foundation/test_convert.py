@@ -76,7 +76,8 @@ def test_round_trip_is_lossless() -> None:
 
 def test_phone_numbers_normalised() -> None:
     """UK numbers are stored in international form."""
-    s = structure({"id": "S1", "forenames": "Ada", "surname": "Example", "numbers": [{"number": "07700 900123"}]}, Staff)
+    data = {"id": "S1", "forenames": "Ada", "surname": "Example", "numbers": [{"number": "07700 900123"}]}
+    s = structure(data, Staff)
     assert s.numbers[0].number == "+447700900123"
 
 

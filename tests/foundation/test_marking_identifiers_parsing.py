@@ -22,7 +22,8 @@ def test_classifications_are_ordered() -> None:
 
 def test_product_marked_at_least_as_high_as_contents() -> None:
     """highest() dominates every input marking, caveats included."""
-    parts = [Marking.parse("OFFICIAL"), Marking.parse("SECRET [UK EYES ONLY]"), Marking.parse("OFFICIAL-SENSITIVE [PERSONAL]")]
+    texts = ["OFFICIAL", "SECRET [UK EYES ONLY]", "OFFICIAL-SENSITIVE [PERSONAL]"]
+    parts = [Marking.parse(t) for t in texts]
     top = highest(parts)
     assert str(top) == "SECRET [PERSONAL, UK EYES ONLY]"
     assert all(top.dominates(p) for p in parts)

@@ -29,8 +29,8 @@ from ctpse_core.plugin.registry import Register, Registry
 
 __all__ = [
     "BLOCK_ENV",
-    "PLUGINS_ENV",
     "ENTRY_POINT_GROUP",
+    "PLUGINS_ENV",
     "TRACE_ENV",
     "Register",
     "Registry",
