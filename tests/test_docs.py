@@ -56,3 +56,15 @@ def test_docs_links_resolve() -> None:
     for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
             assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
+
+
+def test_readme_python_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's Python examples run, in order, and print what they say they print."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    namespace: dict[str, object] = {}
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)
+        for expected in re.findall(r"# (\S+: .+ @ \S+)$", block, flags=re.M):
+            assert expected in capsys.readouterr().out
