@@ -35,7 +35,8 @@ def test_installed_example_backend_is_a_plugin(tmp_path: Path) -> None:
     rows = {row["name"]: row for row in json.loads(listed.stdout)}
     assert rows["jsondir"]["builtin"] is False
     assert rows["jsondir"]["version"] == "0.1.0"
-    assert {"ctpse_core.sql_store", "ctpse_core.tinydb_store", "ctpse_core.memory_store"} <= set(rows)
+    builtins = {"ctpse_core.sql_store", "ctpse_core.tinydb_store", "ctpse_core.memory_store"}
+    assert builtins <= set(rows)
 
     archive = tmp_path / "a.jsonl"
     archive.write_text(

@@ -108,7 +108,7 @@ def test_newer_sql_schema_is_refused(tmp_path: Path) -> None:
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     engine.dispose()
-    with pytest.raises(ConfigError, match=r"'9999', newer than this ctpse_core.*upgrade ctpse_core"):
+    with pytest.raises(ConfigError, match=r"'9999', newer than this ctpse_core.*upgrade ctpse"):
         SqlStore(url)
 
 
@@ -116,7 +116,7 @@ def test_newer_tinydb_schema_is_refused(tmp_path: Path) -> None:
     """A TinyDB file of a newer schema version is refused, asking to upgrade ctpse_core."""
     path = tmp_path / "future.json"
     path.write_text(json.dumps({"_ctpse_meta": {"schema": {"version": 99}}}))
-    with pytest.raises(ConfigError, match="schema version 99, newer.*upgrade ctpse_core"):
+    with pytest.raises(ConfigError, match=r"schema version 99, newer.*upgrade ctpse_core"):
         open_store(f"tinydb:///{path}")
 
 

@@ -44,7 +44,8 @@ def _race(url: str) -> None:
     conflicts = sum(c for _, _, c, _ in results)
     # Both read the same version each round: exactly one wins, the other is told.
     assert len(wins) == ROUNDS and conflicts == ROUNDS
-    assert all("by someone else" in m and "reload and try again" in m for *_, ms in results for m in ms)
+    told = [m for *_, ms in results for m in ms]
+    assert told and all("by someone else" in m and "reload and try again" in m for m in told)
     store = open_store(url)
     with store.unit_of_work() as uow:
         final = list(uow.nominals.list())

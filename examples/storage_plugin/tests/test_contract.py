@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ctpse_jsondir import JsonDirStore
 
 from ctpse_core.storage import Store
 from ctpse_core.testing.storage import PersistentStorageContract
-from ctpse_jsondir import JsonDirStore
 
 
 class TestJsonDirStore(PersistentStorageContract):

@@ -102,7 +102,10 @@ class UnitOfWork(abc.ABC):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.rollback()
 
@@ -115,10 +118,18 @@ class UnitOfWork(abc.ABC):
     def repository(self, collection: str) -> Repository[Any]:
         """The repository of a registered collection (``nominals``, ``deployments``...)."""
 
-    def record_event(self, action: str, collection: str, record_id: str | None = None, detail: str = "") -> None:
+    def record_event(
+        self, action: str, collection: str, record_id: str | None = None, detail: str = ""
+    ) -> None:
         """Note a processing of personal data; written with the commit, dropped on rollback."""
         self.events.append(
-            AuditEvent(action=action, collection=collection, record_id=record_id, user=self.user, detail=detail)
+            AuditEvent(
+                action=action,
+                collection=collection,
+                record_id=record_id,
+                user=self.user,
+                detail=detail,
+            )
         )
 
     @abc.abstractmethod

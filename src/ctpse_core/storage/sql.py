@@ -184,7 +184,10 @@ class _SqlRepository(BufferedRepository):
         return self._uow.store.engine
 
     def _structure(self, data: str) -> Record:
-        return convert.structure(json.loads(data), self.record_type, where=self.collection)
+        record: Record = convert.structure(
+            json.loads(data), self.record_type, where=self.collection
+        )
+        return record
 
     def _load(self, record_id: str) -> Record | None:
         query = select(RECORDS.c.data).where(

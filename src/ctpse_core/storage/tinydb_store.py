@@ -49,10 +49,15 @@ AUDIT = "_ctpse_audit"
 UPGRADES: dict[int, Callable[[dict[str, Any]], None]] = {}
 
 
+def _doc(value: dict[str, Any], doc_id: str) -> Document:
+    """A TinyDB document keyed by a string ID (TinyDB's annotations only allow ints)."""
+    return Document(value, doc_id=doc_id)  # type: ignore[arg-type]
+
+
 class _Table(Table):
     """Documents keyed by the record ID (a string), not TinyDB's counter."""
 
-    document_id_class = str
+    document_id_class = str  # type: ignore[assignment]
 
 
 class _AtomicJSONStorage(Storage):
@@ -128,7 +133,8 @@ class _TinyRepository(BufferedRepository):
         return self._uow.store
 
     def _structure(self, data: dict[str, Any]) -> Record:
-        return convert.structure(data, self.record_type, where=self.collection)
+        record: Record = convert.structure(data, self.record_type, where=self.collection)
+        return record
 
     def _load(self, record_id: str) -> Record | None:
         with self._store.lock:
@@ -188,7 +194,7 @@ class _TinyUnitOfWork(BufferedUnitOfWork):
                 if c.record is not None and c.base is not None
             }
             added = [
-                Document(convert.unstructure(c.record), doc_id=c.record_id)
+                _doc(convert.unstructure(c.record), doc_id=c.record_id)
                 for c in group
                 if c.record is not None and c.base is None
             ]
@@ -209,7 +215,7 @@ class _TinyUnitOfWork(BufferedUnitOfWork):
             start = len(audit)
             at = utcnow().isoformat()
             audit.insert_multiple(
-                Document(
+                _doc(
                     {
                         "seq": start + n + 1,
                         "at": at,
@@ -245,14 +251,14 @@ class TinyStore(Store):
                 f"store URL {url!r}: {str(target)!r} is not writable; "
                 "choose a path you can write to or fix its permissions"
             )
-        self.db = _TinyDB(str(self.path), storage=_Cache(_AtomicJSONStorage))
+        self.db: Any = _TinyDB(str(self.path), storage=_Cache(_AtomicJSONStorage))  # type: ignore[no-untyped-call]
         self.seen: tuple[int, int, int] | None = self.signature()
         with self.lock, self.file_lock():
             self.refresh()
             self._status = self._prepare()
 
     @property
-    def middleware(self) -> _Cache:
+    def middleware(self) -> Any:
         storage = self.db.storage
         assert isinstance(storage, _Cache)
         return storage
@@ -295,7 +301,7 @@ class TinyStore(Store):
                     f"store file {str(self.path)!r} has tables but no ctpse schema version; "
                     "it was not made by ctpse, use another file"
                 )
-            self.db.table(META).insert(Document({"version": SCHEMA_VERSION}, doc_id="schema"))
+            self.db.table(META).insert(_doc({"version": SCHEMA_VERSION}, doc_id="schema"))
             self.middleware.flush()
             self.seen = self.signature()
             version = SCHEMA_VERSION
@@ -319,7 +325,7 @@ class TinyStore(Store):
                 UPGRADES[version](tables)
                 version += 1
             self.middleware.write(tables)
-            self.db.table(META).upsert(Document({"version": version}, doc_id="schema"))
+            self.db.table(META).upsert(_doc({"version": version}, doc_id="schema"))
             self.middleware.flush()
             self.seen = self.signature()
             self._status = SchemaStatus(current=str(version), head=str(SCHEMA_VERSION))

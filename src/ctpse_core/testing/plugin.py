@@ -54,7 +54,7 @@ def ctpse_postgres_server() -> str:
     try:
         with _admin(url) as conn:
             conn.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means "no server"
+    except Exception as exc:
         from ctpse_core.storage import redact
 
         reason = f"PostgreSQL server {redact(url)} unreachable ({exc}); set {POSTGRES_ENV}"

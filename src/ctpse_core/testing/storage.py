@@ -16,7 +16,8 @@ close (like ``memory://``) and :class:`PersistentStorageContract` otherwise.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import attrs
 import pytest
@@ -29,12 +30,12 @@ from ctpse_core.testing.samples import nominals, varied_records
 __all__ = ["PersistentStorageContract", "StorageContract"]
 
 
-def _all(store: Store, collection: str) -> list[Record]:
+def _all(store: Store, collection: str) -> list[Any]:
     with store.unit_of_work() as uow:
         return list(uow.repository(collection).list())
 
 
-def _add(store: Store, collection: str, records: list[Record]) -> list[Record]:
+def _add(store: Store, collection: str, records: Sequence[Record]) -> list[Any]:
     with store.unit_of_work(user="contract") as uow:
         stored = [uow.repository(collection).add(r) for r in records]
         uow.commit()
