@@ -36,7 +36,8 @@ def default_url() -> str:
         return url
     import platformdirs
 
-    path = platformdirs.user_data_path("ctpse", appauthor=False, ensure_exists=True) / "ctpse.sqlite"
+    folder = platformdirs.user_data_path("ctpse", appauthor=False, ensure_exists=True)
+    path = folder / "ctpse.sqlite"
     return f"sqlite:///{path}"
 
 

@@ -23,7 +23,7 @@ import attrs
 
 from ctpse_core.domain.common import Record
 
-__all__ = ["AuditEvent", "Repository", "Store", "UnitOfWork"]
+__all__ = ["AuditEvent", "Repository", "SchemaStatus", "Store", "UnitOfWork"]
 
 R = TypeVar("R", bound=Record)
 
@@ -56,6 +56,13 @@ class Repository(abc.ABC, Generic[R]):
             self.add(record)
             count += 1
         return count
+
+    @abc.abstractmethod
+    def restore(self, records: Iterable[R]) -> int:
+        """Store records exactly as given, ``version`` included (archives, moving stores).
+
+        Their IDs must be free, as for :meth:`add`. Returns how many were stored.
+        """
 
     @abc.abstractmethod
     def find(self, record_id: str) -> R | None:
@@ -95,7 +102,10 @@ class UnitOfWork(abc.ABC):
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.rollback()
 
@@ -108,10 +118,18 @@ class UnitOfWork(abc.ABC):
     def repository(self, collection: str) -> Repository[Any]:
         """The repository of a registered collection (``nominals``, ``deployments``...)."""
 
-    def record_event(self, action: str, collection: str, record_id: str | None = None, detail: str = "") -> None:
+    def record_event(
+        self, action: str, collection: str, record_id: str | None = None, detail: str = ""
+    ) -> None:
         """Note a processing of personal data; written with the commit, dropped on rollback."""
         self.events.append(
-            AuditEvent(action=action, collection=collection, record_id=record_id, user=self.user, detail=detail)
+            AuditEvent(
+                action=action,
+                collection=collection,
+                record_id=record_id,
+                user=self.user,
+                detail=detail,
+            )
         )
 
     @abc.abstractmethod
@@ -119,6 +137,19 @@ class UnitOfWork(abc.ABC):
 
     @abc.abstractmethod
     def rollback(self) -> None: ...
+
+
+@attrs.frozen
+class SchemaStatus:
+    """Where a store's schema is: ``current`` revision (``None`` when not initialised) and the
+    ``head`` revision this ctpse_core writes."""
+
+    current: str | None
+    head: str
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
 
 
 class Store(abc.ABC):
@@ -129,5 +160,17 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def unit_of_work(self, user: str | None = None) -> UnitOfWork: ...
 
+    @abc.abstractmethod
+    def audit_events(self) -> list[AuditEvent]:
+        """The audit log, oldest first: the events of every committed unit of work."""
+
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release connections and files."""
+
+    def schema_status(self) -> SchemaStatus:
+        """The store's schema revision and the one this code writes (schemaless: both ``"-"``)."""
+        return SchemaStatus(current="-", head="-")
+
+    def upgrade(self) -> SchemaStatus:
+        """Bring the schema up to this code's revision, keeping every record."""
+        return self.schema_status()

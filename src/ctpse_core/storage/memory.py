@@ -1,31 +1,32 @@
-"""``memory://``: an in-process store for tests and quick scripts."""
+"""``memory://``: an in-process store for tests and quick scripts (gone when the process ends)."""
 
 from __future__ import annotations
 
 import threading
 import typing
 from collections.abc import Iterator
-from typing import Any
-
-import attrs
 
 from ctpse_core.domain.common import Record
-from ctpse_core.errors import ConflictError
-from ctpse_core.storage.base import AuditEvent, Repository, Store, UnitOfWork
-from ctpse_core.storage.schema import record_types
+from ctpse_core.storage.base import AuditEvent, Store, UnitOfWork
+from ctpse_core.storage.buffered import (
+    BufferedRepository,
+    BufferedUnitOfWork,
+    Change,
+    changed_elsewhere,
+)
 
 __all__ = ["MemoryStore"]
 
-_GONE = object()
 
+class _MemoryRepository(BufferedRepository):
+    def _committed(self) -> dict[str, Record]:
+        assert isinstance(self._uow, _MemoryUnitOfWork)
+        return self._uow.store.data.get(self.collection, {})
 
-class _MemoryRepository(Repository[Any]):
-    def __init__(self, uow: _MemoryUnitOfWork, collection: str, record_type: type[Record]) -> None:
-        self.collection = collection
-        self.record_type = record_type
-        self._committed: dict[str, Record] = uow.store.data.setdefault(collection, {})
-        self._pending: dict[str, Any] = uow.pending.setdefault(collection, {})
+    def _load(self, record_id: str) -> Record | None:
+        return self._committed().get(record_id)
 
+<<<<<<< HEAD
     def find(self, record_id: str) -> Record | None:
         if record_id in self._pending:
             pending = self._pending[record_id]
@@ -62,42 +63,45 @@ class _MemoryRepository(Repository[Any]):
         ids = set(self._committed) | set(self._pending)
         for record_id in sorted(ids):
             found = self.find(record_id)
+=======
+    def _stored(self) -> Iterator[Record]:
+        committed = self._committed()
+        for record_id in sorted(committed):
+            found = committed.get(record_id)
+>>>>>>> storage
             if found is not None:
                 yield found
 
+    def _count_stored(self) -> int:
+        return len(self._committed())
 
-class _MemoryUnitOfWork(UnitOfWork):
+
+class _MemoryUnitOfWork(BufferedUnitOfWork):
+    repository_class = _MemoryRepository
+
     def __init__(self, store: MemoryStore, user: str | None) -> None:
+        super().__init__(user)
         self.store = store
-        self.user = user
-        self.pending: dict[str, dict[str, Any]] = {}
 
-    def repository(self, collection: str) -> Repository[Any]:
-        return _MemoryRepository(self, collection, record_types().get(collection))
-
-    def commit(self) -> None:
+    def _apply(self, changes: list[Change], events: list[AuditEvent]) -> None:
         with self.store.lock:
-            for collection, changes in self.pending.items():
-                committed = self.store.data.setdefault(collection, {})
-                for record_id, record in changes.items():
-                    stored = committed.get(record_id)
-                    if record is _GONE:
-                        committed.pop(record_id, None)
-                        continue
-                    expected = record.version - 1
-                    if (stored.version if stored else 0) != expected:
-                        raise ConflictError(f"{collection} record {record_id!r} was changed by someone else")
-                    committed[record_id] = record
-            self.store.audit.extend(self.events)
-        self.pending = {}
-        self.events = []
-
-    def rollback(self) -> None:
-        self.pending = {}
-        self.events = []
+            data = self.store.data
+            for change in changes:  # check everything first: all or nothing
+                stored = data.get(change.collection, {}).get(change.record_id)
+                if (stored.version if stored is not None else None) != change.base:
+                    raise changed_elsewhere(change)
+            for change in changes:
+                collection = data.setdefault(change.collection, {})
+                if change.record is None:
+                    collection.pop(change.record_id, None)
+                else:
+                    collection[change.record_id] = change.record
+            self.store.audit.extend(events)
 
 
 class MemoryStore(Store):
+    """Records in a dict, guarded by a lock; the audit log in a list."""
+
     def __init__(self, url: str = "memory://") -> None:
         self.url = url
         self.data: dict[str, dict[str, Record]] = {}
@@ -106,3 +110,7 @@ class MemoryStore(Store):
 
     def unit_of_work(self, user: str | None = None) -> UnitOfWork:
         return _MemoryUnitOfWork(self, user)
+
+    def audit_events(self) -> list[AuditEvent]:
+        with self.lock:
+            return list(self.audit)

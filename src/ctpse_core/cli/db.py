@@ -1,0 +1,114 @@
+"""``ctpse db``: create, upgrade, inspect, back up and restore the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ctpse_core.cli import CliContext
+from ctpse_core.cli.options import pass_ctx
+
+__all__ = ["db"]
+
+
+def _shown(ctx: CliContext) -> str:
+    from ctpse_core.storage import default_url, redact
+
+    return redact(ctx.store_url or default_url())
+
+
+@click.group()
+def db() -> None:
+    """Create, upgrade, inspect, export and import the store (--store or CTPSE_STORE)."""
+
+
+@db.command()
+@pass_ctx
+def init(ctx: CliContext) -> None:
+    """Create the store's schema (opening a new store does this too)."""
+    store = ctx.open_store()
+    try:
+        status = store.schema_status()
+    finally:
+        store.close()
+    if not status.up_to_date:
+        raise click.ClickException(
+            f"store {_shown(ctx)} already exists at schema {status.current}; "
+            "run `ctpse db upgrade`"
+        )
+    click.echo(f"store {_shown(ctx)} ready at schema {status.current}")
+
+
+@db.command()
+@pass_ctx
+def upgrade(ctx: CliContext) -> None:
+    """Upgrade the store's schema to this version of ctpse_core, keeping every record."""
+    store = ctx.open_store()
+    try:
+        before = store.schema_status().current
+        after = store.upgrade()
+    finally:
+        store.close()
+    if before == after.current:
+        click.echo(f"store {_shown(ctx)} is up to date (schema {after.current})")
+    else:
+        click.echo(f"store {_shown(ctx)} upgraded from schema {before} to {after.current}")
+
+
+@db.command()
+@pass_ctx
+def status(ctx: CliContext) -> None:
+    """Show the store's schema revision and how many records each collection holds."""
+    from ctpse_core.storage.schema import record_types
+
+    store = ctx.open_store()
+    try:
+        st = store.schema_status()
+        click.echo(f"store: {_shown(ctx)}")
+        state = "up to date" if st.up_to_date else "needs `ctpse db upgrade`"
+        click.echo(f"schema: {st.current} (this ctpse_core: {st.head}) {state}")
+        if st.up_to_date:
+            with store.unit_of_work() as uow:
+                for name in record_types().names():
+                    count = uow.repository(name).count()
+                    if count:
+                        click.echo(f"{name}: {count}")
+    finally:
+        store.close()
+
+
+@db.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@pass_ctx
+def export_cmd(ctx: CliContext, file: Path) -> None:
+    """Write every record to FILE, a portable JSON-lines archive."""
+    from ctpse_core.storage.archive import export_store
+
+    store = ctx.open_store()
+    try:
+        counts = export_store(store, file)
+    finally:
+        store.close()
+    click.echo(f"exported {sum(counts.values())} records to {file}")
+    for name, count in counts.items():
+        click.echo(f"  {name}: {count}")
+
+
+@db.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--batch", type=click.IntRange(1, 1_000_000), default=5000, show_default=True,
+              help="Records per unit of work.")
+@pass_ctx
+def import_cmd(ctx: CliContext, file: Path, batch: int) -> None:
+    """Add every record of the archive FILE to the store (keeping record versions)."""
+    from ctpse_core.storage.archive import import_archive
+
+    store = ctx.open_store()
+    try:
+        counts = import_archive(store, file, batch=batch, user=ctx.user)
+    finally:
+        store.close()
+    click.echo(f"imported {sum(counts.values())} records from {file}")
+    for name, count in counts.items():
+        click.echo(f"  {name}: {count}")

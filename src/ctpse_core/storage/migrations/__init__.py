@@ -1,0 +1,1 @@
+"""Alembic migrations for the SQL stores; run through :mod:`ctpse_core.storage.sql`."""

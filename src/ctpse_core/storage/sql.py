@@ -1,0 +1,457 @@
+"""SQL stores through SQLAlchemy 2: ``sqlite:///path`` (the embedded default) and
+``postgresql+psycopg://user:password@host/db`` (several apps and users sharing one store).
+
+* A unit of work reads with short transactions and keeps its changes in memory; ``commit``
+  applies them in ONE transaction with ``UPDATE ... WHERE id = ? AND version = ?``, so a
+  second writer gets :class:`~ctpse_core.errors.ConflictError`, across processes too.
+  On SQLite the commit transaction is ``BEGIN IMMEDIATE`` (writers queue, WAL readers go on).
+* The schema is managed by the Alembic migrations in :mod:`ctpse_core.storage.migrations`.
+  A new (empty) store is initialised on first open; an older one must be upgraded
+  (``ctpse db upgrade``); a newer one is refused with a :class:`ConfigError`.
+* Bad configuration becomes one :class:`ConfigError` naming the URL (password hidden).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, bindparam, delete, event, func, insert, inspect, select, text, update
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError
+
+from ctpse_core import convert
+from ctpse_core.domain.common import Record, utcnow
+from ctpse_core.errors import ConfigError, ConflictError
+from ctpse_core.storage.base import AuditEvent, SchemaStatus, Store, UnitOfWork
+from ctpse_core.storage.buffered import (
+    BufferedRepository,
+    BufferedUnitOfWork,
+    Change,
+    changed_elsewhere,
+)
+from ctpse_core.storage.sql_schema import AUDIT_LOG, RECORDS
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+__all__ = ["SqlStore", "alembic_config", "head_revision"]
+
+_PAGE = 2000
+_CHUNK = 500
+#: Key of the PostgreSQL advisory lock held while a schema is created or upgraded.
+_PG_LOCK = 0x637470_7365
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config for the migrations shipped in this package (no ini file)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "ctpse_core.storage:migrations")
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+@cache
+def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    """The schema revision this ctpse_core writes."""
+    head = _scripts().get_current_head()
+    assert head is not None
+    return head
+
+
+def _known(revision: str) -> bool:
+    from alembic.util.exc import CommandError
+
+    try:
+        return _scripts().get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def _dumps(record: Record) -> str:
+    return json.dumps(convert.unstructure(record), ensure_ascii=False, separators=(",", ":"))
+
+
+def _redacted(url: str | URL) -> str:
+    from ctpse_core.storage import redact
+
+    return redact(url if isinstance(url, str) else url.render_as_string(hide_password=False))
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"store URL {_redacted(url)!r} is not a valid URL: {exc}") from None
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _sqlite_path_ok(url: str, parsed: URL) -> None:
+    database = parsed.database
+    if not database or database == ":memory:":
+        raise ConfigError(
+            f"store URL {url!r} names no file; use sqlite:///path/to/ctpse.sqlite "
+            "(or memory:// for a throw-away store)"
+        )
+    path = Path(database).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"store URL {url!r}: cannot create the folder {str(path.parent)!r} ({exc.strerror}); "
+            "choose a path you can write to"
+        ) from None
+    target = path if path.exists() else path.parent
+    if not os.access(target, os.W_OK):
+        raise ConfigError(
+            f"store URL {url!r}: {str(target)!r} is not writable; "
+            "choose a path you can write to or fix its permissions"
+        )
+
+
+def _sqlite_events(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("ctpse_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _make_engine(url: str) -> Engine:
+    from sqlalchemy import create_engine
+
+    shown = _redacted(url)
+    parsed = _parse(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        _sqlite_path_ok(shown, parsed)
+    elif parsed.get_backend_name() == "postgresql":
+        kwargs["connect_args"] = {"connect_timeout": 5}
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(parsed, **kwargs)
+    except (NoSuchModuleError, ImportError) as exc:
+        extra = " (pip install 'ctpse_core[postgres]')" if "postgres" in parsed.drivername else ""
+        raise ConfigError(
+            f"store URL {shown!r}: the database driver {parsed.drivername!r} is not installed"
+            f"{extra}: {exc}"
+        ) from None
+    if engine.dialect.name == "sqlite":
+        _sqlite_events(engine)
+    return engine
+
+
+def _cannot_open(url: str, exc: BaseException) -> ConfigError:
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    backend = url.split(":", 1)[0]
+    hint = (
+        "check the server is running, the host, port, user and database name are right"
+        if backend.startswith("postgresql")
+        else "check the file is a ctpse store and its folder is writable"
+    )
+    return ConfigError(f"cannot open store {_redacted(url)!r}: {reason}; {hint}")
+
+
+class _SqlRepository(BufferedRepository):
+    @property
+    def _engine(self) -> Engine:
+        assert isinstance(self._uow, _SqlUnitOfWork)
+        return self._uow.store.engine
+
+    def _structure(self, data: str) -> Record:
+        record: Record = convert.structure(
+            json.loads(data), self.record_type, where=self.collection
+        )
+        return record
+
+    def _load(self, record_id: str) -> Record | None:
+        query = select(RECORDS.c.data).where(
+            RECORDS.c.collection == self.collection, RECORDS.c.id == record_id
+        )
+        with self._engine.connect() as conn:
+            data = conn.execute(query).scalar_one_or_none()
+        return None if data is None else self._structure(data)
+
+    def _existing(self, record_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        with self._engine.connect() as conn:
+            for start in range(0, len(record_ids), _CHUNK):
+                chunk = record_ids[start : start + _CHUNK]
+                query = select(RECORDS.c.id).where(
+                    RECORDS.c.collection == self.collection, RECORDS.c.id.in_(chunk)
+                )
+                found.update(conn.execute(query).scalars())
+        return found
+
+    def _stored(self) -> Iterator[Record]:
+        # Keyset pages: bounded memory, no transaction held while the caller works.
+        last: str | None = None
+        while True:
+            query = select(RECORDS.c.id, RECORDS.c.data).where(
+                RECORDS.c.collection == self.collection
+            )
+            if last is not None:
+                query = query.where(RECORDS.c.id > last)
+            with self._engine.connect() as conn:
+                rows = conn.execute(query.order_by(RECORDS.c.id).limit(_PAGE)).all()
+            for row in rows:
+                yield self._structure(row.data)
+            if len(rows) < _PAGE:
+                return
+            last = rows[-1].id
+
+    def _count_stored(self) -> int:
+        query = select(func.count()).select_from(RECORDS).where(
+            RECORDS.c.collection == self.collection
+        )
+        with self._engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+
+def _row(change: Change, now: Any) -> dict[str, Any]:
+    record = change.record
+    assert record is not None
+    return {
+        "c": change.collection,
+        "i": change.record_id,
+        "b": change.base,
+        "version": record.version,
+        "marking": str(record.marking),
+        "data": _dumps(record),
+        "updated_at": now,
+    }
+
+
+class _SqlUnitOfWork(BufferedUnitOfWork):
+    repository_class = _SqlRepository
+
+    def __init__(self, store: SqlStore, user: str | None) -> None:
+        super().__init__(user)
+        self.store = store
+
+    def _apply(self, changes: list[Change], events: list[AuditEvent]) -> None:
+        engine = self.store.engine
+        now = utcnow()
+        inserts = [c for c in changes if c.base is None and c.record is not None]
+        updates = [c for c in changes if c.base is not None and c.record is not None]
+        deletes = [c for c in changes if c.base is not None and c.record is None]
+        try:
+            with engine.connect().execution_options(ctpse_write=True) as conn, conn.begin():
+                self._run(conn, deletes, updates, inserts, now)
+                if events:
+                    conn.execute(
+                        insert(AUDIT_LOG),
+                        [
+                            {
+                                "at": now,
+                                "user": e.user,
+                                "action": e.action,
+                                "collection": e.collection,
+                                "record_id": e.record_id,
+                                "detail": e.detail,
+                            }
+                            for e in events
+                        ],
+                    )
+        except IntegrityError:
+            raise self._taken(inserts) from None
+        except DBAPIError as exc:
+            if exc.connection_invalidated or "locked" in str(exc.orig):
+                raise ConflictError(
+                    f"store {_redacted(self.store.url)!r} is busy or unreachable "
+                    f"({str(exc.orig).strip()}); nothing was saved, try again"
+                ) from None
+            raise
+
+    def _run(
+        self,
+        conn: Connection,
+        deletes: list[Change],
+        updates: list[Change],
+        inserts: list[Change],
+        now: Any,
+    ) -> None:
+        same = and_(
+            RECORDS.c.collection == bindparam("c"),
+            RECORDS.c.id == bindparam("i"),
+            RECORDS.c.version == bindparam("b"),
+        )
+        if deletes:
+            params = [{"c": c.collection, "i": c.record_id, "b": c.base} for c in deletes]
+            done = conn.execute(delete(RECORDS).where(same), params).rowcount
+            if done != len(deletes):
+                raise self._stale(conn, deletes)
+        if updates:
+            statement = (
+                update(RECORDS)
+                .where(same)
+                .values(
+                    version=bindparam("version"),
+                    marking=bindparam("marking"),
+                    data=bindparam("data"),
+                    updated_at=bindparam("updated_at"),
+                )
+            )
+            done = conn.execute(statement, [_row(c, now) for c in updates]).rowcount
+            if done != len(updates):
+                raise self._stale(conn, updates)
+        if inserts:
+            rows = []
+            for c in inserts:
+                row = _row(c, now)
+                rows.append({
+                    "collection": row["c"],
+                    "id": row["i"],
+                    "version": row["version"],
+                    "marking": row["marking"],
+                    "data": row["data"],
+                    "updated_at": now,
+                })
+            conn.execute(insert(RECORDS), rows)
+
+    def _stale(self, conn: Connection, changes: list[Change]) -> ConflictError:
+        for change in changes:
+            query = select(RECORDS.c.version).where(
+                RECORDS.c.collection == change.collection, RECORDS.c.id == change.record_id
+            )
+            if conn.execute(query).scalar_one_or_none() != change.base:
+                return changed_elsewhere(change)
+        return changed_elsewhere(changes[0])
+
+    def _taken(self, inserts: list[Change]) -> ConflictError:
+        with self.store.engine.connect() as conn:
+            for change in inserts:
+                query = select(RECORDS.c.version).where(
+                    RECORDS.c.collection == change.collection, RECORDS.c.id == change.record_id
+                )
+                if conn.execute(query).scalar_one_or_none() is not None:
+                    return changed_elsewhere(change)
+        return ConflictError("a record was added by someone else at the same time; try again")
+
+
+class SqlStore(Store):
+    """A store in an SQL database (SQLite or PostgreSQL)."""
+
+    def __init__(self, url: str, *, initialise: bool = True) -> None:
+        self.url = url
+        self.engine = _make_engine(url)
+        try:
+            self._status = self._prepare(initialise)
+        except DBAPIError as exc:
+            self.engine.dispose()
+            raise _cannot_open(url, exc) from None
+        except ConfigError:
+            self.engine.dispose()
+            raise
+
+    # -- schema ------------------------------------------------------------------------
+
+    def _lock(self, conn: Connection) -> None:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
+
+    def _current(self, conn: Connection) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        return MigrationContext.configure(conn).get_current_revision()
+
+    def _prepare(self, initialise: bool) -> SchemaStatus:
+        with self.engine.connect().execution_options(ctpse_write=True) as conn, conn.begin():
+            self._lock(conn)
+            current = self._current(conn)
+            if current is None:
+                if inspect(conn).has_table("records"):
+                    raise ConfigError(
+                        f"store {_redacted(self.url)!r} has a records table but no schema "
+                        "version; it was not made by ctpse, use another database or file"
+                    )
+                if initialise:
+                    self._migrate(conn, head_revision())
+                    current = head_revision()
+            elif not _known(current):
+                raise ConfigError(
+                    f"store {_redacted(self.url)!r} has schema revision {current!r}, newer than "
+                    f"this ctpse_core knows (it writes {head_revision()!r}); "
+                    "upgrade ctpse_core (pip install -U ctpse_core) to use this store"
+                )
+        return SchemaStatus(current=current, head=head_revision())
+
+    def _migrate(self, conn: Connection, target: str) -> None:
+        from alembic import command
+
+        command.upgrade(alembic_config(conn), target)
+
+    def schema_status(self) -> SchemaStatus:
+        return self._status
+
+    def upgrade(self, target: str | None = None) -> SchemaStatus:
+        """Migrate to ``target`` (default: this code's head revision), keeping every record."""
+        try:
+            with self.engine.connect().execution_options(ctpse_write=True) as conn, conn.begin():
+                self._lock(conn)
+                self._migrate(conn, target or head_revision())
+                current = self._current(conn)
+        except DBAPIError as exc:
+            raise _cannot_open(self.url, exc) from None
+        self._status = SchemaStatus(current=current, head=head_revision())
+        return self._status
+
+    # -- units of work ------------------------------------------------------------------
+
+    def unit_of_work(self, user: str | None = None) -> UnitOfWork:
+        status = self._status
+        if not status.up_to_date:
+            raise ConfigError(
+                f"store {_redacted(self.url)!r} is at schema revision {status.current!r}, this "
+                f"ctpse_core needs {status.head!r}: run `ctpse db upgrade` "
+                "(back it up first with `ctpse db export`)"
+            )
+        return _SqlUnitOfWork(self, user)
+
+    def audit_events(self) -> list[AuditEvent]:
+        """The audit log, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(AUDIT_LOG).order_by(AUDIT_LOG.c.seq)).all()
+        return [
+            AuditEvent(
+                action=r.action,
+                collection=r.collection,
+                record_id=r.record_id,
+                user=r.user,
+                detail=r.detail,
+            )
+            for r in rows
+        ]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_sql_store(url: str) -> Store:
+    """The factory registered for ``sqlite`` and ``postgresql`` URLs."""
+    return SqlStore(url)

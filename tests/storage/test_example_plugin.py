@@ -1,0 +1,59 @@
+"""The example third-party backend in examples/storage_plugin installs as a real plugin."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "storage_plugin"
+
+
+def _install() -> None:
+    try:
+        importlib.metadata.distribution("ctpse-jsondir")
+    except importlib.metadata.PackageNotFoundError:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "-e", str(EXAMPLE)],
+            check=True,
+        )
+
+
+def _ctpse(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "from ctpse_core.cli import main; main()", *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_installed_example_backend_is_a_plugin(tmp_path: Path) -> None:
+    """Once pip-installed, the example is listed by `ctpse plugins`, serves jsondir:// URLs
+    to every command, and passes the storage contract suite run by pytest."""
+    _install()
+    listed = _ctpse("plugins", "--hook", "ctpse_register_storage", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["name"]: row for row in json.loads(listed.stdout)}
+    assert rows["jsondir"]["builtin"] is False
+    assert rows["jsondir"]["version"] == "0.1.0"
+    builtins = {"ctpse_core.sql_store", "ctpse_core.tinydb_store", "ctpse_core.memory_store"}
+    assert builtins <= set(rows)
+
+    archive = tmp_path / "a.jsonl"
+    archive.write_text(
+        json.dumps({"format": "ctpse-archive", "format_version": 1}) + "\n"
+        + json.dumps({"collection": "nominals",
+                      "record": {"id": "N1", "forenames": "Ann", "surname": "Fictional"}}) + "\n"
+    )
+    url = f"jsondir:///{tmp_path / 'store'}"
+    imported = _ctpse("--store", url, "db", "import", str(archive))
+    assert imported.returncode == 0, imported.stderr
+    status = _ctpse("--store", url, "db", "status")
+    assert "nominals: 1" in status.stdout
+    assert (tmp_path / "store" / "nominals" / "N1.json").exists()
+
+    suite = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE / "tests")],
+        capture_output=True, text=True, timeout=300, cwd=EXAMPLE,
+    )
+    assert suite.returncode == 0, suite.stdout[-2000:]
+    assert " passed" in suite.stdout and "failed" not in suite.stdout
