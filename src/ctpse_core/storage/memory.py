@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import typing
 from collections.abc import Iterator
 
 from ctpse_core.domain.common import Record
@@ -26,49 +25,10 @@ class _MemoryRepository(BufferedRepository):
     def _load(self, record_id: str) -> Record | None:
         return self._committed().get(record_id)
 
-<<<<<<< HEAD
-    def find(self, record_id: str) -> Record | None:
-        if record_id in self._pending:
-            pending = self._pending[record_id]
-            return None if pending is _GONE else typing.cast(Record, pending)
-        return self._committed.get(record_id)
-
-    def add(self, record: Record) -> Record:
-        if not isinstance(record, self.record_type):
-            raise TypeError(f"{self.collection} holds {self.record_type.__name__}, not {type(record).__name__}")
-        if self.find(record.id) is not None:
-            raise ConflictError(f"{self.collection} record {record.id!r} already exists")
-        stored: Record = attrs.evolve(record, version=1)
-        self._pending[record.id] = stored
-        return stored
-
-    def update(self, record: Record) -> Record:
-        current = self.get(record.id)
-        if current.version != record.version:
-            raise ConflictError(
-                f"{self.collection} record {record.id!r} was changed by someone else "
-                f"(you read version {record.version}, it is now {current.version}); reload and try again"
-            )
-        stored: Record = attrs.evolve(record, version=record.version + 1)
-        self._pending[record.id] = stored
-        return stored
-
-    def remove(self, record_id: str, version: int | None = None) -> None:
-        current = self.get(record_id)
-        if version is not None and current.version != version:
-            raise ConflictError(f"{self.collection} record {record_id!r} was changed by someone else")
-        self._pending[record_id] = _GONE
-
-    def list(self) -> Iterator[Record]:
-        ids = set(self._committed) | set(self._pending)
-        for record_id in sorted(ids):
-            found = self.find(record_id)
-=======
     def _stored(self) -> Iterator[Record]:
         committed = self._committed()
         for record_id in sorted(committed):
             found = committed.get(record_id)
->>>>>>> storage
             if found is not None:
                 yield found
 
