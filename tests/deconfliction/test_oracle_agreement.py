@@ -30,7 +30,7 @@ def test_engine_matches_oracle(ds: list[Deployment], buffer: float, rest: float)
 
 @given(deployments(max_size=30), st.data())
 def test_check_matches_oracle(ds: list[Deployment], data: st.DataObject) -> None:
-    """check() of a new or amended deployment reports exactly the oracle's conflicts involving it."""
+    """check() of a new or amended deployment reports exactly the oracle's conflicts with it."""
     if not ds:
         return
     stored, new = ds[:-1], ds[-1]

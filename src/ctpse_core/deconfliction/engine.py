@@ -61,8 +61,8 @@ class ConflictSet:
         for rule, f in self.found:
             for a, b in f.pairs.tolist():
                 out.add((rule.name, tuple(sorted((ids[a], ids[b])))))
-            for g in f.groups:
-                out.add((rule.name, tuple(sorted(ids[r] for r in g.rows))))
+            for rows, _start, _end in f.groups():
+                out.add((rule.name, tuple(sorted(ids[r] for r in rows))))
         return out
 
     def conflicts(self, involving: int | None = None) -> list[Conflict]:
@@ -78,12 +78,12 @@ class ConflictSet:
                 end = min(int(fr.end[a]), int(fr.end[b]))
                 if end <= start:  # a gap (rest): from the first end to the second start
                     start, end = end, start
-                out.append(
-                    self._conflict(rule, (a, b), start, end, rule.why(fr, a, b, self.settings))
-                )
-            for g in f.groups:
-                if involving is None or involving in g.rows:
-                    out.append(self._conflict(rule, g.rows, g.start, g.end, g.why))
+                why = rule.why(fr, (a, b), start, end, self.settings)
+                out.append(self._conflict(rule, (a, b), start, end, why))
+            for rows, start, end in f.groups():
+                if involving is None or involving in rows:
+                    why = rule.why(fr, rows, start, end, self.settings)
+                    out.append(self._conflict(rule, rows, start, end, why))
         out.sort(key=lambda c: (c.start, c.rule, c.deployment_ids))
         return out
 

@@ -88,12 +88,15 @@ def _capacity(live: Sequence[Deployment], capacities: Mapping[str, int]) -> set[
             continue
         mine = [d for d in live if d.team_id == team]
         instants = sorted({d.start for d in mine} | {d.end for d in mine})
-        previous: tuple[str, ...] | None = None
+        run: set[str] = set()
         for t0, _t1 in pairwise(instants):
-            active = tuple(sorted(d.id for d in mine if d.start <= t0 < d.end))
-            load = sum(d.officers for d in mine if d.start <= t0 < d.end)
-            over = load > cap and len(active) >= 2
-            if over and active != previous:
-                out.add(("capacity", active))
-            previous = active if over else None
+            active = [d for d in mine if d.start <= t0 < d.end]
+            if sum(d.officers for d in active) > cap:
+                run |= {d.id for d in active}
+                continue
+            if len(run) >= 2:
+                out.add(("capacity", tuple(sorted(run))))
+            run = set()
+        if len(run) >= 2:
+            out.add(("capacity", tuple(sorted(run))))
     return out

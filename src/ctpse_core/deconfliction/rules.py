@@ -32,7 +32,6 @@ __all__ = [
     "CapacityRule",
     "ConflictRule",
     "Found",
-    "Group",
     "PairRule",
     "builtin_rules",
     "candidate_pairs",
@@ -42,25 +41,36 @@ KEYS = ("team", "staff", "subject", "operation", "place")
 Predicate = Callable[[DeploymentFrame, Ints, Ints, Settings], Bools]
 
 
-@attrs.frozen
-class Group:
-    """A conflict among a set of rows of a frame, in a window (microseconds), with a reason."""
-
-    rows: tuple[int, ...]
-    start: int
-    end: int
-    why: str
+_EMPTY = np.zeros(0, dtype=np.int64)
 
 
 @attrs.frozen(eq=False)
 class Found:
-    """What one rule found: row pairs ``(k, 2)`` (low, high) and/or groups."""
+    """What one rule found, as arrays (cheap for millions): row ``pairs`` ``(k, 2)`` and
+    groups (``group_start``/``group_end`` windows; members ``group_row`` listed under
+    ``group_of`` = the group's number, sorted by group)."""
 
     pairs: Ints = attrs.field(factory=lambda: np.zeros((0, 2), dtype=np.int64))
-    groups: tuple[Group, ...] = ()
+    group_start: Ints = _EMPTY
+    group_end: Ints = _EMPTY
+    group_of: Ints = _EMPTY
+    group_row: Ints = _EMPTY
 
     def __len__(self) -> int:
-        return len(self.pairs) + len(self.groups)
+        return len(self.pairs) + len(self.group_start)
+
+    def groups(self) -> list[tuple[tuple[int, ...], int, int]]:
+        """``(rows, start, end)`` of each group."""
+        bounds = np.searchsorted(self.group_of, np.arange(len(self.group_start) + 1))
+        rows = self.group_row.tolist()
+        return [
+            (
+                tuple(rows[bounds[g] : bounds[g + 1]]),
+                int(self.group_start[g]),
+                int(self.group_end[g]),
+            )
+            for g in range(len(self.group_start))
+        ]
 
 
 @runtime_checkable
@@ -94,8 +104,15 @@ class ConflictRule(Protocol):
         """Every conflict among the frame's deployments."""
         ...
 
-    def why(self, frame: DeploymentFrame, a: int, b: int, settings: Settings) -> str:
-        """A sentence explaining a pair conflict (only called for pairs the rule found)."""
+    def why(
+        self,
+        frame: DeploymentFrame,
+        rows: tuple[int, ...],
+        start: int,
+        end: int,
+        settings: Settings,
+    ) -> str:
+        """A sentence explaining one conflict the rule found (rows, window in microseconds)."""
         ...
 
 
@@ -118,6 +135,8 @@ def candidate_pairs(frame: DeploymentFrame, key: str, slack: int, reach_m: float
         return _place_pairs(frame, slack, reach_m)
     rows, keys = _exploded(frame, key)
     a, b = overlap_self(keys, frame.start[rows], frame.end[rows], slack)
+    if key in ("team", "operation"):  # one key per deployment: each pair came once already
+        return np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
     return unique_pairs(rows[a], rows[b], n)
 
 
@@ -176,8 +195,15 @@ class PairRule:
             pairs = pairs[self.predicate(frame, pairs[:, 0], pairs[:, 1], settings)]
         return Found(pairs=pairs)
 
-    def why(self, frame: DeploymentFrame, a: int, b: int, settings: Settings) -> str:
-        return self.explain(frame, a, b, settings)
+    def why(
+        self,
+        frame: DeploymentFrame,
+        rows: tuple[int, ...],
+        start: int,
+        end: int,
+        settings: Settings,
+    ) -> str:
+        return self.explain(frame, rows[0], rows[1], settings)
 
 
 # --- the built-in rules -------------------------------------------------------------------
@@ -272,69 +298,54 @@ class CapacityRule:
         return 0
 
     def detect(self, frame: DeploymentFrame, settings: Settings) -> Found:
-        from ctpse_core.deconfliction.text import window
-
-        groups: list[Group] = []
-        live = frame.end > frame.start
-        known = frame.capacity >= 0
-        for row in np.flatnonzero(live & known & (frame.officers > frame.capacity)):
-            r = int(row)
-            groups.append(
-                Group(
-                    (r,),
-                    int(frame.start[r]),
-                    int(frame.end[r]),
-                    f"{frame.ids[r]} asks team {frame.team_names[int(frame.team[r])]} for "
-                    f"{frame.officers[r]} officers; it has {frame.capacity[r]}",
-                )
-            )
+        live = (frame.end > frame.start) & (frame.capacity >= 0)
+        alone = np.flatnonzero(live & (frame.officers > frame.capacity))
         seg_team, seg_start, seg_end = load_segments(
             frame.team, frame.start, frame.end, frame.officers, frame.capacity
         )
-        if len(seg_team) == 0:
-            return Found(groups=tuple(groups))
-        seg_rows, dep_rows = overlap_join(
-            seg_team, seg_start, seg_end, frame.team, frame.start, frame.end
+        # merge touching overloaded segments of one team into runs
+        new_run = np.ones(len(seg_team), dtype=bool)
+        new_run[1:] = (seg_team[1:] != seg_team[:-1]) | (seg_start[1:] != seg_end[:-1])
+        firsts = np.flatnonzero(new_run)
+        lasts = np.r_[firsts[1:], len(seg_team)][: len(firsts)] - 1
+        run_team, run_start, run_end = seg_team[firsts], seg_start[firsts], seg_end[lasts]
+        run, row = overlap_join(run_team, run_start, run_end, frame.team, frame.start, frame.end)
+        order = np.lexsort((row, run))
+        run, row = run[order], row[order]
+        size = np.bincount(run, minlength=len(run_team))
+        shared = size >= 2  # a run one deployment fills alone is that deployment's own conflict
+        keep = shared[run]
+        renumber = np.cumsum(shared) - 1
+        n_alone = len(alone)
+        return Found(
+            group_start=np.concatenate([frame.start[alone], run_start[shared]]),
+            group_end=np.concatenate([frame.end[alone], run_end[shared]]),
+            group_of=np.concatenate(
+                [np.arange(n_alone, dtype=np.int64), renumber[run[keep]] + n_alone]
+            ),
+            group_row=np.concatenate([alone, row[keep]]),
         )
-        order = np.lexsort((dep_rows, seg_rows))
-        seg_rows, dep_rows = seg_rows[order], dep_rows[order]
-        bounds = np.flatnonzero(np.diff(seg_rows)) + 1
-        members = dict(
-            zip(seg_rows[np.r_[0, bounds]].tolist(), np.split(dep_rows, bounds), strict=True)
-        )
-        current: tuple[int, ...] | None = None
-        cur_start = cur_end = cur_team = -1
-        merged: list[tuple[tuple[int, ...], int, int, int]] = []
-        for s in range(len(seg_team)):
-            rows = tuple(int(r) for r in members[s])
-            team, start, end = int(seg_team[s]), int(seg_start[s]), int(seg_end[s])
-            if current == rows and team == cur_team and start == cur_end:
-                cur_end = end
-                continue
-            if current is not None:
-                merged.append((current, cur_start, cur_end, cur_team))
-            current, cur_start, cur_end, cur_team = rows, start, end, team
-        if current is not None:
-            merged.append((current, cur_start, cur_end, cur_team))
-        for rows, start, end, team in merged:
-            if len(rows) < 2:
-                continue
-            need = int(frame.officers[list(rows)].sum())
-            cap = int(frame.capacity[rows[0]])
-            groups.append(
-                Group(
-                    rows,
-                    start,
-                    end,
-                    f"team {frame.team_names[team]} has {cap} officers but "
-                    f"{', '.join(frame.ids[r] for r in rows)} need {need} together "
-                    f"during {window(start, end)}",
-                )
-            )
-        return Found(groups=tuple(groups))
 
-    def why(self, frame: DeploymentFrame, a: int, b: int, settings: Settings) -> str:
-        raise NotImplementedError("capacity conflicts are groups, explained when found")
+    def why(
+        self,
+        frame: DeploymentFrame,
+        rows: tuple[int, ...],
+        start: int,
+        end: int,
+        settings: Settings,
+    ) -> str:
+        from ctpse_core.deconfliction.text import window
+
+        team = frame.team_names[int(frame.team[rows[0]])]
+        cap = int(frame.capacity[rows[0]])
+        if len(rows) == 1:
+            r = rows[0]
+            return f"{frame.ids[r]} asks team {team} for {frame.officers[r]} officers; it has {cap}"
+        need = ", ".join(f"{frame.ids[r]} ({frame.officers[r]})" for r in rows)
+        return (
+            f"team {team} has {cap} officers but more are needed at once during "
+            f"{window(start, end)}; deployments involved: {need}"
+        )
 
 
 def builtin_rules() -> list[ConflictRule]:

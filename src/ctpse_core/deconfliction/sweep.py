@@ -31,16 +31,29 @@ def expand_ranges(lo: Ints, hi: Ints) -> tuple[Ints, Ints]:
 
 
 def _composite(keys: list[Ints], times: list[Ints]) -> list[Ints]:
-    """``key * (m + 1) + rank(time)``: one sortable int64 per (key, time), order-preserving."""
+    """One sortable int64 per (key, time), ordered by key then time.
+
+    ``key * span + (time - first)`` at the coarsest resolution (minute, second, microsecond)
+    that loses nothing; rank-encoded times when even that would overflow 64 bits.
+    """
     if not any(len(t) for t in times):
         return [np.zeros(0, dtype=np.int64) for _ in times]
-    uniq = np.unique(np.concatenate(times))
-    width = np.int64(len(uniq) + 1)
+    present = [t for t in times if len(t)]
+    low = min(int(t.min()) for t in present)
+    high = max(int(t.max()) for t in present)
     key_span = max((int(np.abs(k).max()) for k in keys if len(k)), default=0) + 1
-    if key_span * int(width) >= 2**62:
+    for unit in (60_000_000, 1_000_000, 1):
+        if unit == 1 or all(not (t % unit).any() for t in present):
+            break
+    width = (high - low) // unit + 1
+    if key_span * width < 2**62:
+        return [k * np.int64(width) + (t - low) // unit for k, t in zip(keys, times, strict=True)]
+    uniq = np.unique(np.concatenate(times))
+    width = len(uniq) + 1
+    if key_span * width >= 2**62:
         raise OverflowError("too many keys and instants to encode in 64 bits")
     return [
-        k * width + np.searchsorted(uniq, t).astype(np.int64)
+        k * np.int64(width) + np.searchsorted(uniq, t).astype(np.int64)
         for k, t in zip(keys, times, strict=True)
     ]
 
