@@ -187,3 +187,16 @@ def test_capacity_single_and_concurrent() -> None:
     got = keys([a, b, c])
     assert ("capacity", ("a",)) in got
     assert ("capacity", ("b", "c")) in got
+
+
+def test_check_sees_a_capacity_run_through_touching_deployments() -> None:
+    """A capacity run made of two over-capacity deployments that only touch is found by check()."""
+    from ctpse_core.deconfliction.index import DeconflictionIndex
+
+    a = dep("a", ldt(2025, 5, 6, 8), ldt(2025, 5, 6, 12), officers=7)
+    b = dep("b", ldt(2025, 5, 6, 12), ldt(2025, 5, 6, 16), officers=7)
+    c = dep("c", ldt(2025, 5, 6, 13), ldt(2025, 5, 6, 14), officers=1)
+    index = DeconflictionIndex.build([a, b], CAPS, builtin_rules())
+    got = {(x.rule, x.deployment_ids) for x in index.check(c).conflicts}
+    want = {k for k in brute_force([a, b, c], CAPS) if "c" in k[1]}
+    assert got == want and ("capacity", ("a", "b", "c")) in got

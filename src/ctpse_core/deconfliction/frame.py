@@ -62,6 +62,7 @@ class DeploymentFrame:
     subject_names: Sequence[str]
 
     _indexes: dict[str, dict[str, int]] = attrs.field(factory=dict, init=False, repr=False)
+    _csr: dict[str, tuple[Ints, Ints]] = attrs.field(factory=dict, init=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -109,16 +110,30 @@ class DeploymentFrame:
             subject_key=np.concatenate([self.subject_key, more.subject_key]),
         )
 
+    def _members(self, kind: str, rows: Ints) -> tuple[Ints, Ints]:
+        """Exploded ``(new row, key)`` of ``kind`` for ``rows``, via a cached CSR layout."""
+        from ctpse_core.deconfliction.sweep import expand_ranges
+
+        owner: Ints = getattr(self, f"{kind}_row")
+        key: Ints = getattr(self, f"{kind}_key")
+        cached = self._csr.get(kind)
+        if cached is None:
+            order = np.argsort(owner, kind="stable")
+            offsets = np.searchsorted(owner[order], np.arange(len(self) + 1))
+            cached = self._csr[kind] = (order, offsets)
+        order, offsets = cached
+        new_row, pos = expand_ranges(offsets[rows], offsets[rows + 1])
+        return new_row, key[order[pos]]
+
     def take(self, rows: Ints) -> DeploymentFrame:
-        """A frame of just these rows (in this order); codes and names are kept."""
+        """A frame of just these rows (in this order); codes and names are kept.
+        Costs ``O(len(rows))`` plus their staff and subjects, not ``O(len(self))``."""
         rows = np.asarray(rows, dtype=np.int64)
-        remap = np.full(len(self), -1, dtype=np.int64)
-        remap[rows] = np.arange(len(rows), dtype=np.int64)
-        keep_staff = remap[self.staff_row] >= 0
-        keep_subj = remap[self.subject_row] >= 0
-        return attrs.evolve(
+        staff_row, staff_key = self._members("staff", rows)
+        subject_row, subject_key = self._members("subject", rows)
+        taken = attrs.evolve(
             self,
-            ids=[self.ids[int(r)] for r in rows],
+            ids=[self.ids[r] for r in rows.tolist()],
             start=self.start[rows],
             end=self.end[rows],
             op=self.op[rows],
@@ -129,11 +144,13 @@ class DeploymentFrame:
             lon=self.lon[rows],
             radius=self.radius[rows],
             has_location=self.has_location[rows],
-            staff_row=remap[self.staff_row[keep_staff]],
-            staff_key=self.staff_key[keep_staff],
-            subject_row=remap[self.subject_row[keep_subj]],
-            subject_key=self.subject_key[keep_subj],
+            staff_row=staff_row,
+            staff_key=staff_key,
+            subject_row=subject_row,
+            subject_key=subject_key,
         )
+        object.__setattr__(taken, "_indexes", self._indexes)  # same names, same codes
+        return taken
 
     def staff_of(self, row: int) -> list[str]:
         return [self.staff_names[int(k)] for k in self.staff_key[self.staff_row == row]]
@@ -162,8 +179,8 @@ class _Codes:
             self.names.append(name)
         return found
 
-    def all_names(self) -> list[str]:
-        return [*self.base_names, *self.names] if self.names else list(self.base_names)
+    def all_names(self) -> Sequence[str]:
+        return [*self.base_names, *self.names] if self.names else self.base_names
 
 
 def _build(

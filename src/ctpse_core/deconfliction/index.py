@@ -157,6 +157,7 @@ class DeconflictionIndex:
 
         if "team" in self._by:
             look("team", fr.code_index("team").get(d.team_id))
+            found.append(self._overlap_chain(d.team_id, start, end))
         if "operation" in self._by:
             look("operation", fr.code_index("op").get(d.operation_id))
         if "staff" in self._by:
@@ -175,6 +176,24 @@ class DeconflictionIndex:
         if own:
             rows = rows[~np.isin(rows, own)]
         return rows
+
+    def _overlap_chain(self, team_id: str, start: int, end: int) -> Ints:
+        """The team's deployments linked to ``[start, end)`` by a chain of overlaps: everything
+        a capacity run through the new deployment can involve."""
+        code = self.frame.code_index("team").get(team_id)
+        block = self._by["team"].get(code) if code is not None else None
+        if block is None:
+            return np.zeros(0, dtype=np.int64)
+        lo, hi = start, end
+        while True:
+            rows = block.near(lo, hi, 1)  # touching counts: a run can pass through it
+            if len(rows) == 0:
+                return rows
+            new_lo = min(lo, int(self.frame.start[rows].min()))
+            new_hi = max(hi, int(self.frame.end[rows].max()))
+            if (new_lo, new_hi) == (lo, hi):
+                return rows
+            lo, hi = new_lo, new_hi
 
     def _cells_near(self, lat: float, lon: float, radius: float) -> list[int]:
         grid = self._grid
