@@ -1,0 +1,225 @@
+"""``ctpse deconflict``, ``ctpse grid publish|diff`` and ``ctpse synth deployments``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ctpse_core.cli import CliContext
+from ctpse_core.cli.options import format_option, pass_ctx
+
+__all__ = ["deconflict", "grid", "synth_deployments"]
+
+
+def _week(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    from ctpse_core.parsing import parse_date
+
+    try:
+        day = parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return day - dt.timedelta(days=day.weekday())
+
+
+def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
+    from ctpse_core.domain.marking import Classification, Marking
+    from ctpse_core.reports import SimpleProduct
+
+    rows = [
+        {
+            "rule": c.rule,
+            "deployment_ids": list(c.deployment_ids),
+            "severity": c.severity.value,
+            "hard": c.hard,
+            "start": c.start.isoformat(),
+            "end": c.end.isoformat(),
+            "why": c.why,
+            "where": None
+            if c.where is None
+            else {"lat": c.where.lat, "lon": c.where.lon, "radius_m": c.where.radius_m},
+        }
+        for c in conflicts
+    ]
+    by_rule: dict[str, int] = {}
+    for c in conflicts:
+        by_rule[c.rule] = by_rule.get(c.rule, 0) + 1
+    summary = {"deployments": counted, "conflicts": len(conflicts), **by_rule}
+    return SimpleProduct(
+        "deconfliction",
+        title,
+        {"summary": summary, "conflicts": rows},
+        marking=Marking(Classification.SECRET),
+        rows=rows,
+    )
+
+
+@click.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--stored", is_flag=True, help="De-conflict the deployments in the store.")
+@click.option("--save", is_flag=True, help="Also store the file's deployments.")
+@click.option(
+    "--buffer",
+    "buffer_m",
+    type=click.FloatRange(0),
+    default=250.0,
+    show_default=True,
+    help="Metres added to the two radii for the proximity rule.",
+)
+@click.option("--rest-hours", type=click.FloatRange(0), default=11.0, show_default=True)
+@format_option(default="md", only=("json", "md", "html"))
+@pass_ctx
+def deconflict(
+    ctx: CliContext,
+    file: Path | None,
+    stored: bool,
+    save: bool,
+    buffer_m: float,
+    rest_hours: float,
+    fmt: str,
+) -> None:
+    """Find every conflict among the deployments in FILE (a JSON list) or the store."""
+    from ctpse_core.deconfliction.engine import deconflict as run
+    from ctpse_core.deconfliction.files import load_deployments
+    from ctpse_core.deconfliction.model import Settings
+    from ctpse_core.reports import render
+
+    if (file is None) == (not stored):
+        raise click.UsageError("give a deployments FILE or --stored (not both)")
+    store = ctx.open_store()
+    try:
+        with store.unit_of_work(user=ctx.user) as uow:
+            teams = {t.id: t.capacity for t in uow.teams.list()}
+            if file is not None:
+                deployments = load_deployments(file)
+                if save:
+                    for d in deployments:
+                        uow.deployments.add(d)
+                    uow.commit()
+            else:
+                deployments = list(uow.deployments.list())
+            conflicts = run(
+                deployments, teams, settings=Settings(buffer_m=buffer_m, rest_hours=rest_hours)
+            )
+    finally:
+        store.close()
+    title = f"Deconfliction of {len(deployments)} deployments"
+    click.echo(render(conflicts_product(conflicts, title, len(deployments)), fmt), nl=False)
+
+
+@click.group()
+def grid() -> None:
+    """The regional grid (teams x days): publish versions and compare them."""
+
+
+def grid_product(version: Any) -> Any:
+    from ctpse_core.domain.marking import Classification, Marking
+    from ctpse_core.reports import SimpleProduct
+
+    days = [version.week + dt.timedelta(days=i) for i in range(7)]
+    teams = sorted({e.team_id for e in version.entries})
+    table = {
+        team: {
+            day.strftime("%a %d/%m"): [
+                f"{e.deployment_id} {e.operation_id} {e.start.astimezone(_london()):%H:%M}-"
+                f"{e.end.astimezone(_london()):%H:%M}"
+                for e in version.entries
+                if e.team_id == team and e.day == day
+            ]
+            for day in days
+        }
+        for team in teams
+    }
+    data = {
+        "week": version.week.isoformat(),
+        "version": version.number,
+        "published_by": version.published_by,
+        "published_at": version.published_at.isoformat(),
+        "grid": table,
+    }
+    return SimpleProduct(
+        "grid",
+        f"Regional grid, week of {version.week:%d/%m/%Y}, version {version.number}",
+        data,
+        marking=Marking(Classification.SECRET),
+    )
+
+
+def _london() -> Any:
+    from ctpse_core.domain.common import LONDON
+
+    return LONDON
+
+
+@grid.command("publish")
+@click.option("--week", required=True, callback=_week, help="Any day of the week (DD/MM/YYYY).")
+@format_option(default="md", only=("json", "md", "html"))
+@pass_ctx
+def grid_publish(ctx: CliContext, week: dt.date, fmt: str) -> None:
+    """Publish the next version of the week's grid from the stored deployments."""
+    from ctpse_core.deconfliction.grid import publish
+    from ctpse_core.reports import render
+
+    store = ctx.open_store()
+    try:
+        with store.unit_of_work(user=ctx.user) as uow:
+            version = publish(uow, week, ctx.user)
+            uow.commit()
+    finally:
+        store.close()
+    click.echo(render(grid_product(version), fmt), nl=False)
+
+
+@grid.command("diff")
+@click.argument("v1", type=click.IntRange(1))
+@click.argument("v2", type=click.IntRange(1))
+@click.option("--week", required=True, callback=_week, help="Any day of the week (DD/MM/YYYY).")
+@format_option(default="md", only=("json", "md", "html"))
+@pass_ctx
+def grid_diff(ctx: CliContext, v1: int, v2: int, week: dt.date, fmt: str) -> None:
+    """What changed between grid versions V1 and V2, and who must be told."""
+    from ctpse_core.deconfliction.grid import diff, get_version
+    from ctpse_core.domain.marking import Classification, Marking
+    from ctpse_core.reports import SimpleProduct, render
+
+    store = ctx.open_store()
+    try:
+        with store.unit_of_work(user=ctx.user) as uow:
+            old, new = get_version(uow, week, v1), get_version(uow, week, v2)
+            teams = {t.id: t for t in uow.teams.list()}
+    finally:
+        store.close()
+    rows = [
+        {
+            "deployment_id": c.deployment_id,
+            "kind": c.kind,
+            "before": c.before,
+            "after": c.after,
+            "tell": list(c.tell),
+        }
+        for c in diff(old, new, teams)
+    ]
+    product = SimpleProduct(
+        "grid-diff",
+        f"Grid changes, week of {week:%d/%m/%Y}: version {v1} to {v2}",
+        {"changes": rows},
+        marking=Marking(Classification.SECRET),
+        rows=rows,
+    )
+    click.echo(render(product, fmt), nl=False)
+
+
+@click.command("deployments")
+@click.option("--count", type=click.IntRange(1, 10_000_000), default=200, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def synth_deployments(count: int, seed: int, out: Path) -> None:
+    """Write COUNT synthetic deployments (a JSON list) from the clock-change week."""
+    from ctpse_core.synthetic.deployments import write_deployments_file
+
+    write_deployments_file(out, count, seed)
+    click.echo(f"deployments: {count}\nwritten to {out}")

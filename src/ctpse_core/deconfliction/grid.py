@@ -1,0 +1,186 @@
+"""The regional grid: teams x Europe/London days, published as numbered versions.
+
+A deployment appears on every London calendar day it touches (a 22:00-06:00 deployment
+is on two days; days are cut at London midnight, so the clock-change Sunday is 23 hours
+long). ``diff`` lists what changed between two versions and who must be told.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+from ctpse_core.domain.common import LONDON, Record, aware, utcnow
+from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, Operation, Team
+from ctpse_core.errors import NotFoundError
+from ctpse_core.storage.base import UnitOfWork
+
+__all__ = ["Change", "GridEntry", "GridVersion", "build_entries", "diff", "london_days", "publish"]
+
+CTPOR = "Operations room (CTPOR)"
+RA = "Research & Analysis"
+NCTPOC = "NCTPOC Mobilisation Desk"
+
+
+@attrs.frozen(kw_only=True)
+class GridEntry:
+    """One deployment on one team's row, on one London day."""
+
+    team_id: str
+    day: dt.date
+    deployment_id: str
+    operation_id: str
+    start: dt.datetime = attrs.field(validator=aware)
+    end: dt.datetime = attrs.field(validator=aware)
+    officers: int = 1
+    has_subjects: bool = False
+    national_priority: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class GridVersion(Record):
+    """A published grid for the week starting Monday ``week`` (stored in ``grid_versions``)."""
+
+    week: dt.date
+    number: int
+    published_by: str
+    published_at: dt.datetime = attrs.field(factory=utcnow, validator=aware)
+    entries: tuple[GridEntry, ...] = ()
+
+
+def london_days(start: dt.datetime, end: dt.datetime) -> list[dt.date]:
+    """The London calendar days ``[start, end)`` touches (one day for an empty interval)."""
+    first = start.astimezone(LONDON).date()
+    last = (end - dt.timedelta(microseconds=1)).astimezone(LONDON).date() if end > start else first
+    return [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _week_bounds(week: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(week, dt.time(0), tzinfo=LONDON)
+    end = dt.datetime.combine(week + dt.timedelta(days=7), dt.time(0), tzinfo=LONDON)
+    return start, end
+
+
+def build_entries(
+    deployments: Iterable[Deployment], week: dt.date, operations: Mapping[str, Operation]
+) -> tuple[GridEntry, ...]:
+    """Grid entries of the (not cancelled) deployments in the week starting ``week``."""
+    lo, hi = _week_bounds(week)
+    days = {week + dt.timedelta(days=i) for i in range(7)}
+    out: list[GridEntry] = []
+    for d in deployments:
+        if d.status is DeploymentStatus.CANCELLED or not (d.start < hi and d.end > lo):
+            continue
+        op = operations.get(d.operation_id)
+        for day in london_days(d.start, d.end):
+            if day in days:
+                out.append(
+                    GridEntry(
+                        team_id=d.team_id,
+                        day=day,
+                        deployment_id=d.id,
+                        operation_id=d.operation_id,
+                        start=d.start,
+                        end=d.end,
+                        officers=d.officers,
+                        has_subjects=bool(d.subject_ids),
+                        national_priority=bool(op and op.national_priority),
+                    )
+                )
+    out.sort(key=lambda e: (e.team_id, e.day, e.start, e.deployment_id))
+    return tuple(out)
+
+
+def versions(uow: UnitOfWork, week: dt.date) -> list[GridVersion]:
+    found: list[GridVersion] = [v for v in uow.grid_versions.list() if v.week == week]
+    return sorted(found, key=lambda v: v.number)
+
+
+def publish(uow: UnitOfWork, week: dt.date, user: str) -> GridVersion:
+    """Store the next numbered version of the week's grid from the stored deployments."""
+    operations = {o.id: o for o in uow.operations.list()}
+    entries = build_entries(uow.deployments.list(), week, operations)
+    number = max((v.number for v in versions(uow, week)), default=0) + 1
+    version = GridVersion(
+        id=f"grid-{week.isoformat()}-v{number}",
+        week=week,
+        number=number,
+        published_by=user,
+        entries=entries,
+    )
+    stored: GridVersion = uow.grid_versions.add(version)
+    uow.record_event("publication", "grid_versions", version.id, f"{len(entries)} entries")
+    return stored
+
+
+def get_version(uow: UnitOfWork, week: dt.date, number: int) -> GridVersion:
+    for v in versions(uow, week):
+        if v.number == number:
+            return v
+    raise NotFoundError(f"no grid version {number} for the week of {week:%d/%m/%Y}")
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """One deployment added, removed or changed between two versions, and who to tell."""
+
+    deployment_id: str
+    kind: str  # added | removed | changed
+    before: str
+    after: str
+    tell: tuple[str, ...]
+
+
+def _summary(entries: list[GridEntry]) -> str:
+    if not entries:
+        return ""
+    e = entries[0]
+    days = ", ".join(x.day.strftime("%a %d/%m") for x in entries)
+    return (
+        f"{e.team_id} {e.operation_id} {e.start.astimezone(LONDON):%d/%m %H:%M}-"
+        f"{e.end.astimezone(LONDON):%d/%m %H:%M %Z} ({e.officers} officers; {days})"
+    )
+
+
+def diff(old: GridVersion, new: GridVersion, teams: Mapping[str, Team]) -> list[Change]:
+    """Each deployment whose grid entries differ, with the parties who must be told:
+    the leader of every team affected, the operations room (always), Research & Analysis
+    when subjects are involved, and the NCTPOC Mobilisation Desk for national priorities."""
+
+    def by_id(v: GridVersion) -> dict[str, list[GridEntry]]:
+        out: dict[str, list[GridEntry]] = {}
+        for e in v.entries:
+            out.setdefault(e.deployment_id, []).append(e)
+        return out
+
+    before, after = by_id(old), by_id(new)
+    changes: list[Change] = []
+    for dep_id in sorted(set(before) | set(after)):
+        b, a = before.get(dep_id, []), after.get(dep_id, [])
+        if b == a:
+            continue
+        kind = "added" if not b else "removed" if not a else "changed"
+        both = b + a
+        tell: list[str] = []
+        for team_id in dict.fromkeys(e.team_id for e in both):
+            team = teams.get(team_id)
+            tell.append(
+                f"Team leader {team_id}" + (f" ({team.leader})" if team and team.leader else "")
+            )
+        tell.append(CTPOR)
+        if any(e.has_subjects for e in both):
+            tell.append(RA)
+        if any(e.national_priority for e in both):
+            tell.append(NCTPOC)
+        changes.append(
+            Change(
+                deployment_id=dep_id,
+                kind=kind,
+                before=_summary(b),
+                after=_summary(a),
+                tell=tuple(tell),
+            )
+        )
+    return changes

@@ -1,0 +1,102 @@
+"""The brute-force reference: every pair of deployments checked directly, ``O(n^2)``.
+
+It reads the rules' definitions straight from :mod:`ctpse_core.deconfliction.model`
+(half-open intervals, distance ``<=`` radii plus buffer, rest strictly under the
+minimum) on ``Deployment`` objects and Python datetimes, sharing nothing with the fast
+engine but the distance formula. Property tests and benchmarks compare against it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from itertools import combinations, pairwise
+
+import numpy as np
+
+from ctpse_core.deconfliction.model import Settings
+from ctpse_core.deconfliction.spatial import haversine_m
+from ctpse_core.domain.surveillance import Deployment, DeploymentStatus
+
+__all__ = ["brute_force"]
+
+Key = tuple[str, tuple[str, ...]]
+
+
+def _overlap(a: Deployment, b: Deployment) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _distance(a: Deployment, b: Deployment) -> float:
+    assert a.location is not None and b.location is not None
+    return float(
+        haversine_m(
+            np.array([a.location.lat]),
+            np.array([a.location.lon]),
+            np.array([b.location.lat]),
+            np.array([b.location.lon]),
+        )[0]
+    )
+
+
+def brute_force(
+    deployments: Sequence[Deployment],
+    capacities: Mapping[str, int],
+    settings: Settings | None = None,
+) -> set[Key]:
+    """``(rule, sorted IDs)`` of every conflict the built-in rules define."""
+    s = settings or Settings()
+    rest = dt.timedelta(hours=s.rest_hours)
+    live = [
+        d for d in deployments if d.status is not DeploymentStatus.CANCELLED and d.end > d.start
+    ]
+    out: set[Key] = set()
+    for a, b in combinations(live, 2):
+        ids = tuple(sorted((a.id, b.id)))
+        shared_staff = set(a.staff_ids) & set(b.staff_ids)
+        if _overlap(a, b):
+            if a.team_id == b.team_id:
+                out.add(("team-double-booking", ids))
+            if shared_staff:
+                out.add(("person-double-booking", ids))
+            if a.operation_id != b.operation_id:
+                if set(a.subject_ids) & set(b.subject_ids):
+                    out.add(("subject-clash", ids))
+                if (
+                    a.location is not None
+                    and b.location is not None
+                    and _distance(a, b) <= (a.location.radius_m + b.location.radius_m + s.buffer_m)
+                ):
+                    out.add(("proximity", ids))
+        elif shared_staff:
+            gap = max(b.start - a.end, a.start - b.end)
+            if gap < rest:
+                out.add(("rest", ids))
+    out |= _capacity(live, capacities)
+    return out
+
+
+def _capacity(live: Sequence[Deployment], capacities: Mapping[str, int]) -> set[Key]:
+    out: set[Key] = set()
+    for d in live:
+        cap = capacities.get(d.team_id)
+        if cap is not None and d.officers > cap:
+            out.add(("capacity", (d.id,)))
+    for team in {d.team_id for d in live}:
+        cap = capacities.get(team)
+        if cap is None:
+            continue
+        mine = [d for d in live if d.team_id == team]
+        instants = sorted({d.start for d in mine} | {d.end for d in mine})
+        run: set[str] = set()
+        for t0, _t1 in pairwise(instants):
+            active = [d for d in mine if d.start <= t0 < d.end]
+            if sum(d.officers for d in active) > cap:
+                run |= {d.id for d in active}
+                continue
+            if len(run) >= 2:
+                out.add(("capacity", tuple(sorted(run))))
+            run = set()
+        if len(run) >= 2:
+            out.add(("capacity", tuple(sorted(run))))
+    return out
