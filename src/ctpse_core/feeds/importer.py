@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from ctpse_core.domain.common import Record, utcnow
+from ctpse_core.domain.common import Provenance, Record, utcnow
 from ctpse_core.domain.marking import Marking
 from ctpse_core.domain.quarantine import QuarantinedRow, quarantine_id
 from ctpse_core.errors import ConfigError, Problem
@@ -216,7 +216,11 @@ class _Importer:
             row = QuarantinedRow(
                 id=record_id, marking=marking, feed=self.feed.name, file=item.file,
                 file_hash=self.summary.file_hash, row=item.row, raw=dict(item.raw),
-                reasons=tuple(item.reasons), provenance=None,
+                reasons=tuple(item.reasons),
+                provenance=Provenance(
+                    source=self.feed.name, file=item.file, file_hash=self.summary.file_hash, row=item.row,
+                    received_at=self.summary.received_at,
+                ),
             )
             existing = repo.find(record_id)
             if existing is None:
