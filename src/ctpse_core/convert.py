@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import types
 import typing
 from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
@@ -134,11 +135,12 @@ def _datetime_unstructure(value: dt.datetime) -> str:
 
 def _make() -> cattrs.Converter:
     conv = make_converter(forbid_extra_keys=True, detailed_validation=True)
-    # Exact-type predicates: singledispatch would also catch str/int enums and bool.
-    conv.register_structure_hook_func(lambda t: t is str, _text)
-    conv.register_structure_hook_func(lambda t: t is int, _int)
-    conv.register_structure_hook_func(lambda t: t is float, _float)
-    conv.register_structure_hook_func(lambda t: t is bool, _wrap(parse_bool))
+    # By class (singledispatch); bool and the str/int enums are registered by their own
+    # classes below, which are more specific than str and int.
+    conv.register_structure_hook(str, _text)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(float, _float)
+    conv.register_structure_hook(bool, _wrap(parse_bool))
     conv.register_structure_hook(Decimal, _decimal)
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(dt.date, _wrap(parse_date))
@@ -233,33 +235,46 @@ def _attrs_hook(conv: cattrs.Converter, cls: type[Any]) -> Callable[[Any, Any], 
         if not isinstance(value, dict):
             raise ValueError(f"expected a record with fields, got {type(value).__name__}")
         try:
-            return base(value, cls)
-        except ClassValidationError as exc:
-            if all(_noted(e) for e in exc.exceptions):
-                raise
-            # A validator failed in __init__ (every field converted): build without
-            # validators and run each one, so every bad field is reported, not the first.
-            with attrs.validators.disabled():
-                obj = base(value, cls)
-            raise ClassValidationError(f"While structuring {cls.__name__}", _field_errors(obj), cls) from None
+            return base(value, cls)  # the fast path
+        except ClassValidationError:
+            # Diagnose: every field on its own, then every validator over what did convert,
+            # so that all faults are reported at once, not just the first kind found.
+            raise ClassValidationError(f"While structuring {cls.__name__}", _diagnose(conv, cls, value), cls) from None
 
     return hook
 
 
-def _noted(exc: BaseException) -> bool:
-    return any(isinstance(n, AttributeValidationNote) for n in getattr(exc, "__notes__", []))
+def _noted(exc: BaseException, field: attrs.Attribute[Any]) -> BaseException:
+    exc.__notes__ = [AttributeValidationNote(f"@ attribute {field.name}", field.name, field.type)]
+    return exc
 
 
-def _field_errors(obj: Any) -> list[Exception]:
+def _diagnose(conv: cattrs.Converter, cls: type[Any], value: dict[str, Any]) -> list[Exception]:
+    fields = attrs.fields(cls)
     errors: list[Exception] = []
-    for field in attrs.fields(type(obj)):
-        if field.validator is None:
+    extra = set(value) - {f.alias for f in fields}
+    if extra:
+        errors.append(ForbiddenExtraKeysError(f"Extra fields in constructor for {cls.__name__}", cls, extra))
+    values: dict[str, Any] = {}
+    for field in fields:
+        if field.alias not in value:
+            if field.default is attrs.NOTHING:
+                errors.append(_noted(KeyError(field.name), field))  # type: ignore[arg-type]
             continue
         try:
-            field.validator(obj, field, getattr(obj, field.name))
+            values[field.name] = conv.structure(value[field.alias], field.type)
+        except Exception as exc:
+            errors.append(_noted(exc, field))  # type: ignore[arg-type]
+    view = types.SimpleNamespace(**{f.name: values.get(f.name) for f in fields})
+    for field in fields:
+        if field.validator is None or field.name not in values:
+            continue
+        try:
+            field.validator(view, field, values[field.name])
         except (ValueError, TypeError) as exc:
-            exc.__notes__ = [AttributeValidationNote(f"@ attribute {field.name}", field.name, field.type)]
-            errors.append(exc)
+            errors.append(_noted(exc, field))  # type: ignore[arg-type]
+    if not errors:  # e.g. a failure in __attrs_post_init__
+        errors.append(ValueError(f"{cls.__name__} could not be built from these values"))
     return errors
 
 

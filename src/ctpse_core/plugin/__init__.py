@@ -4,7 +4,11 @@
   the name ``ctpse_core.<module>`` through the same hooks as third-party plugins.
 * Third-party plugins use the ``ctpse`` entry-point group.
 * ``CTPSE_BLOCK_PLUGINS=name,name`` blocks plugins by name (built-ins too).
+* ``CTPSE_PLUGINS=package.module,...`` loads extra plugin modules by import path
+  (handy for in-house plugins that are not installed as distributions).
 * ``CTPSE_TRACE_PLUGINS=1`` prints every hook call to standard error.
+
+A misspelt hook implementation (``ctpse_regster_feeds``) is an error, not silence.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from ctpse_core.plugin.registry import Register, Registry
 __all__ = [
     "BLOCK_ENV",
     "ENTRY_POINT_GROUP",
+    "PLUGINS_ENV",
     "TRACE_ENV",
     "Register",
     "Registry",
@@ -40,6 +45,7 @@ hookimpl = pluggy.HookimplMarker("ctpse")
 ENTRY_POINT_GROUP = "ctpse"
 BLOCK_ENV = "CTPSE_BLOCK_PLUGINS"
 TRACE_ENV = "CTPSE_TRACE_PLUGINS"
+PLUGINS_ENV = "CTPSE_PLUGINS"
 BUILTIN_PACKAGE = "ctpse_core.builtins"
 T = TypeVar("T")
 
@@ -50,8 +56,8 @@ def builtin_plugin_names() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules(package.__path__) if not m.name.startswith("_"))
 
 
-def _blocked() -> set[str]:
-    return {n.strip() for n in os.environ.get(BLOCK_ENV, "").split(",") if n.strip()}
+def _listed(variable: str) -> list[str]:
+    return [n.strip() for n in os.environ.get(variable, "").split(",") if n.strip()]
 
 
 @cache
@@ -59,7 +65,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager, built on first use."""
     pm = pluggy.PluginManager("ctpse")
     pm.add_hookspecs(hookspecs)
-    for name in _blocked():
+    for name in _listed(BLOCK_ENV):
         pm.set_blocked(name)
     for module_name in builtin_plugin_names():
         name = f"ctpse_core.{module_name}"
@@ -68,9 +74,18 @@ def get_plugin_manager() -> pluggy.PluginManager:
         pm.register(importlib.import_module(f"{BUILTIN_PACKAGE}.{module_name}"), name=name)
     try:
         pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        for module_name in _listed(PLUGINS_ENV):
+            if pm.is_blocked(module_name) or pm.has_plugin(module_name):
+                continue
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError as exc:
+                raise PluginError(f"{PLUGINS_ENV}: cannot import plugin module {module_name!r} ({exc})") from exc
+            pm.register(module, name=module_name)
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {exc.plugin!r} is not valid: {exc}") from exc
+        name = pm.get_name(exc.plugin) or repr(exc.plugin)
+        raise PluginError(f"plugin {name!r} is not valid: {exc}") from exc
     if os.environ.get(TRACE_ENV):
         pm.trace.root.setwriter(sys.stderr.write)
         pm.enable_tracing()

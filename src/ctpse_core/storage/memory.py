@@ -37,7 +37,7 @@ class _MemoryRepository(Repository[Any]):
             raise TypeError(f"{self.collection} holds {self.record_type.__name__}, not {type(record).__name__}")
         if self.find(record.id) is not None:
             raise ConflictError(f"{self.collection} record {record.id!r} already exists")
-        stored = attrs.evolve(record, version=1)
+        stored: Record = attrs.evolve(record, version=1)
         self._pending[record.id] = stored
         return stored
 
@@ -48,7 +48,7 @@ class _MemoryRepository(Repository[Any]):
                 f"{self.collection} record {record.id!r} was changed by someone else "
                 f"(you read version {record.version}, it is now {current.version}); reload and try again"
             )
-        stored = attrs.evolve(record, version=record.version + 1)
+        stored: Record = attrs.evolve(record, version=record.version + 1)
         self._pending[record.id] = stored
         return stored
 

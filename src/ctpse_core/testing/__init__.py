@@ -1,0 +1,1 @@
+"""Test support for plugin authors (fixtures and the storage contract suite)."""
