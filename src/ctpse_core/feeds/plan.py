@@ -81,6 +81,8 @@ def check_path(record_type: type[Any], path: str) -> None:
             if origin not in (tuple, frozenset):
                 raise ConfigError(f"field path {path!r}: {part} indexes something that is not a list")
             tp = typing.get_args(tp)[0]
+        elif origin in (tuple, frozenset):
+            raise ConfigError(f"field path {path!r}: {part!r} follows a list; give an item number (e.g. 0) first")
         elif isinstance(tp, type) and attrs.has(tp):
             hints = _hints(tp)
             if part not in hints:
