@@ -12,6 +12,8 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +27,7 @@ from ctpse_core.feeds.formats import Cell, FeedFileError, RawRow, ReadOptions, T
 __all__ = ["TextInfo", "detect_text", "read_csv", "read_json", "read_jsonl", "sniff_delimiter"]
 
 _CHUNK = 1 << 20
+_SAMPLE = 64 * 1024
 _DELIMITERS = (",", ";", "\t", "|")
 # Windows-1252 leaves five bytes undefined; Python's codec rejects them, as it should.
 _FALLBACK = "windows-1252"
@@ -125,17 +128,21 @@ def detect_text(path: Path, stated: str | None = None) -> TextInfo:
     )
 
 
-def sniff_delimiter(sample: str) -> str:
-    """The delimiter that splits the first lines into the most, most consistent columns."""
-    lines = sample.splitlines()[:20]
-    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
-        lines = lines[:-1]  # the last line of a sample may be cut short
+def sniff_delimiter(sample: str, complete: bool = True) -> str:
+    """The delimiter that splits the first records into the most, most consistent columns.
+
+    ``complete`` is false when ``sample`` is the start of a longer file (its last record
+    may be cut short and is not used).
+    """
     best, best_score = ",", (0.0, 0)
     for delimiter in _DELIMITERS:
         try:
-            rows = [r for r in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in r)]
+            rows = [r for r in itertools.islice(csv.reader(io.StringIO(sample), delimiter=delimiter), 21)
+                    if any(c.strip() for c in r)]
         except csv.Error:
             continue
+        if not complete and len(rows) > 1:
+            rows = rows[:-1]
         if not rows or len(rows[0]) < 2:
             continue
         width = len(rows[0])
@@ -154,9 +161,9 @@ def read_csv(path: Path, options: ReadOptions) -> Table:
     """Read a delimited text file; the first non-blank line is the header row."""
     info = detect_text(path, options.encoding)
     handle = path.open(encoding=info.encoding, newline="", errors="strict")
-    sample = handle.read(64 * 1024)
+    sample = handle.read(_SAMPLE)
     handle.seek(0)
-    delimiter = sniff_delimiter(sample)
+    delimiter = sniff_delimiter(sample, complete=len(sample) < _SAMPLE)
     blank = [0]
 
     def rows() -> Iterator[RawRow]:
