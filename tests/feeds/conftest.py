@@ -78,7 +78,10 @@ SAMPLES: dict[str, tuple[list[str], list[list[str]]]] = {
     ),
     "leave": (
         ["Leave Ref", "Staff No", "First Day", "Last Day", "Leave Type"],
-        [["L-1", "S-001", "01/04/2025", "05/04/2025", "annual"], ["L-2", "S-002", "10/04/2025", "10/04/2025", "training"]],
+        [
+            ["L-1", "S-001", "01/04/2025", "05/04/2025", "annual"],
+            ["L-2", "S-002", "10/04/2025", "10/04/2025", "training"],
+        ],
     ),
 }
 

@@ -13,7 +13,7 @@ from ctpse_core.feeds.formats import FeedFileError
 from ctpse_core.feeds.importer import import_feed
 from ctpse_core.feeds.text import detect_text, sniff_delimiter
 
-TEXT = "JCTPPH Ref,Surname,Forename(s)\nJCT-1,Cafébury,Zoë\nJCT-2,O’Madeup,Renée\n"
+TEXT = "JCTPPH Ref,Surname,Forename(s)\nJCT-1,Cafébury,Zoë\nJCT-2,O\u2019Madeup,Renée\n"
 
 
 def _names(store: Any) -> set[tuple[str, str]]:
@@ -39,7 +39,7 @@ def test_encodings_are_detected_and_read_correctly(
     summary = import_feed(store, "national", path)
     assert summary.stored == 2
     assert summary.encoding == reported
-    assert _names(store) == {("Cafébury", "Zoë"), ("O’Madeup", "Renée")}
+    assert _names(store) == {("Cafébury", "Zoë"), ("O\u2019Madeup", "Renée")}
 
 
 def test_stated_encoding_is_used(tmp_path: Path, store: Any) -> None:
@@ -114,7 +114,7 @@ def test_detect_text_hashes_and_counts(tmp_path: Path) -> None:
     import hashlib
 
     path = tmp_path / "x.csv"
-    data = "a,b\n1,2\n".encode()
+    data = b"a,b\n1,2\n"
     path.write_bytes(data)
     info = detect_text(path)
     assert info.sha256 == hashlib.sha256(data).hexdigest() and info.lines == 2 and info.detected

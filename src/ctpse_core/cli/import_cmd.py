@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ class _Bar:
         if self.bar is None:
             if total is None or total < _BAR_FROM:
                 return
-            self.bar = click.progressbar(length=total, label="importing", file=click.get_text_stream("stderr"))
+            self.bar = click.progressbar(length=total, label="importing", file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(done - self.done)
         self.done = done

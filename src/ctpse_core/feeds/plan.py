@@ -93,13 +93,6 @@ def check_path(record_type: type[Any], path: str) -> None:
             raise ConfigError(f"field path {path!r}: {part!r} is inside a value that has no fields")
 
 
-@attrs.frozen
-class _Slot:
-    index: int
-    header: str
-    path: Path_
-
-
 @attrs.frozen(kw_only=True)
 class ColumnPlan:
     """The mapping of one header row: build a record's data from each row's cells."""
@@ -107,11 +100,12 @@ class ColumnPlan:
     feed: FeedDefinition
     headers: tuple[str, ...]
     flat: tuple[tuple[int, str, str], ...]
-    nested: tuple[_Slot, ...]
+    nested: tuple[tuple[str, _Node], ...]
     ignored: tuple[str, ...]
     missing: tuple[str, ...]
     field_headers: Mapping[str, str]
-    defaults: tuple[tuple[Path_, Any], ...]
+    #: Defaults of top-level fields (nested ones live in their node).
+    defaults: tuple[tuple[str, Any], ...]
     error: str | None = None
 
     def column_for(self, field: str) -> str | None:
@@ -145,25 +139,27 @@ class ColumnPlan:
         for index, header, key in self.flat:
             if index >= count:
                 continue
-            value = _clean(values[index], header, problems)
-            if value is not None:
-                data[key] = value
-        if self.nested:
-            tree: dict[Any, Any] = {}
-            for slot in self.nested:
-                if slot.index >= count:
+            value = values[index]
+            if value is None:
+                continue
+            if type(value) is str:
+                text = value.strip()
+                if not text:
                     continue
-                value = _clean(values[slot.index], slot.header, problems)
-                if value is not None:
-                    _put(tree, slot.path, value)
-            for path, value in self.defaults:
-                if len(path) > 1:
-                    _default(tree, path, value)
-            for key, node in tree.items():
-                data[key] = _lists(node)
-        for path, value in self.defaults:
-            if len(path) == 1 and path[0] not in data:
-                data[path[0]] = value  # type: ignore[index]
+                first = value[0]
+                if first in _SUSPECT and _formula(value):
+                    problems.append(_formula_problem(header, value))
+                    continue
+                data[key] = text
+            else:
+                data[key] = value
+        for key, node in self.nested:
+            filled = node.fill(values, count, problems)
+            if filled is not None:
+                data[key] = filled
+        for key, value in self.defaults:
+            if key not in data:
+                data[key] = value
         return data, problems
 
     def converter_problem(self, problem: Problem) -> Problem:
@@ -185,52 +181,86 @@ class ColumnPlan:
         return attrs.evolve(problem, field=header, reason=reason)
 
 
-def _clean(value: Cell, header: str, problems: list[Problem]) -> Cell:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        first = value[0]
-        if (first in _FORMULA_START and is_formula(value)) or (first == "'" and is_formula(value[1:])):
-            shown = value if len(value) <= 40 else value[:37] + "..."
-            problems.append(
-                Problem(field=header, reason=f"{shown!r} looks like a spreadsheet formula; formulas are not accepted")
-            )
-            return None
-        return text
-    return value
+_SUSPECT = _FORMULA_START | {"'"}
 
 
-def _put(tree: dict[Any, Any], path: Path_, value: Any) -> None:
-    node = tree
-    for part in path[:-1]:
-        child = node.get(part)
-        if not isinstance(child, dict):
-            child = node[part] = {}
-        node = child
-    node[path[-1]] = value
+def _formula(value: str) -> bool:
+    """A formula, or a formula a rejects file escaped with a leading apostrophe."""
+    return is_formula(value) or (value[0] == "'" and is_formula(value[1:]))
 
 
-def _default(tree: dict[Any, Any], path: Path_, value: Any) -> None:
-    """Set a nested default only inside an item the row has data for."""
-    node: Any = tree
-    for part in path[:-1]:
-        if not isinstance(node, dict) or part not in node:
-            return
-        node = node[part]
-    if isinstance(node, dict) and path[-1] not in node:
-        node[path[-1]] = value
+def _formula_problem(header: str, value: str) -> Problem:
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    return Problem(field=header, reason=f"{shown!r} looks like a spreadsheet formula; formulas are not accepted")
 
 
-def _lists(node: Any) -> Any:
-    """Turn dicts keyed by list positions into lists, in position order."""
-    if not isinstance(node, dict):
+class _Node:
+    """A compiled nested field: a record (``location``) or a list (``addresses``, ``numbers``)
+    whose leaves are columns. ``fill`` gives ``None`` when every cell under it is blank, so
+    a blank address is no address rather than an address with blank fields."""
+
+    __slots__ = ("children", "defaults", "is_list", "leaves")
+
+    def __init__(self) -> None:
+        self.leaves: list[tuple[str | int, int, str]] = []
+        self.children: dict[str | int, _Node] = {}
+        self.defaults: dict[str | int, Any] = {}
+        self.is_list = False
+
+    def child(self, key: str | int) -> _Node:
+        node = self.children.get(key)
+        if node is None:
+            node = self.children[key] = _Node()
         return node
-    if node and all(isinstance(k, int) for k in node):
-        return [_lists(node[k]) for k in sorted(node)]
-    return {k: _lists(v) for k, v in node.items()}
+
+    def fill(self, values: Sequence[Cell], count: int, problems: list[Problem]) -> Any:
+        out: dict[str | int, Any] = {}
+        for key, index, header in self.leaves:
+            if index >= count:
+                continue
+            value = values[index]
+            if value is None:
+                continue
+            if type(value) is str:
+                text = value.strip()
+                if not text:
+                    continue
+                if value[0] in _SUSPECT and _formula(value):
+                    problems.append(_formula_problem(header, value))
+                    continue
+                value = text
+            out[key] = value
+        for key, node in self.children.items():
+            filled = node.fill(values, count, problems)
+            if filled is not None:
+                out[key] = filled
+        if not out:
+            return None
+        for key, value in self.defaults.items():
+            out.setdefault(key, value)
+        if self.is_list:
+            return [out[k] for k in sorted(out, key=int)]
+        return out
+
+
+def _tree(slots: Sequence[tuple[int, str, Path_]], defaults: Mapping[str, Any]) -> dict[str, _Node]:
+    roots: dict[str, _Node] = {}
+    for index, header, path in slots:
+        node = roots.setdefault(str(path[0]), _Node())
+        for part in path[1:-1]:
+            node.is_list = isinstance(part, int)
+            node = node.child(part)
+        node.is_list = isinstance(path[-1], int)
+        node.leaves.append((path[-1], index, header))
+    for text, value in defaults.items():
+        path = parse_path(text)
+        if len(path) < 2 or str(path[0]) not in roots:
+            continue
+        node = roots[str(path[0])]
+        for part in path[1:-1]:
+            node = node.child(part)
+        node.defaults[path[-1]] = value
+    return roots
 
 
 def raw_cells(row: RawRow) -> dict[str, str]:
@@ -252,28 +282,28 @@ def compile_plan(feed: FeedDefinition, headers: Sequence[str]) -> ColumnPlan:
     for header, path in feed.columns.items():
         expected.setdefault(path, header)
     flat: list[tuple[int, str, str]] = []
-    nested: list[_Slot] = []
+    nested: list[tuple[int, str, Path_]] = []
     ignored: list[str] = []
     seen: dict[str, str] = {}
     field_headers: dict[str, str] = {}
     error: str | None = None
     for index, header in enumerate(headers):
         key = header_key(header)
-        path = by_key.get(key)
-        if path is None:
+        field_path = by_key.get(key)
+        if field_path is None:
             if header.strip() and key != REASONS_COLUMN:
                 ignored.append(header)
             continue
-        if path in seen:
-            error = f"columns {seen[path]!r} and {header!r} both give {path}; remove one"
+        if field_path in seen:
+            error = f"columns {seen[field_path]!r} and {header!r} both give {field_path}; remove one"
             continue
-        seen[path] = header
-        field_headers[path] = header
-        parts = parse_path(path)
+        seen[field_path] = header
+        field_headers[field_path] = header
+        parts = parse_path(field_path)
         if len(parts) == 1:
-            flat.append((index, header, path))
+            flat.append((index, header, field_path))
         else:
-            nested.append(_Slot(index, header, parts))
+            nested.append((index, header, parts))
     for path, header in expected.items():
         field_headers.setdefault(path, header)
     missing = tuple(header for path, header in expected.items() if path not in seen)
@@ -281,10 +311,10 @@ def compile_plan(feed: FeedDefinition, headers: Sequence[str]) -> ColumnPlan:
         feed=feed,
         headers=headers,
         flat=tuple(flat),
-        nested=tuple(nested),
+        nested=tuple(_tree(nested, feed.defaults).items()),
         ignored=tuple(ignored),
         missing=missing,
         field_headers=field_headers,
-        defaults=tuple((parse_path(p), v) for p, v in feed.defaults.items()),
+        defaults=tuple((p, v) for p, v in feed.defaults.items() if "." not in p),
         error=error,
     )

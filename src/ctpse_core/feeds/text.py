@@ -242,7 +242,8 @@ def _load_json(path: Path, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FeedFileError(path, f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise FeedFileError(path, f"{path.name} is not valid JSON ({where}: {exc.msg})") from None
     except (RecursionError, ValueError) as exc:
         raise FeedFileError(path, f"{path.name} cannot be read as JSON ({type(exc).__name__}: {exc})") from None
 

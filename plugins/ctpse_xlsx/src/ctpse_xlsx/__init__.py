@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 
 def _cell(value: Any) -> Cell:
     if value is None or isinstance(value, str | bool | int | float | dt.date | dt.time):
-        return value  # type: ignore[no-any-return]
+        return value
     return str(value)  # timedelta, Decimal, error values
 
 
@@ -46,9 +46,10 @@ def read_xlsx(path: Path, options: ReadOptions) -> Table:
     handle = path.open("rb")
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+    except Exception as exc:
         handle.close()
-        raise FeedFileError(path, f"{path.name} is not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
+        reason = f"{path.name} is not a readable Excel workbook ({type(exc).__name__}: {exc})"
+        raise FeedFileError(path, reason) from None
     names = workbook.sheetnames
     if options.sheet is not None and options.sheet not in names:
         workbook.close()
@@ -87,8 +88,9 @@ def read_xlsx(path: Path, options: ReadOptions) -> Table:
                 yield RawRow(number, headers, typed[:width], typed[width:])
         except FeedFileError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a damaged sheet can fail anywhere in openpyxl
-            raise FeedFileError(path, f"{path.name} cannot be read past row {number} ({type(exc).__name__}: {exc})") from None
+        except Exception as exc:
+            reason = f"{path.name} cannot be read past row {number} ({type(exc).__name__}: {exc})"
+            raise FeedFileError(path, reason) from None
         finally:
             close()
 
