@@ -88,3 +88,17 @@ def test_options_reach_the_pipeline(tmp_path: Path) -> None:
     assert code == 3
     assert "SECRET" in out and "iso8859-1" in out
     assert "Nom: is blank but required (surname)" in rejects.read_text(encoding="utf-8-sig")
+
+
+def test_progress_bar_on_large_files_and_quiet(tmp_path: Path) -> None:
+    """A large file shows the progress bar on stderr; --quiet silences it; small files never show it."""
+    rows = "\n".join(f"RG{i:07d},Madeup,Alfa" for i in range(1, 2501))
+    path = tmp_path / "regional.csv"
+    path.write_text("record_id,surname,forenames\n" + rows + "\n", encoding="utf-8")
+    code, _, err = _run("import", "regional", str(path), "--batch-size", "500")
+    assert code == 0 and "importing" in err
+    code, _, err = _run("--quiet", "import", "regional", str(path))
+    assert code == 0 and "importing" not in err
+    small = tmp_path / "small.csv"
+    small.write_text("record_id,surname,forenames\nRG1,A,B\n", encoding="utf-8")
+    assert "importing" not in _run("import", "regional", str(small))[2]
