@@ -64,12 +64,14 @@ def _legacy_prune(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def legacy_load(feed: Any, rows: Iterable[tuple[int, Mapping[str, str]]], file: str) -> tuple[int, int]:
+def legacy_load(feed: Any, rows: Iterable[tuple[int, Mapping[str, str]]], file: str) -> tuple[list[Any], int]:
+    """The records (kept, as ``load_records`` keeps them) and the number of bad rows."""
     from ctpse_core.convert import structure
     from ctpse_core.errors import InputError
 
     fields: dict[str, str] | None = None
-    good = bad = 0
+    good: list[Any] = []
+    bad = 0
     for number, raw in rows:
         if fields is None:
             fields = {h: f for h in raw if (f := feed.field_for(h)) is not None}
@@ -82,8 +84,7 @@ def legacy_load(feed: Any, rows: Iterable[tuple[int, Mapping[str, str]]], file: 
         data.setdefault("marking", str(feed.marking))
         data["provenance"] = {"source": feed.name, "file": file, "file_hash": None, "row": number}
         try:
-            structure(data, feed.record_type, where=f"{file}:{number}")
-            good += 1
+            good.append(structure(data, feed.record_type, where=f"{file}:{number}"))
         except InputError:
             bad += 1
     return good, bad
@@ -106,7 +107,7 @@ def _stage(name: str, path: Path, batch_size: int, work: Path) -> dict[str, Any]
                 header = next(reader)
                 rows = ((n, dict(zip(header, v, strict=False))) for n, v in enumerate(reader, start=2))
                 good, bad = legacy_load(feed, rows, path.name)
-                return good + bad
+                return len(good) + bad
     elif name == "load":
         def run() -> int:
             from ctpse_core.feeds import load_records
