@@ -132,3 +132,18 @@ def test_unknown_suffix_is_a_config_error(tmp_path: Path, store: Any) -> None:
     path.write_text("x", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"no feed format reads '\.pdf'"):
         import_feed(store, "national", path)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_json_encodings_detected_or_refused(suffix: str, tmp_path: Path, store: Any) -> None:
+    """JSON and JSON lines in Windows-1252 read correctly; bytes valid in no encoding are refused."""
+    item = '{"JCTPPH Ref": "JCT-1", "Surname": "Cafébury", "Forename(s)": "Zoë"}'
+    text = item + "\n" if suffix == ".jsonl" else f"[{item}]"
+    path = tmp_path / f"national{suffix}"
+    path.write_bytes(text.encode("windows-1252"))
+    summary = import_feed(store, "national", path)
+    assert summary.stored == 1 and summary.encoding == "windows-1252 (detected)"
+    assert _names(store) == {("Cafébury", "Zoë")}
+    path.write_bytes(text.encode("windows-1252").replace("é".encode("windows-1252"), b"\x81"))
+    with pytest.raises(FeedFileError, match="not valid utf-8 or windows-1252"):
+        import_feed(store, "national", path)

@@ -94,15 +94,31 @@ def test_rejects_file_escapes_formulas_and_reimports(tmp_path: Path, store: Any,
     assert second.balanced
 
 
-def test_missing_required_column_rejects_every_row_naming_it(tmp_path: Path, store: Any, writers: Any) -> None:
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_missing_required_column_rejects_every_row_naming_it(
+    fmt: str, tmp_path: Path, store: Any, writers: Any
+) -> None:
     """A file without the Surname column: every row is quarantined saying the column is missing."""
     headers = [h for h in HEADERS if h != "Surname"]
     rows = [[v for h, v in zip(HEADERS, row, strict=True) if h != "Surname"] for row in (GOOD_1, GOOD_2)]
-    summary = import_feed(store, "national", writers["csv"][1](tmp_path / "national.csv", headers, rows))
+    suffix, write = writers[fmt]
+    summary = import_feed(store, "national", write(tmp_path / f"national{suffix}", headers, rows))
     assert (summary.rows_read, summary.rejected, summary.stored) == (2, 2, 0)
     assert "Surname" in summary.missing_columns
     reasons = _reasons_by_id(tmp_path / "national.rejects.csv")
-    assert all("Surname: column is missing from the file" in " ".join(r) for r in reasons.values())
+    assert all("Surname: column is missing (needed for surname)" in " ".join(r) for r in reasons.values())
+
+
+def test_empty_objects_and_rows_in_json_are_quarantined(tmp_path: Path, store: Any) -> None:
+    """An empty JSON object is a row with nothing in it: quarantined, naming the missing columns."""
+    path = tmp_path / "national.json"
+    path.write_text('[{}, {"JCTPPH Ref": "JCT-1", "Surname": "A", "Forename(s)": "B"}, {"JCTPPH Ref": ""}]',
+                    encoding="utf-8")
+    summary = import_feed(store, "national", path)
+    assert (summary.rows_read, summary.stored, summary.rejected) == (3, 1, 2) and summary.balanced
+    text = (tmp_path / "national.rejects.csv").read_text(encoding="utf-8-sig")
+    assert "JCTPPH Ref: column is missing (needed for id)" in text
+    assert "JCTPPH Ref: is blank but required (id)" in text
 
 
 def test_blank_rows_and_long_rows_in_csv(tmp_path: Path, store: Any) -> None:

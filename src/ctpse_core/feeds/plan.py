@@ -172,7 +172,7 @@ class ColumnPlan:
         reason = problem.reason
         if reason == "is required but missing":
             reason = (
-                f"column is missing from the file (needed for {problem.field})"
+                f"column is missing (needed for {problem.field})"
                 if header in self.missing
                 else f"is blank but required ({problem.field})"
             )
