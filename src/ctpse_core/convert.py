@@ -107,20 +107,27 @@ def _items(value: object) -> list[Any]:
     raise ValueError(f"{value!r} is not a list")
 
 
+_ENUM_NOISE = re.compile(r"[\s_\-]+")
+
+
 @cache
 def _enum_hook(cls: type[enum.Enum]) -> Callable[[Any, Any], enum.Enum]:
     def key(text: str) -> str:
-        return re.sub(r"[\s_\-]+", "", text).lower()
+        return _ENUM_NOISE.sub("", text).lower()
 
     table: dict[str, enum.Enum] = {}
+    exact: dict[str, enum.Enum] = {}  # values as written most of the time: no normalising needed
     for member in cls:
         table[key(str(member.value))] = member
         table[key(member.name)] = member
+        exact[str(member.value)] = member
 
     def hook(value: Any, _: Any) -> enum.Enum:
         if isinstance(value, cls):
             return value
-        found = table.get(key(str(value)))
+        found = exact.get(value) if type(value) is str else None
+        if found is None:
+            found = table.get(key(str(value)))
         if found is None:
             allowed = ", ".join(str(m.value) for m in cls)
             raise ValueError(f"{value!r} is not one of: {allowed}")
@@ -187,11 +194,23 @@ def _is_optional(t: Any) -> bool:
     )
 
 
+def _lazy_hook(conv: cattrs.Converter, t: Any) -> Callable[[Any], Any]:
+    """Call ``t``'s structure hook, looked up once on first use (not per value)."""
+    found: list[Callable[[Any, Any], Any]] = []
+
+    def call(value: Any) -> Any:
+        if not found:
+            found.append(conv.get_structure_hook(t))
+        return found[0](value, t)
+
+    return call
+
+
 def _optional_hook(conv: cattrs.Converter, t: Any) -> Callable[[Any, Any], Any]:
-    inner = next(a for a in typing.get_args(t) if a is not type(None))
+    inner = _lazy_hook(conv, next(a for a in typing.get_args(t) if a is not type(None)))
 
     def hook(value: Any, _: Any) -> Any:
-        return None if _blank(value) else conv.structure(value, inner)
+        return None if _blank(value) else inner(value)
 
     return hook
 
@@ -207,6 +226,7 @@ def _is_collection(t: Any) -> bool:
 def _collection_hook(conv: cattrs.Converter, t: Any) -> Callable[[Any, Any], Any]:
     origin = typing.get_origin(t)
     inner = typing.get_args(t)[0]
+    structure_item = _lazy_hook(conv, inner)
 
     def hook(value: Any, _: Any) -> Any:
         items = _items(value)
@@ -214,7 +234,7 @@ def _collection_hook(conv: cattrs.Converter, t: Any) -> Callable[[Any, Any], Any
         errors: list[Exception] = []
         for index, item in enumerate(items):
             try:
-                out.append(conv.structure(item, inner))
+                out.append(structure_item(item))
             except Exception as exc:
                 note = IterableValidationNote(f"@ index {index}", index, inner)
                 exc.__notes__ = [*getattr(exc, "__notes__", []), note]

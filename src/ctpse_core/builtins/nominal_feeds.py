@@ -1,62 +1,36 @@
-"""Built-in plugin: the national (JCTPPH) and regional nominal list feeds."""
+"""Built-in plugin: the nominal list feeds (regional, JCTPPH national, Prison Pathfinder,
+Community Pathfinder, MAESEM). Their columns are the packaged mapping files
+``ctpse_core/feeds/mappings/<feed>.toml``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ctpse_core.plugin import Register, hookimpl
 
-REGIONAL_COLUMNS = {
-    "record_id": "id",
-    "surname": "surname",
-    "forenames": "forenames",
-    "aliases": "aliases",
-    "date_of_birth": "date_of_birth",
-    "sex": "sex",
-    "nationality": "nationality",
-    "pnc_id": "pnc_id",
-    "cro_number": "cro_number",
-    "prison_number": "prison_number",
-    "status": "status",
-    "risk_tier": "risk_tier",
-    "category": "category",
-    "nominal_manager": "nominal_manager",
-    "establishment": "establishment",
-    "force": "force",
-    "address": "addresses.0.line1",
-    "town": "addresses.0.town",
-    "postcode": "addresses.0.postcode",
-    "orders": "orders",
+#: name -> (title, partner, protective marking)
+NOMINAL_FEEDS = {
+    "regional": ("CTP SE regional nominal list", "CTP SE", "OFFICIAL-SENSITIVE"),
+    "national": ("JCTPPH national nominal list", "JCTPPH", "OFFICIAL-SENSITIVE"),
+    "prison-pathfinder": ("Prison Pathfinder case list", "Prison Pathfinder", "OFFICIAL-SENSITIVE"),
+    "community-pathfinder": ("Community Pathfinder case list", "Community Pathfinder", "OFFICIAL-SENSITIVE"),
+    "maesem": ("MAESEM referrals", "MAESEM", "OFFICIAL-SENSITIVE"),
 }
 
-NATIONAL_COLUMNS = {
-    "JCTPPH Ref": "id",
-    "Surname": "surname",
-    "Forename(s)": "forenames",
-    "Alias Names": "aliases",
-    "DOB": "date_of_birth",
-    "Gender": "sex",
-    "Nationality": "nationality",
-    "PNC ID": "pnc_id",
-    "CRO No": "cro_number",
-    "Prison No": "prison_number",
-    "Status": "status",
-    "Tier": "risk_tier",
-    "Category": "category",
-    "Nominal Manager": "nominal_manager",
-    "Establishment": "establishment",
-    "Owning Force": "force",
-    "Region": "region",
-    "CT Orders": "orders",
-}
+
+def __getattr__(name: str) -> Any:
+    """``REGIONAL_COLUMNS`` / ``NATIONAL_COLUMNS``: header -> field, read from the mapping files."""
+    if name in ("REGIONAL_COLUMNS", "NATIONAL_COLUMNS"):
+        from ctpse_core.feeds.mapping import default_mapping
+
+        return dict(default_mapping(name.split("_")[0].lower()).columns)
+    raise AttributeError(name)
 
 
 @hookimpl
 def ctpse_register_feeds(register: Register) -> None:
     from ctpse_core.domain.nominal import Nominal
-    from ctpse_core.feeds.definition import FeedDefinition
+    from ctpse_core.feeds.mapping import builtin_feed
 
-    register("regional", FeedDefinition(
-        name="regional", title="CTP SE regional nominal list", record_type=Nominal,
-        collection="nominals", columns=REGIONAL_COLUMNS, partner="CTP SE"))
-    register("national", FeedDefinition(
-        name="national", title="JCTPPH national nominal list", record_type=Nominal,
-        collection="nominals", columns=NATIONAL_COLUMNS, partner="JCTPPH"))
+    for name, (title, partner, marking) in NOMINAL_FEEDS.items():
+        register(name, builtin_feed(name, Nominal, "nominals", title=title, partner=partner, marking=marking))

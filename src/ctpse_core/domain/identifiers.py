@@ -18,6 +18,7 @@ __all__ = [
     "pnc_check_char",
 ]
 
+_SPACES = re.compile(r"\s+")
 _CHECK = "ZABCDEFGHJKLMNPQRTUVWXY"
 _PNC = re.compile(r"^(\d{2}|\d{4})/?(\d{1,7})([A-Z])$")
 _CRO = re.compile(r"^(?:SF)?(\d{1,6})/?(\d{2})([A-Z])$")
@@ -38,7 +39,7 @@ def normalise_pnc(text: str) -> str:
 
     Two-digit years are read as 19YY when above the current two-digit year, else 20YY.
     """
-    raw = re.sub(r"\s+", "", str(text)).upper()
+    raw = _SPACES.sub("", str(text)).upper()
     m = _PNC.match(raw)
     if not m:
         raise ValueError(f"{text!r} is not a PNC ID (expected YY/NNNNNNNA, e.g. 01/123456X)")
@@ -52,7 +53,7 @@ def normalise_pnc(text: str) -> str:
 
 
 def normalise_cro(text: str) -> str:
-    raw = re.sub(r"\s+", "", str(text)).upper()
+    raw = _SPACES.sub("", str(text)).upper()
     m = _CRO.match(raw)
     if not m:
         raise ValueError(f"{text!r} is not a CRO number (expected NNNNNN/YYA)")
@@ -64,7 +65,7 @@ def normalise_cro(text: str) -> str:
 
 
 def normalise_prison_number(text: str) -> str:
-    raw = re.sub(r"\s+", "", str(text)).upper()
+    raw = _SPACES.sub("", str(text)).upper()
     if not _PRISON.match(raw):
         raise ValueError(f"{text!r} is not a prison number (expected e.g. A1234BC)")
     return raw

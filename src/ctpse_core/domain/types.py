@@ -34,12 +34,13 @@ PrisonNumber = NewType("PrisonNumber", str)
 Postcode = NewType("Postcode", str)
 PhoneNumber = NewType("PhoneNumber", str)  # E.164, e.g. +447700900123
 
+_SPACES = re.compile(r"\s+")
 _POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})$")
 _E164 = re.compile(r"^\+\d{8,15}$")
 
 
 def normalise_postcode(text: str) -> str:
-    raw = re.sub(r"\s+", "", str(text)).upper()
+    raw = _SPACES.sub("", str(text)).upper()
     m = _POSTCODE.match(raw)
     if not m:
         raise ValueError(f"{text!r} is not a UK postcode (e.g. ZZ1 1ZZ)")

@@ -25,8 +25,11 @@ class FeedDefinition:
     """A partner feed: its rows become ``record_type`` records in ``collection``.
 
     ``columns`` maps the partner's header to a field path of the record: ``surname``,
-    ``addresses.0.postcode`` (nested list items by index). ``id_column`` names the field
-    holding the partner's own record ID.
+    ``addresses.0.postcode`` (nested list items by index); several headers may give the
+    same field (a partner renamed a column), but one file may use only one of them.
+    ``defaults`` gives values for fields no column fills (inside a list item, only
+    when the row has data for that item). ``id_field`` names the field holding the
+    partner's own record ID; a stored record's ID is ``id_prefix`` + that ID.
     """
 
     name: str
@@ -37,6 +40,8 @@ class FeedDefinition:
     partner: str = ""
     marking: Marking = attrs.field(factory=lambda: Marking.parse("OFFICIAL-SENSITIVE"))
     id_field: str = "id"
+    defaults: Mapping[str, Any] = attrs.field(factory=dict)
+    id_prefix: str = ""
 
     def with_columns(self, columns: Mapping[str, str]) -> FeedDefinition:
         """The same feed with another column mapping (e.g. from a mapping file)."""

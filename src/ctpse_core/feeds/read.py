@@ -1,25 +1,23 @@
-"""Reading raw rows from partner files (CSV here; other formats come from plugins)."""
+"""Reading raw rows from a partner file of any registered format."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from pathlib import Path
+
+from ctpse_core.feeds.formats import ReadOptions, cell_text, open_table
 
 __all__ = ["read_rows"]
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield ``(row_number, {header: value})`` for each data row of a CSV file.
+def read_rows(path: Path, fmt: str | None = None, encoding: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield ``(row_number, {header: text})`` for each data row of a feed file.
 
-    Row numbers are as a spreadsheet shows them (the header is row 1).
+    Row numbers are as the partner sees them (in a CSV file the header is row 1).
     """
-    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            return
-        for number, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            yield number, dict(zip(header, values, strict=False))
+    table = open_table(path, fmt, ReadOptions(encoding=encoding))
+    try:
+        for row in table.rows:
+            yield row.number, {h: cell_text(v) for h, v in zip(row.headers, row.values, strict=False)}
+    finally:
+        table.close()

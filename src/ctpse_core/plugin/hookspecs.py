@@ -50,7 +50,12 @@ def ctpse_register_storage(register: Register) -> None:
 def ctpse_register_feed_formats(register: Register) -> None:
     """Register file-format readers for partner feeds (``csv``, ``json``, ``jsonl``, ``xlsx``...).
 
-    :param register: ``register(format_name, reader)``; the reader yields raw rows.
+    Called once, the first time a feed file is opened. A ``FeedFormat`` names the file
+    suffixes it claims and a ``read(path, options) -> Table`` function whose rows are
+    raw cells (see ``ctpse_core.feeds.formats``); it raises ``FeedFileError`` for a file
+    it cannot read at all.
+
+    :param register: ``register(format_name, FeedFormat(name=..., suffixes=(...), read=...))``.
 
     .. versionadded:: 0.1
     """
