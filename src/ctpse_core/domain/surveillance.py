@@ -83,6 +83,8 @@ class TaskingRequest(Record):
     priority: int = attrs.field(default=3, validator=in_range(1, 5))
     location: Location | None = None
     subject_ids: tuple[str, ...] = ()
+    #: officers the requester names (their leave, double-booking and rest are then checked).
+    staff_ids: tuple[str, ...] = ()
 
 
 class DeploymentStatus(enum.StrEnum):
