@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ctpse_core.deconfliction.allocation import Availability, TeamUnavailability, allocate
+from ctpse_core.deconfliction.allocation import Availability, allocate
 from ctpse_core.deconfliction.oracle import best_allocation, brute_force
 from ctpse_core.deconfliction.rules import builtin_rules
 from ctpse_core.domain.common import UTC
 from ctpse_core.domain.staff import Leave, Staff
-from ctpse_core.domain.surveillance import Deployment, Location, TaskingRequest, Team
+from ctpse_core.domain.surveillance import Deployment, Location, TaskingRequest, Team, TeamUnavailability
 from ctpse_core.errors import CtpseError
 
 #: Saturday evening before the spring clock change (Sunday 30/03/2025 01:00 UTC).

@@ -46,7 +46,6 @@ from ctpse_core.deconfliction.frame import DeploymentFrame, to_micros
 from ctpse_core.deconfliction.grid import london_days
 from ctpse_core.deconfliction.model import Conflict, Settings
 from ctpse_core.deconfliction.rules import ConflictRule, Found
-from ctpse_core.domain.common import Record, aware, non_empty, not_before
 from ctpse_core.domain.staff import Leave, Staff
 from ctpse_core.domain.surveillance import (
     Deployment,
@@ -54,6 +53,7 @@ from ctpse_core.domain.surveillance import (
     Operation,
     TaskingRequest,
     Team,
+    TeamUnavailability,
 )
 from ctpse_core.errors import ConfigError, CtpseError, InputError, Problem
 
@@ -69,16 +69,6 @@ __all__ = [
 ]
 
 Weight = Callable[[TaskingRequest, Operation | None], int]
-
-
-@attrs.frozen(kw_only=True)
-class TeamUnavailability(Record):
-    """A team off the board for a while (training, stand-down, another region's job)."""
-
-    team_id: str = attrs.field(validator=non_empty)
-    start: dt.datetime = attrs.field(validator=aware)
-    end: dt.datetime = attrs.field(validator=[aware, not_before("start", "the start")])
-    reason: str = "unavailable"
 
 
 @attrs.frozen(kw_only=True)

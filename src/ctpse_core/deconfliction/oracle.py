@@ -11,17 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from itertools import combinations, pairwise, product
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ctpse_core.deconfliction.model import Settings
 from ctpse_core.deconfliction.spatial import haversine_m
 from ctpse_core.domain.staff import Leave, Staff
-from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, TaskingRequest, Team
-
-if TYPE_CHECKING:
-    from ctpse_core.deconfliction.allocation import TeamUnavailability
+from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, TaskingRequest, Team, TeamUnavailability
 
 __all__ = ["best_allocation", "brute_force"]
 
