@@ -639,7 +639,7 @@ def _why_not(
         if holders:
             taken.append(f"{team.id} (on " + ", ".join(_request_label(q, ops) for q in holders) + ")")
     if taken:
-        lead = "all suitable teams are taken" if len(taken) == len(mine) else "taken"
+        lead = "all suitable teams are taken" if len(taken) == len(mine) else "suitable teams taken"
         out.append(f"{lead} at that time: " + "; ".join(taken))
     for (a, b), why in req_pairs.items():
         other = b if a == i else a if b == i else None
