@@ -638,13 +638,13 @@ def _why_not(
         ]
         if holders:
             taken.append(f"{team.id} (on " + ", ".join(_request_label(q, ops) for q in holders) + ")")
-    if taken:
-        lead = "all suitable teams are taken" if len(taken) == len(mine) else "suitable teams taken"
-        out.append(f"{lead} at that time: " + "; ".join(taken))
     for (a, b), why in req_pairs.items():
         other = b if a == i else a if b == i else None
         if other is not None and reqs[other].id in assigned:
             out.append(f"would clash with allocated request {_request_label(reqs[other], ops)}: {why}")
+    if taken:
+        lead = "all suitable teams are taken" if len(taken) == len(mine) else "suitable teams taken"
+        out.append(f"{lead} at that time: " + "; ".join(taken))
     if not out:
         out.append("allocating it as well would break a blocking rule together with the allocated requests")
     unsuitable = [team_reasons[i][t] for t in sorted(team_reasons[i])]

@@ -18,7 +18,7 @@ def run_demo_step(ctx: Any) -> list[str]:
     from ctpse_core.reports import render
     from ctpse_core.synthetic.tasking import synthetic_tasking
 
-    booked_week = synthetic_week(min(max(ctx.scale // 5, 60), 400), seed=ctx.seed)
+    booked_week = synthetic_week(min(max(ctx.scale // 50, 16), 60), seed=ctx.seed)
     booked = booked_week.deployments()
     tasking = synthetic_tasking(min(max(ctx.scale // 25, 30), 80), seed=ctx.seed)
     teams = tasking.teams or ()
