@@ -9,6 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ctpse_core.deconfliction.allocation import Availability, allocate
+from ctpse_core.deconfliction.engine import find_conflicts
+from ctpse_core.deconfliction.frame import DeploymentFrame
 from ctpse_core.deconfliction.oracle import best_allocation, brute_force
 from ctpse_core.deconfliction.rules import builtin_rules
 from ctpse_core.domain.common import UTC
@@ -107,7 +109,8 @@ def test_milp_optimum_equals_exhaustive_enumeration(case: dict[str, object]) -> 
     """On random small weeks (clock-change night, shared subjects and officers, nearby places,
     leave, unavailability, previous plans, pins, allowed rules) the MILP's lexicographic optimum
     (coverage, then kept assignments) equals the best found by enumerating every assignment, and
-    the plan creates no blocking conflict according to the independent brute-force conflict oracle."""
+    the plan creates no blocking conflict according to the independent brute-force conflict oracle
+    nor the conflict engine."""
     teams = case["teams"]
     requests = case["requests"]
     existing = case["existing"]
@@ -147,5 +150,11 @@ def test_milp_optimum_equals_exhaustive_enumeration(case: dict[str, object]) -> 
         if set(ids) & new_ids and (rule not in BLOCKING_SOFT or rule not in case["allow"])  # type: ignore[operator]
     ]
     assert bad == []
+    frame = DeploymentFrame.from_deployments([*existing, *plan.deployments], {t.id: t.capacity for t in teams})
+    by_engine = [
+        c for c in find_conflicts(frame, builtin_rules()).conflicts()
+        if set(c.deployment_ids) & new_ids and (c.hard or c.rule not in case["allow"])  # type: ignore[operator]
+    ]
+    assert by_engine == []
     assert len(plan.unallocated) + len(plan.assignments) == len(requests)
     assert all(u.reasons for u in plan.unallocated)
