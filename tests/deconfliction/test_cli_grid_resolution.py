@@ -173,7 +173,8 @@ def test_notice_reveals_only_existence_and_contact() -> None:
 
 
 def test_demo_step_writes_grid_and_conflicts(tmp_path: Path) -> None:
-    """The demo step stores a week, publishes grid version 1 and writes md and html files."""
+    """The demo step allocates the week's requests (none in a hard conflict), stores the week,
+    publishes grid version 1 and writes allocation, conflicts and grid in md and html."""
     from ctpse_core.deconfliction.demo import run_demo_step
     from ctpse_core.demo import DemoContext
 
@@ -181,4 +182,6 @@ def test_demo_step_writes_grid_and_conflicts(tmp_path: Path) -> None:
     lines = run_demo_step(ctx)
     assert any("grid version 1" in line for line in lines)
     names = {p.name for p in (tmp_path / "deconfliction").iterdir()}
-    assert {"conflicts.md", "conflicts.html", "grid-v1.md", "grid-v1.html"} <= names
+    assert {"conflicts.md", "conflicts.html", "grid-v1.md", "grid-v1.html", "allocation.md", "allocation.html"} <= names
+    assert any("none involving allocated requests" in line for line in lines)
+    assert "| SV-ALPHA |" in (tmp_path / "deconfliction" / "grid-v1.md").read_text()

@@ -11,7 +11,7 @@ import click
 from ctpse_core.cli import CliContext
 from ctpse_core.cli.options import format_option, pass_ctx
 
-__all__ = ["deconflict", "grid", "synth_deployments"]
+__all__ = ["allocation_product", "deconflict", "grid", "synth_deployments", "synth_tasking"]
 
 
 def _week(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
@@ -136,6 +136,8 @@ def grid_product(version: Any) -> Any:
     }
     data = {
         "week": version.week.isoformat(),
+        "days": [day.strftime("%a %d/%m") for day in days],
+        "teams": teams,
         "version": version.number,
         "published_by": version.published_by,
         "published_at": version.published_at.isoformat(),
@@ -223,3 +225,172 @@ def synth_deployments(count: int, seed: int, out: Path) -> None:
 
     write_deployments_file(out, count, seed)
     click.echo(f"deployments: {count}\nwritten to {out}")
+
+
+def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
+    """The allocation as a product: summary, assignments, unallocated requests with reasons,
+    changes against the previous plan, released pins and allowed conflicts."""
+    from ctpse_core.domain.marking import Classification, Marking, highest
+    from ctpse_core.reports import SimpleProduct
+
+    ops = operations or {}
+
+    def op_name(op_id: str) -> str:
+        op = ops.get(op_id)
+        return str(op.name) if op is not None else op_id
+
+    assignments = [
+        {
+            "request_id": d.request_id,
+            "team_id": d.team_id,
+            "deployment_id": d.id,
+            "operation": op_name(d.operation_id),
+            "start": d.start.astimezone(_london()).isoformat(),
+            "end": d.end.astimezone(_london()).isoformat(),
+            "officers": d.officers,
+        }
+        for d in plan.deployments
+    ]
+    summary = {
+        "requests": len(plan.assignments) + len(plan.unallocated),
+        "allocated": len(plan.assignments),
+        "unallocated": len(plan.unallocated),
+        "coverage": plan.coverage,
+        "coverage_possible": plan.requested,
+        "changed_from_previous": len(plan.changes),
+        "kept_from_previous": plan.kept,
+        "pinned": len(plan.pinned),
+        "released_pins": len(plan.released),
+        "method": plan.method,
+        "variables": plan.variables,
+        "constraints": plan.rows,
+        "seconds": round(plan.seconds, 3),
+    }
+    data = {
+        "summary": summary,
+        "assignments": assignments,
+        "unallocated": [{"request_id": u.request_id, "reasons": list(u.reasons)} for u in plan.unallocated],
+        "changes": [{"request_id": c.request_id, "before": c.before, "after": c.after} for c in plan.changes],
+        "released": [{"request_id": u.request_id, "reasons": list(u.reasons)} for u in plan.released],
+        "allowed_conflicts": [
+            {"rule": c.rule, "deployment_ids": list(c.deployment_ids), "why": c.why} for c in plan.allowed_conflicts
+        ],
+    }
+    marking = highest([Marking(Classification.SECRET), *(d.marking for d in plan.deployments)])
+    return SimpleProduct("allocation", title, data, marking=marking, rows=assignments)
+
+
+@grid.command("plan")
+@click.argument("requests_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--pinned",
+    "pinned_version",
+    type=click.IntRange(1),
+    help="Keep the assignments of this published grid version whose requests are unchanged.",
+)
+@click.option("--week", callback=_week, help="Week of the --pinned version (default: the requests' first week).")
+@click.option(
+    "--allow",
+    multiple=True,
+    help="A non-hard rule whose conflicts may be created (subject-clash, proximity). Repeatable.",
+)
+@click.option("--save", is_flag=True, help="Store the planned deployments (and cancel dropped ones).")
+@format_option(default="md", only=("json", "md", "html"))
+@pass_ctx
+def grid_plan(
+    ctx: CliContext,
+    requests_file: Path,
+    pinned_version: int | None,
+    week: dt.date | None,
+    allow: tuple[str, ...],
+    save: bool,
+    fmt: str,
+) -> None:
+    """Allocate the tasking requests in REQUESTS_FILE to teams (best priority-weighted
+    coverage under the hard rules), keeping published work pinned."""
+    from ctpse_core.deconfliction.allocation import Availability, allocate
+    from ctpse_core.deconfliction.files import load_tasking
+    from ctpse_core.deconfliction.grid import get_version
+    from ctpse_core.reports import render
+
+    tasking = load_tasking(requests_file)
+    store = ctx.open_store()
+    try:
+        with store.unit_of_work(user=ctx.user) as uow:
+            teams = tasking.teams if tasking.teams is not None else tuple(uow.teams.list())
+            operations = tasking.operations if tasking.operations is not None else tuple(uow.operations.list())
+            staff = tasking.staff if tasking.staff is not None else tuple(uow.staff.list())
+            leave = tasking.leave if tasking.leave is not None else tuple(uow.leave.list())
+            stored = list(uow.deployments.list())
+            file_ids = {d.id for d in tasking.deployments}
+            existing = (*tasking.deployments, *(d for d in stored if d.id not in file_ids))
+            previous: dict[str, str] = {}
+            pinned: list[str] = []
+            if pinned_version is not None:
+                first = min((r.start for r in tasking.requests), default=None)
+                if week is None and first is None:
+                    raise click.UsageError("--pinned needs --week when the file has no requests")
+                if week is None:
+                    assert first is not None
+                    day = first.astimezone(_london()).date()
+                    week = day - dt.timedelta(days=day.weekday())
+                version = get_version(uow, week, pinned_version)
+                by_id = {r.id: r for r in tasking.requests}
+                for e in version.entries:
+                    r = by_id.get(e.request_id) if e.request_id else None
+                    if r is None:
+                        continue
+                    previous[r.id] = e.team_id
+                    if (r.start, r.end, r.officers) == (e.start, e.end, e.officers):
+                        pinned.append(r.id)
+            plan = allocate(
+                tasking.requests,
+                teams,
+                Availability(
+                    deployments=existing, leave=leave, staff=staff, unavailable=tasking.unavailable
+                ),
+                operations=operations,
+                previous=previous,
+                pinned=sorted(set(pinned)),
+                allow=(*tasking.allow, *allow),
+            )
+            if save:
+                _save_plan(uow, plan, stored)
+                uow.commit()
+    finally:
+        store.close()
+    title = f"Allocation of {len(tasking.requests)} tasking requests"
+    click.echo(render(allocation_product(plan, title, {o.id: o for o in operations}), fmt), nl=False)
+
+
+def _save_plan(uow: Any, plan: Any, stored: list[Any]) -> None:
+    """Store the plan's deployments (updating earlier versions) and cancel the deployments
+    of planned requests that are no longer allocated."""
+    import attrs
+
+    from ctpse_core.domain.surveillance import DeploymentStatus
+
+    by_id = {d.id: d for d in stored}
+    planned = set(plan.assignments) | {u.request_id for u in plan.unallocated}
+    for d in plan.deployments:
+        old = by_id.get(d.id)
+        if old is None:
+            uow.deployments.add(d)
+        else:
+            uow.deployments.update(attrs.evolve(d, version=old.version))
+    for d in stored:
+        dropped = d.request_id in planned and d.request_id not in plan.assignments
+        if dropped and d.status is not DeploymentStatus.CANCELLED:
+            uow.deployments.update(attrs.evolve(d, status=DeploymentStatus.CANCELLED))
+
+
+@click.command("tasking")
+@click.option("--count", type=click.IntRange(1, 100_000), default=60, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def synth_tasking(count: int, seed: int, out: Path) -> None:
+    """Write COUNT synthetic tasking requests, with teams and availability, as a requests file."""
+    from ctpse_core.synthetic.tasking import write_tasking_file
+
+    data = write_tasking_file(out, count, seed)
+    click.echo(f"requests: {count}\nteams: {len(data.teams or ())}\nwritten to {out}")

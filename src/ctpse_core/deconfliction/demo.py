@@ -1,4 +1,5 @@
-"""The ``ctpse demo`` step: a synthetic week stored, de-conflicted and published."""
+"""The ``ctpse demo`` step: a synthetic week's tasking requests allocated to teams around
+the deployments already booked, then everything stored, de-conflicted and published."""
 
 from __future__ import annotations
 
@@ -10,41 +11,68 @@ __all__ = ["run_demo_step"]
 
 
 def run_demo_step(ctx: Any) -> list[str]:
-    from ctpse_core.cli.deconflict import conflicts_product, grid_product
+    from ctpse_core.cli.deconflict import allocation_product, conflicts_product, grid_product
+    from ctpse_core.deconfliction.allocation import Availability, allocate
     from ctpse_core.deconfliction.engine import deconflict
     from ctpse_core.deconfliction.grid import publish
     from ctpse_core.reports import render
+    from ctpse_core.synthetic.tasking import synthetic_tasking
 
-    week = synthetic_week(min(max(ctx.scale // 5, 60), 400), seed=ctx.seed)
-    deployments = week.deployments()
+    booked_week = synthetic_week(min(max(ctx.scale // 50, 16), 60), seed=ctx.seed)
+    booked = booked_week.deployments()
+    tasking = synthetic_tasking(min(max(ctx.scale // 25, 30), 80), seed=ctx.seed)
+    teams = tasking.teams or ()
+    operations = {o.id: o for o in (*booked_week.operations, *(tasking.operations or ()))}
     with ctx.store.unit_of_work(user=ctx.user) as uow:
         known = {t.id for t in uow.teams.list()}
-        for team in week.teams:
+        for team in teams:
             if team.id not in known:
                 uow.teams.add(team)
         known_ops = {o.id for o in uow.operations.list()}
-        for op in week.operations:
+        for op in operations.values():
             if op.id not in known_ops:
                 uow.operations.add(op)
         stored = {d.id for d in uow.deployments.list()}
-        for d in deployments:
+        for d in booked:
             if d.id not in stored:
                 uow.deployments.add(d)
-        conflicts = deconflict(deployments, week.teams)
+        existing = tuple(uow.deployments.list())
+        plan = allocate(
+            tasking.requests,
+            teams,
+            Availability(
+                deployments=existing,
+                leave=tasking.leave or (),
+                staff=tasking.staff or (),
+                unavailable=tasking.unavailable,
+            ),
+            operations=operations.values(),
+        )
+        stored = {d.id for d in existing}
+        for d in plan.deployments:
+            if d.id not in stored:
+                uow.deployments.add(d)
+        everything = list(uow.deployments.list())
+        conflicts = deconflict(everything, teams)
         version = publish(uow, SPRING_WEEK, ctx.user)
         uow.commit()
     out = ctx.out / "deconfliction"
     out.mkdir(parents=True, exist_ok=True)
-    product = conflicts_product(conflicts, "Deconfliction of the synthetic week", len(deployments))
+    allocation = allocation_product(plan, "Allocation of the synthetic week's tasking requests", operations)
+    product = conflicts_product(conflicts, "Deconfliction of the synthetic week", len(everything))
     for fmt in ("md", "html"):
+        (out / f"allocation.{fmt}").write_text(render(allocation, fmt), encoding="utf-8")
         (out / f"conflicts.{fmt}").write_text(render(product, fmt), encoding="utf-8")
-        (out / f"grid-v{version.number}.{fmt}").write_text(
-            render(grid_product(version), fmt), encoding="utf-8"
-        )
+        (out / f"grid-v{version.number}.{fmt}").write_text(render(grid_product(version), fmt), encoding="utf-8")
     hard = sum(1 for c in conflicts if c.hard)
     return [
-        f"deployments: {len(deployments)} (week of {SPRING_WEEK:%d/%m/%Y}, clocks go forward)",
-        f"conflicts: {len(conflicts)} ({hard} breaking hard rules)",
+        f"tasking requests: {len(tasking.requests)}; allocated {len(plan.assignments)}, "
+        f"{len(plan.unallocated)} left out with reasons (coverage {plan.coverage}/{plan.requested}, "
+        f"optimal, {plan.seconds:.2f} s)",
+        f"deployments: {len(everything)} (week of {SPRING_WEEK:%d/%m/%Y}, clocks go forward)",
+        f"conflicts: {len(conflicts)} ({hard} breaking hard rules, none involving allocated requests)"
+        if not any(c.hard and set(c.deployment_ids) & {d.id for d in plan.deployments} for c in conflicts)
+        else f"conflicts: {len(conflicts)} ({hard} breaking hard rules)",
         f"grid version {version.number} published: {len(version.entries)} entries",
         f"written to {out}",
     ]

@@ -1,15 +1,20 @@
-"""The deployment file: a JSON list of deployment objects (see docs/deconfliction.md)."""
+"""The deployment file (a JSON list of deployments) and the requests file (a JSON object
+with the week's tasking requests, teams and availability); see docs/deconfliction.md."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
+
+import attrs
 
 from ctpse_core.convert import structure
-from ctpse_core.domain.surveillance import Deployment
+from ctpse_core.domain.staff import Leave, Staff
+from ctpse_core.domain.surveillance import Deployment, Operation, TaskingRequest, Team, TeamUnavailability
 from ctpse_core.errors import InputError, Problem
 
-__all__ = ["load_deployments"]
+__all__ = ["TaskingFile", "load_deployments", "load_tasking"]
 
 
 def load_deployments(path: Path) -> list[Deployment]:
@@ -47,3 +52,97 @@ def load_deployments(path: Path) -> list[Deployment]:
     if problems:
         raise InputError(problems, f"{len(problems)} problem(s) in {where}")
     return good
+
+
+@attrs.frozen(kw_only=True)
+class TaskingFile:
+    """What a requests file holds (lists it leaves out are taken from the store)."""
+
+    requests: tuple[TaskingRequest, ...]
+    teams: tuple[Team, ...] | None = None
+    operations: tuple[Operation, ...] | None = None
+    deployments: tuple[Deployment, ...] = ()
+    staff: tuple[Staff, ...] | None = None
+    leave: tuple[Leave, ...] | None = None
+    unavailable: tuple[TeamUnavailability, ...] = ()
+    allow: tuple[str, ...] = ()
+
+
+_SECTIONS: dict[str, type[Any]] = {
+    "requests": TaskingRequest,
+    "teams": Team,
+    "operations": Operation,
+    "deployments": Deployment,
+    "staff": Staff,
+    "leave": Leave,
+    "unavailable": TeamUnavailability,
+}
+
+
+def load_tasking(path: Path) -> TaskingFile:
+    """The requests file: a JSON object with ``requests`` and optionally ``teams``,
+    ``operations``, ``deployments`` (already booked), ``staff``, ``leave``, ``unavailable``
+    and ``allow``; or just a JSON list of requests. Every fault is reported at once, naming
+    the file, section, item index, field and reason."""
+    where = str(path)
+    data = _read_json(path)
+    if isinstance(data, list):
+        data = {"requests": data}
+    if not isinstance(data, dict):
+        raise InputError([Problem("", "must be a JSON object with a 'requests' list (or a list of requests)", where)])
+    problems: list[Problem] = []
+    unknown = sorted(set(data) - {*_SECTIONS, "allow"})
+    if unknown:
+        known = ", ".join([*_SECTIONS, "allow"])
+        problems.append(Problem(", ".join(unknown), f"is not a section of a requests file (known: {known})", where))
+    if "requests" not in data:
+        problems.append(Problem("requests", "is missing (a list of tasking requests)", where))
+    sections: dict[str, tuple[Any, ...]] = {}
+    for name, cls in _SECTIONS.items():
+        if name not in data:
+            continue
+        items = data[name]
+        if not isinstance(items, list):
+            problems.append(Problem(name, "must be a list", where))
+            continue
+        good: list[Any] = []
+        seen: dict[str, int] = {}
+        for index, raw in enumerate(items):
+            at = f"{where}#{name}[{index}]"
+            try:
+                item = structure(raw, cls, where=at)
+            except InputError as exc:
+                problems.extend(exc.problems)
+                continue
+            if item.id in seen:
+                problems.append(Problem("id", f"{item.id!r} is used again (first at item {seen[item.id]})", at))
+                continue
+            seen[item.id] = index
+            good.append(item)
+        sections[name] = tuple(good)
+    allow = data.get("allow", [])
+    if not isinstance(allow, list) or not all(isinstance(a, str) for a in allow):
+        problems.append(Problem("allow", "must be a list of rule names", where))
+        allow = []
+    if problems:
+        raise InputError(problems, f"{len(problems)} problem(s) in {where}")
+    return TaskingFile(
+        requests=sections.get("requests", ()),
+        teams=sections.get("teams"),
+        operations=sections.get("operations"),
+        deployments=sections.get("deployments", ()),
+        staff=sections.get("staff"),
+        leave=sections.get("leave"),
+        unavailable=sections.get("unavailable", ()),
+        allow=tuple(allow),
+    )
+
+
+def _read_json(path: Path) -> Any:
+    where = str(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError([Problem("", "no such file", where)]) from None
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem("", f"is not JSON ({exc.msg} at line {exc.lineno})", where)]) from None

@@ -37,6 +37,8 @@ class GridEntry:
     officers: int = 1
     has_subjects: bool = False
     national_priority: bool = False
+    #: the tasking request the deployment serves (what re-planning pins).
+    request_id: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -87,6 +89,7 @@ def build_entries(
                         officers=d.officers,
                         has_subjects=bool(d.subject_ids),
                         national_priority=bool(op and op.national_priority),
+                        request_id=d.request_id,
                     )
                 )
     out.sort(key=lambda e: (e.team_id, e.day, e.start, e.deployment_id))

@@ -12,7 +12,9 @@ per lookup.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 
 import attrs
 import numpy as np
@@ -20,7 +22,7 @@ import numpy as np
 from ctpse_core.deconfliction.engine import ConflictSet, registered_rules
 from ctpse_core.deconfliction.frame import DeploymentFrame, Ints, to_micros
 from ctpse_core.deconfliction.model import Conflict, Settings
-from ctpse_core.deconfliction.rules import ConflictRule
+from ctpse_core.deconfliction.rules import CapacityRule, ConflictRule, Found, PairRule
 from ctpse_core.deconfliction.spatial import EARTH_RADIUS_M, Grid
 from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, Team
 from ctpse_core.storage.base import UnitOfWork
@@ -29,6 +31,7 @@ __all__ = ["CheckResult", "DeconflictionIndex", "check", "stored_index"]
 
 ACCEPTED = "accepted without conflict"
 ACCEPTED_WITH = "accepted with conflict"
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 @attrs.frozen
@@ -37,11 +40,15 @@ class _Block:
     ends: Ints
     rows: Ints
     longest: int
+    #: the starts as a Python list: ``bisect`` on it costs far less than a numpy call.
+    start_list: list[int] = attrs.field(factory=list)
 
     def near(self, start: int, end: int, slack: int) -> Ints:
         """Rows whose ``[s, e)`` comes within ``slack`` of ``[start, end)``."""
-        lo = int(np.searchsorted(self.starts, start - slack - self.longest, side="left"))
-        hi = int(np.searchsorted(self.starts, end + slack, side="left"))
+        lo = bisect_left(self.start_list, start - slack - self.longest)
+        hi = bisect_left(self.start_list, end + slack, lo)
+        if hi == lo:
+            return _NONE
         keep = self.ends[lo:hi] + slack > start
         out: Ints = self.rows[lo:hi][keep]
         return out
@@ -62,29 +69,58 @@ def _blocks(rows: Ints, keys: Ints, start: Ints, end: Ints) -> dict[int, _Block]
     for k, a, b, m in zip(
         keys[firsts].tolist(), firsts.tolist(), lasts.tolist(), longest.tolist(), strict=True
     ):
-        out[k] = _Block(s_all[a:b], e_all[a:b], rows[a:b], max(int(m), 0))
+        out[k] = _Block(s_all[a:b], e_all[a:b], rows[a:b], max(int(m), 0), s_all[a:b].tolist())
     return out
 
 
-@attrs.frozen
 class CheckResult:
-    """The answer to a check: the status line and the conflicts, explained."""
+    """The answer to a check: the status line at once, the conflicts explained on first use
+    (building the sentences costs more than finding the conflicts)."""
 
-    deployment_id: str
-    conflicts: tuple[Conflict, ...]
+    def __init__(
+        self,
+        deployment_id: str,
+        conflicts: Iterable[Conflict] = (),
+        *,
+        found: ConflictSet | None = None,
+        row: int = -1,
+    ) -> None:
+        self.deployment_id = deployment_id
+        self._found = found
+        self._row = row
+        self._conflicts: tuple[Conflict, ...] | None = None if found is not None else tuple(conflicts)
+
+    @property
+    def count(self) -> int:
+        """How many conflicts (without explaining them)."""
+        if self._found is not None:
+            return len(self._found)
+        return len(self.conflicts)
+
+    @property
+    def conflicts(self) -> tuple[Conflict, ...]:
+        if self._conflicts is None:
+            assert self._found is not None
+            self._conflicts = tuple(self._found.conflicts(involving=self._row))
+        return self._conflicts
 
     @property
     def has_conflict(self) -> bool:
-        return bool(self.conflicts)
+        return self.count > 0
 
     @property
     def hard(self) -> bool:
         """True when a conflict breaks a hard rule (proceeding needs a recorded override)."""
+        if self._found is not None:
+            return any(rule.hard and len(f) for rule, f in self._found.found)
         return any(c.hard for c in self.conflicts)
 
     @property
     def status(self) -> str:
-        return ACCEPTED_WITH if self.conflicts else ACCEPTED
+        return ACCEPTED_WITH if self.has_conflict else ACCEPTED
+
+    def __repr__(self) -> str:
+        return f"CheckResult({self.deployment_id!r}, {self.status!r}, {self.count} conflicts)"
 
 
 class DeconflictionIndex:
@@ -219,9 +255,119 @@ class DeconflictionIndex:
         if d.status is DeploymentStatus.CANCELLED:
             return CheckResult(d.id, ())
         sub = self.frame.take(self.candidates(d)).extend_with([d], self.capacities)
-        found = [(rule, rule.detect(sub, self.settings)) for rule in self.rules]
-        conflicts = ConflictSet(sub, self.settings, found).conflicts(involving=len(sub) - 1)
-        return CheckResult(d.id, tuple(conflicts))
+        new = len(sub) - 1
+        found = [(rule, _found_with(sub, rule, new, self.settings)) for rule in self.rules]
+        return CheckResult(d.id, found=ConflictSet(sub, self.settings, found), row=new)
+
+
+def _found_with(frame: DeploymentFrame, rule: ConflictRule, new: int, settings: Settings) -> Found:
+    """What ``rule`` finds that involves row ``new`` (the last row of the candidate frame)."""
+    if isinstance(rule, PairRule):
+        return _pairs_with(frame, rule, new, settings)
+    if type(rule) is CapacityRule:
+        return _capacity_with(frame, new)
+    found = rule.detect(frame, settings)
+    pairs = found.pairs[(found.pairs == new).any(axis=1)] if len(found.pairs) else found.pairs
+    if not len(found.group_start):
+        return Found(pairs=pairs)
+    keep = np.unique(found.group_of[found.group_row == new])
+    member = np.isin(found.group_of, keep)
+    return Found(
+        pairs=pairs,
+        group_start=found.group_start[keep],
+        group_end=found.group_end[keep],
+        group_of=np.searchsorted(keep, found.group_of[member]),
+        group_row=found.group_row[member],
+    )
+
+
+def _capacity_with(frame: DeploymentFrame, new: int) -> Found:
+    """:class:`CapacityRule` for the runs through row ``new``, in plain Python (the team's
+    candidate rows are a handful): the deployment alone over capacity, and each maximal run
+    of time in which the team's overlapping deployments need more officers than it has and
+    that has ``new`` among two or more deployments overlapping it."""
+    cap = int(frame.capacity[new])
+    s_new, e_new = int(frame.start[new]), int(frame.end[new])
+    if cap < 0 or e_new <= s_new:
+        return Found()
+    starts, ends, officers = frame.start.tolist(), frame.end.tolist(), frame.officers.tolist()
+    team = int(frame.team[new])
+    rows = [r for r in np.flatnonzero(frame.team == team).tolist() if ends[r] > starts[r]]
+    g_start: list[int] = []
+    g_end: list[int] = []
+    g_rows: list[list[int]] = []
+    if officers[new] > cap:
+        g_start.append(s_new)
+        g_end.append(e_new)
+        g_rows.append([new])
+    delta: dict[int, int] = {}
+    for r in rows:
+        delta[starts[r]] = delta.get(starts[r], 0) + officers[r]
+        delta[ends[r]] = delta.get(ends[r], 0) - officers[r]
+    instants = sorted(delta)
+    load = 0
+    runs: list[list[int]] = []
+    for t0, t1 in pairwise(instants):
+        load += delta[t0]
+        if load > cap:
+            if runs and runs[-1][1] == t0:
+                runs[-1][1] = t1
+            else:
+                runs.append([t0, t1])
+    for lo, hi in runs:
+        if not (s_new < hi and lo < e_new):
+            continue
+        members = sorted(r for r in rows if starts[r] < hi and lo < ends[r])
+        if len(members) >= 2:
+            g_start.append(lo)
+            g_end.append(hi)
+            g_rows.append(members)
+    if not g_start:
+        return Found()
+    return Found(
+        group_start=np.array(g_start, dtype=np.int64),
+        group_end=np.array(g_end, dtype=np.int64),
+        group_of=np.repeat(np.arange(len(g_rows), dtype=np.int64), [len(m) for m in g_rows]),
+        group_row=np.array([r for m in g_rows for r in m], dtype=np.int64),
+    )
+
+
+def _related(frame: DeploymentFrame, key: str, new: int) -> Ints:
+    """Rows before ``new`` that share its ``key`` (any staff member or subject for those)."""
+    if key == "team":
+        return np.flatnonzero(frame.team[:new] == frame.team[new])
+    if key == "operation":
+        return np.flatnonzero(frame.op[:new] == frame.op[new])
+    if key == "place":
+        return np.flatnonzero(frame.has_location[:new]) if frame.has_location[new] else _NONE
+    owner, keys = (frame.staff_row, frame.staff_key) if key == "staff" else (frame.subject_row, frame.subject_key)
+    owners, codes = owner.tolist(), keys.tolist()
+    mine = {k for o, k in zip(owners, codes, strict=True) if o == new}
+    if not mine:
+        return _NONE
+    hit = sorted({o for o, k in zip(owners, codes, strict=True) if k in mine and o != new})
+    return np.array(hit, dtype=np.int64)
+
+
+def _pairs_with(frame: DeploymentFrame, rule: PairRule, new: int, settings: Settings) -> Found:
+    """A pair rule's conflicts between row ``new`` and the others: the same candidates and
+    predicate as :meth:`PairRule.detect` (same key, half-open intervals within the rule's
+    slack), without joining the other rows with each other."""
+    rows = _related(frame, rule.key, new)
+    slack = rule.reach(settings)
+    start, end = frame.start, frame.end
+    s_new, e_new = int(start[new]), int(end[new])
+    live_end = slack if rule.key == "place" else 0  # place pairs widen before dropping empties
+    if len(rows) == 0 or not e_new + live_end > s_new:
+        return Found()
+    s, e = start[rows], end[rows]
+    hit = (e + live_end > s) & (((s <= s_new) & (s_new < e + slack)) | ((s_new <= s) & (s < e_new + slack)))
+    rows = rows[hit]
+    if len(rows) == 0:
+        return Found()
+    others = np.full(len(rows), new, dtype=np.int64)
+    rows = rows[rule.predicate(frame, rows, others, settings)]
+    return Found(pairs=np.stack([rows, np.full(len(rows), new, dtype=np.int64)], axis=1))
 
 
 def check(deployment: Deployment, index: DeconflictionIndex) -> CheckResult:

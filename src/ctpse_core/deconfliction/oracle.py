@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from itertools import combinations, pairwise
+from itertools import combinations, pairwise, product
 
 import numpy as np
 
 from ctpse_core.deconfliction.model import Settings
 from ctpse_core.deconfliction.spatial import haversine_m
-from ctpse_core.domain.surveillance import Deployment, DeploymentStatus
+from ctpse_core.domain.staff import Leave, Staff
+from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, TaskingRequest, Team, TeamUnavailability
 
-__all__ = ["brute_force"]
+__all__ = ["best_allocation", "brute_force"]
 
 Key = tuple[str, tuple[str, ...]]
 
@@ -100,3 +101,58 @@ def _capacity(live: Sequence[Deployment], capacities: Mapping[str, int]) -> set[
         if len(run) >= 2:
             out.add(("capacity", tuple(sorted(run))))
     return out
+
+
+def best_allocation(
+    requests: Sequence[TaskingRequest],
+    teams: Sequence[Team],
+    existing: Sequence[Deployment] = (),
+    *,
+    leave: Sequence[Leave] = (),
+    staff: Sequence[Staff] = (),
+    unavailable: Sequence[TeamUnavailability] = (),
+    previous: Mapping[str, str] | None = None,
+    pinned: Sequence[str] = (),
+    allow: Sequence[str] = (),
+    settings: Settings | None = None,
+) -> tuple[int, int] | None:
+    """The best ``(coverage, kept)`` over *every* assignment of each request to no team or
+    one team (lexicographically), checking each with :func:`brute_force`; ``None`` when no
+    assignment keeps the pins. Exponential: for property tests on a handful of requests."""
+    from ctpse_core.deconfliction.allocation import priority_weight, request_deployment
+    from ctpse_core.deconfliction.grid import london_days
+
+    prev = dict(previous or {})
+    capacities = {t.id: t.capacity for t in teams}
+    blocking_soft = {"subject-clash", "proximity"} - set(allow)
+    live_existing = [d for d in existing if d.status is not DeploymentStatus.CANCELLED]
+
+    def suitable(r: TaskingRequest, t: Team) -> bool:
+        days = set(london_days(r.start, r.end))
+        on_leave = {lv.staff_id for lv in leave if any(lv.first_day <= d <= lv.last_day for d in days)}
+        if set(r.staff_ids) & on_leave:
+            return False
+        away = sum(1 for s in staff if s.home_team == t.id and s.id in on_leave)
+        if t.team_type != r.team_type or not r.skills <= t.skills or r.officers > t.capacity - away:
+            return False
+        return not any(u.team_id == t.id and u.start < r.end and r.start < u.end for u in unavailable)
+
+    options = [[None, *[t.id for t in teams if suitable(r, t)]] for r in requests]
+    best: tuple[int, int] | None = None
+    for choice in product(*options):
+        if any(prev.get(rid) != team for rid, team in zip((r.id for r in requests), choice, strict=True)
+               if rid in pinned and rid in prev):
+            continue
+        new = [request_deployment(r, team) for r, team in zip(requests, choice, strict=True) if team is not None]
+        new_ids = {d.id for d in new}
+        found = brute_force([*live_existing, *new], capacities, settings)
+        if any(
+            (rule not in {"subject-clash", "proximity"} or rule in blocking_soft) and set(ids) & new_ids
+            for rule, ids in found
+        ):
+            continue
+        coverage = sum(priority_weight(r, None) for r, team in zip(requests, choice, strict=True) if team)
+        kept = sum(1 for r, team in zip(requests, choice, strict=True) if r.id in prev and prev[r.id] == team)
+        if best is None or (coverage, kept) > best:
+            best = (coverage, kept)
+    return best

@@ -20,6 +20,7 @@ __all__ = [
     "SubjectKind",
     "TaskingRequest",
     "Team",
+    "TeamUnavailability",
 ]
 
 _positive = check(lambda v: v > 0, "{value} must be more than zero")
@@ -83,6 +84,18 @@ class TaskingRequest(Record):
     priority: int = attrs.field(default=3, validator=in_range(1, 5))
     location: Location | None = None
     subject_ids: tuple[str, ...] = ()
+    #: officers the requester names (their leave, double-booking and rest are then checked).
+    staff_ids: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class TeamUnavailability(Record):
+    """A team off the board for a while (training, stand-down, another region's job)."""
+
+    team_id: str = attrs.field(validator=non_empty)
+    start: dt.datetime = attrs.field(validator=aware)
+    end: dt.datetime = attrs.field(validator=[aware, not_before("start", "the start")])
+    reason: str = "unavailable"
 
 
 class DeploymentStatus(enum.StrEnum):
