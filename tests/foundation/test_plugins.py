@@ -82,3 +82,20 @@ def test_tracing(fresh_plugins: None, monkeypatch: pytest.MonkeyPatch, capsys: p
     monkeypatch.setenv("CTPSE_TRACE_PLUGINS", "1")
     registry("ctpse_register_storage", "storage backend")
     assert "ctpse_register_storage" in capsys.readouterr().err
+
+
+def test_broken_entry_point_is_named(fresh_plugins: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An installed plugin that cannot be imported stops start-up with an error naming it and the way out."""
+    dist = tmp_path / "ctpse_broken-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: ctpse-broken\nVersion: 1.0\n", encoding="utf-8")
+    (dist / "entry_points.txt").write_text("[ctpse]\nbroken = ctpse_no_such_module_anywhere\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    expected = r"plugin 'broken' .*ctpse-broken.* could not be loaded.*CTPSE_BLOCK_PLUGINS=broken"
+    with pytest.raises(PluginError, match=expected):
+        get_plugin_manager()
+    monkeypatch.setenv("CTPSE_BLOCK_PLUGINS", "broken")
+    from ctpse_core.plugin import reset
+
+    reset()
+    assert get_plugin_manager().get_plugin("broken") is None

@@ -14,10 +14,9 @@ __all__ = ["plugin_table", "plugins"]
 
 def plugin_table(hook: str | None = None) -> list[dict[str, object]]:
     from ctpse_core import __version__
-    from ctpse_core.plugin import get_plugin_manager
+    from ctpse_core.plugin import DISTRIBUTIONS, get_plugin_manager
 
     pm = get_plugin_manager()
-    dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
     rows: list[dict[str, object]] = []
     for name, plugin in sorted(pm.list_name_plugin(), key=lambda np: np[0]):
         if plugin is None:
@@ -25,9 +24,11 @@ def plugin_table(hook: str | None = None) -> list[dict[str, object]]:
         hooks = sorted(h.name for h in (pm.get_hookcallers(plugin) or []))
         if hook is not None and hook not in hooks:
             continue
-        dist = dists.get(id(plugin))
-        version = dist.version if dist is not None else __version__
-        rows.append({"name": name, "version": version, "hooks": hooks, "builtin": dist is None})
+        builtin = name.startswith("ctpse_core.")
+        distribution, version = DISTRIBUTIONS.get(name, ("ctpse_core", __version__) if builtin else ("", "-"))
+        rows.append(
+            {"name": name, "version": version, "distribution": distribution, "hooks": hooks, "builtin": builtin}
+        )
     return rows
 
 

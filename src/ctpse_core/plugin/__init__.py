@@ -60,6 +60,29 @@ def _listed(variable: str) -> list[str]:
     return [n.strip() for n in os.environ.get(variable, "").split(",") if n.strip()]
 
 
+#: Plugin name -> (distribution name, version) for plugins loaded from entry points.
+DISTRIBUTIONS: dict[str, tuple[str, str]] = {}
+
+
+def _load_entry_points(pm: pluggy.PluginManager) -> None:
+    """Register every ``ctpse`` entry point; one that cannot load is an error naming it."""
+    from importlib.metadata import distributions
+
+    for dist in distributions():
+        for ep in dist.entry_points:
+            if ep.group != ENTRY_POINT_GROUP or pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
+                continue
+            try:
+                plugin = ep.load()
+            except Exception as exc:
+                raise PluginError(
+                    f"plugin {ep.name!r} ({ep.value}, from {dist.metadata['Name']}) could not be loaded: {exc}. "
+                    f"Reinstall or uninstall it, or block it with {BLOCK_ENV}={ep.name}"
+                ) from exc
+            pm.register(plugin, name=ep.name)
+            DISTRIBUTIONS[ep.name] = (dist.metadata["Name"], dist.version)
+
+
 @cache
 def get_plugin_manager() -> pluggy.PluginManager:
     """The process-wide plugin manager, built on first use."""
@@ -73,7 +96,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
             continue
         pm.register(importlib.import_module(f"{BUILTIN_PACKAGE}.{module_name}"), name=name)
     try:
-        pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        _load_entry_points(pm)
         for module_name in _listed(PLUGINS_ENV):
             if pm.is_blocked(module_name) or pm.has_plugin(module_name):
                 continue
@@ -108,3 +131,4 @@ def reset() -> None:
     """Forget the plugin manager and registries (after installing plugins, in tests)."""
     get_plugin_manager.cache_clear()
     _registries.clear()
+    DISTRIBUTIONS.clear()
