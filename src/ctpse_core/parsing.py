@@ -161,6 +161,16 @@ def parse_bool(value: object) -> bool:
     raise ValueError(f"{value!r} is not yes or no")
 
 
+#: Ofcom's numbers reserved for drama (07700 900000-900999), used for fictional data;
+#: phonenumbers reports them as not valid because they are never allocated.
+_DRAMA_MOBILE = re.compile(r"^7700900\d{3}$")
+
+
+def _drama(number: object) -> bool:
+    return getattr(number, "country_code", None) == 44 and bool(
+        _DRAMA_MOBILE.match(str(getattr(number, "national_number", ""))))
+
+
 def parse_phone(value: object, region: str = "GB") -> str:
     """Normalise a phone number to E.164 (UK by default) or raise ``ValueError``."""
     import phonenumbers
@@ -170,6 +180,6 @@ def parse_phone(value: object, region: str = "GB") -> str:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
         raise ValueError(f"{text!r} is not a phone number ({exc._msg})") from None
-    if not phonenumbers.is_valid_number(number):
+    if not phonenumbers.is_valid_number(number) and not _drama(number):
         raise ValueError(f"{text!r} is not a valid {region} phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
