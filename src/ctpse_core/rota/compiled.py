@@ -60,14 +60,22 @@ class Compiled:
     work: list[list[tuple[int, int]]]
     day_of_week: list[int] = attrs.Factory(list)
 
-    def roster(self, sched: list[list[int]], solver: str, seed: int | None,
-               objective: int | None) -> Roster:
-        items = [Assignment(day=self.problem.day(d), shift=self.shift_ids[s],
-                            staff_id=self.staff_ids[n])
-                 for n in range(self.n_staff) for d in range(self.n_days)
-                 if (s := sched[n][d]) != OFF]
-        return Roster(problem=self.problem.name, solver=solver, seed=seed, objective=objective,
-                      assignments=tuple(sorted(items)))
+    def roster(
+        self, sched: list[list[int]], solver: str, seed: int | None, objective: int | None
+    ) -> Roster:
+        items = [
+            Assignment(day=self.problem.day(d), shift=self.shift_ids[s], staff_id=self.staff_ids[n])
+            for n in range(self.n_staff)
+            for d in range(self.n_days)
+            if (s := sched[n][d]) != OFF
+        ]
+        return Roster(
+            problem=self.problem.name,
+            solver=solver,
+            seed=seed,
+            objective=objective,
+            assignments=tuple(sorted(items)),
+        )
 
     def schedule_of(self, roster: Roster) -> list[list[int]]:
         sched = [[OFF] * self.n_days for _ in range(self.n_staff)]
@@ -122,12 +130,12 @@ def compile_problem(problem: RotaProblem) -> Compiled:
                 ok = (n, d) not in away and d not in off_days
                 need = problem.required_qualification(shift)
                 ok = ok and (need is None or need in person.qualifications)
-                a, b = start[d][s], end[d][s]
+                s0, s1 = start[d][s], end[d][s]
                 for cs, ce in busy[n]:
-                    if cs < b and a < ce:
+                    if cs < s1 and s0 < ce:
                         ok = False
                 for cs, ce in work[n]:
-                    if (0 <= a - ce < rest) or (0 <= cs - b < rest):
+                    if (0 <= s0 - ce < rest) or (0 <= cs - s1 < rest):
                         ok = False
                 row.append(ok)
             rows.append(row)
@@ -149,10 +157,10 @@ def compile_problem(problem: RotaProblem) -> Compiled:
     requirement = [[0] * len(shifts) for _ in range(days)]
     under_w = [[0] * len(shifts) for _ in range(days)]
     over_w = [[0] * len(shifts) for _ in range(days)]
-    for c in problem.cover:
-        d, s = problem.index(c.day), s_of[c.shift]
-        requirement[d][s] += c.requirement
-        under_w[d][s], over_w[d][s] = c.under_weight, c.over_weight
+    for cv in problem.cover:
+        d, s = problem.index(cv.day), s_of[cv.shift]
+        requirement[d][s] += cv.requirement
+        under_w[d][s], over_w[d][s] = cv.under_weight, cv.over_weight
     on_req: dict[tuple[int, int, int], int] = defaultdict(int)
     off_req: dict[tuple[int, int, int], int] = defaultdict(int)
     for r in problem.shift_on_requests:
@@ -163,8 +171,12 @@ def compile_problem(problem: RotaProblem) -> Compiled:
     periods = []
     for person in staff:
         length = person.rules.period_days or days
-        periods.append([(f, min(f + length, days), min(f + length, days) - f == length)
-                        for f in range(0, days, length)])
+        periods.append(
+            [
+                (f, min(f + length, days), min(f + length, days) - f == length)
+                for f in range(0, days, length)
+            ]
+        )
     week_groups: dict[dt.date, list[int]] = defaultdict(list)
     for d in range(days):
         day = problem.day(d)
@@ -177,13 +189,26 @@ def compile_problem(problem: RotaProblem) -> Compiled:
         blocks.append((f, _minute(lo.astimezone(UTC), origin), _minute(hi.astimezone(UTC), origin)))
 
     return Compiled(
-        problem=problem, staff_ids=[p.id for p in staff], shift_ids=[s.id for s in shifts],
-        n_staff=len(staff), n_days=days, n_shifts=len(shifts), start=start, end=end,
-        minutes=minutes, avail=avail,
+        problem=problem,
+        staff_ids=[p.id for p in staff],
+        shift_ids=[s.id for s in shifts],
+        n_staff=len(staff),
+        n_days=days,
+        n_shifts=len(shifts),
+        start=start,
+        end=end,
+        minutes=minutes,
+        avail=avail,
         forbid=[frozenset(s_of[x] for x in sh.cannot_follow if x in s_of) for sh in shifts],
-        conflicts=conflicts, requirement=requirement, under_w=under_w, over_w=over_w,
-        on_req=dict(on_req), off_req=dict(off_req),
-        max_shifts=[{s_of[k]: v for k, v in p.rules.max_shifts.items() if k in s_of} for p in staff],
+        conflicts=conflicts,
+        requirement=requirement,
+        under_w=under_w,
+        over_w=over_w,
+        on_req=dict(on_req),
+        off_req=dict(off_req),
+        max_shifts=[
+            {s_of[k]: v for k, v in p.rules.max_shifts.items() if k in s_of} for p in staff
+        ],
         periods=periods,
         min_minutes=[p.rules.min_total_minutes for p in staff],
         max_minutes=[p.rules.max_total_minutes for p in staff],
@@ -192,6 +217,9 @@ def compile_problem(problem: RotaProblem) -> Compiled:
         min_off=[p.rules.min_consecutive_days_off for p in staff],
         max_weekends=[p.rules.max_weekends for p in staff],
         weekends=[week_groups[k] for k in sorted(week_groups)],
-        blocks=blocks, weekly_rest=int(problem.rest.weekly_rest_hours * 60), daily_rest=rest,
-        work=work, day_of_week=[problem.day(d).weekday() for d in range(days)],
+        blocks=blocks,
+        weekly_rest=int(problem.rest.weekly_rest_hours * 60),
+        daily_rest=rest,
+        work=work,
+        day_of_week=[problem.day(d).weekday() for d in range(days)],
     )

@@ -36,8 +36,9 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError([Problem("", f"is not JSON ({exc.msg} at line {exc.lineno})",
-                                  str(path))]) from None
+        raise InputError(
+            [Problem("", f"is not JSON ({exc.msg} at line {exc.lineno})", str(path))]
+        ) from None
 
 
 def reference_problems(problem: RotaProblem) -> list[Problem]:
@@ -60,7 +61,9 @@ def reference_problems(problem: RotaProblem) -> list[Problem]:
 
     def on_day(field: str, day: Any) -> None:
         if not problem.start <= day <= problem.end:
-            out.append(Problem(field, f"{day} is outside the horizon {problem.start} to {problem.end}"))
+            out.append(
+                Problem(field, f"{day} is outside the horizon {problem.start} to {problem.end}")
+            )
 
     for i, s in enumerate(problem.shifts):
         if s.role is not None and s.role not in roles:
@@ -70,11 +73,15 @@ def reference_problems(problem: RotaProblem) -> list[Problem]:
     for i, p in enumerate(problem.staff):
         for key in sorted(set(p.rules.max_shifts) - shifts):
             out.append(Problem(f"staff[{i}].rules.max_shifts", f"{key!r} is not a shift type"))
-    for name, items in (("shift_on_requests", problem.shift_on_requests),
-                        ("shift_off_requests", problem.shift_off_requests)):
+    for name, items in (
+        ("shift_on_requests", problem.shift_on_requests),
+        ("shift_off_requests", problem.shift_off_requests),
+    ):
         for i, r in enumerate(items):
             if r.staff_id not in staff:
-                out.append(Problem(f"{name}[{i}].staff_id", f"{r.staff_id!r} is not on the staff list"))
+                out.append(
+                    Problem(f"{name}[{i}].staff_id", f"{r.staff_id!r} is not on the staff list")
+                )
             if r.shift not in shifts:
                 out.append(Problem(f"{name}[{i}].shift", f"{r.shift!r} is not a shift type"))
             on_day(f"{name}[{i}].day", r.day)
@@ -82,8 +89,10 @@ def reference_problems(problem: RotaProblem) -> list[Problem]:
         if c.shift not in shifts:
             out.append(Problem(f"cover[{i}].shift", f"{c.shift!r} is not a shift type"))
         on_day(f"cover[{i}].day", c.day)
-    for name, ids in (("leave", [x.staff_id for x in problem.leave]),
-                      ("commitments", [x.staff_id for x in problem.commitments])):
+    for name, ids in (
+        ("leave", [x.staff_id for x in problem.leave]),
+        ("commitments", [x.staff_id for x in problem.commitments]),
+    ):
         for i, sid in enumerate(ids):
             if sid not in staff:
                 out.append(Problem(f"{name}[{i}].staff_id", f"{sid!r} is not on the staff list"))
@@ -106,10 +115,15 @@ def roster_from_data(data: Any, where: str = "rota", problem: RotaProblem | None
         faults: list[Problem] = []
         for i, a in enumerate(roster.assignments):
             if a.shift not in shifts:
-                faults.append(Problem(f"assignments[{i}].shift", f"{a.shift!r} is not a shift type"))
+                faults.append(
+                    Problem(f"assignments[{i}].shift", f"{a.shift!r} is not a shift type")
+                )
             if a.staff_id not in staff:
-                faults.append(Problem(f"assignments[{i}].staff_id",
-                                      f"{a.staff_id!r} is not on the staff list"))
+                faults.append(
+                    Problem(
+                        f"assignments[{i}].staff_id", f"{a.staff_id!r} is not on the staff list"
+                    )
+                )
             if not problem.start <= a.day <= problem.end:
                 faults.append(Problem(f"assignments[{i}].day", f"{a.day} is outside the horizon"))
         if faults:

@@ -71,8 +71,9 @@ class ShiftDef:
     """
 
     id: str = attrs.field(validator=valid_id)
-    minutes: int = attrs.field(validator=check(lambda v: 1 <= v <= 2880,
-                                               "{value} must be between 1 and 2880 minutes"))
+    minutes: int = attrs.field(
+        validator=check(lambda v: 1 <= v <= 2880, "{value} must be between 1 and 2880 minutes")
+    )
     starts: dt.time = dt.time(9, 0)
     role: str | None = None
     cannot_follow: frozenset[str] = frozenset()
@@ -188,12 +189,14 @@ class RotaProblem:
     schema: str = attrs.field(default=PROBLEM_SCHEMA, validator=_schema(PROBLEM_SCHEMA))
     name: str = attrs.field(validator=non_empty)
     start: dt.date
-    days: int = attrs.field(validator=check(lambda v: 1 <= v <= 3660,
-                                            "{value} must be between 1 and 3660 days"))
+    days: int = attrs.field(
+        validator=check(lambda v: 1 <= v <= 3660, "{value} must be between 1 and 3660 days")
+    )
     marking: Marking = attrs.Factory(Marking)
     roles: tuple[RoleDef, ...] = ()
     shifts: tuple[ShiftDef, ...] = attrs.field(
-        validator=check(lambda v: len(v) > 0, "at least one shift type is required"))
+        validator=check(lambda v: len(v) > 0, "at least one shift type is required")
+    )
     staff: tuple[Person, ...] = ()
     leave: tuple[RotaLeave, ...] = ()
     commitments: tuple[Commitment, ...] = ()
@@ -203,7 +206,8 @@ class RotaProblem:
     rest: RestRules = attrs.Factory(RestRules)
     weekend: frozenset[int] = attrs.field(
         default=frozenset({5, 6}),
-        validator=check(lambda v: all(0 <= d <= 6 for d in v), "{value} must be weekdays 0-6"))
+        validator=check(lambda v: all(0 <= d <= 6 for d in v), "{value} must be weekdays 0-6"),
+    )
 
     @property
     def end(self) -> dt.date:
@@ -248,8 +252,12 @@ class Assignment:
 class ChangeRecord:
     """An override, swap or repair applied to a roster: what went, what came, who and why."""
 
-    kind: str = attrs.field(validator=check(lambda v: v in {"override", "swap", "repair"},
-                                            "{value!r} is not override, swap or repair"))
+    kind: str = attrs.field(
+        validator=check(
+            lambda v: v in {"override", "swap", "repair"},
+            "{value!r} is not override, swap or repair",
+        )
+    )
     at: dt.datetime = attrs.field(validator=aware)
     by: str = attrs.field(validator=non_empty)
     reason: str = ""

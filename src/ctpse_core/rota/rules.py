@@ -22,6 +22,7 @@ Conventions, shared with the solvers and documented in docs/rota.md:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from typing import Protocol, runtime_checkable
@@ -62,9 +63,14 @@ class RotaConstraint(Protocol):
     the built-in solver can evaluate it on one person's schedule while it searches.
     """
 
-    name: str
-    hard: bool
-    per_person: bool
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def hard(self) -> bool: ...
+
+    @property
+    def per_person(self) -> bool: ...
 
     def check(self, problem: RotaProblem, roster: Roster) -> Iterable[Violation]: ...
 
@@ -134,8 +140,9 @@ def _london_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0)).replace(tzinfo=LONDON).astimezone(UTC)
 
 
-def _work_intervals(problem: RotaProblem, roster: Roster
-                    ) -> dict[str, list[tuple[dt.datetime, dt.datetime, dt.date]]]:
+def _work_intervals(
+    problem: RotaProblem, roster: Roster
+) -> dict[str, list[tuple[dt.datetime, dt.datetime, dt.date]]]:
     """Each person's work (shifts and work commitments): (start, end, day), by start."""
     shifts = _shifts(problem)
     out: dict[str, list[tuple[dt.datetime, dt.datetime, dt.date]]] = defaultdict(list)
@@ -146,8 +153,8 @@ def _work_intervals(problem: RotaProblem, roster: Roster
     for c in problem.commitments:
         if c.is_work:
             out[c.staff_id].append((c.start, c.end, c.start.astimezone(LONDON).date()))
-    for items in out.values():
-        items.sort()
+    for spans in out.values():
+        spans.sort()
     return out
 
 
@@ -159,22 +166,42 @@ def _assignment(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
     staff = {p.id for p in problem.staff}
     for a in roster.assignments:
         if a.staff_id not in staff:
-            yield Violation(rule="assignment", day=a.day, staff_id=a.staff_id, shift=a.shift,
-                            detail=f"{a.staff_id!r} is not on the staff list")
+            yield Violation(
+                rule="assignment",
+                day=a.day,
+                staff_id=a.staff_id,
+                shift=a.shift,
+                detail=f"{a.staff_id!r} is not on the staff list",
+            )
         if a.shift not in shifts:
-            yield Violation(rule="assignment", day=a.day, staff_id=a.staff_id, shift=a.shift,
-                            detail=f"{a.shift!r} is not a shift type")
+            yield Violation(
+                rule="assignment",
+                day=a.day,
+                staff_id=a.staff_id,
+                shift=a.shift,
+                detail=f"{a.shift!r} is not a shift type",
+            )
         if not problem.start <= a.day <= problem.end:
-            yield Violation(rule="assignment", day=a.day, staff_id=a.staff_id, shift=a.shift,
-                            detail=f"{a.day} is outside the horizon")
+            yield Violation(
+                rule="assignment",
+                day=a.day,
+                staff_id=a.staff_id,
+                shift=a.shift,
+                detail=f"{a.day} is outside the horizon",
+            )
 
 
 def _one_shift_per_day(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
     counts = Counter((a.staff_id, a.day) for a in roster.assignments)
     for (sid, day), n in sorted(counts.items()):
         if n > 1:
-            yield Violation(rule="one_shift_per_day", day=day, staff_id=sid, penalty=n - 1,
-                            detail=f"{n} shifts on one day")
+            yield Violation(
+                rule="one_shift_per_day",
+                day=day,
+                staff_id=sid,
+                penalty=n - 1,
+                detail=f"{n} shifts on one day",
+            )
 
 
 def _qualification(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -184,8 +211,13 @@ def _qualification(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
         for a in items:
             needed = problem.required_qualification(shifts[a.shift])
             if needed is not None and needed not in people[sid].qualifications:
-                yield Violation(rule="qualification", day=a.day, staff_id=sid, shift=a.shift,
-                                detail=f"needs qualification {needed!r}")
+                yield Violation(
+                    rule="qualification",
+                    day=a.day,
+                    staff_id=sid,
+                    shift=a.shift,
+                    detail=f"needs qualification {needed!r}",
+                )
 
 
 def _leave(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -196,8 +228,13 @@ def _leave(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
     for a in roster.assignments:
         kind = away.get((a.staff_id, a.day))
         if kind is not None:
-            yield Violation(rule="leave", day=a.day, staff_id=a.staff_id, shift=a.shift,
-                            detail=f"on {kind} leave")
+            yield Violation(
+                rule="leave",
+                day=a.day,
+                staff_id=a.staff_id,
+                shift=a.shift,
+                detail=f"on {kind} leave",
+            )
 
 
 def _day_off(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -205,8 +242,9 @@ def _day_off(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
     for sid, items in _known(problem, roster).items():
         for a in items:
             if a.day in people[sid].days_off:
-                yield Violation(rule="day_off", day=a.day, staff_id=sid, shift=a.shift,
-                                detail="fixed day off")
+                yield Violation(
+                    rule="day_off", day=a.day, staff_id=sid, shift=a.shift, detail="fixed day off"
+                )
 
 
 def _overlap(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -221,15 +259,16 @@ def _overlap(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
             busy[sid].append((start, end, a.shift, a.day))
     for sid, spans in sorted(busy.items()):
         spans.sort(key=lambda s: (s[0], s[1]))
-        for i, (start, end, label, day) in enumerate(spans):
-            for other in spans[i + 1:]:
+        for i, (_start, end, label, day) in enumerate(spans):
+            for other in spans[i + 1 :]:
                 if other[0] >= end:
                     break
                 if day is None and other[3] is None:
                     continue  # two commitments clashing is not the rota's doing
                 when = other[3] if other[3] is not None else day
-                yield Violation(rule="overlap", day=when, staff_id=sid,
-                                detail=f"{label} overlaps {other[2]}")
+                yield Violation(
+                    rule="overlap", day=when, staff_id=sid, detail=f"{label} overlaps {other[2]}"
+                )
 
 
 def _forbidden_succession(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -242,9 +281,13 @@ def _forbidden_succession(problem: RotaProblem, roster: Roster) -> Iterable[Viol
             for nxt in by_day.get(day + dt.timedelta(days=1), []):
                 for code in codes:
                     if nxt in shifts[code].cannot_follow:
-                        yield Violation(rule="forbidden_succession", day=day + dt.timedelta(days=1),
-                                        staff_id=sid, shift=nxt,
-                                        detail=f"{nxt} may not follow {code}")
+                        yield Violation(
+                            rule="forbidden_succession",
+                            day=day + dt.timedelta(days=1),
+                            staff_id=sid,
+                            shift=nxt,
+                            detail=f"{nxt} may not follow {code}",
+                        )
 
 
 def _max_shifts_per_type(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -254,13 +297,19 @@ def _max_shifts_per_type(problem: RotaProblem, roster: Roster) -> Iterable[Viola
         for code, limit in sorted(person.rules.max_shifts.items()):
             if counts[code] > limit:
                 last = [a.day for a in known[person.id] if a.shift == code][limit]
-                yield Violation(rule="max_shifts_per_type", day=last, staff_id=person.id,
-                                shift=code, penalty=counts[code] - limit,
-                                detail=f"{counts[code]} {code} shifts, at most {limit}")
+                yield Violation(
+                    rule="max_shifts_per_type",
+                    day=last,
+                    staff_id=person.id,
+                    shift=code,
+                    penalty=counts[code] - limit,
+                    detail=f"{counts[code]} {code} shifts, at most {limit}",
+                )
 
 
-def _period_minutes(problem: RotaProblem, roster: Roster
-                    ) -> Iterable[tuple[str, dt.date, int, bool, int, int | None]]:
+def _period_minutes(
+    problem: RotaProblem, roster: Roster
+) -> Iterable[tuple[str, dt.date, int, bool, int, int | None]]:
     """(person, period start, minutes, complete period, min, max) for every period."""
     shifts = _shifts(problem)
     known = _known(problem, roster)
@@ -273,22 +322,36 @@ def _period_minutes(problem: RotaProblem, roster: Roster
                 if first <= problem.index(a.day) < last:
                     s, e = interval(a.day, shifts[a.shift])
                     total += minutes_between(s, e)
-            yield (person.id, problem.day(first), total, last - first == length,
-                   person.rules.min_total_minutes, person.rules.max_total_minutes)
+            yield (
+                person.id,
+                problem.day(first),
+                total,
+                last - first == length,
+                person.rules.min_total_minutes,
+                person.rules.max_total_minutes,
+            )
 
 
 def _min_total_minutes(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
     for sid, day, total, complete, low, _high in _period_minutes(problem, roster):
         if complete and total < low:
-            yield Violation(rule="min_total_minutes", day=day, staff_id=sid,
-                            detail=f"{total} minutes, at least {low}")
+            yield Violation(
+                rule="min_total_minutes",
+                day=day,
+                staff_id=sid,
+                detail=f"{total} minutes, at least {low}",
+            )
 
 
 def _max_total_minutes(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
     for sid, day, total, _complete, _low, high in _period_minutes(problem, roster):
         if high is not None and total > high:
-            yield Violation(rule="max_total_minutes", day=day, staff_id=sid,
-                            detail=f"{total} minutes, at most {high}")
+            yield Violation(
+                rule="max_total_minutes",
+                day=day,
+                staff_id=sid,
+                detail=f"{total} minutes, at most {high}",
+            )
 
 
 def _max_consecutive_shifts(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -299,9 +362,12 @@ def _max_consecutive_shifts(problem: RotaProblem, roster: Roster) -> Iterable[Vi
             continue
         for first, length in _runs(worked[person.id], True):
             if length > limit:
-                yield Violation(rule="max_consecutive_shifts", day=problem.day(first + limit),
-                                staff_id=person.id,
-                                detail=f"{length} days in a row, at most {limit}")
+                yield Violation(
+                    rule="max_consecutive_shifts",
+                    day=problem.day(first + limit),
+                    staff_id=person.id,
+                    detail=f"{length} days in a row, at most {limit}",
+                )
 
 
 def _min_consecutive_shifts(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -311,9 +377,12 @@ def _min_consecutive_shifts(problem: RotaProblem, roster: Roster) -> Iterable[Vi
         for first, length in _runs(worked[person.id], True):
             inside = first > 0 and first + length < problem.days
             if inside and length < need:
-                yield Violation(rule="min_consecutive_shifts", day=problem.day(first),
-                                staff_id=person.id,
-                                detail=f"{length} days in a row, at least {need}")
+                yield Violation(
+                    rule="min_consecutive_shifts",
+                    day=problem.day(first),
+                    staff_id=person.id,
+                    detail=f"{length} days in a row, at least {need}",
+                )
 
 
 def _min_consecutive_days_off(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -323,9 +392,12 @@ def _min_consecutive_days_off(problem: RotaProblem, roster: Roster) -> Iterable[
         for first, length in _runs(worked[person.id], False):
             inside = first > 0 and first + length < problem.days
             if inside and length < need:
-                yield Violation(rule="min_consecutive_days_off", day=problem.day(first),
-                                staff_id=person.id,
-                                detail=f"{length} days off in a row, at least {need}")
+                yield Violation(
+                    rule="min_consecutive_days_off",
+                    day=problem.day(first),
+                    staff_id=person.id,
+                    detail=f"{length} days off in a row, at least {need}",
+                )
 
 
 def _max_weekends(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -334,12 +406,21 @@ def _max_weekends(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
         limit = person.rules.max_weekends
         if limit is None:
             continue
-        weeks = sorted({a.day - dt.timedelta(days=a.day.weekday())
-                        for a in known.get(person.id, []) if a.day.weekday() in problem.weekend})
+        weeks = sorted(
+            {
+                a.day - dt.timedelta(days=a.day.weekday())
+                for a in known.get(person.id, [])
+                if a.day.weekday() in problem.weekend
+            }
+        )
         if len(weeks) > limit:
-            yield Violation(rule="max_weekends", day=weeks[limit], staff_id=person.id,
-                            penalty=len(weeks) - limit,
-                            detail=f"{len(weeks)} weekends worked, at most {limit}")
+            yield Violation(
+                rule="max_weekends",
+                day=weeks[limit],
+                staff_id=person.id,
+                penalty=len(weeks) - limit,
+                detail=f"{len(weeks)} weekends worked, at most {limit}",
+            )
 
 
 def _daily_rest(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -347,12 +428,15 @@ def _daily_rest(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
     if need <= 0:
         return
     for sid, spans in sorted(_work_intervals(problem, roster).items()):
-        for (_s1, e1, _d1), (s2, _e2, d2) in zip(spans, spans[1:], strict=False):
+        for (_s1, e1, _d1), (s2, _e2, d2) in itertools.pairwise(spans):
             gap = minutes_between(e1, s2)
             if 0 <= gap < need:
-                yield Violation(rule="daily_rest", day=d2, staff_id=sid,
-                                detail=f"{gap / 60:g} hours' rest, at least "
-                                       f"{problem.rest.daily_rest_hours:g}")
+                yield Violation(
+                    rule="daily_rest",
+                    day=d2,
+                    staff_id=sid,
+                    detail=f"{gap / 60:g} hours' rest, at least {problem.rest.daily_rest_hours:g}",
+                )
 
 
 def _weekly_rest(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -373,10 +457,14 @@ def _weekly_rest(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
                 cursor = max(cursor, min(end, hi))
             best = max(best, minutes_between(cursor, hi))
             if best < need:
-                yield Violation(rule="weekly_rest", day=problem.day(first), staff_id=person.id,
-                                detail=f"longest rest in the 7 days from {problem.day(first)} is "
-                                       f"{best / 60:g} hours, at least "
-                                       f"{problem.rest.weekly_rest_hours:g}")
+                yield Violation(
+                    rule="weekly_rest",
+                    day=problem.day(first),
+                    staff_id=person.id,
+                    detail=f"longest rest in the 7 days from {problem.day(first)} is "
+                    f"{best / 60:g} hours, at least "
+                    f"{problem.rest.weekly_rest_hours:g}",
+                )
 
 
 # --- soft rules -----------------------------------------------------------------------------
@@ -386,16 +474,30 @@ def _shift_on_request(problem: RotaProblem, roster: Roster) -> Iterable[Violatio
     have = {(a.staff_id, a.day, a.shift) for a in roster.assignments}
     for r in problem.shift_on_requests:
         if (r.staff_id, r.day, r.shift) not in have and r.weight > 0:
-            yield Violation(rule="shift_on_request", day=r.day, staff_id=r.staff_id, shift=r.shift,
-                            hard=False, penalty=r.weight, detail=f"asked to work {r.shift}")
+            yield Violation(
+                rule="shift_on_request",
+                day=r.day,
+                staff_id=r.staff_id,
+                shift=r.shift,
+                hard=False,
+                penalty=r.weight,
+                detail=f"asked to work {r.shift}",
+            )
 
 
 def _shift_off_request(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
     have = {(a.staff_id, a.day, a.shift) for a in roster.assignments}
     for r in problem.shift_off_requests:
         if (r.staff_id, r.day, r.shift) in have and r.weight > 0:
-            yield Violation(rule="shift_off_request", day=r.day, staff_id=r.staff_id, shift=r.shift,
-                            hard=False, penalty=r.weight, detail=f"asked not to work {r.shift}")
+            yield Violation(
+                rule="shift_off_request",
+                day=r.day,
+                staff_id=r.staff_id,
+                shift=r.shift,
+                hard=False,
+                penalty=r.weight,
+                detail=f"asked not to work {r.shift}",
+            )
 
 
 def _cover_counts(problem: RotaProblem, roster: Roster) -> Counter[tuple[dt.date, str]]:
@@ -407,9 +509,14 @@ def _under_cover(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
     for c in problem.cover:
         short = c.requirement - counts[(c.day, c.shift)]
         if short > 0 and c.under_weight > 0:
-            yield Violation(rule="under_cover", day=c.day, shift=c.shift, hard=False,
-                            penalty=short * c.under_weight,
-                            detail=f"{short} short of {c.requirement}")
+            yield Violation(
+                rule="under_cover",
+                day=c.day,
+                shift=c.shift,
+                hard=False,
+                penalty=short * c.under_weight,
+                detail=f"{short} short of {c.requirement}",
+            )
 
 
 def _over_cover(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
@@ -417,37 +524,81 @@ def _over_cover(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
     for c in problem.cover:
         extra = counts[(c.day, c.shift)] - c.requirement
         if extra > 0 and c.over_weight > 0:
-            yield Violation(rule="over_cover", day=c.day, shift=c.shift, hard=False,
-                            penalty=extra * c.over_weight,
-                            detail=f"{extra} more than {c.requirement}")
+            yield Violation(
+                rule="over_cover",
+                day=c.day,
+                shift=c.shift,
+                hard=False,
+                penalty=extra * c.over_weight,
+                detail=f"{extra} more than {c.requirement}",
+            )
 
 
 BUILTIN_RULES: tuple[FunctionConstraint, ...] = (
-    FunctionConstraint("assignment", True, _assignment, True, "refers to known people, shifts, days"),
-    FunctionConstraint("one_shift_per_day", True, _one_shift_per_day, True, "at most one shift a day"),
-    FunctionConstraint("qualification", True, _qualification, True, "holds the role's qualification"),
+    FunctionConstraint(
+        "assignment", True, _assignment, True, "refers to known people, shifts, days"
+    ),
+    FunctionConstraint(
+        "one_shift_per_day", True, _one_shift_per_day, True, "at most one shift a day"
+    ),
+    FunctionConstraint(
+        "qualification", True, _qualification, True, "holds the role's qualification"
+    ),
     FunctionConstraint("leave", True, _leave, True, "not rostered while on leave"),
     FunctionConstraint("day_off", True, _day_off, True, "fixed days off kept"),
     FunctionConstraint("overlap", True, _overlap, True, "never in two places at once"),
-    FunctionConstraint("forbidden_succession", True, _forbidden_succession, True,
-                       "no shift after one it may not follow"),
-    FunctionConstraint("max_shifts_per_type", True, _max_shifts_per_type, True,
-                       "at most N shifts of a type"),
-    FunctionConstraint("min_total_minutes", True, _min_total_minutes, True,
-                       "at least the minimum minutes per period"),
-    FunctionConstraint("max_total_minutes", True, _max_total_minutes, True,
-                       "at most the maximum minutes per period"),
-    FunctionConstraint("max_consecutive_shifts", True, _max_consecutive_shifts, True,
-                       "no more days in a row than allowed"),
-    FunctionConstraint("min_consecutive_shifts", True, _min_consecutive_shifts, True,
-                       "runs of work at least the minimum"),
-    FunctionConstraint("min_consecutive_days_off", True, _min_consecutive_days_off, True,
-                       "runs of days off at least the minimum"),
+    FunctionConstraint(
+        "forbidden_succession",
+        True,
+        _forbidden_succession,
+        True,
+        "no shift after one it may not follow",
+    ),
+    FunctionConstraint(
+        "max_shifts_per_type", True, _max_shifts_per_type, True, "at most N shifts of a type"
+    ),
+    FunctionConstraint(
+        "min_total_minutes",
+        True,
+        _min_total_minutes,
+        True,
+        "at least the minimum minutes per period",
+    ),
+    FunctionConstraint(
+        "max_total_minutes",
+        True,
+        _max_total_minutes,
+        True,
+        "at most the maximum minutes per period",
+    ),
+    FunctionConstraint(
+        "max_consecutive_shifts",
+        True,
+        _max_consecutive_shifts,
+        True,
+        "no more days in a row than allowed",
+    ),
+    FunctionConstraint(
+        "min_consecutive_shifts",
+        True,
+        _min_consecutive_shifts,
+        True,
+        "runs of work at least the minimum",
+    ),
+    FunctionConstraint(
+        "min_consecutive_days_off",
+        True,
+        _min_consecutive_days_off,
+        True,
+        "runs of days off at least the minimum",
+    ),
     FunctionConstraint("max_weekends", True, _max_weekends, True, "at most N weekends worked"),
     FunctionConstraint("daily_rest", True, _daily_rest, True, "11 hours' rest between work"),
     FunctionConstraint("weekly_rest", True, _weekly_rest, True, "24 hours' rest in each 7 days"),
     FunctionConstraint("shift_on_request", False, _shift_on_request, True, "requests to work"),
-    FunctionConstraint("shift_off_request", False, _shift_off_request, True, "requests not to work"),
+    FunctionConstraint(
+        "shift_off_request", False, _shift_off_request, True, "requests not to work"
+    ),
     FunctionConstraint("under_cover", False, _under_cover, False, "each shift fully covered"),
     FunctionConstraint("over_cover", False, _over_cover, False, "no more people than needed"),
 )

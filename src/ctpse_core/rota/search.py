@@ -103,11 +103,11 @@ class PersonScorer:
             elif not construct and inside and length < min_off:
                 hard += 1
             d = e
-        limit = c.max_weekends[n]
-        if limit is not None:
+        weekends = c.max_weekends[n]
+        if weekends is not None:
             worked = sum(1 for group in c.weekends if any(row[x] != OFF for x in group))
-            if worked > limit:
-                hard += worked - limit
+            if worked > weekends:
+                hard += worked - weekends
         if c.weekly_rest > 0:
             hard += self._weekly(n, row)
         if self.extra:
@@ -120,9 +120,11 @@ class PersonScorer:
         c = self.c
         bad = 0
         for first, lo, hi in c.blocks:
-            spans = [(c.start[d][s], c.end[d][s]) for d in range(max(0, first - 3),
-                                                                 min(c.n_days, first + 7))
-                     if (s := row[d]) != OFF]
+            spans = [
+                (c.start[d][s], c.end[d][s])
+                for d in range(max(0, first - 3), min(c.n_days, first + 7))
+                if (s := row[d]) != OFF
+            ]
             spans.extend(c.work[n])
             spans.sort()
             best, cursor = 0, lo
@@ -139,8 +141,11 @@ class PersonScorer:
     def _extra(self, n: int, row: list[int]) -> tuple[int, int]:
         c = self.c
         sid = c.staff_ids[n]
-        items = tuple(Assignment(day=c.problem.day(d), shift=c.shift_ids[s], staff_id=sid)
-                      for d, s in enumerate(row) if s != OFF)
+        items = tuple(
+            Assignment(day=c.problem.day(d), shift=c.shift_ids[s], staff_id=sid)
+            for d, s in enumerate(row)
+            if s != OFF
+        )
         roster = Roster(problem=c.problem.name, assignments=items)
         hard = soft = 0
         for rule in self.extra:
@@ -165,8 +170,24 @@ class _State:
                 if s != OFF:
                     self.count[d][s] += 1
         self.person = [scorer.score(n, sched[n]) for n in range(c.n_staff)]
-        self.under = {(d, s) for d in range(c.n_days) for s in range(c.n_shifts)
-                      if self.count[d][s] < c.requirement[d][s]}
+        self.under: set[tuple[int, int]] = set()
+        self.over: set[tuple[int, int]] = set()
+        self.recount()
+
+    def recount(self) -> None:
+        c = self.c
+        self.under = {
+            (d, s)
+            for d in range(c.n_days)
+            for s in range(c.n_shifts)
+            if self.count[d][s] < c.requirement[d][s]
+        }
+        self.over = {
+            (d, s)
+            for d in range(c.n_days)
+            for s in range(c.n_shifts)
+            if self.count[d][s] > c.requirement[d][s] and c.over_w[d][s] > 0
+        }
 
     def cover_cost(self, d: int, s: int, count: int) -> int:
         req = self.c.requirement[d][s]
@@ -192,8 +213,15 @@ class LocalSearchSolver:
     name: str = "builtin"
     history: int = 300
 
-    def solve(self, problem: RotaProblem, *, seed: int = 0, time_limit: float = 30.0,
-              iterations: int | None = None, extra: Sequence[RotaConstraint] = ()) -> SolveResult:
+    def solve(
+        self,
+        problem: RotaProblem,
+        *,
+        seed: int = 0,
+        time_limit: float = 30.0,
+        iterations: int | None = None,
+        extra: Sequence[RotaConstraint] = (),
+    ) -> SolveResult:
         t0 = time.perf_counter()
         rng = random.Random(seed)
         c = compile_problem(problem)
@@ -201,8 +229,11 @@ class LocalSearchSolver:
         sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
         self._construct(c, scorer, sched, rng)
         state = _State(c, scorer, sched)
-        budget = iterations if iterations is not None else 400 * c.n_staff * max(c.n_shifts, 1) + \
-            60 * c.n_staff * c.n_days
+        budget = (
+            iterations
+            if iterations is not None
+            else 400 * c.n_staff * max(c.n_shifts, 1) + 60 * c.n_staff * c.n_days
+        )
         done = self._search(state, rng, budget, t0 + time_limit)
         hard, soft = state.total()
         objective = soft
@@ -211,8 +242,9 @@ class LocalSearchSolver:
 
     # --- construction ----------------------------------------------------------------------
 
-    def _construct(self, c: Compiled, scorer: PersonScorer, sched: list[list[int]],
-                   rng: random.Random) -> None:
+    def _construct(
+        self, c: Compiled, scorer: PersonScorer, sched: list[list[int]], rng: random.Random
+    ) -> None:
         """Fill each day's cover in order, fairest first, never breaking a hard rule that the
         days so far can already decide."""
         assigned = [sum(c.minutes[d][s] for d, s in enumerate(row) if s != OFF) for row in sched]
@@ -226,8 +258,9 @@ class LocalSearchSolver:
                 need = c.requirement[d][s] - have
                 if need <= 0:
                     continue
-                candidates = [n for n in range(c.n_staff)
-                              if sched[n][d] == OFF and c.avail[n][d][s]]
+                candidates = [
+                    n for n in range(c.n_staff) if sched[n][d] == OFF and c.avail[n][d][s]
+                ]
                 candidates.sort(key=lambda n: (assigned[n] / target[n], tie[n]))
                 for n in candidates:
                     if need == 0:
@@ -277,10 +310,24 @@ class LocalSearchSolver:
                     continue
                 length = rng.randint(2, 7)
                 end = min(days, d + length)
-                changes = [(p, x, st.sched[q][x]) for x in range(d, end)
-                           for p, q in ((n, m), (m, n)) if st.sched[n][x] != st.sched[m][x]]
+                changes = [
+                    (p, x, st.sched[q][x])
+                    for x in range(d, end)
+                    for p, q in ((n, m), (m, n))
+                    if st.sched[n][x] != st.sched[m][x]
+                ]
                 if not changes:
                     continue
+            elif st.over and rng.random() < 0.3:
+                # drop someone from an over-covered slot, perhaps moving them to an open one
+                d, s = rng.choice(sorted(st.over))
+                on = [p for p in people if st.sched[p][d] == s]
+                m = rng.choice(on)
+                changes = [(m, d, OFF)]
+                if st.under and rng.random() < 0.7:
+                    d2, s2 = rng.choice(sorted(st.under))
+                    if d2 != d and c.avail[m][d2][s2]:
+                        changes.append((m, d2, s2))
             else:
                 # fill an under-covered slot, often giving up another shift to stay in hours
                 if not st.under:
@@ -313,13 +360,13 @@ class LocalSearchSolver:
                     if s != OFF:
                         st.count[x][s] += 1
             st.person = [st.scorer.score(p, st.sched[p]) for p in range(c.n_staff)]
-            st.under = {(x, s) for x in range(c.n_days) for s in range(c.n_shifts)
-                        if st.count[x][s] < c.requirement[x][s]}
+            st.recount()
         return it
 
     @staticmethod
-    def _apply(st: _State, changes: list[tuple[int, int, int]]
-               ) -> tuple[int, list[tuple[int, int, int]]]:
+    def _apply(
+        st: _State, changes: list[tuple[int, int, int]]
+    ) -> tuple[int, list[tuple[int, int, int]]]:
         undo: list[tuple[int, int, int]] = []
         touched: set[int] = set()
         slots: dict[tuple[int, int], int] = {}
@@ -342,6 +389,10 @@ class LocalSearchSolver:
                     st.under.add((d, s))
                 else:
                     st.under.discard((d, s))
+                if before + diff > st.c.requirement[d][s] and st.c.over_w[d][s] > 0:
+                    st.over.add((d, s))
+                else:
+                    st.over.discard((d, s))
         for p in touched:
             old_h, old_s = st.person[p]
             new_h, new_s = st.scorer.score(p, st.sched[p])

@@ -50,23 +50,37 @@ def _phone(k: int) -> PhoneNumber:
     return PhoneNumber(parse_phone(f"07700 900{k:03d}"))
 
 
-def synthetic_ct_problem(staff: int = 60, weeks: int = 13, seed: int = 1,
-                         start: dt.date = DEFAULT_START, roles: int = 6) -> RotaProblem:
+def synthetic_ct_problem(
+    staff: int = 60, weeks: int = 13, seed: int = 1, start: dt.date = DEFAULT_START, roles: int = 6
+) -> RotaProblem:
     """Build the instance; the same arguments give the same problem."""
     if staff < 2 * roles or weeks < 1:
         raise ValueError(f"need at least {2 * roles} staff and one week")
     rng = random.Random(seed)
     days = weeks * 7
-    role_defs = tuple(RoleDef(id=r, name=name, qualification=q, on_call_number=_phone(i + 1))
-                      for i, (r, name, q) in enumerate(CT_ROLES[:roles]))
+    role_defs = tuple(
+        RoleDef(id=r, name=name, qualification=q, on_call_number=_phone(i + 1))
+        for i, (r, name, q) in enumerate(CT_ROLES[:roles])
+    )
     shifts: list[ShiftDef] = []
     day_ids = [f"{r.id}-day" for r in role_defs]
     for r in role_defs:
-        shifts.append(ShiftDef(id=f"{r.id}-day", role=r.id, starts=dt.time(8), minutes=720,
-                               label=f"{r.name} (day)"))
+        shifts.append(
+            ShiftDef(
+                id=f"{r.id}-day", role=r.id, starts=dt.time(8), minutes=720, label=f"{r.name} (day)"
+            )
+        )
     for r in role_defs:
-        shifts.append(ShiftDef(id=f"{r.id}-night", role=r.id, starts=dt.time(20), minutes=720,
-                               cannot_follow=frozenset(day_ids), label=f"{r.name} (night)"))
+        shifts.append(
+            ShiftDef(
+                id=f"{r.id}-night",
+                role=r.id,
+                starts=dt.time(20),
+                minutes=720,
+                cannot_follow=frozenset(day_ids),
+                label=f"{r.name} (night)",
+            )
+        )
     slots = 2 * len(role_defs) * days
     mean = slots * 720 / staff
     lo = (int(mean // 720) - 1) * 720 - 60
@@ -87,47 +101,89 @@ def synthetic_ct_problem(staff: int = 60, weeks: int = 13, seed: int = 1,
             if name not in used_names:
                 used_names.add(name)
                 break
-        numbers = () if i == staff - 1 else (ContactNumber(label="on-call mobile",
-                                                           number=_phone(100 + i)),)
+        numbers = (
+            ()
+            if i == staff - 1
+            else (ContactNumber(label="on-call mobile", number=_phone(100 + i)),)
+        )
         off = frozenset(start + dt.timedelta(days=rng.randrange(days)) for _ in range(2))
-        people.append(Person(
-            id=f"S{i + 1:03d}", name=name, qualifications=frozenset(quals),
-            home_team=role.name, numbers=numbers, days_off=off,
-            rules=StaffRules(
-                max_shifts={f"{r.id}-night": nights_cap for r in role_defs},
-                min_total_minutes=lo, max_total_minutes=hi, max_consecutive_shifts=3,
-                min_consecutive_shifts=1, min_consecutive_days_off=2,
-                max_weekends=(weeks + 1) // 2),
-        ))
+        people.append(
+            Person(
+                id=f"S{i + 1:03d}",
+                name=name,
+                qualifications=frozenset(quals),
+                home_team=role.name,
+                numbers=numbers,
+                days_off=off,
+                rules=StaffRules(
+                    max_shifts={f"{r.id}-night": nights_cap for r in role_defs},
+                    min_total_minutes=lo,
+                    max_total_minutes=hi,
+                    max_consecutive_shifts=3,
+                    min_consecutive_shifts=1,
+                    min_consecutive_days_off=2,
+                    max_weekends=(weeks + 1) // 2,
+                ),
+            )
+        )
         first = start + dt.timedelta(days=rng.randrange(max(1, days - 10)))
         length = rng.choice([3, 5, 7, 9])
-        leave.append(RotaLeave(staff_id=f"S{i + 1:03d}", first_day=first,
-                               last_day=min(first + dt.timedelta(days=length - 1),
-                                            start + dt.timedelta(days=days - 1)),
-                               kind=rng.choice([LeaveKind.ANNUAL, LeaveKind.ANNUAL,
-                                                LeaveKind.TRAINING])))
+        leave.append(
+            RotaLeave(
+                staff_id=f"S{i + 1:03d}",
+                first_day=first,
+                last_day=min(
+                    first + dt.timedelta(days=length - 1), start + dt.timedelta(days=days - 1)
+                ),
+                kind=rng.choice([LeaveKind.ANNUAL, LeaveKind.ANNUAL, LeaveKind.TRAINING]),
+            )
+        )
     commitments = []
     for k in range(max(1, staff // 10)):
         who = rng.randrange(staff)
         day = start + dt.timedelta(days=rng.randrange(days))
         begin = dt.datetime.combine(day, dt.time(9)).replace(tzinfo=LONDON)
-        commitments.append(Commitment(staff_id=f"S{who + 1:03d}", start=begin,
-                                      end=begin + dt.timedelta(hours=10),
-                                      label=f"Deployment OP FICTION-{k + 1}"))
-    on_requests, off_requests = [], []
+        commitments.append(
+            Commitment(
+                staff_id=f"S{who + 1:03d}",
+                start=begin,
+                end=begin + dt.timedelta(hours=10),
+                label=f"Deployment OP FICTION-{k + 1}",
+            )
+        )
+    on_requests: list[ShiftRequest] = []
+    off_requests: list[ShiftRequest] = []
     for _ in range(staff):
         who = rng.randrange(staff)
         day = start + dt.timedelta(days=rng.randrange(days))
         shift = rng.choice(shifts)
         (off_requests if rng.random() < 0.7 else on_requests).append(
-            ShiftRequest(staff_id=f"S{who + 1:03d}", day=day, shift=shift.id,
-                         weight=rng.randint(1, 3)))
-    cover = tuple(Cover(day=start + dt.timedelta(days=d), shift=s.id, requirement=1,
-                        under_weight=100, over_weight=10)
-                  for d in range(days) for s in shifts)
+            ShiftRequest(
+                staff_id=f"S{who + 1:03d}", day=day, shift=shift.id, weight=rng.randint(1, 3)
+            )
+        )
+    cover = tuple(
+        Cover(
+            day=start + dt.timedelta(days=d),
+            shift=s.id,
+            requirement=1,
+            under_weight=100,
+            over_weight=10,
+        )
+        for d in range(days)
+        for s in shifts
+    )
     return RotaProblem(
-        name=f"synthetic-ct-{staff}x{weeks}w-seed{seed}", start=start, days=days,
-        roles=role_defs, shifts=tuple(shifts), staff=tuple(people), leave=tuple(leave),
-        commitments=tuple(commitments), shift_on_requests=tuple(on_requests),
-        shift_off_requests=tuple(off_requests), cover=cover, rest=RestRules(),
+        name=f"synthetic-ct-{staff}x{weeks}w-seed{seed}",
+        start=start,
+        days=days,
+        roles=role_defs,
+        shifts=tuple(shifts),
+        staff=tuple(people),
+        leave=tuple(leave),
+        commitments=tuple(commitments),
+        shift_on_requests=tuple(on_requests),
+        shift_off_requests=tuple(off_requests),
+        cover=cover,
+        rest=RestRules(),
     )

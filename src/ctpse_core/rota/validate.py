@@ -59,26 +59,40 @@ class ValidationReport:
         return {v.rule for v in self.violations}
 
     def as_rows(self) -> list[dict[str, Any]]:
-        return [{"rule": v.rule, "person": v.staff_id, "day": v.day.isoformat() if v.day else None,
-                 "shift": v.shift, "hard": v.hard, "penalty": v.penalty, "detail": v.detail}
-                for v in self.violations]
+        return [
+            {
+                "rule": v.rule,
+                "person": v.staff_id,
+                "day": v.day.isoformat() if v.day else None,
+                "shift": v.shift,
+                "hard": v.hard,
+                "penalty": v.penalty,
+                "detail": v.detail,
+            }
+            for v in self.violations
+        ]
 
 
-def validate(problem: RotaProblem, roster: Roster,
-             rules: Sequence[RotaConstraint] | None = None,
-             only_staff: Iterable[str] | None = None) -> ValidationReport:
+def validate(
+    problem: RotaProblem,
+    roster: Roster,
+    rules: Sequence[RotaConstraint] | None = None,
+    only_staff: Iterable[str] | None = None,
+) -> ValidationReport:
     """Check ``roster`` against every rule (the registered ones unless ``rules`` is given).
 
     ``only_staff`` keeps the violations of those people (and none of the cover rules).
     """
     chosen: Sequence[RotaConstraint] = (
-        rules if rules is not None else [c for _n, c in constraints().items()])
+        rules if rules is not None else [c for _n, c in constraints().items()]
+    )
     found: list[Violation] = []
     for rule in chosen:
         found.extend(rule.check(problem, roster))
     if only_staff is not None:
         keep = set(only_staff)
         found = [v for v in found if v.staff_id in keep]
-    found.sort(key=lambda v: (not v.hard, v.rule, v.day or problem.start, v.staff_id or "",
-                              v.shift or ""))
+    found.sort(
+        key=lambda v: (not v.hard, v.rule, v.day or problem.start, v.staff_id or "", v.shift or "")
+    )
     return ValidationReport(tuple(found))
