@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import attrs
 
@@ -45,98 +45,149 @@ class PersonScorer:
     def __init__(self, c: Compiled, extra: Sequence[RotaConstraint] = ()) -> None:
         self.c = c
         self.extra = [r for r in extra if r.per_person]
+        self._week_cache: dict[int, list[int]] = {}
+        self._on: list[dict[tuple[int, int], int]] = [{} for _ in range(c.n_staff)]
+        self._off: list[dict[tuple[int, int], int]] = [{} for _ in range(c.n_staff)]
+        for (p, d, s), w in c.on_req.items():
+            self._on[p][(d, s)] = w
+        for (p, d, s), w in c.off_req.items():
+            self._off[p][(d, s)] = w
+        self._group_of = [-1] * c.n_days
+        for g, group in enumerate(c.weekends):
+            for d in group:
+                self._group_of[d] = g
+        self._period_of: list[list[int]] = []
+        for periods in c.periods:
+            of = [0] * c.n_days
+            for k, (first, last, _complete) in enumerate(periods):
+                for d in range(first, last):
+                    of[d] = k
+            self._period_of.append(of)
+        longest = max(
+            (c.end[d][s] - d * 1440 for d in range(c.n_days) for s in range(c.n_shifts)),
+            default=1440,
+        )
+        #: how many days back a shift can still reach into a day
+        self._reach = max(1, -(-longest // 1440))
+        self._blocks_of: list[list[int]] = [[] for _ in range(c.n_days)]
+        for b, (first, _lo, _hi) in enumerate(c.blocks):
+            for d in range(max(0, first - self._reach), min(c.n_days, first + 7)):
+                self._blocks_of[d].append(b)
 
-    def score(self, n: int, row: list[int], construct: bool = False) -> tuple[int, int]:
+    def score(
+        self, n: int, row: list[int], construct: bool = False, changed: Iterable[int] | None = None
+    ) -> tuple[int, int]:
+        """(hard violations, soft penalty) of person ``n`` working ``row`` (a shift index or
+        ``OFF`` per day). With ``construct``, rules the later days could still satisfy
+        (minimum minutes and run lengths) are not counted."""
         c = self.c
         hard = 0
         soft = 0
         avail = c.avail[n]
-        counts: dict[int, int] = {}
+        forbid = c.forbid
+        conflicts = c.conflicts
+        minutes = c.minutes
+        on_req, off_req = self._on[n], self._off[n]
+        period_of = self._period_of[n]
+        totals = [0] * len(c.periods[n])
+        counts = [0] * c.n_shifts
         days = c.n_days
+        max_cons, min_cons, min_off = c.max_cons[n], c.min_cons[n], c.min_off[n]
+        run_on = row[0] != OFF
+        run_start = 0
+        prev = OFF
         for d in range(days):
             s = row[d]
-            if s == OFF:
-                continue
-            if not avail[d][s]:
-                hard += 1
-            counts[s] = counts.get(s, 0) + 1
-            if d + 1 < days and row[d + 1] != OFF and row[d + 1] in c.forbid[s]:
-                hard += 1
-            for d2, t in c.conflicts[d][s]:
-                if row[d2] == t:
+            working = s != OFF
+            if working != run_on:
+                # a run of work or rest ended at d - 1
+                length = d - run_start
+                if run_on:
+                    if max_cons is not None and length > max_cons:
+                        hard += 1
+                    if not construct and run_start > 0 and length < min_cons:
+                        hard += 1
+                elif not construct and run_start > 0 and length < min_off:
                     hard += 1
-            w = c.on_req.get((n, d, s))
-            if w is not None:
-                soft -= w
-            w = c.off_req.get((n, d, s))
-            if w is not None:
-                soft += w
+                run_on = working
+                run_start = d
+            if working:
+                if not avail[d][s]:
+                    hard += 1
+                counts[s] += 1
+                totals[period_of[d]] += minutes[d][s]
+                if prev != OFF and s in forbid[prev]:
+                    hard += 1
+                for d2, t in conflicts[d][s]:
+                    if row[d2] == t:
+                        hard += 1
+                if on_req:
+                    soft -= on_req.get((d, s), 0)
+                if off_req:
+                    soft += off_req.get((d, s), 0)
+            prev = s
+        if run_on and max_cons is not None and days - run_start > max_cons:
+            hard += 1  # the last run, which touches the end of the horizon
         for s, limit in c.max_shifts[n].items():
-            if counts.get(s, 0) > limit:
+            if counts[s] > limit:
                 hard += counts[s] - limit
         lo, hi = c.min_minutes[n], c.max_minutes[n]
-        for first, last, complete in c.periods[n]:
-            total = 0
-            for d in range(first, last):
-                s = row[d]
-                if s != OFF:
-                    total += c.minutes[d][s]
+        for k, (_first, _last, complete) in enumerate(c.periods[n]):
+            total = totals[k]
             if hi is not None and total > hi:
                 hard += 1 + (total - hi) // 240
             if not construct and complete and total < lo:
                 hard += 1 + (lo - total) // 240
-        # runs of work and of days off
-        max_cons, min_cons, min_off = c.max_cons[n], c.min_cons[n], c.min_off[n]
-        d = 0
-        while d < days:
-            on = row[d] != OFF
-            e = d
-            while e < days and (row[e] != OFF) == on:
-                e += 1
-            length = e - d
-            inside = d > 0 and e < days
-            if on:
-                if max_cons is not None and length > max_cons:
-                    hard += 1
-                if not construct and inside and length < min_cons:
-                    hard += 1
-            elif not construct and inside and length < min_off:
-                hard += 1
-            d = e
         weekends = c.max_weekends[n]
         if weekends is not None:
-            worked = sum(1 for group in c.weekends if any(row[x] != OFF for x in group))
+            group_of = self._group_of
+            worked = len({group_of[d] for d in range(days) if row[d] != OFF and group_of[d] >= 0})
             if worked > weekends:
                 hard += worked - weekends
         if c.weekly_rest > 0:
-            hard += self._weekly(n, row)
+            hard += self._weekly(n, row, changed)
         if self.extra:
             hard_x, soft_x = self._extra(n, row)
             hard += hard_x
             soft += soft_x
         return hard, soft
 
-    def _weekly(self, n: int, row: list[int]) -> int:
+    def _weekly(self, n: int, row: list[int], changed: Iterable[int] | None = None) -> int:
+        """Blocks without their weekly rest; with ``changed`` days, only the blocks those
+        days can reach are recomputed (the rest come from the cache of the last call)."""
         c = self.c
-        bad = 0
-        for first, lo, hi in c.blocks:
-            spans = [
-                (c.start[d][s], c.end[d][s])
-                for d in range(max(0, first - 3), min(c.n_days, first + 7))
-                if (s := row[d]) != OFF
-            ]
+        cache = self._week_cache.get(n)
+        if changed is None or cache is None:
+            cache = [self._block(n, row, b) for b in range(len(c.blocks))]
+        else:
+            for b in {b for d in changed for b in self._blocks_of[d]}:
+                cache[b] = self._block(n, row, b)
+        self._week_cache[n] = cache
+        return sum(cache)
+
+    def _block(self, n: int, row: list[int], b: int) -> int:
+        c = self.c
+        first, lo, hi = c.blocks[b]
+        start, end = c.start, c.end
+        spans = [
+            (start[d][s], end[d][s])
+            for d in range(max(0, first - self._reach), min(c.n_days, first + 7))
+            if (s := row[d]) != OFF
+        ]
+        if c.work[n]:
             spans.extend(c.work[n])
             spans.sort()
-            best, cursor = 0, lo
-            for a, b in spans:
-                if b <= lo or a >= hi:
-                    continue
-                best = max(best, max(a, lo) - cursor)
-                cursor = max(cursor, min(b, hi))
-            best = max(best, hi - cursor)
-            if best < c.weekly_rest:
-                bad += 1
-        return bad
+        best, cursor = 0, lo
+        for a, z in spans:
+            if z <= lo or a >= hi:
+                continue
+            if a > cursor and a - cursor > best:
+                best = a - cursor
+            if z > cursor:
+                cursor = z if z < hi else hi
+        if hi - cursor > best:
+            best = hi - cursor
+        return int(best < c.weekly_rest)
 
     def _extra(self, n: int, row: list[int]) -> tuple[int, int]:
         c = self.c
@@ -229,11 +280,7 @@ class LocalSearchSolver:
         sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
         self._construct(c, scorer, sched, rng)
         state = _State(c, scorer, sched)
-        budget = (
-            iterations
-            if iterations is not None
-            else 400 * c.n_staff * max(c.n_shifts, 1) + 60 * c.n_staff * c.n_days
-        )
+        budget = iterations if iterations is not None else 50_000 + 200 * c.n_staff * c.n_days
         done = self._search(state, rng, budget, t0 + time_limit)
         hard, soft = state.total()
         objective = soft
@@ -341,6 +388,8 @@ class LocalSearchSolver:
                 worked = [x for x in range(days) if x != d and st.sched[m][x] != OFF]
                 if worked and rng.random() < 0.6:
                     changes.append((m, rng.choice(worked), OFF))
+            if any(x != OFF and not c.avail[p][y][x] for p, y, x in changes):
+                continue  # never make someone work when they cannot
             delta, undo = self._apply(st, changes)
             candidate = current + delta
             slot = it % self.history
@@ -368,7 +417,7 @@ class LocalSearchSolver:
         st: _State, changes: list[tuple[int, int, int]]
     ) -> tuple[int, list[tuple[int, int, int]]]:
         undo: list[tuple[int, int, int]] = []
-        touched: set[int] = set()
+        touched: dict[int, list[int]] = {}
         slots: dict[tuple[int, int], int] = {}
         for p, d, new in changes:
             old = st.sched[p][d]
@@ -378,7 +427,7 @@ class LocalSearchSolver:
             if new != OFF:
                 slots[(d, new)] = slots.get((d, new), 0) + 1
             st.sched[p][d] = new
-            touched.add(p)
+            touched.setdefault(p, []).append(d)
         delta = 0
         for (d, s), diff in slots.items():
             if diff:
@@ -393,9 +442,9 @@ class LocalSearchSolver:
                     st.over.add((d, s))
                 else:
                     st.over.discard((d, s))
-        for p in touched:
+        for p, days in touched.items():
             old_h, old_s = st.person[p]
-            new_h, new_s = st.scorer.score(p, st.sched[p])
+            new_h, new_s = st.scorer.score(p, st.sched[p], changed=days)
             st.person[p] = (new_h, new_s)
             delta += (new_h - old_h) * HARD + (new_s - old_s)
         undo.reverse()

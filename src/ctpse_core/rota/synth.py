@@ -83,7 +83,7 @@ def synthetic_ct_problem(
         )
     slots = 2 * len(role_defs) * days
     mean = slots * 720 / staff
-    lo = (int(mean // 720) - 1) * 720 - 60
+    lo = int(mean // 720) * 720 - 60
     hi = (int(mean // 720) + 1) * 720 + 60
     nights_cap = int(days * 1.0 / (staff / len(role_defs))) + 2
     people: list[Person] = []
@@ -126,18 +126,19 @@ def synthetic_ct_problem(
                 ),
             )
         )
-        first = start + dt.timedelta(days=rng.randrange(max(1, days - 10)))
-        length = rng.choice([3, 5, 7, 9])
-        leave.append(
-            RotaLeave(
-                staff_id=f"S{i + 1:03d}",
-                first_day=first,
-                last_day=min(
-                    first + dt.timedelta(days=length - 1), start + dt.timedelta(days=days - 1)
-                ),
-                kind=rng.choice([LeaveKind.ANNUAL, LeaveKind.ANNUAL, LeaveKind.TRAINING]),
+        if rng.random() < min(1.0, weeks / 8):
+            first = start + dt.timedelta(days=rng.randrange(days))
+            length = rng.choice([3, 5, 7, 9])
+            leave.append(
+                RotaLeave(
+                    staff_id=f"S{i + 1:03d}",
+                    first_day=first,
+                    last_day=min(
+                        first + dt.timedelta(days=length - 1), start + dt.timedelta(days=days - 1)
+                    ),
+                    kind=rng.choice([LeaveKind.ANNUAL, LeaveKind.ANNUAL, LeaveKind.TRAINING]),
+                )
             )
-        )
     commitments = []
     for k in range(max(1, staff // 10)):
         who = rng.randrange(staff)
