@@ -142,17 +142,17 @@ def _london_midnight(day: dt.date) -> dt.datetime:
 
 def _work_intervals(
     problem: RotaProblem, roster: Roster
-) -> dict[str, list[tuple[dt.datetime, dt.datetime, dt.date]]]:
-    """Each person's work (shifts and work commitments): (start, end, day), by start."""
+) -> dict[str, list[tuple[dt.datetime, dt.datetime, dt.date, bool]]]:
+    """Each person's work: (start, end, day, is a rota shift), shifts and work commitments."""
     shifts = _shifts(problem)
-    out: dict[str, list[tuple[dt.datetime, dt.datetime, dt.date]]] = defaultdict(list)
+    out: dict[str, list[tuple[dt.datetime, dt.datetime, dt.date, bool]]] = defaultdict(list)
     for sid, items in _known(problem, roster).items():
         for a in items:
             start, end = interval(a.day, shifts[a.shift])
-            out[sid].append((start, end, a.day))
+            out[sid].append((start, end, a.day, True))
     for c in problem.commitments:
         if c.is_work:
-            out[c.staff_id].append((c.start, c.end, c.start.astimezone(LONDON).date()))
+            out[c.staff_id].append((c.start, c.end, c.start.astimezone(LONDON).date(), False))
     for spans in out.values():
         spans.sort()
     return out
@@ -406,13 +406,12 @@ def _max_weekends(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
         limit = person.rules.max_weekends
         if limit is None:
             continue
-        weeks = sorted(
-            {
-                a.day - dt.timedelta(days=a.day.weekday())
-                for a in known.get(person.id, [])
-                if a.day.weekday() in problem.weekend
-            }
-        )
+        first_day: dict[dt.date, dt.date] = {}
+        for a in known.get(person.id, []):
+            if a.day.weekday() in problem.weekend:
+                monday = a.day - dt.timedelta(days=a.day.weekday())
+                first_day[monday] = min(first_day.get(monday, a.day), a.day)
+        weeks = [first_day[k] for k in sorted(first_day)]
         if len(weeks) > limit:
             yield Violation(
                 rule="max_weekends",
@@ -428,9 +427,9 @@ def _daily_rest(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
     if need <= 0:
         return
     for sid, spans in sorted(_work_intervals(problem, roster).items()):
-        for (_s1, e1, _d1), (s2, _e2, d2) in itertools.pairwise(spans):
+        for (_s1, e1, _d1, shift1), (s2, _e2, d2, shift2) in itertools.pairwise(spans):
             gap = minutes_between(e1, s2)
-            if 0 <= gap < need:
+            if 0 <= gap < need and (shift1 or shift2):  # two commitments are not the rota's doing
                 yield Violation(
                     rule="daily_rest",
                     day=d2,
@@ -450,7 +449,7 @@ def _weekly_rest(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
             lo = _london_midnight(problem.day(first))
             hi = _london_midnight(problem.day(first + 7))
             best, cursor = 0, lo
-            for start, end, _day in spans:
+            for start, end, _day, _shift in spans:
                 if end <= lo or start >= hi:
                     continue
                 best = max(best, minutes_between(cursor, max(start, lo)))

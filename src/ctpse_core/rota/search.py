@@ -333,8 +333,10 @@ class LocalSearchSolver:
         people = list(range(c.n_staff))
         days = c.n_days
         it = 0
-        for it in range(1, budget + 1):
-            if current == 0 or (it & 255 == 0 and time.perf_counter() > deadline):
+        it = attempts = 0
+        while it < budget and attempts < 20 * budget:
+            attempts += 1
+            if current == 0 or (attempts & 255 == 0 and time.perf_counter() > deadline):
                 break
             bad = [n for n in people if st.person[n][0] > 0]
             n = rng.choice(bad) if bad and rng.random() < 0.5 else rng.randrange(c.n_staff)
@@ -390,6 +392,7 @@ class LocalSearchSolver:
                     changes.append((m, rng.choice(worked), OFF))
             if any(x != OFF and not c.avail[p][y][x] for p, y, x in changes):
                 continue  # never make someone work when they cannot
+            it += 1
             delta, undo = self._apply(st, changes)
             candidate = current + delta
             slot = it % self.history
@@ -410,7 +413,33 @@ class LocalSearchSolver:
                         st.count[x][s] += 1
             st.person = [st.scorer.score(p, st.sched[p]) for p in range(c.n_staff)]
             st.recount()
+        self._polish(st)
         return it
+
+    def _polish(self, st: _State) -> None:
+        """Last resort for anyone still breaking a hard rule: drop or change single shifts
+        while that lowers the cost (an empty schedule breaks only minimum-type rules)."""
+        c = st.c
+        improved = True
+        while improved:
+            improved = False
+            for n in range(c.n_staff):
+                if st.person[n][0] == 0:
+                    continue
+                for d in range(c.n_days):
+                    if st.sched[n][d] == OFF or st.person[n][0] == 0:
+                        continue
+                    options = [[(n, d, x)] for x in range(c.n_shifts) if c.avail[n][d][x]]
+                    options += [[(n, x, OFF) for x in range(d, min(c.n_days, d + k))]
+                                for k in (1, 2, 3, 4)]
+                    for changes in options:
+                        if all(st.sched[p][x] == new for p, x, new in changes):
+                            continue
+                        delta, undo = self._apply(st, changes)
+                        if delta < 0:
+                            improved = True
+                            break
+                        self._apply(st, undo)
 
     @staticmethod
     def _apply(
