@@ -48,7 +48,7 @@ def small_problem(days: int = 14, **rules: object) -> RotaProblem:
     base = {"max_consecutive_shifts": 3, "min_consecutive_days_off": 1, "max_weekends": 2}
     base.update(rules)
     staff = tuple(
-        Person(id=f"P{i}", name=f"Person {i}", numbers=number(100 + i) if i != 5 else (),
+        Person(id=f"P{i}", name=f"Person {i}", numbers=number(100 + i) if i != 6 else (),
                qualifications=frozenset(q), rules=StaffRules(**base))  # type: ignore[arg-type]
         for i, q in enumerate([{"SIO"}, {"SIO"}, {"SIO", "DS"}, {"DS"}, {"DS"}, {"SIO", "DS"}],
                               start=1)

@@ -102,13 +102,14 @@ class PersonScorer:
             if working != run_on:
                 # a run of work or rest ended at d - 1
                 length = d - run_start
+                # penalties grow with the breach, so the search can see progress
                 if run_on:
                     if max_cons is not None and length > max_cons:
-                        hard += 1
+                        hard += length - max_cons
                     if not construct and run_start > 0 and length < min_cons:
-                        hard += 1
+                        hard += min_cons - length
                 elif not construct and run_start > 0 and length < min_off:
-                    hard += 1
+                    hard += min_off - length
                 run_on = working
                 run_start = d
             if working:
@@ -127,7 +128,7 @@ class PersonScorer:
                     soft += off_req.get((d, s), 0)
             prev = s
         if run_on and max_cons is not None and days - run_start > max_cons:
-            hard += 1  # the last run, which touches the end of the horizon
+            hard += days - run_start - max_cons  # the last run, touching the end
         for s, limit in c.max_shifts[n].items():
             if counts[s] > limit:
                 hard += counts[s] - limit
