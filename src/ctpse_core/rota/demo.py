@@ -17,8 +17,8 @@ def demo_step(ctx: DemoContext) -> list[str]:
 
     folder = ctx.out / "rota"
     (folder / "ics").mkdir(parents=True, exist_ok=True)
-    problem = synthetic_ct_problem(staff=24, weeks=1, seed=ctx.seed)
-    result, report = solve(problem, "builtin", seed=ctx.seed, time_limit=10)
+    problem = synthetic_ct_problem(staff=60, weeks=1, seed=ctx.seed)
+    result, report = solve(problem, "builtin", seed=ctx.seed, time_limit=5)
     q = quality(problem, result.roster, report)
     save_problem(problem, folder / "problem.json")
     save_roster(result.roster, folder / "rota.json")

@@ -431,8 +431,9 @@ class LocalSearchSolver:
                     if st.sched[n][d] == OFF or st.person[n][0] == 0:
                         continue
                     options = [[(n, d, x)] for x in range(c.n_shifts) if c.avail[n][d][x]]
-                    options += [[(n, x, OFF) for x in range(d, min(c.n_days, d + k))]
-                                for k in (1, 2, 3, 4)]
+                    options += [
+                        [(n, x, OFF) for x in range(d, min(c.n_days, d + k))] for k in (1, 2, 3, 4)
+                    ]
                     for changes in options:
                         if all(st.sched[p][x] == new for p, x, new in changes):
                             continue

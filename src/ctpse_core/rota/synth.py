@@ -107,6 +107,23 @@ def synthetic_ct_problem(
             else (ContactNumber(label="on-call mobile", number=_phone(100 + i)),)
         )
         off = frozenset(start + dt.timedelta(days=rng.randrange(days)) for _ in range(2))
+        away: set[dt.date] = set(off)
+        if rng.random() < min(1.0, weeks / 8):
+            first = start + dt.timedelta(days=rng.randrange(days))
+            length = rng.choice([3, 5, 7, 9])
+            item = RotaLeave(
+                staff_id=f"S{i + 1:03d}",
+                first_day=first,
+                last_day=min(
+                    first + dt.timedelta(days=length - 1), start + dt.timedelta(days=days - 1)
+                ),
+                kind=rng.choice([LeaveKind.ANNUAL, LeaveKind.ANNUAL, LeaveKind.TRAINING]),
+            )
+            leave.append(item)
+            away.update(item.days())
+        # the minimum hours hold for everyone unless leave takes a large share of the horizon
+        share = len(away) / days
+        low = lo if share <= 0.15 else max(0, int(mean * (1 - share) // 720) * 720 - 60)
         people.append(
             Person(
                 id=f"S{i + 1:03d}",
@@ -117,7 +134,7 @@ def synthetic_ct_problem(
                 days_off=off,
                 rules=StaffRules(
                     max_shifts={f"{r.id}-night": nights_cap for r in role_defs},
-                    min_total_minutes=lo,
+                    min_total_minutes=low,
                     max_total_minutes=hi,
                     max_consecutive_shifts=3,
                     min_consecutive_shifts=1,
@@ -126,19 +143,6 @@ def synthetic_ct_problem(
                 ),
             )
         )
-        if rng.random() < min(1.0, weeks / 8):
-            first = start + dt.timedelta(days=rng.randrange(days))
-            length = rng.choice([3, 5, 7, 9])
-            leave.append(
-                RotaLeave(
-                    staff_id=f"S{i + 1:03d}",
-                    first_day=first,
-                    last_day=min(
-                        first + dt.timedelta(days=length - 1), start + dt.timedelta(days=days - 1)
-                    ),
-                    kind=rng.choice([LeaveKind.ANNUAL, LeaveKind.ANNUAL, LeaveKind.TRAINING]),
-                )
-            )
     commitments = []
     for k in range(max(1, staff // 10)):
         who = rng.randrange(staff)
