@@ -9,9 +9,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from rota_strategies import small_problem  # noqa: E402
+from rota_strategies import small_problem
 
-from ctpse_core.rota.model import RotaProblem  # noqa: E402
+from ctpse_core.rota.model import RotaProblem
 
 DATA = Path(__file__).parent / "data"
 

@@ -26,7 +26,12 @@ def test_hand_made_instance_translates(data_dir: Path) -> None:
     assert (a.rules.min_consecutive_days_off, a.rules.max_weekends) == (2, 1)
     assert a.days_off == {dt.date(2024, 1, 4)}
     assert p.person("B").days_off == {dt.date(2024, 1, 11), dt.date(2024, 1, 12)}
-    assert [(r.staff_id, r.day.day, r.shift, r.weight) for r in p.shift_on_requests][0] == ("A", 2, "D", 2)
+    assert next((r.staff_id, r.day.day, r.shift, r.weight) for r in p.shift_on_requests) == (
+        "A",
+        2,
+        "D",
+        2,
+    )
     assert len(p.shift_off_requests) == 3
     cover = {(c.day, c.shift): c for c in p.cover}
     assert cover[(dt.date(2024, 1, 1), "D")].requirement == 2

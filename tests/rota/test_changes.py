@@ -32,8 +32,16 @@ def test_override_is_recorded_and_checked(solved: tuple[RotaProblem, Roster]) ->
     changed = None
     for who in qualified:
         try:
-            changed = override(problem, roster, day=target.day, shift="ds-day",
-                               from_staff=target.staff_id, to_staff=who, by="cato", reason="dentist")
+            changed = override(
+                problem,
+                roster,
+                day=target.day,
+                shift="ds-day",
+                from_staff=target.staff_id,
+                to_staff=who,
+                by="cato",
+                reason="dentist",
+            )
             break
         except InputError:
             continue
@@ -49,8 +57,15 @@ def test_override_to_unqualified_person_is_refused(solved: tuple[RotaProblem, Ro
     problem, roster = solved
     target = next(a for a in roster.assignments if a.shift == "sio-day")
     with pytest.raises(InputError) as info:
-        override(problem, roster, day=target.day, shift="sio-day", from_staff=target.staff_id,
-                 to_staff="P4", by="cato")
+        override(
+            problem,
+            roster,
+            day=target.day,
+            shift="sio-day",
+            from_staff=target.staff_id,
+            to_staff="P4",
+            by="cato",
+        )
     assert any(line.startswith("qualification:") for line in info.value.lines())
 
 
@@ -62,11 +77,19 @@ def test_swap_exchanges_two_shifts(solved: tuple[RotaProblem, Roster]) -> None:
     items = sorted(roster.assignments)
     for a in items:
         for b in items:
-            if a.staff_id >= b.staff_id or done and refused:
+            if a.staff_id >= b.staff_id or (done and refused):
                 continue
             try:
-                new = swap(problem, roster, staff_a=a.staff_id, day_a=a.day, staff_b=b.staff_id,
-                           day_b=b.day, by="cato", reason="asked")
+                new = swap(
+                    problem,
+                    roster,
+                    staff_a=a.staff_id,
+                    day_a=a.day,
+                    staff_b=b.staff_id,
+                    day_b=b.day,
+                    by="cato",
+                    reason="asked",
+                )
             except InputError:
                 refused += 1
                 continue
@@ -82,8 +105,15 @@ def test_unknown_shift_to_swap_is_a_clear_error(solved: tuple[RotaProblem, Roste
     """Swapping a shift someone does not have says so."""
     problem, roster = solved
     with pytest.raises(InputError, match="has no shift on"):
-        swap(problem, roster, staff_a="P1", day_a=dt.date(2030, 1, 1), staff_b="P2",
-             day_b=MONDAY, by="cato")
+        swap(
+            problem,
+            roster,
+            staff_a="P1",
+            day_a=dt.date(2030, 1, 1),
+            staff_b="P2",
+            day_b=MONDAY,
+            by="cato",
+        )
 
 
 def test_repair_after_removing_five_staff_days_changes_only_those_days() -> None:
@@ -96,16 +126,22 @@ def test_repair_after_removing_five_staff_days_changes_only_those_days() -> None
     worked = sorted(roster.assignments)
     victims = [worked[10], worked[40], worked[41], worked[90]]
     removals = [Removal(v.staff_id, v.day, v.day, "sick") for v in victims[:3]]
-    removals.append(Removal(victims[3].staff_id, victims[3].day, victims[3].day + dt.timedelta(days=1),
-                            "deployed"))
+    removals.append(
+        Removal(
+            victims[3].staff_id, victims[3].day, victims[3].day + dt.timedelta(days=1), "deployed"
+        )
+    )
     fixed = repair(problem, roster, removals, by="cato")
     affected = set(fixed.affected_days)
     before = {a for a in roster.assignments if a.day not in affected}
     after = {a for a in fixed.roster.assignments if a.day not in affected}
     assert before == after
     assert len(fixed.removed) >= 4
-    assert all(a.staff_id != r.staff_id or not r.first_day <= a.day <= r.last_day
-               for a in fixed.roster.assignments for r in removals)
+    assert all(
+        a.staff_id != r.staff_id or not r.first_day <= a.day <= r.last_day
+        for a in fixed.roster.assignments
+        for r in removals
+    )
     before_hard = {(v.rule, v.staff_id, v.day) for v in report.hard}
     after_report = validate(fixed.problem, fixed.roster)
     new_hard = {(v.rule, v.staff_id, v.day) for v in after_report.hard} - before_hard
@@ -123,8 +159,9 @@ def test_repair_explains_a_gap_it_cannot_fill() -> None:
     """When nobody can take a shift, the gap stays and the notes say which rules stopped it."""
     problem = small_problem(days=3)
     result, _ = solve(problem, seed=0, time_limit=5)
-    everyone = [Removal(p.id, MONDAY, MONDAY + dt.timedelta(days=2)) for p in problem.staff
-                if p.id != "P1"]
+    everyone = [
+        Removal(p.id, MONDAY, MONDAY + dt.timedelta(days=2)) for p in problem.staff if p.id != "P1"
+    ]
     fixed = repair(problem, result.roster, everyone, by="cato")
     assert fixed.notes
     assert all("left uncovered" in n or "moved" in n for n in fixed.notes)

@@ -36,7 +36,9 @@ def test_uk_numbers_are_validated_and_normalised(tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     with pytest.raises(InputError) as info:
         load_problem(path)
-    assert info.value.lines() == [f"staff[1].numbers[0].number: '0123' is not a valid GB phone number @ {path}"]
+    assert info.value.lines() == [
+        f"staff[1].numbers[0].number: '0123' is not a valid GB phone number @ {path}"
+    ]
     data["staff"][1]["numbers"] = []
     path.write_text(json.dumps(data))
     assert load_problem(path).staff[0].numbers[0].number == "+447700900321"
@@ -89,10 +91,13 @@ def test_not_json_is_one_clear_line(tmp_path: Path) -> None:
 def test_roster_must_fit_its_problem(tmp_path: Path) -> None:
     """A rota naming an unknown shift or person is refused when loaded with its problem."""
     problem = small_problem()
-    roster = Roster(problem="small", assignments=(
-        Assignment(day=problem.start, shift="brunch", staff_id="P1"),
-        Assignment(day=problem.start, shift="sio-day", staff_id="ZZ"),
-    ))
+    roster = Roster(
+        problem="small",
+        assignments=(
+            Assignment(day=problem.start, shift="brunch", staff_id="P1"),
+            Assignment(day=problem.start, shift="sio-day", staff_id="ZZ"),
+        ),
+    )
     path = tmp_path / "r.json"
     save_roster(roster, path)
     assert load_roster(path) == roster

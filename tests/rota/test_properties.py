@@ -43,7 +43,11 @@ def test_solver_scoring_agrees_with_the_validator(data: st.DataObject) -> None:
     flagged = {v.staff_id for v in report.hard}
     for n, sid in enumerate(c.staff_ids):
         hard, _soft = scorer.score(n, sched[n])
-        assert (hard > 0) == (sid in flagged), (sid, hard, [v for v in report.hard if v.staff_id == sid])
+        assert (hard > 0) == (sid in flagged), (
+            sid,
+            hard,
+            [v for v in report.hard if v.staff_id == sid],
+        )
 
 
 @settings(deadline=None, max_examples=30)
@@ -58,23 +62,40 @@ def test_breaking_a_solved_rota_is_caught(data: st.DataObject) -> None:
     how = data.draw(st.sampled_from(["day_off", "leave", "qualification", "one_shift_per_day"]))
     roster = result.roster
     if how == "day_off":
-        problem = attrs.evolve(problem, staff=tuple(
-            attrs.evolve(p, days_off=p.days_off | {victim.day}) if p.id == victim.staff_id else p
-            for p in problem.staff))
+        problem = attrs.evolve(
+            problem,
+            staff=tuple(
+                attrs.evolve(p, days_off=p.days_off | {victim.day})
+                if p.id == victim.staff_id
+                else p
+                for p in problem.staff
+            ),
+        )
     elif how == "leave":
         from ctpse_core.rota.model import RotaLeave
 
-        problem = attrs.evolve(problem, leave=(RotaLeave(staff_id=victim.staff_id, first_day=victim.day,
-                                                         last_day=victim.day),))
+        problem = attrs.evolve(
+            problem,
+            leave=(RotaLeave(staff_id=victim.staff_id, first_day=victim.day, last_day=victim.day),),
+        )
     elif how == "qualification":
-        problem = attrs.evolve(problem, staff=tuple(
-            attrs.evolve(p, qualifications=frozenset()) if p.id == victim.staff_id else p
-            for p in problem.staff))
+        problem = attrs.evolve(
+            problem,
+            staff=tuple(
+                attrs.evolve(p, qualifications=frozenset()) if p.id == victim.staff_id else p
+                for p in problem.staff
+            ),
+        )
     else:
         other = next(s.id for s in problem.shifts if s.id != victim.shift)
-        roster = attrs.evolve(roster, assignments=(*roster.assignments,
-                                                   Assignment(day=victim.day, shift=other,
-                                                              staff_id=victim.staff_id)))
+        roster = attrs.evolve(
+            roster,
+            assignments=(
+                *roster.assignments,
+                Assignment(day=victim.day, shift=other, staff_id=victim.staff_id),
+            ),
+        )
     report = validate(problem, roster)
-    assert any(v.rule == how and v.staff_id == victim.staff_id and v.day == victim.day
-               for v in report.hard), report.hard
+    assert any(
+        v.rule == how and v.staff_id == victim.staff_id and v.day == victim.day for v in report.hard
+    ), report.hard

@@ -37,9 +37,12 @@ def test_role_feed_parses_back_with_the_on_call_number(solved: tuple[RotaProblem
         assert e.decoded("DTSTART").tzinfo is not None
         assert str(e["DTSTART"].params["TZID"]) == "Europe/London"
     # aware datetimes sharing a tzinfo subtract as wall-clock times: compare in UTC
-    nights = {e.decoded("DTSTART").date(): e.decoded("DTEND").astimezone(dt.UTC)
-              - e.decoded("DTSTART").astimezone(dt.UTC)
-              for e in events if "night" in str(e["SUMMARY"])}
+    nights = {
+        e.decoded("DTSTART").date(): e.decoded("DTEND").astimezone(dt.UTC)
+        - e.decoded("DTSTART").astimezone(dt.UTC)
+        for e in events
+        if "night" in str(e["SUMMARY"])
+    }
     spring = dt.date(2025, 3, 29)
     assert spring in nights
     assert nights[spring] == dt.timedelta(hours=11)

@@ -13,21 +13,36 @@ from ctpse_core.rota.select import select_staff
 
 
 def at(day: int, hour: int) -> dt.datetime:
-    return dt.datetime.combine(MONDAY + dt.timedelta(days=day), dt.time(hour)).replace(tzinfo=LONDON)
+    return dt.datetime.combine(MONDAY + dt.timedelta(days=day), dt.time(hour)).replace(
+        tzinfo=LONDON
+    )
 
 
 def test_selection_excludes_the_unrested_unqualified_and_absent() -> None:
     """For a deployment at 06:00 on day 2: P1 came off a night at 08:00 on day 2 (busy),
     P2 finished at 20:00 the day before (10 h rest), P5 is on leave, P4 lacks the
     qualification; P3 and P6 qualify, the less worked first, each with reasons."""
-    problem = attrs.evolve(small_problem(), leave=(
-        RotaLeave(staff_id="P5", first_day=MONDAY + dt.timedelta(days=2), last_day=MONDAY + dt.timedelta(days=3)),))
-    roster = Roster(problem="small", assignments=(
-        Assignment(day=MONDAY + dt.timedelta(days=1), shift="sio-night", staff_id="P1"),
-        Assignment(day=MONDAY + dt.timedelta(days=1), shift="sio-day", staff_id="P2"),
-        Assignment(day=MONDAY, shift="sio-day", staff_id="P3"),
-    ))
-    found = select_staff(problem, roster, start=at(2, 6), end=at(2, 14), count=1, qualification="SIO")
+    problem = attrs.evolve(
+        small_problem(),
+        leave=(
+            RotaLeave(
+                staff_id="P5",
+                first_day=MONDAY + dt.timedelta(days=2),
+                last_day=MONDAY + dt.timedelta(days=3),
+            ),
+        ),
+    )
+    roster = Roster(
+        problem="small",
+        assignments=(
+            Assignment(day=MONDAY + dt.timedelta(days=1), shift="sio-night", staff_id="P1"),
+            Assignment(day=MONDAY + dt.timedelta(days=1), shift="sio-day", staff_id="P2"),
+            Assignment(day=MONDAY, shift="sio-day", staff_id="P3"),
+        ),
+    )
+    found = select_staff(
+        problem, roster, start=at(2, 6), end=at(2, 14), count=1, qualification="SIO"
+    )
     rejected = {c.staff_id: " ".join(c.reasons) for c in found.rejected}
     assert "busy" in rejected["P1"]
     assert "not rested" in rejected["P2"]
@@ -41,10 +56,15 @@ def test_selection_excludes_the_unrested_unqualified_and_absent() -> None:
 
 
 def test_selection_protects_the_next_shift() -> None:
-    """Someone whose next shift starts less than 11 hours after the deployment ends is not rested for it."""
+    """Someone whose next shift starts less than 11 hours after the deployment ends is not
+    rested for it."""
     problem = small_problem()
-    roster = Roster(problem="small", assignments=(
-        Assignment(day=MONDAY + dt.timedelta(days=3), shift="sio-day", staff_id="P3"),))
+    roster = Roster(
+        problem="small",
+        assignments=(
+            Assignment(day=MONDAY + dt.timedelta(days=3), shift="sio-day", staff_id="P3"),
+        ),
+    )
     found = select_staff(problem, roster, start=at(2, 10), end=at(2, 22), count=5)
     rejected = {c.staff_id: " ".join(c.reasons) for c in found.rejected}
     assert "would not be rested" in rejected["P3"]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ctpse_core.rota.model import Assignment, Person, RestRules, Roster, RotaProblem, ShiftDef, StaffRules
+from ctpse_core.rota.model import (
+    Assignment,
+    Person,
+    RestRules,
+    Roster,
+    RotaProblem,
+    ShiftDef,
+    StaffRules,
+)
 from ctpse_core.rota.quality import quality
 from ctpse_core.rota.timing import interval, real_minutes
 from ctpse_core.rota.validate import validate
@@ -29,10 +37,18 @@ def test_autumn_night_is_an_hour_longer() -> None:
 def test_minutes_rules_count_real_minutes() -> None:
     """A person capped at 720 minutes may work the short spring night but not the long
     autumn one; the quality report counts 11 and 13 hours."""
-    for day, allowed, hours in ((dt.date(2025, 3, 29), True, 11.0), (dt.date(2025, 10, 25), False, 13.0)):
-        problem = RotaProblem(name="dst", start=day, days=1, shifts=(NIGHT,),
-                              staff=(Person(id="A", name="A", rules=StaffRules(max_total_minutes=720)),),
-                              rest=RestRules(daily_rest_hours=0, weekly_rest_hours=0))
+    for day, allowed, hours in (
+        (dt.date(2025, 3, 29), True, 11.0),
+        (dt.date(2025, 10, 25), False, 13.0),
+    ):
+        problem = RotaProblem(
+            name="dst",
+            start=day,
+            days=1,
+            shifts=(NIGHT,),
+            staff=(Person(id="A", name="A", rules=StaffRules(max_total_minutes=720)),),
+            rest=RestRules(daily_rest_hours=0, weekly_rest_hours=0),
+        )
         roster = Roster(problem="dst", assignments=(Assignment(day=day, shift="N", staff_id="A"),))
         report = validate(problem, roster)
         assert (report.hard_count == 0) is allowed
