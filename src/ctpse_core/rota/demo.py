@@ -34,6 +34,11 @@ def demo_step(ctx: DemoContext) -> list[str]:
         (folder / "ics" / f"{sid}.ics").write_bytes(
             calendar_for_person(problem, result.roster, sid)
         )
+    from ctpse_core.rota.adapters import to_domain_rota
+
+    with ctx.store.unit_of_work(user=ctx.user) as uow:
+        uow.rotas.add(to_domain_rota(problem, result.roster, f"rota-{problem.start:%Y%m%d}"))
+        uow.commit()
     ctx.state["rota_problem"] = problem
     ctx.state["rota"] = result.roster
     return [
@@ -41,5 +46,6 @@ def demo_step(ctx: DemoContext) -> list[str]:
         f"{len(result.roster.assignments)} shifts; hard violations {report.hard_count}; "
         f"coverage {q.coverage}%; balance {q.balance}",
         f"{len(problem.roles) + len(people)} iCalendar feeds",
+        "rota stored as a published Rota record",
         f"written to {folder}",
     ]
