@@ -237,6 +237,26 @@ def test_swap_refused_is_a_clear_error(files: dict[str, Path]) -> None:
     assert code == 2 and "has no shift on 2030-01-01" in err
 
 
+def test_build_markdown_report(files: dict[str, Path], tmp_path: Path) -> None:
+    """`rota build --format md` writes the rota to --out and prints the build report."""
+    out = tmp_path / "r.json"
+    code, text, _ = run(
+        "rota",
+        "build",
+        str(files["problem"]),
+        "--time-limit",
+        "2",
+        "--format",
+        "md",
+        "--out",
+        str(out),
+    )
+    assert code == 0 and "# Rota build:" in text and "balance" in text
+    assert json.loads(out.read_text())["assignments"]
+    code, _, err = run("rota", "build", str(files["problem"]), "--format", "md")
+    assert code == 2 and "give --out" in err
+
+
 def test_translate_benchmark(tmp_path: Path) -> None:
     """translate turns a SECTION_ file into a problem file that build accepts."""
     src = Path(__file__).parent / "data" / "tiny_benchmark.txt"

@@ -102,18 +102,42 @@ def rota() -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the rota JSON (default: standard output).",
+    help="Where to write the rota JSON (default: standard output, with --format json).",
 )
-def build(problem_file: Path, solver: str, time_limit: float, seed: int, out: Path | None) -> None:
-    """Solve PROBLEM and write the rota; the validator's verdict goes to standard error."""
+@_fmt(("json", "md", "html"), "json")
+def build(
+    problem_file: Path, solver: str, time_limit: float, seed: int, out: Path | None, fmt: str
+) -> None:
+    """Solve PROBLEM and write the rota; the validator's verdict goes to standard error.
+
+    With --format md or html the rota goes to --out and a build report (solver, objective,
+    hard violations by rule, quality) is printed.
+    """
     from ctpse_core.rota.io import dump_roster, load_problem
     from ctpse_core.rota.quality import quality
     from ctpse_core.rota.solvers import solve
 
+    if fmt != "json" and out is None:
+        raise click.UsageError("give --out for the rota when --format is md or html")
     problem = load_problem(problem_file)
     result, report = solve(problem, solver, seed=seed, time_limit=time_limit)
     q = quality(problem, result.roster, report)
     _emit(dump_roster(result.roster), out)
+    if fmt != "json":
+        data = {
+            "solver": solver,
+            "seconds": round(result.seconds, 1),
+            "shifts": len(result.roster.assignments),
+            "objective": result.objective,
+            "hard_violations": report.hard_count,
+            "hard_by_rule": report.hard_by_rule(),
+            "soft_penalty_by_rule": report.penalty_by_rule(),
+            "coverage": q.coverage,
+            "balance": q.balance,
+            "rota": str(out),
+        }
+        title = f"Rota build: {problem.name}"
+        click.echo(_render("rota-build", title, data, fmt, problem), nl=False)
     click.echo(
         f"{solver}: {len(result.roster.assignments)} shifts in {result.seconds:.1f} s; "
         f"hard violations {report.hard_count}; soft penalty {report.soft_penalty}; "
