@@ -1,0 +1,196 @@
+"""The same rostering model as the built-in solver, for OR-Tools CP-SAT.
+
+Every built-in hard rule is a constraint (one shift a day, availability, qualification,
+forbidden successions, daily and weekly rest, shift caps, minutes per period, run
+lengths, weekends); the soft rules (requests, under- and over-cover) are the
+objective. Organisation rules added through ``ctpse_register_rota_constraints`` are not
+encoded here: the validator checks them on the result.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import attrs
+from ortools.sat.python import cp_model
+
+from ctpse_core.rota.compiled import OFF, Compiled, compile_problem
+from ctpse_core.rota.model import RotaProblem
+from ctpse_core.rota.rules import RotaConstraint
+from ctpse_core.rota.search import SolveResult
+from ctpse_core.rota.solvers import SolverError
+
+__all__ = ["CpSatSolver", "build_model"]
+
+
+@attrs.define
+class _Model:
+    model: cp_model.CpModel
+    x: dict[tuple[int, int, int], cp_model.IntVar]
+    objective_constant: int
+
+
+def build_model(c: Compiled) -> _Model:
+    m = cp_model.CpModel()
+    x: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    for n in range(c.n_staff):
+        for d in range(c.n_days):
+            for s in range(c.n_shifts):
+                if c.avail[n][d][s]:
+                    x[n, d, s] = m.new_bool_var(f"x_{n}_{d}_{s}")
+    zero = m.new_constant(0)
+
+    def var(n: int, d: int, s: int) -> cp_model.IntVar:
+        return x.get((n, d, s), zero)
+
+    work: list[list[cp_model.IntVar]] = []
+    for n in range(c.n_staff):
+        row = []
+        for d in range(c.n_days):
+            flag = m.new_bool_var(f"w_{n}_{d}")
+            m.add(flag == sum(var(n, d, s) for s in range(c.n_shifts)))
+            row.append(flag)
+        work.append(row)
+
+    for (n, d, s), v in x.items():
+        for t in c.forbid[s]:
+            if (n, d + 1, t) in x:
+                m.add_bool_or([v.Not(), x[n, d + 1, t].Not()])
+        for d2, t in c.conflicts[d][s]:
+            if (n, d2, t) in x:
+                m.add_bool_or([v.Not(), x[n, d2, t].Not()])
+
+    for n in range(c.n_staff):
+        w = work[n]
+        for s, limit in c.max_shifts[n].items():
+            m.add(sum(var(n, d, s) for d in range(c.n_days)) <= limit)
+        for first, last, complete in c.periods[n]:
+            total = sum(
+                c.minutes[d][s] * v for (p, d, s), v in x.items() if p == n and first <= d < last
+            )
+            hi = c.max_minutes[n]
+            if hi is not None:
+                m.add(total <= hi)
+            if complete and c.min_minutes[n] > 0:
+                m.add(total >= c.min_minutes[n])
+        k = c.max_cons[n]
+        if k is not None:
+            for d in range(c.n_days - k):
+                m.add(sum(w[d : d + k + 1]) <= k)
+        for need, on in ((c.min_cons[n], True), (c.min_off[n], False)):
+            for d in range(1, c.n_days):
+                for length in range(1, need):
+                    if d + length >= c.n_days:
+                        break
+                    lits = [w[d - 1] if on else w[d - 1].Not()]
+                    lits += [(w[d + i].Not() if on else w[d + i]) for i in range(length)]
+                    lits.append(w[d + length] if on else w[d + length].Not())
+                    m.add_bool_or(lits)
+        weekends = c.max_weekends[n]
+        if weekends is not None:
+            flags = []
+            for group in c.weekends:
+                f = m.new_bool_var("")
+                for d in group:
+                    m.add_implication(w[d], f)
+                m.add_bool_or([f.Not(), *[w[d] for d in group]])
+                flags.append(f)
+            m.add(sum(flags) <= weekends)
+        if c.weekly_rest > 0:
+            _weekly_rest(m, c, n, x)
+
+    terms = []
+    constant = 0
+    for (n, d, s), weight in c.on_req.items():
+        if (n, d, s) in x:
+            terms.append(weight * (1 - x[n, d, s]))
+        else:
+            constant += weight
+    for (n, d, s), weight in c.off_req.items():
+        if (n, d, s) in x:
+            terms.append(weight * x[n, d, s])
+    for d in range(c.n_days):
+        for s in range(c.n_shifts):
+            req = c.requirement[d][s]
+            count = sum(v for _key, v in _slot(x, c, d, s))
+            if c.under_w[d][s] and req:
+                under = m.new_int_var(0, req, "")
+                m.add(under >= req - count)
+                terms.append(c.under_w[d][s] * under)
+            if c.over_w[d][s]:
+                over = m.new_int_var(0, c.n_staff, "")
+                m.add(over >= count - req)
+                terms.append(c.over_w[d][s] * over)
+    m.minimize(sum(terms) + constant)
+    return _Model(m, x, constant)
+
+
+def _slot(
+    x: dict[tuple[int, int, int], cp_model.IntVar], c: Compiled, d: int, s: int
+) -> list[tuple[tuple[int, int, int], cp_model.IntVar]]:
+    return [((n, d, s), x[n, d, s]) for n in range(c.n_staff) if (n, d, s) in x]
+
+
+def _weekly_rest(
+    m: cp_model.CpModel, c: Compiled, n: int, x: dict[tuple[int, int, int], cp_model.IntVar]
+) -> None:
+    """Some window of ``weekly_rest`` minutes inside each block is free of work. A longest
+    free gap starts at the block start or at the end of some work, so those are the only
+    windows to offer."""
+    need = c.weekly_rest
+    for first, lo, hi in c.blocks:
+        near = [(key, v) for key, v in x.items() if key[0] == n and first - 3 <= key[1] < first + 8]
+        points = {lo} | {c.end[d][s] for (_n, d, s), _v in near} | {e for _s, e in c.work[n]}
+        options = []
+        for p in sorted(points):
+            if p < lo or p + need > hi:
+                continue
+            if any(a < p + need and p < b for a, b in c.work[n]):
+                continue
+            r = m.new_bool_var("")
+            for (_n, d, s), v in near:
+                if c.start[d][s] < p + need and p < c.end[d][s]:
+                    m.add_implication(r, v.Not())
+            options.append(r)
+        m.add_bool_or(options)  # none possible: the block cannot have its rest
+
+
+@attrs.define
+class CpSatSolver:
+    """OR-Tools CP-SAT over the built-in rules; ``workers`` search threads."""
+
+    name: str = "cpsat"
+    workers: int = 2
+
+    def solve(
+        self,
+        problem: RotaProblem,
+        *,
+        seed: int = 0,
+        time_limit: float = 30.0,
+        iterations: int | None = None,
+        extra: Sequence[RotaConstraint] = (),
+    ) -> SolveResult:
+        t0 = time.perf_counter()
+        c = compile_problem(problem)
+        built = build_model(c)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = float(time_limit)
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = seed
+        status = solver.solve(built.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if status == cp_model.INFEASIBLE:
+                raise SolverError("cpsat: the hard rules cannot all be met for this problem")
+            raise SolverError(
+                f"cpsat: no rota found within {time_limit:g} s "
+                f"({solver.status_name(status)}); allow more time"
+            )
+        sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
+        for (n, d, s), v in built.x.items():
+            if solver.value(v):
+                sched[n][d] = s
+        objective = round(solver.objective_value)
+        roster = c.roster(sched, self.name, seed, objective)
+        return SolveResult(roster, objective, 0, time.perf_counter() - t0, int(solver.num_branches))

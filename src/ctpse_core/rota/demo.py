@@ -1,0 +1,51 @@
+"""The demo step: build a synthetic week's rotas with the built-in solver and publish them."""
+
+from __future__ import annotations
+
+from ctpse_core.demo import DemoContext
+
+__all__ = ["demo_step"]
+
+
+def demo_step(ctx: DemoContext) -> list[str]:
+    from ctpse_core.reports import render
+    from ctpse_core.rota.io import save_problem, save_roster
+    from ctpse_core.rota.publish import RotaProduct, calendar_for_person, calendar_for_role
+    from ctpse_core.rota.quality import quality
+    from ctpse_core.rota.solvers import solve
+    from ctpse_core.rota.synth import synthetic_ct_problem
+
+    folder = ctx.out / "rota"
+    (folder / "ics").mkdir(parents=True, exist_ok=True)
+    problem = synthetic_ct_problem(staff=60, weeks=1, seed=ctx.seed)
+    result, report = solve(problem, "builtin", seed=ctx.seed, time_limit=5)
+    q = quality(problem, result.roster, report)
+    save_problem(problem, folder / "problem.json")
+    save_roster(result.roster, folder / "rota.json")
+    product = RotaProduct(problem, result.roster)
+    (folder / "rota.md").write_text(render(product, "md"), encoding="utf-8")
+    (folder / "rota.html").write_text(render(product, "html"), encoding="utf-8")
+    for role in problem.roles:
+        (folder / "ics" / f"role-{role.id}.ics").write_bytes(
+            calendar_for_role(problem, result.roster, role.id)
+        )
+    people = sorted({a.staff_id for a in result.roster.assignments})
+    for sid in people:
+        (folder / "ics" / f"{sid}.ics").write_bytes(
+            calendar_for_person(problem, result.roster, sid)
+        )
+    from ctpse_core.rota.adapters import to_domain_rota
+
+    with ctx.store.unit_of_work(user=ctx.user) as uow:
+        uow.rotas.add(to_domain_rota(problem, result.roster, f"rota-{problem.start:%Y%m%d}"))
+        uow.commit()
+    ctx.state["rota_problem"] = problem
+    ctx.state["rota"] = result.roster
+    return [
+        f"{len(problem.staff)} staff, {len(problem.roles)} roles, {problem.days} days",
+        f"{len(result.roster.assignments)} shifts; hard violations {report.hard_count}; "
+        f"coverage {q.coverage}%; balance {q.balance}",
+        f"{len(problem.roles) + len(people)} iCalendar feeds",
+        "rota stored as a published Rota record",
+        f"written to {folder}",
+    ]

@@ -1,0 +1,209 @@
+"""Publishing rosters: the weekly rota report and iCalendar feeds.
+
+:class:`RotaProduct` is a report product (``kind = "rota"``) rendered by any registered
+format (json, md, html, csv) through :func:`ctpse_core.reports.render`. The iCalendar
+feeds (RFC 5545, written with the ``icalendar`` package) are one per person or per role;
+every event carries the role's on-call number and the person's own number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ctpse_core.domain.common import LONDON, UTC
+from ctpse_core.domain.marking import Marking
+from ctpse_core.rota.model import Assignment, Roster, RotaProblem
+from ctpse_core.rota.quality import quality
+from ctpse_core.rota.timing import interval
+from ctpse_core.rota.validate import validate
+
+__all__ = ["RotaProduct", "calendar_for_person", "calendar_for_role", "week_of"]
+
+
+def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """Monday to Sunday of the week holding ``day``."""
+    first = day - dt.timedelta(days=day.weekday())
+    return first, first + dt.timedelta(days=6)
+
+
+def _local(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(LONDON):%a %d/%m/%Y %H:%M}"
+
+
+class RotaProduct:
+    """The rota for ``first_day`` to ``last_day`` by role and day, with its quality."""
+
+    kind = "rota"
+
+    def __init__(
+        self,
+        problem: RotaProblem,
+        roster: Roster,
+        first_day: dt.date | None = None,
+        last_day: dt.date | None = None,
+    ) -> None:
+        self.problem = problem
+        self.roster = roster
+        self.first_day = first_day or problem.start
+        self.last_day = last_day or min(problem.end, self.first_day + dt.timedelta(days=6))
+        self.title = f"On-call rota {self.first_day:%d/%m/%Y} to {self.last_day:%d/%m/%Y}"
+        self.marking: Marking = problem.marking
+
+    def _assignments(self) -> list[Assignment]:
+        return [
+            a for a in sorted(self.roster.assignments) if self.first_day <= a.day <= self.last_day
+        ]
+
+    def data(self) -> dict[str, Any]:
+        p = self.problem
+        shifts = {s.id: s for s in p.shifts}
+        people = {x.id: x for x in p.staff}
+        roles = []
+        for role in [*p.roles, None]:
+            role_id = role.id if role is not None else None
+            rows = []
+            for a in self._assignments():
+                shift = shifts.get(a.shift)
+                if shift is None or shift.role != role_id:
+                    continue
+                start, end = interval(a.day, shift)
+                person = people.get(a.staff_id)
+                rows.append(
+                    {
+                        "day": a.day.isoformat(),
+                        "shift": a.shift,
+                        "label": shift.label or a.shift,
+                        "start": _local(start),
+                        "end": _local(end),
+                        "staff_id": a.staff_id,
+                        "name": person.name if person else a.staff_id,
+                        "number": person.phone if person else None,
+                    }
+                )
+            if role is None and not rows:
+                continue
+            roles.append(
+                {
+                    "id": role_id or "(no role)",
+                    "name": role.name if role is not None else "Other shifts",
+                    "on_call_number": role.on_call_number if role is not None else None,
+                    "shifts": rows,
+                }
+            )
+        report = validate(p, self.roster)
+        q = quality(p, self.roster, report, today=self.first_day)
+        in_week = [
+            v for v in report.hard if v.day is None or self.first_day <= v.day <= self.last_day
+        ]
+        return {
+            "first_day": self.first_day.isoformat(),
+            "last_day": self.last_day.isoformat(),
+            "problem": p.name,
+            "solver": self.roster.solver,
+            "roles": roles,
+            "gaps": [g for g in q.gaps if g["day"] <= self.last_day.isoformat()],
+            "no_number": q.no_number,
+            "roles_without_number": q.roles_without_number,
+            "hard_violations": [
+                {
+                    "rule": v.rule,
+                    "person": v.staff_id,
+                    "day": v.day.isoformat() if v.day else None,
+                    "detail": v.detail,
+                }
+                for v in in_week
+            ],
+            "quality": {
+                "coverage": q.coverage,
+                "balance": q.balance,
+                "soft_penalty": q.soft_penalty,
+            },
+            "changes": len(self.roster.changes),
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        out = []
+        for role in self.data()["roles"]:
+            for row in role["shifts"]:
+                out.append({"role": role["name"], **row})
+        return out
+
+
+def _calendar(name: str, events: list[dict[str, Any]], marking: Marking) -> bytes:
+    import icalendar
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//ctpse_core//rota//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/London")
+    stamp = dt.datetime(2000, 1, 1, tzinfo=UTC)
+    for e in events:
+        event = icalendar.Event()
+        event.add("uid", e["uid"])
+        event.add("dtstamp", e.get("stamp", stamp))
+        event.add("dtstart", e["start"].astimezone(LONDON))
+        event.add("dtend", e["end"].astimezone(LONDON))
+        event.add("summary", e["summary"])
+        event.add("description", e["description"])
+        event.add("class", "CONFIDENTIAL")
+        if e.get("number"):
+            event.add("contact", e["number"])
+        event.add("categories", ["ON-CALL", str(marking)])
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return bytes(cal.to_ical())
+
+
+def _events(
+    problem: RotaProblem, roster: Roster, keep: Any, with_person: bool
+) -> list[dict[str, Any]]:
+    shifts = {s.id: s for s in problem.shifts}
+    people = {x.id: x for x in problem.staff}
+    roles = {r.id: r for r in problem.roles}
+    last = max((c.at for c in roster.changes), default=dt.datetime(2000, 1, 1, tzinfo=UTC))
+    out = []
+    for a in sorted(roster.assignments):
+        shift = shifts.get(a.shift)
+        if shift is None or not keep(a, shift):
+            continue
+        role = roles.get(shift.role or "")
+        person = people.get(a.staff_id)
+        start, end = interval(a.day, shift)
+        on_call = role.on_call_number if role is not None else None
+        own = person.phone if person is not None else None
+        number = on_call or own
+        name = person.name if person is not None else a.staff_id
+        what = shift.label or (role.name if role is not None else shift.id)
+        lines = [
+            f"On-call number: {on_call or 'none set'}",
+            f"On duty: {name} ({own or 'no number'})",
+        ]
+        out.append(
+            {
+                "uid": f"{a.day:%Y%m%d}-{a.shift}-{a.staff_id}@ctpse-rota",
+                "start": start,
+                "end": end,
+                "summary": f"{what}: {name}" if with_person else what,
+                "description": "\n".join(lines),
+                "number": number,
+                "stamp": last,
+            }
+        )
+    return out
+
+
+def calendar_for_person(problem: RotaProblem, roster: Roster, staff_id: str) -> bytes:
+    """An iCalendar feed of one person's shifts."""
+    person = problem.person(staff_id)
+    events = _events(problem, roster, lambda a, _s: a.staff_id == staff_id, with_person=False)
+    return _calendar(f"On-call: {person.name}", events, problem.marking)
+
+
+def calendar_for_role(problem: RotaProblem, roster: Roster, role_id: str) -> bytes:
+    """An iCalendar feed of everyone's shifts in one role."""
+    role = problem.role(role_id)
+    events = _events(problem, roster, lambda _a, s: s.role == role_id, with_person=True)
+    return _calendar(f"On-call: {role.name}", events, problem.marking)

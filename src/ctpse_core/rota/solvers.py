@@ -1,0 +1,61 @@
+"""Rota solvers, registered through ``ctpse_register_rota_solvers``.
+
+A solver has a ``name`` and ``solve(problem, *, seed, time_limit, extra)`` returning a
+:class:`~ctpse_core.rota.search.SolveResult`. The built-in one is ``builtin`` (local
+search, no dependency); the ``ctpse_ortools`` plugin adds ``cpsat``. :func:`solve`
+runs one and then the independent validator over what it returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from ctpse_core.errors import CtpseError, PluginError
+from ctpse_core.plugin import Registry, registry
+from ctpse_core.rota.model import RotaProblem
+from ctpse_core.rota.rules import BUILTIN_RULES, RotaConstraint
+from ctpse_core.rota.search import SolveResult
+from ctpse_core.rota.validate import ValidationReport, constraints, validate
+
+__all__ = ["RotaSolver", "SolverError", "solve", "solvers"]
+
+
+class SolverError(CtpseError):
+    """A solver could not produce a rota (no solution in time, or the rules cannot all hold)."""
+
+
+@runtime_checkable
+class RotaSolver(Protocol):
+    name: str
+
+    def solve(
+        self,
+        problem: RotaProblem,
+        *,
+        seed: int = 0,
+        time_limit: float = 30.0,
+        iterations: int | None = None,
+        extra: Sequence[RotaConstraint] = (),
+    ) -> SolveResult: ...
+
+
+def _check(name: str, item: Any) -> None:
+    if not isinstance(item, RotaSolver):
+        raise PluginError(f"rota solver {name!r} must have a name and a solve() method")
+
+
+def solvers() -> Registry[RotaSolver]:
+    return registry("ctpse_register_rota_solvers", "rota solver", _check)
+
+
+def solve(
+    problem: RotaProblem, solver: str = "builtin", *, seed: int = 0, time_limit: float = 30.0
+) -> tuple[SolveResult, ValidationReport]:
+    """Solve with the named solver, then check the result with the validator."""
+    chosen = solvers().get(solver)
+    rules = [c for _n, c in constraints().items()]
+    builtin = {r.name for r in BUILTIN_RULES}
+    extra = [r for r in rules if r.name not in builtin]
+    result = chosen.solve(problem, seed=seed, time_limit=time_limit, extra=extra)
+    return result, validate(problem, result.roster, rules)

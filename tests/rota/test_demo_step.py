@@ -1,0 +1,26 @@
+"""The rota demo step builds and publishes a synthetic week."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import icalendar
+
+from ctpse_core.demo import DemoContext, steps
+from ctpse_core.storage.memory import MemoryStore
+
+
+def test_demo_step_writes_report_and_feeds(tmp_path: Path) -> None:
+    """The registered step (order 60) writes the md report and ics feeds into ctx.out and
+    builds a rota with no hard violations."""
+    step = steps().get("rota")
+    assert step.order == 60
+    ctx = DemoContext(store=MemoryStore("memory://"), out=tmp_path, seed=7)
+    lines = step.run(ctx)
+    assert any("hard violations 0" in line for line in lines)
+    md = (tmp_path / "rota" / "rota.md").read_text()
+    assert "CT SIO on-call" in md
+    feeds = list((tmp_path / "rota" / "ics").glob("*.ics"))
+    assert len(feeds) > 6
+    for feed in feeds:
+        assert list(icalendar.Calendar.from_ical(feed.read_bytes()).walk("VEVENT"))
