@@ -74,7 +74,7 @@ class ReconcileConfig:
     #: Blocks with more pairs than this are skipped (reported) rather than exploding.
     max_block_pairs: int = 250_000
     #: Random pairs sampled to estimate u-probabilities.
-    u_sample: int = 200_000
+    u_sample: int = 100_000
     em_iterations: int = 60
     em_tolerance: float = 1e-6
     #: Comparisons whose agreement weight is adjusted by the agreed value's frequency.

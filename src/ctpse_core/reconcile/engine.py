@@ -140,12 +140,10 @@ def _expand(mask: npt.NDArray[np.bool_], position: npt.NDArray[np.bool_]) -> npt
 
 
 def _evidence(rules: list[MatchRule], levels: npt.NDArray[np.int8], per: F64, k: int) -> tuple[Evidence, ...]:
-    out: list[Evidence] = []
-    for c, rule in enumerate(rules):
-        level = int(levels[k, c])
-        label = "not compared (missing)" if level < 0 else rule.levels[level]
-        out.append(Evidence(comparison=rule.name, level=label, weight=float(per[k, c])))
-    return tuple(out)
+    return tuple(
+        Evidence(rule.name, "not compared (missing)" if level < 0 else rule.levels[level], weight)
+        for rule, level, weight in zip(rules, levels[k].tolist(), per[k].tolist(), strict=True)
+    )
 
 
 class _UnionFind:

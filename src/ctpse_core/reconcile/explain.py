@@ -24,6 +24,8 @@ HEADCOUNT_DIMENSIONS = ("status", "force", "category")
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, enum.Enum):
