@@ -10,7 +10,6 @@ from ctpse_core.reconcile import ReconcileConfig, reconcile
 from ctpse_core.reconcile.result import ReconciliationResult
 
 
-
 def _pairs(result: ReconciliationResult) -> set[tuple[str, str]]:
     return {(m.left, m.right) for m in result.matches}
 
@@ -37,8 +36,10 @@ def test_evidence_explains_a_match(lists, kit) -> None:  # type: ignore[no-untyp
 
 def test_only_left_and_only_right(kit) -> None:  # type: ignore[no-untyped-def]
     """Someone on one list only is reported on that side, not matched."""
-    left, right = kit.make_lists([kit.nominal("regional", "R900", "Hal", "Onlyleft", dt.date(1961, 2, 3))],
-                             [kit.nominal("national", "N900", "Ned", "Onlyright", dt.date(1962, 5, 6))])
+    left, right = kit.make_lists(
+        [kit.nominal("regional", "R900", "Hal", "Onlyleft", dt.date(1961, 2, 3))],
+        [kit.nominal("national", "N900", "Ned", "Onlyright", dt.date(1962, 5, 6))],
+    )
     result = reconcile(left, right)
     assert result.only_left == ["R900"]
     assert result.only_right == ["N900"]
@@ -46,10 +47,30 @@ def test_only_left_and_only_right(kit) -> None:  # type: ignore[no-untyped-def]
 
 def test_possible_match_between_thresholds(kit) -> None:  # type: ignore[no-untyped-def]
     """Same rare name, but DOB, sex and nationality disagree: a possible match, neither matched nor only."""
-    left, right = kit.make_lists([kit.nominal("regional", "R901", "Quentin", "Bramblefeather", dt.date(1970, 3, 3), sex="M",
-                                         nationality="British")],
-                             [kit.nominal("national", "N901", "Quentin", "Bramblefeather", dt.date(1974, 3, 3), sex="F",
-                                         nationality="Irish")])
+    left, right = kit.make_lists(
+        [
+            kit.nominal(
+                "regional",
+                "R901",
+                "Quentin",
+                "Bramblefeather",
+                dt.date(1970, 3, 3),
+                sex="M",
+                nationality="British",
+            )
+        ],
+        [
+            kit.nominal(
+                "national",
+                "N901",
+                "Quentin",
+                "Bramblefeather",
+                dt.date(1974, 3, 3),
+                sex="F",
+                nationality="Irish",
+            )
+        ],
+    )
     result = reconcile(left, right)
     assert ("R901", "N901") not in _pairs(result)
     assert any((p.left, p.right) == ("R901", "N901") for p in result.possible_matches)
@@ -58,7 +79,9 @@ def test_possible_match_between_thresholds(kit) -> None:  # type: ignore[no-unty
 
 def test_duplicates_within_a_list_are_clustered_and_both_matched(kit) -> None:  # type: ignore[no-untyped-def]
     """Two copies of a person in the national list form a cluster; both are linked to the regional record."""
-    extra = kit.nominal("national", "N100", "Muhammad", "KHAN", dt.date(1985, 3, 14), sex="M", nationality="British")
+    extra = kit.nominal(
+        "national", "N100", "Muhammad", "KHAN", dt.date(1985, 3, 14), sex="M", nationality="British"
+    )
     left, right = kit.make_lists(None, [extra])
     result = reconcile(left, right)
     assert any(set(c.ids) == {"N000", "N100"} for c in result.duplicates_right)
@@ -93,18 +116,22 @@ def test_conflicting_identifier_is_reported(kit) -> None:  # type: ignore[no-unt
     shared = kit.pnc("05", "777")
     left, right = kit.make_lists(
         [kit.nominal("regional", "R950", "Eve", "Notreal", dt.date(1960, 1, 1), pnc_id=shared)],
-        [kit.nominal("national", "N950", "Rex", "Madeupson", dt.date(1991, 9, 19), pnc_id=shared)])
+        [kit.nominal("national", "N950", "Rex", "Madeupson", dt.date(1991, 9, 19), pnc_id=shared)],
+    )
     result = reconcile(left, right)
     assert any((c.left, c.right) == ("R950", "N950") for c in result.identifier_conflicts)
     assert ("R950", "N950") not in _pairs(result)
-    assert any((p.left, p.right, p.reason) == ("R950", "N950", "identifier conflict")
-               for p in result.possible_matches)
+    assert any(
+        (p.left, p.right, p.reason) == ("R950", "N950", "identifier conflict")
+        for p in result.possible_matches
+    )
 
 
 def test_headcount_difference_is_fully_explained(kit) -> None:  # type: ignore[no-untyped-def]
     """For every status/force/category value the explained parts add up to the difference."""
-    left, right = kit.make_lists([kit.nominal("regional", "R900", "Hal", "Onlyleft", dt.date(1961, 2, 3),
-                                      status="custody")])
+    left, right = kit.make_lists(
+        [kit.nominal("regional", "R900", "Hal", "Onlyleft", dt.date(1961, 2, 3), status="custody")]
+    )
     result = reconcile(left, right)
     assert result.headcount
     for row in result.headcount:
@@ -116,7 +143,14 @@ def test_headcount_difference_is_fully_explained(kit) -> None:  # type: ignore[n
 def test_json_has_the_documented_keys(lists, kit) -> None:  # type: ignore[no-untyped-def]
     """The product data has every key the CLI's JSON promises."""
     data = reconcile(*lists).data()
-    for key in ("matches", "possible_matches", "only_left", "only_right", "duplicates", "discrepancies",
-                "headcount"):
+    for key in (
+        "matches",
+        "possible_matches",
+        "only_left",
+        "only_right",
+        "duplicates",
+        "discrepancies",
+        "headcount",
+    ):
         assert key in data
     assert set(data["duplicates"]) == {"left", "right"}

@@ -13,12 +13,31 @@ from ctpse_core.reconcile import ReconcileConfig, reconcile, record_decision, st
 from ctpse_core.storage import open_store
 
 
-
 def _possible_lists(kit) -> tuple[list, list]:  # type: ignore[no-untyped-def,type-arg]
-    return kit.make_lists([kit.nominal("regional", "R901", "Quentin", "Bramblefeather", dt.date(1970, 3, 3), sex="M",
-                                         nationality="British")],
-                      [kit.nominal("national", "N901", "Quentin", "Bramblefeather", dt.date(1974, 3, 3), sex="F",
-                                         nationality="Irish")])
+    return kit.make_lists(
+        [
+            kit.nominal(
+                "regional",
+                "R901",
+                "Quentin",
+                "Bramblefeather",
+                dt.date(1970, 3, 3),
+                sex="M",
+                nationality="British",
+            )
+        ],
+        [
+            kit.nominal(
+                "national",
+                "N901",
+                "Quentin",
+                "Bramblefeather",
+                dt.date(1974, 3, 3),
+                sex="F",
+                nationality="Irish",
+            )
+        ],
+    )
 
 
 CONFIG = ReconcileConfig()
@@ -28,7 +47,9 @@ def test_same_decision_turns_a_possible_match_into_a_match(kit) -> None:  # type
     """After a reviewer says "same person", the pair is matched (basis review) on every run."""
     store = open_store("memory://")
     with store.unit_of_work(user="dc.ada") as uow:
-        record_decision(uow, "regional", "R901", "national", "N901", same=True, note="custody photo")
+        record_decision(
+            uow, "regional", "R901", "national", "N901", same=True, note="custody photo"
+        )
         uow.commit()
     with store.unit_of_work() as uow:
         decisions = stored_decisions(uow)
@@ -64,15 +85,51 @@ def test_review_cli_records_a_decision_used_by_reconcile(tmp_path: Path, kit, mo
     url = f"memory://{tmp_path.name}"
     runner = CliRunner()
     cli = make_cli()
-    out = runner.invoke(cli, ["--store", url, "-q", "reconcile", str(tmp_path / "regional.csv"),
-                              str(tmp_path / "national.csv"), "--format", "json"])
+    out = runner.invoke(
+        cli,
+        [
+            "--store",
+            url,
+            "-q",
+            "reconcile",
+            str(tmp_path / "regional.csv"),
+            str(tmp_path / "national.csv"),
+            "--format",
+            "json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
     left_id, right_id = data["only_left"][0], data["only_right"][0]
-    decided = runner.invoke(cli, ["--store", url, "--user", "dc.cara", "review", "decide", left_id, right_id,
-                                  "--same", "--note", "confirmed"])
+    decided = runner.invoke(
+        cli,
+        [
+            "--store",
+            url,
+            "--user",
+            "dc.cara",
+            "review",
+            "decide",
+            left_id,
+            right_id,
+            "--same",
+            "--note",
+            "confirmed",
+        ],
+    )
     assert decided.exit_code == 0, decided.output
-    again = runner.invoke(cli, ["--store", url, "-q", "reconcile", str(tmp_path / "regional.csv"),
-                                str(tmp_path / "national.csv"), "--format", "json"])
+    again = runner.invoke(
+        cli,
+        [
+            "--store",
+            url,
+            "-q",
+            "reconcile",
+            str(tmp_path / "regional.csv"),
+            str(tmp_path / "national.csv"),
+            "--format",
+            "json",
+        ],
+    )
     pairs = {(m["left"], m["right"], m["basis"]) for m in json.loads(again.stdout)["matches"]}
     assert (left_id, right_id, "review") in pairs

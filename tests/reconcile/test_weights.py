@@ -7,13 +7,28 @@ import datetime as dt
 from ctpse_core.reconcile import reconcile
 
 
-
 def test_rare_surname_agreement_weighs_more_than_a_frequent_one(kit) -> None:  # type: ignore[no-untyped-def]
     """Agreeing on a surname many people share is worth less than agreeing on a rare one."""
-    common = [kit.nominal("regional", f"RC{k:03d}", f"Person{chr(65 + k % 26)}", "Smith", dt.date(1960 + k % 40, 2, 2))
-              for k in range(40)]
-    common_r = [kit.nominal("national", f"NC{k:03d}", f"Person{chr(65 + k % 26)}", "SMITH",
-                        dt.date(1960 + k % 40, 2, 2)) for k in range(40)]
+    common = [
+        kit.nominal(
+            "regional",
+            f"RC{k:03d}",
+            f"Person{chr(65 + k % 26)}",
+            "Smith",
+            dt.date(1960 + k % 40, 2, 2),
+        )
+        for k in range(40)
+    ]
+    common_r = [
+        kit.nominal(
+            "national",
+            f"NC{k:03d}",
+            f"Person{chr(65 + k % 26)}",
+            "SMITH",
+            dt.date(1960 + k % 40, 2, 2),
+        )
+        for k in range(40)
+    ]
     left, right = kit.make_lists(common, common_r)
     result = reconcile(left, right)
 

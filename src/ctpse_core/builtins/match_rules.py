@@ -16,7 +16,10 @@ def ctpse_register_match_rules(register: Register) -> None:
 
     register("pnc_id", EqualityComparison(name="pnc_id", attribute="pnc", identifier=True))
     register("cro_number", EqualityComparison(name="cro_number", attribute="cro", identifier=True))
-    register("prison_number", EqualityComparison(name="prison_number", attribute="prison", identifier=True))
+    register(
+        "prison_number",
+        EqualityComparison(name="prison_number", attribute="prison", identifier=True),
+    )
     register("forename", NameComparison(name="forename", part="forename"))
     register("surname", NameComparison(name="surname", part="surname"))
     register("date_of_birth", DobComparison())

@@ -47,7 +47,9 @@ def _demo(ctx: Any) -> list[str]:
         (out / f"reconciliation.{fmt}").write_text(render(result, fmt), encoding="utf-8")
     (out / "corrections-for-jctpph.csv").write_text(result.correction_csv(), encoding="utf-8")
     ctx.state["reconciliation"] = result
-    return [f"{k.replace('_', ' ')}: {v}" for k, v in result.summary().items()] + [f"written to {out}"]
+    return [f"{k.replace('_', ' ')}: {v}" for k, v in result.summary().items()] + [
+        f"written to {out}"
+    ]
 
 
 @hookimpl

@@ -56,22 +56,56 @@ def _load_side(path: Path, feed: str, columns: dict[str, str] | None) -> Any:
 
 
 @click.command("reconcile")
-@click.argument("regional", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("national", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Column mapping file (TOML/JSON: header = field, optionally in [left]/[right] tables).")
-@click.option("--stored", is_flag=True, help="Reconcile the stored regional and national lists instead of files.")
+@click.argument(
+    "regional", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.argument(
+    "national", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Column mapping file (TOML/JSON: header = field, optionally in [left]/[right] tables).",
+)
+@click.option(
+    "--stored",
+    is_flag=True,
+    help="Reconcile the stored regional and national lists instead of files.",
+)
 @click.option("--left-feed", default="regional", show_default=True, help="Feed format of REGIONAL.")
-@click.option("--right-feed", default="national", show_default=True, help="Feed format of NATIONAL.")
-@click.option("--format", "fmt", type=click.Choice(["json", "md", "html", "csv"]), default="md", show_default=True)
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Reconciliation settings (TOML).")
-@click.option("--corrections", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the correction set for JCTPPH (national columns) to this CSV file.")
+@click.option(
+    "--right-feed", default="national", show_default=True, help="Feed format of NATIONAL."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "md", "html", "csv"]),
+    default="md",
+    show_default=True,
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Reconciliation settings (TOML).",
+)
+@click.option(
+    "--corrections",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the correction set for JCTPPH (national columns) to this CSV file.",
+)
 @pass_ctx
 def reconcile_command(
-    ctx: CliContext, regional: Path | None, national: Path | None, mapping: Path | None, stored: bool,
-    left_feed: str, right_feed: str, fmt: str, config_path: Path | None, corrections: Path | None,
+    ctx: CliContext,
+    regional: Path | None,
+    national: Path | None,
+    mapping: Path | None,
+    stored: bool,
+    left_feed: str,
+    right_feed: str,
+    fmt: str,
+    config_path: Path | None,
+    corrections: Path | None,
 ) -> None:
     """Reconcile the REGIONAL list against the NATIONAL (JCTPPH) list."""
     from ctpse_core.errors import ConfigError
@@ -95,13 +129,18 @@ def reconcile_command(
                 maps = _mapping(mapping)
                 left = _load_side(regional, left_feed, maps["left"])
                 right = _load_side(national, right_feed, maps["right"])
-            uow.record_event("reconcile", "nominals", detail=f"{left.source} against {right.source}")
+            uow.record_event(
+                "reconcile", "nominals", detail=f"{left.source} against {right.source}"
+            )
             uow.commit()
     finally:
         store.close()
-    with click.progressbar(length=len(STAGES), label="reconciling", file=sys.stderr,
-                           hidden=ctx.quiet) as bar:
-        result = reconcile(left, right, config, decisions=decisions, progress=lambda _s: bar.update(1))
+    with click.progressbar(
+        length=len(STAGES), label="reconciling", file=sys.stderr, hidden=ctx.quiet
+    ) as bar:
+        result = reconcile(
+            left, right, config, decisions=decisions, progress=lambda _s: bar.update(1)
+        )
     get_plugin_manager().hook.ctpse_after_reconcile(result=result)
     if corrections is not None:
         corrections.write_text(result.correction_csv(), encoding="utf-8")
@@ -119,13 +158,22 @@ def review(click_ctx: click.Context) -> None:
 @review.command("decide")
 @click.argument("left_id")
 @click.argument("right_id")
-@click.option("--same/--not-same", required=True, help="Whether the two records are the same person.")
+@click.option(
+    "--same/--not-same", required=True, help="Whether the two records are the same person."
+)
 @click.option("--left-source", default="regional", show_default=True)
 @click.option("--right-source", default="national", show_default=True)
 @click.option("--note", default="", help="Why (kept with the decision).")
 @pass_ctx
-def decide(ctx: CliContext, left_id: str, right_id: str, same: bool, left_source: str, right_source: str,
-           note: str) -> None:
+def decide(
+    ctx: CliContext,
+    left_id: str,
+    right_id: str,
+    same: bool,
+    left_source: str,
+    right_source: str,
+    note: str,
+) -> None:
     """Record that LEFT_ID and RIGHT_ID are (or are not) the same person."""
     from ctpse_core.reconcile.review import record_decision
 
@@ -136,14 +184,18 @@ def decide(ctx: CliContext, left_id: str, right_id: str, same: bool, left_source
             uow.commit()
     finally:
         store.close()
-    click.echo(f"recorded: {d.left_source}:{d.left_id} and {d.right_source}:{d.right_id} are "
-               f"{'the same person' if d.same else 'not the same person'} (by {d.reviewer})")
+    click.echo(
+        f"recorded: {d.left_source}:{d.left_id} and {d.right_source}:{d.right_id} are "
+        f"{'the same person' if d.same else 'not the same person'} (by {d.reviewer})"
+    )
 
 
 @review.command("list")
 @click.argument("regional", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("national", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--config", "config_path", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @pass_ctx
 def list_pending(ctx: CliContext, regional: Path, national: Path, config_path: Path | None) -> None:
     """Possible matches still waiting for a decision, strongest first."""
@@ -175,7 +227,9 @@ def list_decisions(ctx: CliContext) -> None:
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             for d in stored_decisions(uow):
-                click.echo(f"{d.left_source}:{d.left_id}\t{d.right_source}:{d.right_id}\t"
-                           f"{'same' if d.same else 'not-same'}\t{d.reviewer}\t{d.decided_at.isoformat()}\t{d.note}")
+                click.echo(
+                    f"{d.left_source}:{d.left_id}\t{d.right_source}:{d.right_id}\t"
+                    f"{'same' if d.same else 'not-same'}\t{d.reviewer}\t{d.decided_at.isoformat()}\t{d.note}"
+                )
     finally:
         store.close()

@@ -1,7 +1,7 @@
 """Reconciliation of a regional nominal list against the national headcount.
 
 ``reconcile(left, right, config)`` links the two lists (strong identifiers first, then a
-Fellegi–Sunter model whose weights are learned without labels), finds duplicates within
+Fellegi-Sunter model whose weights are learned without labels), finds duplicates within
 each list, and explains the result: matched pairs with their evidence, field
 discrepancies, records on one side only, possible matches for review, the headcount
 difference and a correction set in the national list's format. See docs/reconciliation.md.

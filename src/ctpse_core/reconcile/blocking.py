@@ -61,10 +61,14 @@ def _name_pair(side: Side, names: NameVocab) -> KeyRows:
 
 def _surname_phonetic(side: Side, names: NameVocab) -> KeyRows:
     nys = names.nysiis.astype(np.int64)
-    return np.arange(len(side), dtype=np.int64), np.where(side.surname >= 0, nys[np.maximum(side.surname, 0)], -1)
+    return np.arange(len(side), dtype=np.int64), np.where(
+        side.surname >= 0, nys[np.maximum(side.surname, 0)], -1
+    )
 
 
-def _dob_part(fn: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]]) -> Callable[[Side, NameVocab], KeyRows]:
+def _dob_part(
+    fn: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]],
+) -> Callable[[Side, NameVocab], KeyRows]:
     def part(side: Side, _names: NameVocab) -> KeyRows:
         dob = side.dob.astype(np.int64)
         return np.arange(len(side), dtype=np.int64), np.where(dob > 0, fn(dob), -1)
@@ -74,7 +78,8 @@ def _dob_part(fn: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]]) -> C
 
 def _unordered(dob: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     year, month, day = dob // 10000, dob // 100 % 100, dob % 100
-    return year * 10000 + np.minimum(month, day) * 100 + np.maximum(month, day)
+    out: npt.NDArray[np.int64] = year * 10000 + np.minimum(month, day) * 100 + np.maximum(month, day)
+    return out
 
 
 #: Key part name -> function of (side, names) giving (record, key) rows.
@@ -107,8 +112,10 @@ def _rule_keys(rule: BlockingRule, side: Side, names: NameVocab) -> KeyRows:
     for part in rule.keys:
         fn = _PARTS.get(part)
         if fn is None:
-            raise ConfigError(f"blocking rule {rule.name!r}: unknown key part {part!r} "
-                              f"(known: {', '.join(key_parts())})")
+            raise ConfigError(
+                f"blocking rule {rule.name!r}: unknown key part {part!r} "
+                f"(known: {', '.join(key_parts())})"
+            )
         prec, pkey = fn(side, names)
         if rec is None or key is None:
             rec, key = prec, pkey
@@ -140,7 +147,9 @@ def _rule_keys(rule: BlockingRule, side: Side, names: NameVocab) -> KeyRows:
 def _mix(a: I64, b: I64) -> I64:
     """Combine two non-negative keys into one (a 64-bit hash; collisions only add pairs)."""
     with np.errstate(over="ignore"):
-        h = (a.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (b.astype(np.uint64) + np.uint64(0x632BE59BD9B4E019))
+        h = (a.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (
+            b.astype(np.uint64) + np.uint64(0x632BE59BD9B4E019)
+        )
         h ^= h >> np.uint64(29)
         return (h & np.uint64(0x3FFFFFFFFFFFFFFF)).astype(np.int64)
 
@@ -180,7 +189,12 @@ def _join(
 
 
 def candidate_pairs(
-    a: Side, b: Side, names: NameVocab, rules: Sequence[BlockingRule], max_block: int, same: bool = False
+    a: Side,
+    b: Side,
+    names: NameVocab,
+    rules: Sequence[BlockingRule],
+    max_block: int,
+    same: bool = False,
 ) -> tuple[I64, I64, BlockingReport]:
     """Candidate pairs (i in a, j in b) as two sorted arrays; ``same`` links a list with itself."""
     report = BlockingReport()
@@ -213,7 +227,9 @@ def candidate_pairs(
         if skipped:
             report.skipped_blocks[rule.name] = skipped
     report.candidates = len(found)
-    report.masks = {name: np.isin(found, codes, assume_unique=True) for name, codes in produced.items()}
+    report.masks = {
+        name: np.isin(found, codes, assume_unique=True) for name, codes in produced.items()
+    }
     return found // n_right, found % n_right, report
 
 

@@ -94,12 +94,21 @@ def name_levels(names: NameVocab, x: I32, y: I32, workers: int = 1) -> tuple[I8,
     ux, uy = uniq // size, uniq % size
     text = np.asarray(names.text, dtype=object)
     jw = np.asarray(
-        cpdist(list(text[ux]), list(text[uy]), scorer=JaroWinkler.normalized_similarity, workers=workers),
+        cpdist(
+            list(text[ux]),
+            list(text[uy]),
+            scorer=JaroWinkler.normalized_similarity,
+            workers=workers,
+        ),
         dtype=np.float64,
     )
     lv = np.zeros(len(uniq), dtype=np.int8)
     lv[jw >= JW_SIMILAR] = 1
-    close = (jw >= JW_CLOSE) | (names.metaphone[ux] == names.metaphone[uy]) | (names.nysiis[ux] == names.nysiis[uy])
+    close = (
+        (jw >= JW_CLOSE)
+        | (names.metaphone[ux] == names.metaphone[uy])
+        | (names.nysiis[ux] == names.nysiis[uy])
+    )
     lv[close] = 2
     lv[names.skeleton[ux] == names.skeleton[uy]] = 3
     lv[ux == uy] = 4
@@ -217,7 +226,7 @@ class EqualityComparison:
     def compute(self, batch: PairBatch) -> I8:
         x = getattr(batch.a, self.attribute)[batch.i]
         y = getattr(batch.b, self.attribute)[batch.j]
-        out = (x == y).astype(np.int8)
+        out: I8 = np.asarray(x == y, dtype=np.int8)
         out[(x < 0) | (y < 0)] = -1
         return out
 
@@ -248,7 +257,9 @@ class PostcodeComparison:
 
 def _check(name: str, item: Any) -> None:
     if not isinstance(item, MatchRule):
-        raise TypeError(f"match rule {name!r} must have name, levels, identifier, compute() and frequency()")
+        raise TypeError(
+            f"match rule {name!r} must have name, levels, identifier, compute() and frequency()"
+        )
     if item.name != name:
         raise TypeError(f"match rule registered as {name!r} is named {item.name!r}")
     if len(item.levels) < 2:

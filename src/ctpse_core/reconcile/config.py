@@ -45,7 +45,9 @@ DEFAULT_BLOCKING: tuple[BlockingRule, ...] = (
     BlockingRule(name="names-year-day", keys=("name_pair", "year", "day")),
     BlockingRule(name="dob-postcode", keys=("dob", "postcode")),
     BlockingRule(name="surname-postcode", keys=("surname_phonetic", "postcode")),
-    BlockingRule(name="names-no-dob", keys=("name_pair", "sex", "nationality"), only_if_missing="dob"),
+    BlockingRule(
+        name="names-no-dob", keys=("name_pair", "sex", "nationality"), only_if_missing="dob"
+    ),
 )
 
 
@@ -89,8 +91,16 @@ class ReconcileConfig:
     tolerances: Tolerances = attrs.Factory(Tolerances)
     #: Fields the regional list is authoritative for (they go into the correction set).
     authoritative: tuple[str, ...] = (
-        "status", "risk_tier", "category", "nominal_manager", "establishment", "orders",
-        "pnc_id", "cro_number", "prison_number", "date_of_birth",
+        "status",
+        "risk_tier",
+        "category",
+        "nominal_manager",
+        "establishment",
+        "orders",
+        "pnc_id",
+        "cro_number",
+        "prison_number",
+        "date_of_birth",
     )
     #: Date format of the national list, for the correction set.
     national_date_format: str = "%d-%b-%Y"
@@ -109,7 +119,9 @@ def _build(data: Mapping[str, Any], where: str) -> ReconcileConfig:
         if "blocking" in data:
             data["blocking"] = tuple(
                 BlockingRule(
-                    name=str(r["name"]), keys=tuple(r["keys"]), only_if_missing=r.get("only_if_missing")
+                    name=str(r["name"]),
+                    keys=tuple(r["keys"]),
+                    only_if_missing=r.get("only_if_missing"),
                 )
                 for r in data["blocking"]
             )
@@ -126,7 +138,9 @@ def _build(data: Mapping[str, Any], where: str) -> ReconcileConfig:
         raise ConfigError(f"{where}: {exc}") from None
 
 
-def load_config(path: str | Path | None = None, overrides: Mapping[str, Any] | None = None) -> ReconcileConfig:
+def load_config(
+    path: str | Path | None = None, overrides: Mapping[str, Any] | None = None
+) -> ReconcileConfig:
     """Read a TOML file (top level or a ``[reconcile]`` table); ``None`` gives the defaults."""
     data: dict[str, Any] = {}
     where = "reconcile config"

@@ -26,7 +26,7 @@ from ctpse_core.reconcile.result import (
     PossibleMatch,
     ReconciliationResult,
 )
-from ctpse_core.reconcile.review import ReviewDecision, latest, pair_key
+from ctpse_core.reconcile.review import ReviewDecision, latest
 from ctpse_core.reconcile.table import NominalTable, table_from_nominals
 
 __all__ = ["Progress", "reconcile"]
@@ -37,11 +37,20 @@ Progress = Callable[[str], None]
 
 #: Which comparisons a blocking key part makes agree (left out when training on that rule).
 PART_COMPARISONS: dict[str, tuple[str, ...]] = {
-    "pnc": ("pnc_id",), "cro": ("cro_number",), "prison": ("prison_number",),
-    "name_token": ("forename", "surname"), "name_pair": ("forename", "surname"),
-    "surname_phonetic": ("surname",), "dob": ("date_of_birth",), "dob_unordered": ("date_of_birth",),
-    "year": ("date_of_birth",), "month": ("date_of_birth",), "day": ("date_of_birth",),
-    "sex": ("sex",), "nationality": ("nationality",), "postcode": ("postcode",),
+    "pnc": ("pnc_id",),
+    "cro": ("cro_number",),
+    "prison": ("prison_number",),
+    "name_token": ("forename", "surname"),
+    "name_pair": ("forename", "surname"),
+    "surname_phonetic": ("surname",),
+    "dob": ("date_of_birth",),
+    "dob_unordered": ("date_of_birth",),
+    "year": ("date_of_birth",),
+    "month": ("date_of_birth",),
+    "day": ("date_of_birth",),
+    "sex": ("sex",),
+    "nationality": ("nationality",),
+    "postcode": ("postcode",),
 }
 STAGES = ("encode", "link", "dedupe left", "dedupe right", "decide", "explain")
 
@@ -96,10 +105,18 @@ def _extra_pairs(extra: Sequence[tuple[int, int]], i: I64, j: I64, n_b: int) -> 
 
 
 def _link(
-    enc: Encoded, a: Side, b: Side, rules: list[MatchRule], config: ReconcileConfig, same: bool,
-    extra: Sequence[tuple[int, int]], base: fs.MatchModel | None,
+    enc: Encoded,
+    a: Side,
+    b: Side,
+    rules: list[MatchRule],
+    config: ReconcileConfig,
+    same: bool,
+    extra: Sequence[tuple[int, int]],
+    base: fs.MatchModel | None,
 ) -> tuple[_Scored, fs.MatchModel]:
-    i, j, report = candidate_pairs(a, b, enc.names, config.blocking, config.max_block_pairs, same=same)
+    i, j, report = candidate_pairs(
+        a, b, enc.names, config.blocking, config.max_block_pairs, same=same
+    )
     candidates = len(i)
     masks = report.masks
     if extra:
@@ -108,28 +125,48 @@ def _link(
         position = np.isin(i * len(b) + j, codes_before)
         masks = {name: _expand(mask, position) for name, mask in masks.items()}
     ri, rj = _random_pairs(len(a), len(b), config.u_sample, config.seed, same)
-    u = fs.estimate_u(fs.comparison_levels(rules, PairBatch(a, b, ri, rj, enc.names, config.workers)), rules)
+    u = fs.estimate_u(
+        fs.comparison_levels(rules, PairBatch(a, b, ri, rj, enc.names, config.workers)), rules
+    )
     batch = PairBatch(a, b, i, j, enc.names, config.workers)
     levels = fs.comparison_levels(rules, batch)
     index = {r.name: k for k, r in enumerate(rules)}
     sessions = [
-        (masks[rule.name], frozenset(index[c] for part in rule.keys for c in PART_COMPARISONS.get(part, ())
-                                     if c in index))
-        for rule in config.blocking if rule.name in masks
+        (
+            masks[rule.name],
+            frozenset(
+                index[c] for part in rule.keys for c in PART_COMPARISONS.get(part, ()) if c in index
+            ),
+        )
+        for rule in config.blocking
+        if rule.name in masks
     ]
     trained = fs.train(levels, rules, u, sessions, config.em_iterations, config.em_tolerance)
     if base is not None:  # m is a property of the people, shared across lists; u is not
         m = [bm if bt else tm for bm, bt, tm in zip(base.m, base.trained, trained.m, strict=True)]
-        trained = attrs.evolve(trained, m=m, trained=[x or y for x, y in zip(base.trained, trained.trained,
-                                                                              strict=True)])
+        trained = attrs.evolve(
+            trained,
+            m=m,
+            trained=[x or y for x, y in zip(base.trained, trained.trained, strict=True)],
+        )
     weight, per = fs.score(levels, trained, rules, batch, config.tf_adjust)
     total_pairs = len(a) * (len(a) - 1) // 2 if same else len(a) * len(b)
     prior = fs.fit_prior(weight, total_pairs)
     trained.prior = prior
     logit = weight + trained.prior_weight(prior)
     probability = 1.0 / (1.0 + np.exp2(-np.clip(logit, -60, 60)))
-    scored = _Scored(i=i, j=j, levels=levels, per=per, weight=logit, probability=probability, prior=prior,
-                     candidates=candidates, per_rule=dict(report.per_rule), skipped=dict(report.skipped_blocks))
+    scored = _Scored(
+        i=i,
+        j=j,
+        levels=levels,
+        per=per,
+        weight=logit,
+        probability=probability,
+        prior=prior,
+        candidates=candidates,
+        per_rule=dict(report.per_rule),
+        skipped=dict(report.skipped_blocks),
+    )
     return scored, trained
 
 
@@ -139,7 +176,9 @@ def _expand(mask: npt.NDArray[np.bool_], position: npt.NDArray[np.bool_]) -> npt
     return out
 
 
-def _evidence(rules: list[MatchRule], levels: npt.NDArray[np.int8], per: F64, k: int) -> tuple[Evidence, ...]:
+def _evidence(
+    rules: list[MatchRule], levels: npt.NDArray[np.int8], per: F64, k: int
+) -> tuple[Evidence, ...]:
     return tuple(
         Evidence(rule.name, "not compared (missing)" if level < 0 else rule.levels[level], weight)
         for rule, level, weight in zip(rules, levels[k].tolist(), per[k].tolist(), strict=True)
@@ -188,7 +227,9 @@ def _clusters(
 
 
 def _decisions_by_index(
-    decisions: Iterable[ReviewDecision], sources: tuple[str, str], tables: tuple[NominalTable, NominalTable]
+    decisions: Iterable[ReviewDecision],
+    sources: tuple[str, str],
+    tables: tuple[NominalTable, NominalTable],
 ) -> dict[str, dict[tuple[int, int], bool]]:
     """Decisions mapped to record indexes for the cross link and each dedupe."""
     pos = [{rid: k for k, rid in enumerate(t.ids)} for t in tables]
@@ -256,49 +297,87 @@ def reconcile(
     in_match_r = {right_pos[m.right] for m in matches}
     in_possible_l = {left_pos[p.left] for p in possibles} - in_match_l
     in_possible_r = {right_pos[p.right] for p in possibles} - in_match_r
-    only_left = [lt.ids[k] for k in range(len(lt)) if k not in in_match_l and k not in in_possible_l]
-    only_right = [rt.ids[k] for k in range(len(rt)) if k not in in_match_r and k not in in_possible_r]
+    only_left = [
+        lt.ids[k] for k in range(len(lt)) if k not in in_match_l and k not in in_possible_l
+    ]
+    only_right = [
+        rt.ids[k] for k in range(len(rt)) if k not in in_match_r and k not in in_possible_r
+    ]
     dup_l = _cluster_list("left", lt, cl, weak_l)
     dup_r = _cluster_list("right", rt, cr, weak_r)
     found_discrepancies = discrepancies(lt, rt, matches, config.tolerances)
     rows = headcount(lt, rt, matches, cl, cr, in_possible_l, in_possible_r)
-    headers, fixes = corrections(lt, rt, matches, found_discrepancies, only_left, only_right, dup_r, config)
+    headers, fixes = corrections(
+        lt, rt, matches, found_discrepancies, only_left, only_right, dup_r, config
+    )
     lap("explain")
     stats: dict[str, Any] = {
-        "candidate_pairs": {"link": link.candidates, "dedupe_left": dl.candidates, "dedupe_right": dr.candidates},
+        "candidate_pairs": {
+            "link": link.candidates,
+            "dedupe_left": dl.candidates,
+            "dedupe_right": dr.candidates,
+        },
         "candidate_pairs_by_rule": link.per_rule,
-        "skipped_blocks": {"link": link.skipped, "dedupe_left": dl.skipped, "dedupe_right": dr.skipped},
+        "skipped_blocks": {
+            "link": link.skipped,
+            "dedupe_left": dl.skipped,
+            "dedupe_right": dr.skipped,
+        },
         "full_comparison_pairs": len(lt) * len(rt),
         "prior_link": link.prior,
         "prior_dedupe_left": dl.prior,
         "prior_dedupe_right": dr.prior,
         "em_iterations": model.iterations,
         "seconds": timings,
-        "thresholds": {"match": config.match_threshold, "review": config.review_threshold,
-                       "dedupe": config.dedupe_threshold},
+        "thresholds": {
+            "match": config.match_threshold,
+            "review": config.review_threshold,
+            "dedupe": config.dedupe_threshold,
+        },
     }
     return ReconciliationResult(
-        left_source=lt.source, right_source=rt.source, left_count=len(lt), right_count=len(rt),
-        matches=matches, possible_matches=possibles, only_left=only_left, only_right=only_right,
-        duplicates_left=dup_l, duplicates_right=dup_r, discrepancies=found_discrepancies,
-        identifier_conflicts=conflicts, headcount=rows, corrections=fixes, correction_headers=headers,
-        stats=stats, model=model.table(), marking=highest([lt.marking, rt.marking]),
+        left_source=lt.source,
+        right_source=rt.source,
+        left_count=len(lt),
+        right_count=len(rt),
+        matches=matches,
+        possible_matches=possibles,
+        only_left=only_left,
+        only_right=only_right,
+        duplicates_left=dup_l,
+        duplicates_right=dup_r,
+        discrepancies=found_discrepancies,
+        identifier_conflicts=conflicts,
+        headcount=rows,
+        corrections=fixes,
+        correction_headers=headers,
+        stats=stats,
+        model=model.table(),
+        marking=highest([lt.marking, rt.marking]),
     )
 
 
-def _cluster_list(side: str, table: NominalTable, cluster: list[int], weakest: dict[int, float]) -> list[DuplicateCluster]:
+def _cluster_list(
+    side: str, table: NominalTable, cluster: list[int], weakest: dict[int, float]
+) -> list[DuplicateCluster]:
     groups: dict[int, list[str]] = {}
     for k, root in enumerate(cluster):
         groups.setdefault(root, []).append(table.ids[k])
     return [
         DuplicateCluster(side=side, ids=tuple(sorted(ids)), probability=weakest.get(root, 1.0))
-        for root, ids in sorted(groups.items(), key=lambda kv: min(kv[1])) if len(ids) > 1
+        for root, ids in sorted(groups.items(), key=lambda kv: min(kv[1]))
+        if len(ids) > 1
     ]
 
 
 def _decide(
-    enc: Encoded, rules: list[MatchRule], config: ReconcileConfig, link: _Scored, model: fs.MatchModel,
-    cl: list[int], cr: list[int],
+    enc: Encoded,
+    rules: list[MatchRule],
+    config: ReconcileConfig,
+    link: _Scored,
+    model: fs.MatchModel,
+    cl: list[int],
+    cr: list[int],
     decided: dict[tuple[int, int], bool],
 ) -> tuple[list[MatchedPair], list[PossibleMatch], list[IdentifierConflict]]:
     lt, rt = enc.left.table, enc.right.table
@@ -319,8 +398,14 @@ def _decide(
             against = float(sum(link.per[k, c] for c in evidence_cols))
             if against < config.conflict_weight:
                 bad = tuple(names[c] for c in evidence_cols if link.per[k, c] < 0)
-                conflicts.append(IdentifierConflict(left=lt.ids[key[0]], right=rt.ids[key[1]],
-                                                    identifiers=tuple(agreeing), conflicting=bad))
+                conflicts.append(
+                    IdentifierConflict(
+                        left=lt.ids[key[0]],
+                        right=rt.ids[key[1]],
+                        identifiers=tuple(agreeing),
+                        conflicting=bad,
+                    )
+                )
                 conflicted.add(k)
             else:
                 basis[k] = "identifier"
@@ -376,35 +461,61 @@ def _decide(
     for x, y, pos in sorted(expanded, key=lambda t: (lt.ids[t[0]], rt.ids[t[1]])):
         if pos >= 0:
             how = basis.get(pos, "probabilistic")
-            matches.append(MatchedPair(left=lt.ids[x], right=rt.ids[y], probability=float(p[pos]),
-                                       weight=float(link.weight[pos]), basis=how,
-                                       evidence=_evidence(rules, link.levels, link.per, pos)))
+            matches.append(
+                MatchedPair(
+                    left=lt.ids[x],
+                    right=rt.ids[y],
+                    probability=float(p[pos]),
+                    weight=float(link.weight[pos]),
+                    basis=how,
+                    evidence=_evidence(rules, link.levels, link.per, pos),
+                )
+            )
         else:
             src = -1 - pos
             n = extra_index[(x, y)]
             assert extra_levels is not None and extra_per is not None
-            matches.append(MatchedPair(left=lt.ids[x], right=rt.ids[y], probability=float(p[src]),
-                                       weight=float(link.weight[src]), basis="duplicate of a matched record",
-                                       evidence=_evidence(rules, extra_levels, extra_per, n)))
+            matches.append(
+                MatchedPair(
+                    left=lt.ids[x],
+                    right=rt.ids[y],
+                    probability=float(p[src]),
+                    weight=float(link.weight[src]),
+                    basis="duplicate of a matched record",
+                    evidence=_evidence(rules, extra_levels, extra_per, n),
+                )
+            )
     matched_pairs = {(x, y) for x, y, _ in expanded}
     matched_l = {x for x, _, _ in expanded}
     matched_r = {y for _, y, _ in expanded}
-    for k in np.flatnonzero((p >= config.review_threshold) | np.isin(np.arange(len(p)), list(conflicted))):
-        k = int(k)
+    flagged = (p >= config.review_threshold) | np.isin(np.arange(len(p)), list(conflicted))
+    for k in map(int, np.flatnonzero(flagged)):
         x, y = int(link.i[k]), int(link.j[k])
-        if (x, y) in matched_pairs or (x, y) in decided or basis.get(k) in ("identifier", "probabilistic"):
+        if (
+            (x, y) in matched_pairs
+            or (x, y) in decided
+            or basis.get(k) in ("identifier", "probabilistic")
+        ):
             continue
         if x in matched_l and y in matched_r:
             continue
-        reason = "identifier conflict" if k in conflicted else "between the review and match thresholds"
+        reason = (
+            "identifier conflict" if k in conflicted else "between the review and match thresholds"
+        )
         possibles.append(_possible(lt, rt, rules, link, k, reason))
     possibles.sort(key=lambda q: (-q.probability, q.left, q.right))
     conflicts.sort(key=lambda c: (c.left, c.right))
     return matches, possibles, conflicts
 
 
-def _possible(lt: NominalTable, rt: NominalTable, rules: list[MatchRule], link: _Scored, k: int,
-              reason: str) -> PossibleMatch:
-    return PossibleMatch(left=lt.ids[int(link.i[k])], right=rt.ids[int(link.j[k])],
-                         probability=float(link.probability[k]), weight=float(link.weight[k]), reason=reason,
-                         evidence=_evidence(rules, link.levels, link.per, k))
+def _possible(
+    lt: NominalTable, rt: NominalTable, rules: list[MatchRule], link: _Scored, k: int, reason: str
+) -> PossibleMatch:
+    return PossibleMatch(
+        left=lt.ids[int(link.i[k])],
+        right=rt.ids[int(link.j[k])],
+        probability=float(link.probability[k]),
+        weight=float(link.weight[k]),
+        reason=reason,
+        evidence=_evidence(rules, link.levels, link.per, k),
+    )

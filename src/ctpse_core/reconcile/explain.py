@@ -16,9 +16,19 @@ __all__ = ["CHECKED_FIELDS", "HEADCOUNT_DIMENSIONS", "corrections", "discrepanci
 
 #: Fields compared on every matched pair, and how.
 CHECKED_FIELDS: dict[str, str] = {
-    "status": "exact", "risk_tier": "tier", "category": "exact", "nominal_manager": "text",
-    "establishment": "text", "force": "text", "orders": "set", "date_of_birth": "exact",
-    "sex": "exact", "nationality": "text", "pnc_id": "exact", "cro_number": "exact", "prison_number": "exact",
+    "status": "exact",
+    "risk_tier": "tier",
+    "category": "exact",
+    "nominal_manager": "text",
+    "establishment": "text",
+    "force": "text",
+    "orders": "set",
+    "date_of_birth": "exact",
+    "sex": "exact",
+    "nationality": "text",
+    "pnc_id": "exact",
+    "cro_number": "exact",
+    "prison_number": "exact",
 }
 HEADCOUNT_DIMENSIONS = ("status", "force", "category")
 
@@ -70,8 +80,16 @@ def discrepancies(
                 continue
             if empty_a or empty_b:
                 if tol.report_missing and kind != "set":
-                    out.append(Discrepancy(m.left, m.right, field, _text(a), _text(b),
-                                           "missing_left" if empty_a else "missing_right"))
+                    out.append(
+                        Discrepancy(
+                            m.left,
+                            m.right,
+                            field,
+                            _text(a),
+                            _text(b),
+                            "missing_left" if empty_a else "missing_right",
+                        )
+                    )
                 elif kind == "set":
                     out.append(Discrepancy(m.left, m.right, field, _text(a), _text(b), "differs"))
                 continue
@@ -81,8 +99,13 @@ def discrepancies(
 
 
 def headcount(
-    left: NominalTable, right: NominalTable, matches: Sequence[MatchedPair], cl: list[int], cr: list[int],
-    possible_l: set[int], possible_r: set[int],
+    left: NominalTable,
+    right: NominalTable,
+    matches: Sequence[MatchedPair],
+    cl: list[int],
+    cr: list[int],
+    possible_l: set[int],
+    possible_r: set[int],
 ) -> list[HeadcountRow]:
     """Counts by status, force and category in each list, the difference split exactly into:
     records only on one side, records awaiting review, extra copies (duplicates) on each
@@ -100,8 +123,15 @@ def headcount(
         rv = [_text(v) or "(blank)" for v in right.column(dim)]
         values = sorted(set(lv) | set(rv))
         for value in values:
-            explained = {"only_left": 0, "only_right": 0, "pending_review_left": 0, "pending_review_right": 0,
-                         "duplicates_left": 0, "duplicates_right": 0, "recorded_differently": 0}
+            explained = {
+                "only_left": 0,
+                "only_right": 0,
+                "pending_review_left": 0,
+                "pending_review_right": 0,
+                "duplicates_left": 0,
+                "duplicates_right": 0,
+                "recorded_differently": 0,
+            }
             for k, v in enumerate(lv):
                 if v != value:
                     continue
@@ -124,14 +154,26 @@ def headcount(
                     explained["only_right"] -= 1
             for ca, cb in pairs:
                 explained["recorded_differently"] += int(lv[ca] == value) - int(rv[cb] == value)
-            rows.append(HeadcountRow(dimension=dim, value=value, left=lv.count(value), right=rv.count(value),
-                                     explained=explained))
+            rows.append(
+                HeadcountRow(
+                    dimension=dim,
+                    value=value,
+                    left=lv.count(value),
+                    right=rv.count(value),
+                    explained=explained,
+                )
+            )
     return rows
 
 
 def corrections(
-    left: NominalTable, right: NominalTable, matches: Sequence[MatchedPair], found: Sequence[Discrepancy],
-    only_left: Sequence[str], only_right: Sequence[str], duplicates_right: Sequence[DuplicateCluster],
+    left: NominalTable,
+    right: NominalTable,
+    matches: Sequence[MatchedPair],
+    found: Sequence[Discrepancy],
+    only_left: Sequence[str],
+    only_right: Sequence[str],
+    duplicates_right: Sequence[DuplicateCluster],
     config: ReconcileConfig,
 ) -> tuple[list[str], list[dict[str, str]]]:
     """Rows for JCTPPH in the national list's own columns, plus ``Action`` and ``Reason``."""
@@ -165,7 +207,8 @@ def corrections(
             row[header_of[d.field]] = fmt(left.column(d.field)[lpos[lid]])
         row["Action"] = "UPDATE"
         row["Reason"] = f"regional record {lid}: " + "; ".join(
-            f"{d.field} {d.right_value or '(blank)'} -> {d.left_value}" for d in items)
+            f"{d.field} {d.right_value or '(blank)'} -> {d.left_value}" for d in items
+        )
         out.append(row)
     for lid in only_left:
         k = lpos[lid]

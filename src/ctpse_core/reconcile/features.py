@@ -76,7 +76,9 @@ class NameVocab:
             counts += np.bincount(valid, minlength=len(self.text))
         total = max(counts.sum(), 1.0)
         self.exact_freq = counts / total
-        skel_counts = np.bincount(self.skeleton, weights=counts, minlength=int(self.skeleton.max(initial=0)) + 1)
+        skel_counts = np.bincount(
+            self.skeleton, weights=counts, minlength=int(self.skeleton.max(initial=0)) + 1
+        )
         self.skeleton_freq = skel_counts[self.skeleton] / total
 
 
@@ -115,7 +117,8 @@ class Encoded:
 
 def _dob_codes(values: Sequence[dt.date | None]) -> I32:
     return np.asarray(
-        [v.year * 10000 + v.month * 100 + v.day if v is not None else 0 for v in values], dtype=np.int32
+        [v.year * 10000 + v.month * 100 + v.day if v is not None else 0 for v in values],
+        dtype=np.int32,
     )
 
 
@@ -165,7 +168,9 @@ def _side(table: NominalTable, names: NameVocab, factors: dict[str, _Factor]) ->
 def encode(left: NominalTable, right: NominalTable) -> Encoded:
     """Encode both lists over shared vocabularies."""
     names = NameVocab()
-    factors = {k: _Factor() for k in ("sex", "nationality", "postcode", "district", "pnc", "cro", "prison")}
+    factors = {
+        k: _Factor() for k in ("sex", "nationality", "postcode", "district", "pnc", "cro", "prison")
+    }
     lside = _side(left, names, factors)
     rside = _side(right, names, factors)
     names.finish([lside.var_forename, lside.var_surname, rside.var_forename, rside.var_surname])

@@ -1,9 +1,9 @@
-"""Fellegi–Sunter model: u from random pairs, m and the match prior by EM (no labels).
+"""Fellegi-Sunter model: u from random pairs, m and the match prior by EM (no labels).
 
 For comparison ``c`` at level ``l`` the weight is ``log2(m[c][l] / u[c][l])``: ``m`` is the
 chance of that level among true matches, ``u`` among non-matches. ``u`` is estimated from
 random pairs of records (almost all non-matches); ``m`` and the share of matches ``λ``
-among candidate pairs come from expectation–maximisation over the candidate pairs'
+among candidate pairs come from expectation-maximisation over the candidate pairs'
 comparison vectors, grouped into distinct patterns (so EM costs the same for 10k or 10M
 pairs). Term-frequency adjustment (as in Splink): an exact agreement on a value of
 relative frequency ``f`` weighs ``log2(m / f)`` instead of ``log2(m / u)``, so agreeing on
@@ -48,10 +48,19 @@ class MatchModel:
     def table(self) -> list[dict[str, object]]:
         """Rows (comparison, level, m, u, weight) for reports and docs."""
         rows: list[dict[str, object]] = []
-        for name, labels, m, u, w in zip(self.names, self.labels, self.m, self.u, self.weights(), strict=True):
+        for name, labels, m, u, w in zip(
+            self.names, self.labels, self.m, self.u, self.weights(), strict=True
+        ):
             for level, label in enumerate(labels):
-                rows.append({"comparison": name, "level": label, "m": round(float(m[level]), 6),
-                             "u": round(float(u[level]), 6), "weight": round(float(w[level]), 3)})
+                rows.append(
+                    {
+                        "comparison": name,
+                        "level": label,
+                        "m": round(float(m[level]), 6),
+                        "u": round(float(u[level]), 6),
+                        "weight": round(float(w[level]), 3),
+                    }
+                )
         return rows
 
 
@@ -68,7 +77,9 @@ def estimate_u(levels: I8, rules: Sequence[MatchRule]) -> list[F64]:
     u: list[F64] = []
     for k, rule in enumerate(rules):
         column = levels[:, k]
-        counts = np.bincount(column[column >= 0].astype(np.int64), minlength=len(rule.levels))[: len(rule.levels)]
+        counts = np.bincount(column[column >= 0].astype(np.int64), minlength=len(rule.levels))[
+            : len(rule.levels)
+        ]
         u.append((counts + 0.5) / (counts.sum() + 0.5 * len(rule.levels)))
     return u
 
@@ -87,23 +98,35 @@ def _likelihoods(patterns: I8, probs: Sequence[F64]) -> F64:
 
 
 def _initial_m(n_levels: int) -> F64:
-    raw = np.asarray([0.05] + [0.05 * (k + 1) for k in range(n_levels - 2)] + [1.0], dtype=np.float64)
+    raw = np.asarray(
+        [0.05] + [0.05 * (k + 1) for k in range(n_levels - 2)] + [1.0], dtype=np.float64
+    )
     if n_levels == 2:
         raw = np.asarray([0.1, 0.9])
-    return raw / raw.sum()
+    out: F64 = raw / raw.sum()
+    return out
 
 
 def fit_em(
-    levels: I8, rules: Sequence[MatchRule], u: list[F64], iterations: int = 60, tolerance: float = 1e-6,
-    prior: float = 0.5, exclude: frozenset[int] = frozenset(), start: Sequence[F64] | None = None,
+    levels: I8,
+    rules: Sequence[MatchRule],
+    u: list[F64],
+    iterations: int = 60,
+    tolerance: float = 1e-6,
+    prior: float = 0.5,
+    exclude: frozenset[int] = frozenset(),
+    start: Sequence[F64] | None = None,
 ) -> tuple[list[F64], float, int]:
     """m-probabilities (and the share of matches) by EM over candidate pairs, u held fixed.
 
     Comparisons in ``exclude`` (those the pairs were blocked on, which all agree) are left
     out, as Splink does, and keep their starting m.
     """
-    m = [np.asarray(x, dtype=np.float64) for x in start] if start is not None else [
-        _initial_m(len(r.levels)) for r in rules]
+    m = (
+        [np.asarray(x, dtype=np.float64) for x in start]
+        if start is not None
+        else [_initial_m(len(r.levels)) for r in rules]
+    )
     keep = [k for k in range(len(rules)) if k not in exclude]
     if len(levels) == 0 or not keep:
         return m, prior, 0
@@ -126,7 +149,10 @@ def fit_em(
             alpha = max(1e-3, 1e-3 * total)  # a weak Dirichlet prior: no level is ever impossible
             fresh = (sums + alpha) / (total + alpha * n_levels) if total > 0 else mk[col]
             new_m.append(np.asarray(fresh, dtype=np.float64))
-        change = max(abs(new_prior - prior), *(float(np.abs(a - b).max()) for a, b in zip(new_m, mk, strict=True)))
+        change = max(
+            abs(new_prior - prior),
+            *(float(np.abs(a - b).max()) for a, b in zip(new_m, mk, strict=True)),
+        )
         mk, prior = new_m, new_prior
         if change < tolerance:
             break
@@ -136,8 +162,13 @@ def fit_em(
 
 
 def train(
-    levels: I8, rules: Sequence[MatchRule], u: list[F64], sessions: Sequence[tuple[npt.NDArray[np.bool_], frozenset[int]]],
-    iterations: int = 60, tolerance: float = 1e-6, min_pairs: int = 30,
+    levels: I8,
+    rules: Sequence[MatchRule],
+    u: list[F64],
+    sessions: Sequence[tuple[npt.NDArray[np.bool_], frozenset[int]]],
+    iterations: int = 60,
+    tolerance: float = 1e-6,
+    min_pairs: int = 30,
 ) -> MatchModel:
     """m per comparison: the mean over EM sessions (one per blocking rule) that trained it."""
     sums = [np.zeros(len(r.levels)) for r in rules]
@@ -153,12 +184,24 @@ def train(
             if k not in exclude and (column >= 0).any():
                 sums[k] += m[k]
                 trained[k] += 1
-    m_final = [s / n if n else _initial_m(len(r.levels)) for s, n, r in zip(sums, trained, rules, strict=True)]
-    return MatchModel(names=[r.name for r in rules], labels=[r.levels for r in rules], m=m_final, u=list(u),
-                      prior=0.5, iterations=total_iterations, trained=[n > 0 for n in trained])
+    m_final = [
+        s / n if n else _initial_m(len(r.levels))
+        for s, n, r in zip(sums, trained, rules, strict=True)
+    ]
+    return MatchModel(
+        names=[r.name for r in rules],
+        labels=[r.levels for r in rules],
+        m=m_final,
+        u=list(u),
+        prior=0.5,
+        iterations=total_iterations,
+        trained=[n > 0 for n in trained],
+    )
 
 
-def fit_prior(bayes_weights: F64, total_pairs: int, iterations: int = 100, tolerance: float = 1e-9) -> float:
+def fit_prior(
+    bayes_weights: F64, total_pairs: int, iterations: int = 100, tolerance: float = 1e-9
+) -> float:
     """The chance that two random records match, by EM over all ``total_pairs`` pairs.
 
     Pairs not among the candidates are taken as non-matches; ``bayes_weights`` are the
@@ -180,7 +223,11 @@ def fit_prior(bayes_weights: F64, total_pairs: int, iterations: int = 100, toler
 
 
 def score(
-    levels: I8, model: MatchModel, rules: Sequence[MatchRule], batch: PairBatch, tf_adjust: Sequence[str],
+    levels: I8,
+    model: MatchModel,
+    rules: Sequence[MatchRule],
+    batch: PairBatch,
+    tf_adjust: Sequence[str],
 ) -> tuple[F64, F64]:
     """(match weight per pair without the prior, per-comparison weights matrix)."""
     if len(levels) == 0:

@@ -39,8 +39,33 @@ __all__ = [
 
 #: Name particles: kept inside the compact form, dropped from nothing (documented for users).
 PARTICLES = frozenset(
-    {"al", "el", "ul", "ud", "ad", "ar", "as", "bin", "ibn", "bint", "abu", "van", "von", "der", "den",
-     "de", "da", "di", "du", "le", "la", "mc", "mac", "o", "st"}
+    {
+        "al",
+        "el",
+        "ul",
+        "ud",
+        "ad",
+        "ar",
+        "as",
+        "bin",
+        "ibn",
+        "bint",
+        "abu",
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "du",
+        "le",
+        "la",
+        "mc",
+        "mac",
+        "o",
+        "st",
+    }
 )
 
 #: Whole-word variants rewritten before the skeleton (token -> canonical token).
@@ -78,8 +103,8 @@ REWRITES: tuple[tuple[str, str], ...] = (
 
 _DROP = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
-_SEPARATORS = re.compile(r"[-‐‑‒–—_.,/]+")
-_APOSTROPHES = re.compile(r"['’‘`ʼ´]")
+_SEPARATORS = re.compile("[-\u2010\u2011\u2012\u2013\u2014_.,/]+")
+_APOSTROPHES = re.compile("['\u2019\u2018`\u02bc\u00b4]")
 _SKELETON_DROP = re.compile(r"[aeiouyhw]")
 _DOUBLE = re.compile(r"(.)\1+")
 

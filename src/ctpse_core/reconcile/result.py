@@ -96,7 +96,10 @@ class HeadcountRow:
 
 
 def _ev(evidence: tuple[Evidence, ...]) -> list[dict[str, Any]]:
-    return [{"comparison": e.comparison, "level": e.level, "weight": round(e.weight, 3)} for e in evidence]
+    return [
+        {"comparison": e.comparison, "level": e.level, "weight": round(e.weight, 3)}
+        for e in evidence
+    ]
 
 
 @attrs.define
@@ -122,10 +125,11 @@ class ReconciliationResult:
     model: list[dict[str, object]]
     marking: Marking = attrs.Factory(Marking)
     kind: str = "reconciliation"
+    title: str = ""
 
-    @property
-    def title(self) -> str:
-        return f"Reconciliation: {self.left_source} against {self.right_source}"
+    def __attrs_post_init__(self) -> None:
+        if not self.title:
+            self.title = f"Reconciliation: {self.left_source} against {self.right_source}"
 
     def data(self) -> dict[str, Any]:
         return {
@@ -133,29 +137,59 @@ class ReconciliationResult:
             "right_source": self.right_source,
             "summary": self.summary(),
             "matches": [
-                {"left": m.left, "right": m.right, "probability": round(m.probability, 6),
-                 "weight": round(m.weight, 3), "basis": m.basis, "evidence": _ev(m.evidence)}
+                {
+                    "left": m.left,
+                    "right": m.right,
+                    "probability": round(m.probability, 6),
+                    "weight": round(m.weight, 3),
+                    "basis": m.basis,
+                    "evidence": _ev(m.evidence),
+                }
                 for m in self.matches
             ],
             "possible_matches": [
-                {"left": p.left, "right": p.right, "probability": round(p.probability, 6),
-                 "weight": round(p.weight, 3), "reason": p.reason, "evidence": _ev(p.evidence)}
+                {
+                    "left": p.left,
+                    "right": p.right,
+                    "probability": round(p.probability, 6),
+                    "weight": round(p.weight, 3),
+                    "reason": p.reason,
+                    "evidence": _ev(p.evidence),
+                }
                 for p in self.possible_matches
             ],
             "only_left": list(self.only_left),
             "only_right": list(self.only_right),
             "duplicates": {
-                "left": [{"ids": list(c.ids), "probability": round(c.probability, 6)} for c in self.duplicates_left],
-                "right": [{"ids": list(c.ids), "probability": round(c.probability, 6)} for c in self.duplicates_right],
+                "left": [
+                    {"ids": list(c.ids), "probability": round(c.probability, 6)}
+                    for c in self.duplicates_left
+                ],
+                "right": [
+                    {"ids": list(c.ids), "probability": round(c.probability, 6)}
+                    for c in self.duplicates_right
+                ],
             },
             "discrepancies": [attrs.asdict(d) for d in self.discrepancies],
             "identifier_conflicts": [
-                {"left": c.left, "right": c.right, "identifiers": list(c.identifiers),
-                 "conflicting": list(c.conflicting)} for c in self.identifier_conflicts
+                {
+                    "left": c.left,
+                    "right": c.right,
+                    "identifiers": list(c.identifiers),
+                    "conflicting": list(c.conflicting),
+                }
+                for c in self.identifier_conflicts
             ],
             "headcount": [
-                {"dimension": h.dimension, "value": h.value, "left": h.left, "right": h.right,
-                 "difference": h.difference, "explained": dict(h.explained)} for h in self.headcount
+                {
+                    "dimension": h.dimension,
+                    "value": h.value,
+                    "left": h.left,
+                    "right": h.right,
+                    "difference": h.difference,
+                    "explained": dict(h.explained),
+                }
+                for h in self.headcount
             ],
             "corrections": len(self.corrections),
             "stats": self.stats,
@@ -182,11 +216,27 @@ class ReconciliationResult:
         out: list[dict[str, Any]] = []
         blank = {"outcome": "", "left": "", "right": "", "probability": "", "detail": ""}
         for m in self.matches:
-            out.append({**blank, "outcome": "match", "left": m.left, "right": m.right,
-                        "probability": round(m.probability, 6), "detail": m.basis})
+            out.append(
+                {
+                    **blank,
+                    "outcome": "match",
+                    "left": m.left,
+                    "right": m.right,
+                    "probability": round(m.probability, 6),
+                    "detail": m.basis,
+                }
+            )
         for p in self.possible_matches:
-            out.append({**blank, "outcome": "possible_match", "left": p.left, "right": p.right,
-                        "probability": round(p.probability, 6), "detail": p.reason})
+            out.append(
+                {
+                    **blank,
+                    "outcome": "possible_match",
+                    "left": p.left,
+                    "right": p.right,
+                    "probability": round(p.probability, 6),
+                    "detail": p.reason,
+                }
+            )
         out += [{**blank, "outcome": "only_left", "left": i} for i in self.only_left]
         out += [{**blank, "outcome": "only_right", "right": i} for i in self.only_right]
         for c in self.duplicates_left:
@@ -194,8 +244,15 @@ class ReconciliationResult:
         for c in self.duplicates_right:
             out.append({**blank, "outcome": "duplicate_right", "right": " ".join(c.ids)})
         for d in self.discrepancies:
-            out.append({**blank, "outcome": "discrepancy", "left": d.left, "right": d.right,
-                        "detail": f"{d.field}: {d.left_value!r} vs {d.right_value!r} ({d.kind})"})
+            out.append(
+                {
+                    **blank,
+                    "outcome": "discrepancy",
+                    "left": d.left,
+                    "right": d.right,
+                    "detail": f"{d.field}: {d.left_value!r} vs {d.right_value!r} ({d.kind})",
+                }
+            )
         return out
 
     def correction_csv(self) -> str:

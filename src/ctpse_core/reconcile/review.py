@@ -10,7 +10,14 @@ import attrs
 from ctpse_core.domain.common import Record, aware, non_empty, utc, utcnow
 from ctpse_core.storage.base import UnitOfWork
 
-__all__ = ["COLLECTION", "ReviewDecision", "decision_id", "pair_key", "record_decision", "stored_decisions"]
+__all__ = [
+    "COLLECTION",
+    "ReviewDecision",
+    "decision_id",
+    "pair_key",
+    "record_decision",
+    "stored_decisions",
+]
 
 COLLECTION = "review_decisions"
 
@@ -28,7 +35,7 @@ def decision_id(source_a: str, id_a: str, source_b: str, id_b: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class ReviewDecision(Record):
-    """"Same person" or "not the same" for two records, with who decided, when and why."""
+    """ "Same person" or "not the same" for two records, with who decided, when and why."""
 
     left_source: str = attrs.field(validator=non_empty)
     left_id: str = attrs.field(validator=non_empty)
@@ -45,15 +52,29 @@ class ReviewDecision(Record):
 
 
 def record_decision(
-    uow: UnitOfWork, left_source: str, left_id: str, right_source: str, right_id: str, same: bool,
-    note: str = "", reviewer: str | None = None,
+    uow: UnitOfWork,
+    left_source: str,
+    left_id: str,
+    right_source: str,
+    right_id: str,
+    same: bool,
+    note: str = "",
+    reviewer: str | None = None,
 ) -> ReviewDecision:
     """Store (or replace) the decision on a pair; the caller commits."""
     who = reviewer or uow.user or "unknown"
     ident = decision_id(left_source, left_id, right_source, right_id)
     repo = uow.repository(COLLECTION)
-    decision = ReviewDecision(id=ident, left_source=left_source, left_id=left_id, right_source=right_source,
-                              right_id=right_id, same=same, reviewer=who, note=note)
+    decision = ReviewDecision(
+        id=ident,
+        left_source=left_source,
+        left_id=left_id,
+        right_source=right_source,
+        right_id=right_id,
+        same=same,
+        reviewer=who,
+        note=note,
+    )
     existing = repo.find(ident)
     if existing is None:
         stored: ReviewDecision = repo.add(decision)

@@ -10,8 +10,9 @@ from ctpse_core.storage.base import UnitOfWork
 __all__ = ["stored_tables"]
 
 
-def stored_tables(uow: UnitOfWork, left_source: str = "regional", right_source: str = "national") -> tuple[
-        NominalTable, NominalTable]:
+def stored_tables(
+    uow: UnitOfWork, left_source: str = "regional", right_source: str = "national"
+) -> tuple[NominalTable, NominalTable]:
     """The stored nominals whose provenance source is each feed name."""
     left: list[Nominal] = []
     right: list[Nominal] = []

@@ -28,9 +28,25 @@ __all__ = ["FIELDS", "NominalTable", "read_table", "table_from_nominals"]
 
 #: Field paths a table keeps (top-level Nominal fields and the first address).
 FIELDS: tuple[str, ...] = (
-    "forenames", "surname", "aliases", "date_of_birth", "sex", "nationality", "pnc_id",
-    "cro_number", "prison_number", "status", "risk_tier", "category", "nominal_manager",
-    "establishment", "force", "region", "orders", "addresses.0.line1", "addresses.0.town",
+    "forenames",
+    "surname",
+    "aliases",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "pnc_id",
+    "cro_number",
+    "prison_number",
+    "status",
+    "risk_tier",
+    "category",
+    "nominal_manager",
+    "establishment",
+    "force",
+    "region",
+    "orders",
+    "addresses.0.line1",
+    "addresses.0.town",
     "addresses.0.postcode",
 )
 
@@ -75,7 +91,9 @@ def _get(obj: Any, path: str) -> Any:
     return node
 
 
-def table_from_nominals(records: Iterable[Nominal], source: str, fields: Sequence[str] = FIELDS) -> NominalTable:
+def table_from_nominals(
+    records: Iterable[Nominal], source: str, fields: Sequence[str] = FIELDS
+) -> NominalTable:
     """A table from records already built (e.g. a stored list or ``load_records``)."""
     items = list(records)
     markings = [r.marking for r in items]
@@ -129,7 +147,7 @@ def _converter_for(path: str) -> Callable[[str], tuple[Any, str | None]]:
                 value = structure(stripped, typ)
                 if field.validator is not None:
                     field.validator(None, field, value)
-            except Exception as exc:  # noqa: BLE001 - every converter fault becomes a reason
+            except Exception as exc:
                 problems = problems_from(exc)
                 reason = problems[0].reason if problems else str(exc)
                 value = None
@@ -159,7 +177,9 @@ def read_table(
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None) or []
-        raw_rows = [(n, row) for n, row in enumerate(reader, start=2) if any(c.strip() for c in row)]
+        raw_rows = [
+            (n, row) for n, row in enumerate(reader, start=2) if any(c.strip() for c in row)
+        ]
     mapped: dict[str, int] = {}
     headers: dict[str, str] = {}
     for index, name in enumerate(header):
@@ -193,14 +213,15 @@ def read_table(
     cols: dict[str, list[Any]] = {}
     nested_present: dict[str, list[bool]] = {}
     for field in FIELDS:
-        index = mapped.get(field)
-        if index is None:
+        found_index = mapped.get(field)
+        if found_index is None:
             _typ, _f, required = _field_info(field)
             if required and not field.startswith("addresses."):
                 for number, _row in raw_rows:
                     fault(number, field, "is required but missing")
             cols[field] = [None] * len(raw_rows)
             continue
+        index = found_index
         convert = _converter_for(field)
         values: list[Any] = []
         for number, row in raw_rows:
@@ -222,9 +243,14 @@ def read_table(
                 fault(raw_rows[k][0], f"{prefix}.line1", "is required but missing")
     keep = [k for k, (number, _row) in enumerate(raw_rows) if number not in problems_by_row]
     rejected = [
-        RejectedRow(file=where, row=number, raw=dict(zip(header, row, strict=False)),
-                    problems=tuple(problems_by_row[number]))
-        for number, row in raw_rows if number in problems_by_row
+        RejectedRow(
+            file=where,
+            row=number,
+            raw=dict(zip(header, row, strict=False)),
+            problems=tuple(problems_by_row[number]),
+        )
+        for number, row in raw_rows
+        if number in problems_by_row
     ]
     table = NominalTable(
         source=feed_name,
