@@ -69,8 +69,8 @@ class Tolerances:
 class ReconcileConfig:
     """Thresholds are match probabilities (posterior, after the prior from EM)."""
 
-    match_threshold: float = attrs.field(default=0.95, validator=_probability)
-    review_threshold: float = attrs.field(default=0.30, validator=_probability)
+    match_threshold: float = attrs.field(default=0.5, validator=_probability)
+    review_threshold: float = attrs.field(default=0.05, validator=_probability)
     dedupe_threshold: float = attrs.field(default=0.95, validator=_probability)
     blocking: tuple[BlockingRule, ...] = DEFAULT_BLOCKING
     #: Blocks with more pairs than this are skipped (reported) rather than exploding.

@@ -388,7 +388,17 @@ def _decide(
     basis: dict[int, str] = {}
     conflicted: set[int] = set()
     p = link.probability
-    for k in range(len(link.i)):
+    top = np.asarray([len(rules[c].levels) - 1 for c in ident], dtype=np.int8)
+    any_ident = (
+        (link.levels[:, ident] == top).any(axis=1) if ident else np.zeros(len(p), dtype=bool)
+    )
+    decided_pos = set()
+    if decided:
+        codes = link.i * len(enc.right) + link.j
+        wanted = np.asarray([a * len(enc.right) + b for a, b in decided], dtype=np.int64)
+        decided_pos = set(np.flatnonzero(np.isin(codes, wanted)).tolist())
+    interesting = np.flatnonzero(any_ident | (p >= config.match_threshold)).tolist()
+    for k in sorted(set(interesting) | decided_pos):
         key = (int(link.i[k]), int(link.j[k]))
         if key in decided:
             basis[k] = "review" if decided[key] else "rejected"

@@ -68,34 +68,41 @@ def discrepancies(
     """Fields that differ on matched pairs, after normalisation and within the tolerances."""
     lpos = {rid: k for k, rid in enumerate(left.ids)}
     rpos = {rid: k for k, rid in enumerate(right.ids)}
-    out: list[Discrepancy] = []
-    for m in matches:
-        x, y = lpos[m.left], rpos[m.right]
-        for field, kind in CHECKED_FIELDS.items():
-            if field in tol.ignore or field not in left.columns or field not in right.columns:
+    xs = [lpos[m.left] for m in matches]
+    ys = [rpos[m.right] for m in matches]
+    found: list[tuple[int, int, Discrepancy]] = []
+    order = {f: n for n, f in enumerate(CHECKED_FIELDS)}
+    for field, kind in CHECKED_FIELDS.items():
+        if field in tol.ignore or field not in left.columns or field not in right.columns:
+            continue
+        lcol, rcol = left.columns[field], right.columns[field]
+        same_cache: dict[tuple[Any, Any], bool] = {}
+        for n, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            a, b = lcol[x], rcol[y]
+            if a == b:
                 continue
-            a, b = left.columns[field][x], right.columns[field][y]
-            empty_a, empty_b = a in (None, ()), b in (None, ())
+            empty_a, empty_b = a is None or a == (), b is None or b == ()
             if empty_a and empty_b:
                 continue
+            m = matches[n]
             if empty_a or empty_b:
-                if tol.report_missing and kind != "set":
-                    out.append(
-                        Discrepancy(
-                            m.left,
-                            m.right,
-                            field,
-                            _text(a),
-                            _text(b),
-                            "missing_left" if empty_a else "missing_right",
-                        )
-                    )
-                elif kind == "set":
-                    out.append(Discrepancy(m.left, m.right, field, _text(a), _text(b), "differs"))
+                if kind == "set":
+                    found.append((n, order[field], Discrepancy(
+                        m.left, m.right, field, _text(a), _text(b), "differs")))
+                elif tol.report_missing:
+                    found.append((n, order[field], Discrepancy(
+                        m.left, m.right, field, _text(a), _text(b),
+                        "missing_left" if empty_a else "missing_right")))
                 continue
-            if not _same(kind, a, b, tol):
-                out.append(Discrepancy(m.left, m.right, field, _text(a), _text(b), "differs"))
-    return out
+            key = (a, b)
+            same = same_cache.get(key)
+            if same is None:
+                same = same_cache[key] = _same(kind, a, b, tol)
+            if not same:
+                found.append((n, order[field], Discrepancy(
+                    m.left, m.right, field, _text(a), _text(b), "differs")))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [d for _n, _o, d in found]
 
 
 def headcount(
@@ -110,59 +117,45 @@ def headcount(
     """Counts by status, force and category in each list, the difference split exactly into:
     records only on one side, records awaiting review, extra copies (duplicates) on each
     side, and matched people recorded with a different value."""
+    from collections import Counter
+
     lpos = {rid: k for k, rid in enumerate(left.ids)}
     rpos = {rid: k for k, rid in enumerate(right.ids)}
-    pairs: dict[tuple[int, int], None] = {}
-    for m in matches:
-        pairs[(cl[lpos[m.left]], cr[rpos[m.right]])] = None
+    pairs = dict.fromkeys((cl[lpos[m.left]], cr[rpos[m.right]]) for m in matches)
     matched_l = {lpos[m.left] for m in matches}
     matched_r = {rpos[m.right] for m in matches}
+
+    def classify(k: int, matched: set[int], cluster: list[int], possible: set[int]) -> str:
+        if k in matched:
+            return "duplicates" if cluster[k] != k else "matched"
+        return "pending_review" if k in possible else "only"
+
+    left_class = [classify(k, matched_l, cl, possible_l) for k in range(len(left))]
+    right_class = [classify(k, matched_r, cr, possible_r) for k in range(len(right))]
     rows: list[HeadcountRow] = []
     for dim in HEADCOUNT_DIMENSIONS:
-        lv = [_text(v) or "(blank)" for v in left.column(dim)]
-        rv = [_text(v) or "(blank)" for v in right.column(dim)]
-        values = sorted(set(lv) | set(rv))
-        for value in values:
+        text_cache: dict[Any, str] = {}
+        lv = [text_cache.get(v) or text_cache.setdefault(v, _text(v) or "(blank)")
+              for v in left.column(dim)]
+        rv = [text_cache.get(v) or text_cache.setdefault(v, _text(v) or "(blank)")
+              for v in right.column(dim)]
+        lcount, rcount = Counter(lv), Counter(rv)
+        lparts = Counter(zip(lv, left_class, strict=True))
+        rparts = Counter(zip(rv, right_class, strict=True))
+        moved = Counter(lv[a] for a, _b in pairs)
+        moved.subtract(Counter(rv[b] for _a, b in pairs))
+        for value in sorted(set(lv) | set(rv)):
             explained = {
-                "only_left": 0,
-                "only_right": 0,
-                "pending_review_left": 0,
-                "pending_review_right": 0,
-                "duplicates_left": 0,
-                "duplicates_right": 0,
-                "recorded_differently": 0,
+                "only_left": lparts[(value, "only")],
+                "only_right": -rparts[(value, "only")],
+                "pending_review_left": lparts[(value, "pending_review")],
+                "pending_review_right": -rparts[(value, "pending_review")],
+                "duplicates_left": lparts[(value, "duplicates")],
+                "duplicates_right": -rparts[(value, "duplicates")],
+                "recorded_differently": moved[value],
             }
-            for k, v in enumerate(lv):
-                if v != value:
-                    continue
-                if k in matched_l:
-                    if cl[k] != k:  # not the cluster's representative: an extra copy
-                        explained["duplicates_left"] += 1
-                elif k in possible_l:
-                    explained["pending_review_left"] += 1
-                else:
-                    explained["only_left"] += 1
-            for k, v in enumerate(rv):
-                if v != value:
-                    continue
-                if k in matched_r:
-                    if cr[k] != k:
-                        explained["duplicates_right"] -= 1
-                elif k in possible_r:
-                    explained["pending_review_right"] -= 1
-                else:
-                    explained["only_right"] -= 1
-            for ca, cb in pairs:
-                explained["recorded_differently"] += int(lv[ca] == value) - int(rv[cb] == value)
-            rows.append(
-                HeadcountRow(
-                    dimension=dim,
-                    value=value,
-                    left=lv.count(value),
-                    right=rv.count(value),
-                    explained=explained,
-                )
-            )
+            rows.append(HeadcountRow(dimension=dim, value=value, left=lcount[value],
+                                     right=rcount[value], explained=explained))
     return rows
 
 
@@ -187,10 +180,16 @@ def corrections(
     rpos = {rid: k for k, rid in enumerate(right.ids)}
     lpos = {rid: k for k, rid in enumerate(left.ids)}
 
+    formatted: dict[Any, str] = {}
+
     def fmt(value: Any) -> str:
-        if isinstance(value, dt.date):
-            return value.strftime(config.national_date_format)
-        return _text(value)
+        found = formatted.get(value)
+        if found is not None:
+            return found
+        text = (value.strftime(config.national_date_format) if isinstance(value, dt.date)
+                else _text(value))
+        formatted[value] = text
+        return text
 
     def national_row(k: int) -> dict[str, str]:
         row = {header_of[f]: fmt(right.ids[k] if f == "id" else right.column(f)[k]) for f in fields}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -22,8 +22,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen
-class Evidence:
+class Evidence(NamedTuple):
     """One comparison on one pair: which level it reached and the weight that carried."""
 
     comparison: str

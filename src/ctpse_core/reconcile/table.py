@@ -130,7 +130,10 @@ def _field_info(path: str) -> tuple[Any, Any, bool]:
 def _converter_for(path: str) -> Callable[[str], tuple[Any, str | None]]:
     typ, field, required = _field_info(path)
     cache_: dict[str, tuple[Any, str | None]] = {}
-    structure = converter.structure
+    hook = converter.get_structure_hook(typ)  # the converter's own hook, looked up once
+
+    def structure(value: str, cls: Any) -> Any:
+        return hook(value, cls)
 
     def convert(text: str) -> tuple[Any, str | None]:
         found = cache_.get(text)
@@ -197,19 +200,22 @@ def read_table(
             Problem(field=field, reason=reason).located(f"{where}:{row_number}")
         )
 
-    ids: list[str] = []
     for number, row in raw_rows:
         if len(row) > width:
             fault(number, "", "row has more cells than the header")
-        text = row[id_index].strip() if id_index is not None and id_index < len(row) else ""
+    # columns of cell text (short rows padded), each distinct text converted once
+    padded = [row if len(row) >= width else row + [""] * (width - len(row)) for _n, row in raw_rows]
+    cells: list[tuple[str, ...]] = list(zip(*padded, strict=False)) if padded else []
+    numbers = [n for n, _row in raw_rows]
+    ids = [c.strip() for c in cells[id_index]] if id_index is not None and cells else [""] * len(numbers)
+    for number, text in zip(numbers, ids, strict=True):
         if not text:
             fault(number, feed.id_field, "is required but missing")
-        else:
-            try:
-                valid_id(None, None, text)  # type: ignore[arg-type]
-            except ValueError as exc:
-                fault(number, feed.id_field, str(exc))
-        ids.append(text)
+            continue
+        try:
+            valid_id(None, None, text)  # type: ignore[arg-type]
+        except ValueError as exc:
+            fault(number, feed.id_field, str(exc))
     cols: dict[str, list[Any]] = {}
     nested_present: dict[str, list[bool]] = {}
     for field in FIELDS:
@@ -221,14 +227,16 @@ def read_table(
                     fault(number, field, "is required but missing")
             cols[field] = [None] * len(raw_rows)
             continue
-        index = found_index
         convert = _converter_for(field)
-        values: list[Any] = []
-        for number, row in raw_rows:
-            value, reason = convert(row[index] if index < len(row) else "")
-            if reason is not None and not (field.startswith("addresses.") and "required" in reason):
-                fault(number, field, reason)
-            values.append(value)
+        texts = cells[found_index] if cells else ()
+        converted = {text: convert(text) for text in set(texts)}
+        values: list[Any] = [converted[text][0] for text in texts]
+        bad = {t for t, (_v, reason) in converted.items() if reason is not None}
+        if bad and not (field.startswith("addresses.") and all(
+                "required" in str(converted[t][1]) for t in bad)):
+            for number, text in zip(numbers, texts, strict=True):
+                if text in bad:
+                    fault(number, field, str(converted[text][1]))
         cols[field] = values
         if field.startswith("addresses."):
             prefix = field.rsplit(".", 1)[0]
