@@ -71,3 +71,39 @@ def test_demo_writes_the_reconciliation(tmp_path: Path) -> None:
         "corrections-for-jctpph.csv",
     ):
         assert (folder / name).stat().st_size > 0
+
+
+def test_mapping_file_reads_renamed_headers(tmp_path: Path) -> None:
+    """A partner file with other headers is read through --mapping (TOML, [left] table)."""
+    write_nominal_lists(tmp_path, count=150, seed=6)
+    text = (tmp_path / "regional.csv").read_text(encoding="utf-8")
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text(text.replace("record_id,surname,forenames", "Ref,Family Name,Given Names", 1),
+                       encoding="utf-8")
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[left]\nRef = "id"\n"Family Name" = "surname"\n"Given Names" = "forenames"\n'
+                       'date_of_birth = "date_of_birth"\npnc_id = "pnc_id"\n', encoding="utf-8")
+    out = CliRunner().invoke(make_cli(), ["--store", "memory://", "-q", "reconcile", str(renamed),
+                                          str(tmp_path / "national.csv"), "--mapping", str(mapping),
+                                          "--format", "json"])
+    assert out.exit_code == 0, out.output
+    assert len(json.loads(out.stdout)["matches"]) > 100
+
+
+def test_stored_lists_are_reconciled(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """--stored reconciles the stored nominals of each feed."""
+    import ctpse_core.storage
+    from ctpse_core.feeds import load_records
+
+    write_nominal_lists(tmp_path, count=150, seed=8)
+    shared = open_store("memory://")
+    shared.close = lambda: None  # type: ignore[method-assign]
+    with shared.unit_of_work(user="test") as uow:
+        for feed in ("regional", "national"):
+            uow.nominals.add_many(load_records(feed, tmp_path / f"{feed}.csv").records)
+        uow.commit()
+    monkeypatch.setattr(ctpse_core.storage, "open_store", lambda url=None: shared)
+    out = CliRunner().invoke(make_cli(), ["-q", "reconcile", "--stored", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["left_source"] == "regional" and len(data["matches"]) > 100
