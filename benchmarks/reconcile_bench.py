@@ -171,6 +171,7 @@ def _line(size: int, r: dict[str, object]) -> str:
             f"\n{'':>22}dedupe regional P {r['dedupe_regional_precision']:.4f} R {r['dedupe_regional_recall']:.4f}"
             f"  national P {r['dedupe_national_precision']:.4f} R {r['dedupe_national_recall']:.4f}"
             f"  dedupe candidates {r['candidate_pairs_dedupe']:,}  possible matches {r['possible_matches']}"
+            f"\n{'':>22}stages (s): {r['stage_seconds']}"
         )
     return text
 

@@ -20,7 +20,7 @@ from ctpse_core.reconcile.explain import corrections, discrepancies, headcount
 from ctpse_core.reconcile.features import Encoded, Side, encode
 from ctpse_core.reconcile.result import (
     DuplicateCluster,
-    Evidence,
+    EvidenceRows,
     IdentifierConflict,
     MatchedPair,
     PossibleMatch,
@@ -178,11 +178,9 @@ def _expand(mask: npt.NDArray[np.bool_], position: npt.NDArray[np.bool_]) -> npt
 
 def _evidence(
     rules: list[MatchRule], levels: npt.NDArray[np.int8], per: F64, k: int
-) -> tuple[Evidence, ...]:
-    return tuple(
-        Evidence(rule.name, "not compared (missing)" if level < 0 else rule.levels[level], weight)
-        for rule, level, weight in zip(rules, levels[k].tolist(), per[k].tolist(), strict=True)
-    )
+) -> EvidenceRows:
+    """A reference to row ``k`` of the comparison matrices (Evidence is built when read)."""
+    return EvidenceRows(tuple(r.name for r in rules), tuple(r.levels for r in rules), levels, per, k)
 
 
 class _UnionFind:
@@ -449,14 +447,20 @@ def _decide(
         members_l.setdefault(c, []).append(x)
     for x, c in enumerate(cr):
         members_r.setdefault(c, []).append(x)
-    position = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(link.i, link.j, strict=True))}
+    codes = link.i * len(enc.right) + link.j  # sorted: candidate_pairs returns them in order
+
+    def find(x: int, y: int) -> int | None:
+        at = int(np.searchsorted(codes, x * len(enc.right) + y))
+        return at if at < len(codes) and int(codes[at]) == x * len(enc.right) + y else None
+
     expanded: list[tuple[int, int, int]] = []  # (left, right, scored position or -1 with source k)
     for (ca, cb), k in accepted.items():
         for x in members_l[ca]:
             for y in members_r[cb]:
                 if decided.get((x, y)) is False:
                     continue
-                expanded.append((x, y, position.get((x, y), -1 - k)))
+                at = find(x, y)
+                expanded.append((x, y, at if at is not None else -1 - k))
     missing = [(x, y) for x, y, pos in expanded if pos < 0]
     extra_levels = extra_per = None
     extra_index: dict[tuple[int, int], int] = {}
@@ -478,7 +482,7 @@ def _decide(
                     probability=float(p[pos]),
                     weight=float(link.weight[pos]),
                     basis=how,
-                    evidence=_evidence(rules, link.levels, link.per, pos),
+                    source=_evidence(rules, link.levels, link.per, pos),
                 )
             )
         else:
@@ -492,7 +496,7 @@ def _decide(
                     probability=float(p[src]),
                     weight=float(link.weight[src]),
                     basis="duplicate of a matched record",
-                    evidence=_evidence(rules, extra_levels, extra_per, n),
+                    source=_evidence(rules, extra_levels, extra_per, n),
                 )
             )
     matched_pairs = {(x, y) for x, y, _ in expanded}
@@ -527,5 +531,5 @@ def _possible(
         probability=float(link.probability[k]),
         weight=float(link.weight[k]),
         reason=reason,
-        evidence=_evidence(rules, link.levels, link.per, k),
+        source=_evidence(rules, link.levels, link.per, k),
     )

@@ -14,6 +14,7 @@ __all__ = [
     "Discrepancy",
     "DuplicateCluster",
     "Evidence",
+    "EvidenceRows",
     "HeadcountRow",
     "IdentifierConflict",
     "MatchedPair",
@@ -30,6 +31,32 @@ class Evidence(NamedTuple):
     weight: float
 
 
+class EvidenceRows:
+    """One pair's row of the level and weight matrices; read as a tuple of :class:`Evidence`.
+
+    Matched pairs keep this reference rather than objects, so a million matches cost
+    arrays, not millions of small objects.
+    """
+
+    __slots__ = ("_labels", "_levels", "_names", "_per", "_row")
+
+    def __init__(self, names: tuple[str, ...], labels: tuple[tuple[str, ...], ...],
+                 levels: Any, per: Any, row: int) -> None:
+        self._names, self._labels, self._levels, self._per, self._row = names, labels, levels, per, row
+
+    def items(self) -> tuple[Evidence, ...]:
+        levels = self._levels[self._row].tolist()
+        weights = self._per[self._row].tolist()
+        return tuple(
+            Evidence(name, "not compared (missing)" if level < 0 else labels[level], weight)
+            for name, labels, level, weight in zip(self._names, self._labels, levels, weights, strict=True)
+        )
+
+
+def _items(value: EvidenceRows | tuple[Evidence, ...]) -> tuple[Evidence, ...]:
+    return value.items() if isinstance(value, EvidenceRows) else value
+
+
 @attrs.frozen
 class MatchedPair:
     left: str
@@ -38,7 +65,12 @@ class MatchedPair:
     weight: float
     #: ``identifier`` (strong identifier agreed), ``probabilistic``, or ``review`` (a reviewer said so).
     basis: str
-    evidence: tuple[Evidence, ...] = ()
+    source: EvidenceRows | tuple[Evidence, ...] = ()
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        """Per comparison: the level reached and the weight it carried."""
+        return _items(self.source)
 
 
 @attrs.frozen
@@ -48,7 +80,11 @@ class PossibleMatch:
     probability: float
     weight: float
     reason: str
-    evidence: tuple[Evidence, ...] = ()
+    source: EvidenceRows | tuple[Evidence, ...] = ()
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        return _items(self.source)
 
 
 @attrs.frozen

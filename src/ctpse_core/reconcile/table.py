@@ -130,10 +130,14 @@ def _field_info(path: str) -> tuple[Any, Any, bool]:
 def _converter_for(path: str) -> Callable[[str], tuple[Any, str | None]]:
     typ, field, required = _field_info(path)
     cache_: dict[str, tuple[Any, str | None]] = {}
-    hook = converter.get_structure_hook(typ)  # the converter's own hook, looked up once
+    inner = typ
+    args = typing.get_args(typ)
+    if type(None) in args and len(args) == 2:  # blanks are handled here: use the inner type's hook
+        inner = next(a for a in args if a is not type(None))
+    hook = converter.get_structure_hook(inner)  # the converter's own hook, looked up once
 
     def structure(value: str, cls: Any) -> Any:
-        return hook(value, cls)
+        return hook(value, inner)
 
     def convert(text: str) -> tuple[Any, str | None]:
         found = cache_.get(text)
@@ -200,14 +204,19 @@ def read_table(
             Problem(field=field, reason=reason).located(f"{where}:{row_number}")
         )
 
+    numbers = [n for n, _row in raw_rows]
     for number, row in raw_rows:
         if len(row) > width:
             fault(number, "", "row has more cells than the header")
-    # columns of cell text (short rows padded), each distinct text converted once
+    # columns of cell text (short rows padded), each distinct text converted once; the row
+    # lists are released as soon as the columns exist, and each column once converted
     padded = [row if len(row) >= width else row + [""] * (width - len(row)) for _n, row in raw_rows]
-    cells: list[tuple[str, ...]] = list(zip(*padded, strict=False)) if padded else []
-    numbers = [n for n, _row in raw_rows]
-    ids = [c.strip() for c in cells[id_index]] if id_index is not None and cells else [""] * len(numbers)
+    raw_rows.clear()
+    cells: list[tuple[str, ...] | None] = list(zip(*padded, strict=False)) if padded else []
+    del padded
+    count = len(numbers)
+    id_cells = cells[id_index] if id_index is not None and cells else None
+    ids = [c.strip() for c in id_cells] if id_cells is not None else [""] * count
     for number, text in zip(numbers, ids, strict=True):
         if not text:
             fault(number, feed.id_field, "is required but missing")
@@ -223,12 +232,12 @@ def read_table(
         if found_index is None:
             _typ, _f, required = _field_info(field)
             if required and not field.startswith("addresses."):
-                for number, _row in raw_rows:
+                for number in numbers:
                     fault(number, field, "is required but missing")
-            cols[field] = [None] * len(raw_rows)
+            cols[field] = [None] * count
             continue
         convert = _converter_for(field)
-        texts = cells[found_index] if cells else ()
+        texts = cells[found_index] or () if cells else ()
         converted = {text: convert(text) for text in set(texts)}
         values: list[Any] = [converted[text][0] for text in texts]
         bad = {t for t, (_v, reason) in converted.items() if reason is not None}
@@ -238,27 +247,24 @@ def read_table(
                 if text in bad:
                     fault(number, field, str(converted[text][1]))
         cols[field] = values
+        if cells:
+            cells[found_index] = None  # converted: let the text go
         if field.startswith("addresses."):
             prefix = field.rsplit(".", 1)[0]
-            flags = nested_present.setdefault(prefix, [False] * len(raw_rows))
+            flags = nested_present.setdefault(prefix, [False] * count)
             for k, v in enumerate(values):
                 if v is not None:
                     flags[k] = True
     for prefix, flags in nested_present.items():  # a partial address needs its required line
-        line = cols.get(f"{prefix}.line1", [None] * len(raw_rows))
+        line = cols.get(f"{prefix}.line1", [None] * count)
         for k, present in enumerate(flags):
             if present and line[k] is None:
-                fault(raw_rows[k][0], f"{prefix}.line1", "is required but missing")
-    keep = [k for k, (number, _row) in enumerate(raw_rows) if number not in problems_by_row]
+                fault(numbers[k], f"{prefix}.line1", "is required but missing")
+    cells.clear()
+    keep = [k for k, number in enumerate(numbers) if number not in problems_by_row]
     rejected = [
-        RejectedRow(
-            file=where,
-            row=number,
-            raw=dict(zip(header, row, strict=False)),
-            problems=tuple(problems_by_row[number]),
-        )
-        for number, row in raw_rows
-        if number in problems_by_row
+        RejectedRow(file=where, row=number, raw=raw, problems=tuple(problems_by_row[number]))
+        for number, raw in _raw_rows(path, header, problems_by_row)
     ]
     table = NominalTable(
         source=feed_name,
@@ -268,3 +274,19 @@ def read_table(
         headers=headers,
     )
     return table, rejected
+
+
+def _raw_rows(
+    path: Path, header: list[str], wanted: Mapping[int, object]
+) -> list[tuple[int, dict[str, str]]]:
+    """The raw cells of the rejected rows (read again: they are few, the file may be large)."""
+    if not wanted:
+        return []
+    found: list[tuple[int, dict[str, str]]] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader, None)
+        for number, row in enumerate(reader, start=2):
+            if number in wanted:
+                found.append((number, dict(zip(header, row, strict=False))))
+    return found
