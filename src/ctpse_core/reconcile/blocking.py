@@ -207,13 +207,17 @@ def candidate_pairs(
         pieces: list[I64] = []
         skipped = 0
         if rule.only_if_missing:
-            missing_a = _missing(a, rule.only_if_missing)
-            missing_b = missing_a if same else _missing(b, rule.only_if_missing)
+            first, *others = rule.only_if_missing
+            missing_a = _missing(a, first)
+            missing_b = missing_a if same else _missing(b, first)
             la = missing_a[lrec]
             rb = missing_b[rrec]
             p1, s1 = _join(lrec[la], lkey[la], rrec, rkey, n_right, max_block)
             p2, s2 = _join(lrec, lkey, rrec[rb], rkey[rb], n_right, max_block)
             pieces, skipped = p1 + p2, s1 + s2
+            for field in others:  # each further field must also be missing on one side
+                fa, fb = _missing(a, field), _missing(b, field)
+                pieces = [c[fa[c // n_right] | fb[c % n_right]] for c in pieces]
         else:
             pieces, skipped = _join(lrec, lkey, rrec, rkey, n_right, max_block)
         codes = np.unique(np.concatenate(pieces)) if pieces else np.zeros(0, dtype=np.int64)

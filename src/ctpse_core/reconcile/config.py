@@ -19,6 +19,12 @@ def _probability(_inst: Any, attr: attrs.Attribute[Any], value: float) -> None:
         raise ValueError(f"{attr.name} must be between 0 and 1 (exclusive), got {value}")
 
 
+def _fields_tuple(value: str | tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value or ())
+
+
 @attrs.frozen(kw_only=True)
 class BlockingRule:
     """Records sharing every key part are compared.
@@ -27,12 +33,13 @@ class BlockingRule:
     included), ``name_pair`` (both name keys, order-free), ``dob`` (exact),
     ``dob_unordered`` (day and month order-free), ``year``, ``month``, ``day``, ``sex``,
     ``nationality``, ``postcode``, ``surname_phonetic``. ``only_if_missing`` restricts
-    the rule to pairs where one side lacks that field (``dob``, ``pnc``).
+    the rule to pairs where, for each field named (``dob``, ``pnc``, ``cro``, ``prison``),
+    at least one side lacks it.
     """
 
     name: str
     keys: tuple[str, ...]
-    only_if_missing: str | None = None
+    only_if_missing: tuple[str, ...] = attrs.field(default=(), converter=_fields_tuple)
 
 
 DEFAULT_BLOCKING: tuple[BlockingRule, ...] = (
@@ -46,7 +53,9 @@ DEFAULT_BLOCKING: tuple[BlockingRule, ...] = (
     BlockingRule(name="dob-postcode", keys=("dob", "postcode")),
     BlockingRule(name="surname-postcode", keys=("surname_phonetic", "postcode")),
     BlockingRule(
-        name="names-no-dob", keys=("name_pair", "sex", "nationality"), only_if_missing="dob"
+        name="names-no-dob",
+        keys=("name_pair", "sex", "nationality"),
+        only_if_missing=("dob", "pnc"),
     ),
 )
 
@@ -121,7 +130,7 @@ def _build(data: Mapping[str, Any], where: str) -> ReconcileConfig:
                 BlockingRule(
                     name=str(r["name"]),
                     keys=tuple(r["keys"]),
-                    only_if_missing=r.get("only_if_missing"),
+                    only_if_missing=r.get("only_if_missing", ()),
                 )
                 for r in data["blocking"]
             )
