@@ -1,0 +1,59 @@
+"""Built-in plugin: reconciliation (review decision records, CLI commands, demo step)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ctpse_core.plugin import Register, hookimpl
+
+
+@hookimpl
+def ctpse_register_record_types(register: Register) -> None:
+    from ctpse_core.reconcile.review import COLLECTION, ReviewDecision
+
+    register(COLLECTION, ReviewDecision)
+
+
+@hookimpl
+def ctpse_register_commands(cli: click.Group) -> None:
+    from ctpse_core.cli.reconcile_cmd import reconcile_command, review
+
+    cli.add_command(reconcile_command)
+    cli.add_command(review)
+
+
+def _demo(ctx: Any) -> list[str]:
+    from ctpse_core.demo import DemoContext
+    from ctpse_core.plugin import get_plugin_manager
+    from ctpse_core.reconcile import read_table, reconcile
+    from ctpse_core.reconcile.review import stored_decisions
+    from ctpse_core.reports import render
+
+    assert isinstance(ctx, DemoContext)
+    folder = ctx.state.get("nominals_dir")
+    if folder is None:
+        return ["no synthetic nominal lists to reconcile"]
+    left, _ = read_table("regional", folder / "regional.csv")
+    right, _ = read_table("national", folder / "national.csv")
+    with ctx.store.unit_of_work(user=ctx.user) as uow:
+        decisions = stored_decisions(uow)
+    result = reconcile(left, right, decisions=decisions)
+    get_plugin_manager().hook.ctpse_after_reconcile(result=result)
+    out = ctx.out / "reconciliation"
+    out.mkdir(parents=True, exist_ok=True)
+    for fmt in ("md", "html", "json"):
+        (out / f"reconciliation.{fmt}").write_text(render(result, fmt), encoding="utf-8")
+    (out / "corrections-for-jctpph.csv").write_text(result.correction_csv(), encoding="utf-8")
+    ctx.state["reconciliation"] = result
+    return [f"{k.replace('_', ' ')}: {v}" for k, v in result.summary().items()] + [
+        f"written to {out}"
+    ]
+
+
+@hookimpl
+def ctpse_register_demo_steps(register: Register) -> None:
+    from ctpse_core.demo import DemoStep
+
+    register("reconciliation", DemoStep(30, _demo, "Reconcile regional against national list"))

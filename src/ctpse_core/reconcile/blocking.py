@@ -1,0 +1,245 @@
+"""Blocking: only records that share a blocking key are compared.
+
+Each :class:`~ctpse_core.reconcile.config.BlockingRule` makes an integer key per record
+(or several: ``name_token`` yields one per name word key, aliases included); records
+with equal keys on the two sides form candidate pairs. The union over the rules is the
+candidate set, kept as sorted unique ``i * len(right) + j`` codes. Blocks larger than
+``max_block_pairs`` are skipped and counted, never silently exploded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ctpse_core.errors import ConfigError
+from ctpse_core.reconcile.config import BlockingRule
+from ctpse_core.reconcile.features import NameVocab, Side
+
+__all__ = ["BlockingReport", "candidate_pairs", "key_parts"]
+
+I64 = npt.NDArray[np.int64]
+KeyRows = tuple[I64, I64]  # (record index, key) rows; key -1 means "no key"
+
+
+@attrs.define
+class BlockingReport:
+    """Candidate pairs each rule contributed, and blocks skipped as too large."""
+
+    per_rule: dict[str, int] = attrs.Factory(dict)
+    skipped_blocks: dict[str, int] = attrs.Factory(dict)
+    candidates: int = 0
+    #: Per rule, which candidates (by position) it produced (for training the model per rule).
+    masks: dict[str, npt.NDArray[np.bool_]] = attrs.Factory(dict)
+
+
+def _single(values: npt.NDArray[np.int32]) -> KeyRows:
+    return np.arange(len(values), dtype=np.int64), values.astype(np.int64)
+
+
+def _name_token(side: Side, names: NameVocab) -> KeyRows:
+    skel = names.skeleton.astype(np.int64)
+    rec = np.concatenate([side.var_rec, side.var_rec]).astype(np.int64)
+    ids = np.concatenate([side.var_forename, side.var_surname]).astype(np.int64)
+    keys = np.where(ids >= 0, skel[np.maximum(ids, 0)], -1)
+    rows = np.unique(np.stack([rec, keys], axis=1), axis=0)
+    return rows[:, 0], rows[:, 1]
+
+
+def _name_pair(side: Side, names: NameVocab) -> KeyRows:
+    skel = names.skeleton.astype(np.int64)
+    f = np.where(side.forename >= 0, skel[np.maximum(side.forename, 0)], -1)
+    s = np.where(side.surname >= 0, skel[np.maximum(side.surname, 0)], -1)
+    low, high = np.minimum(f, s), np.maximum(f, s)
+    size = int(skel.max(initial=0)) + 2
+    key = np.where((f >= 0) & (s >= 0), low * size + high, -1)
+    return np.arange(len(side), dtype=np.int64), key
+
+
+def _surname_phonetic(side: Side, names: NameVocab) -> KeyRows:
+    nys = names.nysiis.astype(np.int64)
+    return np.arange(len(side), dtype=np.int64), np.where(
+        side.surname >= 0, nys[np.maximum(side.surname, 0)], -1
+    )
+
+
+def _dob_part(
+    fn: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]],
+) -> Callable[[Side, NameVocab], KeyRows]:
+    def part(side: Side, _names: NameVocab) -> KeyRows:
+        dob = side.dob.astype(np.int64)
+        return np.arange(len(side), dtype=np.int64), np.where(dob > 0, fn(dob), -1)
+
+    return part
+
+
+def _unordered(dob: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    year, month, day = dob // 10000, dob // 100 % 100, dob % 100
+    out: npt.NDArray[np.int64] = year * 10000 + np.minimum(month, day) * 100 + np.maximum(month, day)
+    return out
+
+
+#: Key part name -> function of (side, names) giving (record, key) rows.
+_PARTS: dict[str, Callable[[Side, NameVocab], KeyRows]] = {
+    "pnc": lambda s, _n: _single(s.pnc),
+    "cro": lambda s, _n: _single(s.cro),
+    "prison": lambda s, _n: _single(s.prison),
+    "sex": lambda s, _n: _single(s.sex),
+    "nationality": lambda s, _n: _single(s.nationality),
+    "postcode": lambda s, _n: _single(s.postcode),
+    "name_token": _name_token,
+    "name_pair": _name_pair,
+    "surname_phonetic": _surname_phonetic,
+    "dob": _dob_part(lambda d: d),
+    "dob_unordered": _dob_part(_unordered),
+    "year": _dob_part(lambda d: d // 10000),
+    "month": _dob_part(lambda d: d // 100 % 100),
+    "day": _dob_part(lambda d: d % 100),
+}
+
+
+def key_parts() -> list[str]:
+    return sorted(_PARTS)
+
+
+def _rule_keys(rule: BlockingRule, side: Side, names: NameVocab) -> KeyRows:
+    """Combine the rule's parts into one key per row (rows multiply for multi-key parts)."""
+    rec: I64 | None = None
+    key: I64 | None = None
+    for part in rule.keys:
+        fn = _PARTS.get(part)
+        if fn is None:
+            raise ConfigError(
+                f"blocking rule {rule.name!r}: unknown key part {part!r} "
+                f"(known: {', '.join(key_parts())})"
+            )
+        prec, pkey = fn(side, names)
+        if rec is None or key is None:
+            rec, key = prec, pkey
+            continue
+        # join on record index: each existing row combines with each row of this part
+        if len(prec) == len(side) and np.array_equal(prec, np.arange(len(side))):
+            other = pkey[rec]
+            new_key = np.where((key >= 0) & (other >= 0), _mix(key, other), -1)
+            key = new_key
+        else:
+            order = np.argsort(rec, kind="stable")
+            rec, key = rec[order], key[order]
+            counts = np.bincount(prec, minlength=len(side))
+            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            porder = np.argsort(prec, kind="stable")
+            pkey_sorted = pkey[porder]
+            reps = counts[rec]
+            rec2 = np.repeat(rec, reps)
+            key2 = np.repeat(key, reps)
+            offs = np.arange(len(rec2)) - np.repeat(np.cumsum(reps) - reps, reps)
+            other = pkey_sorted[np.repeat(starts[rec], reps) + offs]
+            rec = rec2
+            key = np.where((key2 >= 0) & (other >= 0), _mix(key2, other), -1)
+    assert rec is not None and key is not None
+    keep = key >= 0
+    return rec[keep], key[keep]
+
+
+def _mix(a: I64, b: I64) -> I64:
+    """Combine two non-negative keys into one (a 64-bit hash; collisions only add pairs)."""
+    with np.errstate(over="ignore"):
+        h = (a.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)) ^ (
+            b.astype(np.uint64) + np.uint64(0x632BE59BD9B4E019)
+        )
+        h ^= h >> np.uint64(29)
+        return (h & np.uint64(0x3FFFFFFFFFFFFFFF)).astype(np.int64)
+
+
+def _join(
+    lrec: I64, lkey: I64, rrec: I64, rkey: I64, n_right: int, max_block: int, chunk: int = 4_000_000
+) -> tuple[list[I64], int]:
+    """Pair codes ``i * n_right + j`` of every (left, right) row sharing a key."""
+    lo, ro = np.argsort(lkey, kind="stable"), np.argsort(rkey, kind="stable")
+    lk, lr = lkey[lo], lrec[lo]
+    rk, rr = rkey[ro], rrec[ro]
+    ul, ls, lc = np.unique(lk, return_index=True, return_counts=True)
+    ur, rs, rc = np.unique(rk, return_index=True, return_counts=True)
+    _common, il, ir = np.intersect1d(ul, ur, assume_unique=True, return_indices=True)
+    nl, nr = lc[il].astype(np.int64), rc[ir].astype(np.int64)
+    sizes = nl * nr
+    big = sizes > max_block
+    skipped = int(big.sum())
+    il, ir, nl, nr, sizes = il[~big], ir[~big], nl[~big], nr[~big], sizes[~big]
+    out: list[I64] = []
+    ends = np.cumsum(sizes)
+    begin = 0
+    while begin < len(sizes):
+        base = ends[begin - 1] if begin else 0
+        end = int(np.searchsorted(ends, base + chunk, side="right"))
+        end = max(end, begin + 1)
+        sz = sizes[begin:end]
+        block = np.repeat(np.arange(begin, end), sz)
+        offs = np.arange(int(sz.sum()), dtype=np.int64) - np.repeat(np.cumsum(sz) - sz, sz)
+        a = offs // nr[block]
+        c = offs % nr[block]
+        left = lr[ls[il[block]] + a]
+        right = rr[rs[ir[block]] + c]
+        out.append(np.unique(left * n_right + right))
+        begin = end
+    return out, skipped
+
+
+def candidate_pairs(
+    a: Side,
+    b: Side,
+    names: NameVocab,
+    rules: Sequence[BlockingRule],
+    max_block: int,
+    same: bool = False,
+) -> tuple[I64, I64, BlockingReport]:
+    """Candidate pairs (i in a, j in b) as two sorted arrays; ``same`` links a list with itself."""
+    report = BlockingReport()
+    n_right = len(b)
+    found: I64 = np.zeros(0, dtype=np.int64)
+    produced: dict[str, I64] = {}
+    for rule in rules:
+        lrec, lkey = _rule_keys(rule, a, names)
+        rrec, rkey = (lrec, lkey) if same else _rule_keys(rule, b, names)
+        pieces: list[I64] = []
+        skipped = 0
+        if rule.only_if_missing:
+            first, *others = rule.only_if_missing
+            missing_a = _missing(a, first)
+            missing_b = missing_a if same else _missing(b, first)
+            la = missing_a[lrec]
+            rb = missing_b[rrec]
+            p1, s1 = _join(lrec[la], lkey[la], rrec, rkey, n_right, max_block)
+            p2, s2 = _join(lrec, lkey, rrec[rb], rkey[rb], n_right, max_block)
+            pieces, skipped = p1 + p2, s1 + s2
+            for field in others:  # each further field must also be missing on one side
+                fa, fb = _missing(a, field), _missing(b, field)
+                pieces = [c[fa[c // n_right] | fb[c % n_right]] for c in pieces]
+        else:
+            pieces, skipped = _join(lrec, lkey, rrec, rkey, n_right, max_block)
+        codes = np.unique(np.concatenate(pieces)) if pieces else np.zeros(0, dtype=np.int64)
+        if same:
+            i, j = codes // n_right, codes % n_right
+            codes = codes[i < j]
+        before = len(found)
+        produced[rule.name] = codes
+        found = np.union1d(found, codes)
+        report.per_rule[rule.name] = len(found) - before
+        if skipped:
+            report.skipped_blocks[rule.name] = skipped
+    report.candidates = len(found)
+    report.masks = {
+        name: np.isin(found, codes, assume_unique=True) for name, codes in produced.items()
+    }
+    return found // n_right, found % n_right, report
+
+
+def _missing(side: Side, field: str) -> npt.NDArray[np.bool_]:
+    if field == "dob":
+        return side.dob <= 0
+    if field in ("pnc", "cro", "prison"):
+        return np.asarray(getattr(side, field) < 0)
+    raise ConfigError(f"only_if_missing must be dob, pnc, cro or prison, not {field!r}")

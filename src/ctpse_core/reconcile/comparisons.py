@@ -1,0 +1,271 @@
+"""Comparisons (match rules): each turns candidate pairs into an integer level per pair.
+
+Level ``-1`` means "cannot compare" (a value is missing) and carries no weight; levels
+``0..k-1`` are labelled by ``levels`` from disagreement up to the strongest agreement.
+The engine learns an m- and u-probability per level; the weight of a level is
+``log2(m/u)``. Built-in comparisons are registered by :mod:`ctpse_core.builtins.match_rules`
+through ``ctpse_register_match_rules``; organisations add their own the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ctpse_core.plugin import Registry, registry
+from ctpse_core.reconcile.features import NameVocab, Side
+
+__all__ = [
+    "DobComparison",
+    "EqualityComparison",
+    "MatchRule",
+    "NameComparison",
+    "PairBatch",
+    "PostcodeComparison",
+    "aligned_names",
+    "match_rules",
+    "name_levels",
+]
+
+I8 = npt.NDArray[np.int8]
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+#: Name similarity levels (Jaro-Winkler on the compact form, keys from normalise/jellyfish).
+NAME_LEVELS = ("different", "similar", "close or sounds alike", "transliteration", "exact")
+JW_SIMILAR = 0.80
+JW_CLOSE = 0.92
+
+
+@attrs.define
+class PairBatch:
+    """Candidate pairs ``(a[i], b[j])`` being compared, with a cache shared by comparisons."""
+
+    a: Side
+    b: Side
+    i: I64
+    j: I64
+    names: NameVocab
+    workers: int = 1
+    cache: dict[str, Any] = attrs.Factory(dict)
+
+    def __len__(self) -> int:
+        return len(self.i)
+
+
+@runtime_checkable
+class MatchRule(Protocol):
+    """A comparison the engine can learn weights for."""
+
+    name: str
+    #: Labels of levels 0.. (disagreement first).
+    levels: tuple[str, ...]
+    #: A strong identifier: agreement decides a match before the probabilistic model.
+    identifier: bool
+
+    def compute(self, batch: PairBatch) -> I8:
+        """The level of each pair (``-1`` when it cannot be compared)."""
+        ...
+
+    def frequency(self, batch: PairBatch, levels: I8) -> F64 | None:
+        """Relative frequency of the agreed value per pair (term-frequency weights), or None."""
+        ...
+
+
+def name_levels(names: NameVocab, x: I32, y: I32, workers: int = 1) -> tuple[I8, F64]:
+    """Level and Jaro-Winkler similarity of name-id pairs (each distinct pair computed once)."""
+    from rapidfuzz.distance import JaroWinkler
+    from rapidfuzz.process import cpdist
+
+    x = np.asarray(x, dtype=np.int64)
+    y = np.asarray(y, dtype=np.int64)
+    valid = (x >= 0) & (y >= 0)
+    level = np.full(len(x), -1, dtype=np.int8)
+    sim = np.zeros(len(x), dtype=np.float64)
+    if not valid.any():
+        return level, sim
+    size = len(names.text) + 1
+    code = x[valid] * size + y[valid]
+    uniq, inverse = np.unique(code, return_inverse=True)
+    ux, uy = uniq // size, uniq % size
+    text = np.asarray(names.text, dtype=object)
+    jw = np.asarray(
+        cpdist(
+            list(text[ux]),
+            list(text[uy]),
+            scorer=JaroWinkler.normalized_similarity,
+            workers=workers,
+        ),
+        dtype=np.float64,
+    )
+    lv = np.zeros(len(uniq), dtype=np.int8)
+    lv[jw >= JW_SIMILAR] = 1
+    close = (
+        (jw >= JW_CLOSE)
+        | (names.metaphone[ux] == names.metaphone[uy])
+        | (names.nysiis[ux] == names.nysiis[uy])
+    )
+    lv[close] = 2
+    lv[names.skeleton[ux] == names.skeleton[uy]] = 3
+    lv[ux == uy] = 4
+    level[valid] = lv[inverse]
+    sim[valid] = jw[inverse]
+    return level, sim
+
+
+def aligned_names(batch: PairBatch) -> dict[str, Any]:
+    """The best alignment of each pair's names: any name or alias against any, straight or swapped.
+
+    Returns forename/surname levels, the agreed name ids (from ``a``) and flags for
+    swapped and alias-based alignments. Computed once per batch.
+    """
+    found = batch.cache.get("names")
+    if found is not None:
+        return dict(found)
+    a, b = batch.a, batch.b
+    sa, sb = a.var_start[batch.i], b.var_start[batch.j]
+    na = a.var_start[batch.i + 1] - sa
+    nb = b.var_start[batch.j + 1] - sb
+    reps = na * nb
+    pair = np.repeat(np.arange(len(batch), dtype=np.int64), reps)
+    offs = np.arange(int(reps.sum()), dtype=np.int64) - np.repeat(np.cumsum(reps) - reps, reps)
+    ai = sa[pair] + offs // nb[pair]
+    bi = sb[pair] + offs % nb[pair]
+    fa, sna = a.var_forename[ai], a.var_surname[ai]
+    fb, snb = b.var_forename[bi], b.var_surname[bi]
+    w = batch.workers
+    l_ff, s_ff = name_levels(batch.names, fa, fb, w)
+    l_ss, s_ss = name_levels(batch.names, sna, snb, w)
+    l_fs, s_fs = name_levels(batch.names, fa, snb, w)
+    l_sf, s_sf = name_levels(batch.names, sna, fb, w)
+    straight = np.maximum(l_ff, 0) + np.maximum(l_ss, 0) + (s_ff + s_ss) / 4
+    swapped = np.maximum(l_fs, 0) + np.maximum(l_sf, 0) + (s_fs + s_sf) / 4 - 0.01
+    use_swap = swapped > straight
+    score = np.where(use_swap, swapped, straight)
+    order = np.lexsort((-score, pair))
+    first = order[np.cumsum(reps) - reps]
+    swap = use_swap[first]
+    result = {
+        "forename": np.where(swap, l_fs[first], l_ff[first]).astype(np.int8),
+        "surname": np.where(swap, l_sf[first], l_ss[first]).astype(np.int8),
+        "forename_id": fa[first],
+        "surname_id": sna[first],
+        "swapped": swap,
+        "alias": (ai[first] != sa) | (bi[first] != sb),
+    }
+    batch.cache["names"] = result
+    return dict(result)
+
+
+@attrs.frozen
+class NameComparison:
+    """Forename or surname after alignment (aliases and swapped order considered)."""
+
+    name: str
+    part: str  # "forename" or "surname"
+    levels: tuple[str, ...] = NAME_LEVELS
+    identifier: bool = False
+
+    def compute(self, batch: PairBatch) -> I8:
+        return np.asarray(aligned_names(batch)[self.part], dtype=np.int8)
+
+    def frequency(self, batch: PairBatch, levels: I8) -> F64 | None:
+        ids = np.asarray(aligned_names(batch)[f"{self.part}_id"])
+        safe = np.maximum(ids, 0)
+        freq = np.where(levels == 4, batch.names.exact_freq[safe], np.nan)
+        return np.where(levels == 3, batch.names.skeleton_freq[safe], freq)
+
+
+DOB_LEVELS = ("different", "year off by one", "one digit differs", "day/month swapped", "exact")
+
+
+@attrs.frozen
+class DobComparison:
+    """Date of birth: exact, day/month swapped, one digit mistyped, year off by one."""
+
+    name: str = "date_of_birth"
+    levels: tuple[str, ...] = DOB_LEVELS
+    identifier: bool = False
+
+    def compute(self, batch: PairBatch) -> I8:
+        x = batch.a.dob[batch.i].astype(np.int64)
+        y = batch.b.dob[batch.j].astype(np.int64)
+        out = np.zeros(len(x), dtype=np.int8)
+        xy, xm, xd = x // 10000, x // 100 % 100, x % 100
+        yy, ym, yd = y // 10000, y // 100 % 100, y % 100
+        out[(np.abs(xy - yy) == 1) & (xm == ym) & (xd == yd)] = 1
+        differing = np.zeros(len(x), dtype=np.int64)
+        xs, ys = x.copy(), y.copy()
+        for _ in range(8):
+            differing += (xs % 10) != (ys % 10)
+            xs //= 10
+            ys //= 10
+        out[differing == 1] = 2
+        out[(xy == yy) & (xm == yd) & (xd == ym) & (xm != xd)] = 3
+        out[x == y] = 4
+        out[(x <= 0) | (y <= 0)] = -1
+        return out
+
+    def frequency(self, batch: PairBatch, levels: I8) -> F64 | None:
+        return None
+
+
+@attrs.frozen
+class EqualityComparison:
+    """Agree / disagree on an encoded attribute of :class:`Side` (identifiers, sex, nationality)."""
+
+    name: str
+    attribute: str
+    identifier: bool = False
+    levels: tuple[str, ...] = ("different", "same")
+
+    def compute(self, batch: PairBatch) -> I8:
+        x = getattr(batch.a, self.attribute)[batch.i]
+        y = getattr(batch.b, self.attribute)[batch.j]
+        out: I8 = np.asarray(x == y, dtype=np.int8)
+        out[(x < 0) | (y < 0)] = -1
+        return out
+
+    def frequency(self, batch: PairBatch, levels: I8) -> F64 | None:
+        return None
+
+
+@attrs.frozen
+class PostcodeComparison:
+    """Postcode: exact, same district (outward code), or different."""
+
+    name: str = "postcode"
+    levels: tuple[str, ...] = ("different", "same district", "exact")
+    identifier: bool = False
+
+    def compute(self, batch: PairBatch) -> I8:
+        x, y = batch.a.postcode[batch.i], batch.b.postcode[batch.j]
+        dx, dy = batch.a.district[batch.i], batch.b.district[batch.j]
+        out = np.zeros(len(x), dtype=np.int8)
+        out[dx == dy] = 1
+        out[x == y] = 2
+        out[(x < 0) | (y < 0)] = -1
+        return out
+
+    def frequency(self, batch: PairBatch, levels: I8) -> F64 | None:
+        return None
+
+
+def _check(name: str, item: Any) -> None:
+    if not isinstance(item, MatchRule):
+        raise TypeError(
+            f"match rule {name!r} must have name, levels, identifier, compute() and frequency()"
+        )
+    if item.name != name:
+        raise TypeError(f"match rule registered as {name!r} is named {item.name!r}")
+    if len(item.levels) < 2:
+        raise TypeError(f"match rule {name!r} needs at least two levels")
+
+
+def match_rules() -> Registry[MatchRule]:
+    """Every registered comparison, by name."""
+    return registry("ctpse_register_match_rules", "match rule", _check)

@@ -1,0 +1,535 @@
+"""The reconciliation run: block, compare, learn, decide, cluster, assign, explain."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ctpse_core.domain.marking import highest
+from ctpse_core.domain.nominal import Nominal
+from ctpse_core.reconcile import model as fs
+from ctpse_core.reconcile.blocking import candidate_pairs
+from ctpse_core.reconcile.comparisons import MatchRule, PairBatch, match_rules
+from ctpse_core.reconcile.config import ReconcileConfig
+from ctpse_core.reconcile.explain import corrections, discrepancies, headcount
+from ctpse_core.reconcile.features import Encoded, Side, encode
+from ctpse_core.reconcile.result import (
+    DuplicateCluster,
+    EvidenceRows,
+    IdentifierConflict,
+    MatchedPair,
+    PossibleMatch,
+    ReconciliationResult,
+)
+from ctpse_core.reconcile.review import ReviewDecision, latest
+from ctpse_core.reconcile.table import NominalTable, table_from_nominals
+
+__all__ = ["Progress", "reconcile"]
+
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+Progress = Callable[[str], None]
+
+#: Which comparisons a blocking key part makes agree (left out when training on that rule).
+PART_COMPARISONS: dict[str, tuple[str, ...]] = {
+    "pnc": ("pnc_id",),
+    "cro": ("cro_number",),
+    "prison": ("prison_number",),
+    "name_token": ("forename", "surname"),
+    "name_pair": ("forename", "surname"),
+    "surname_phonetic": ("surname",),
+    "dob": ("date_of_birth",),
+    "dob_unordered": ("date_of_birth",),
+    "year": ("date_of_birth",),
+    "month": ("date_of_birth",),
+    "day": ("date_of_birth",),
+    "sex": ("sex",),
+    "nationality": ("nationality",),
+    "postcode": ("postcode",),
+}
+STAGES = ("encode", "link", "dedupe left", "dedupe right", "decide", "explain")
+
+
+@attrs.define
+class _Scored:
+    i: I64
+    j: I64
+    levels: npt.NDArray[np.int8]
+    per: F64
+    weight: F64
+    probability: F64
+    prior: float
+    candidates: int
+    per_rule: dict[str, int]
+    skipped: dict[str, int]
+
+
+def _as_table(items: NominalTable | Iterable[Nominal], default: str) -> NominalTable:
+    if isinstance(items, NominalTable):
+        return items
+    records = list(items)
+    source = default
+    if records and records[0].provenance is not None:
+        source = records[0].provenance.source
+    return table_from_nominals(records, source)
+
+
+def _active_rules(config: ReconcileConfig) -> list[MatchRule]:
+    return [rule for name, rule in match_rules().items() if name not in config.disabled_rules]
+
+
+def _random_pairs(n_a: int, n_b: int, count: int, seed: int, same: bool) -> tuple[I64, I64]:
+    rng = np.random.default_rng(seed)
+    total = n_a * n_b
+    count = min(count, total)
+    if count <= 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    i = rng.integers(0, n_a, count, dtype=np.int64)
+    j = rng.integers(0, n_b, count, dtype=np.int64)
+    if same:
+        keep = i != j
+        i, j = i[keep], j[keep]
+    return i, j
+
+
+def _extra_pairs(extra: Sequence[tuple[int, int]], i: I64, j: I64, n_b: int) -> tuple[I64, I64]:
+    if not extra:
+        return i, j
+    codes = np.union1d(i * n_b + j, np.asarray([a * n_b + b for a, b in extra], dtype=np.int64))
+    return codes // n_b, codes % n_b
+
+
+def _link(
+    enc: Encoded,
+    a: Side,
+    b: Side,
+    rules: list[MatchRule],
+    config: ReconcileConfig,
+    same: bool,
+    extra: Sequence[tuple[int, int]],
+    base: fs.MatchModel | None,
+) -> tuple[_Scored, fs.MatchModel]:
+    i, j, report = candidate_pairs(
+        a, b, enc.names, config.blocking, config.max_block_pairs, same=same
+    )
+    candidates = len(i)
+    masks = report.masks
+    if extra:
+        codes_before = i * len(b) + j
+        i, j = _extra_pairs(extra, i, j, len(b))
+        position = np.isin(i * len(b) + j, codes_before)
+        masks = {name: _expand(mask, position) for name, mask in masks.items()}
+    ri, rj = _random_pairs(len(a), len(b), config.u_sample, config.seed, same)
+    u = fs.estimate_u(
+        fs.comparison_levels(rules, PairBatch(a, b, ri, rj, enc.names, config.workers)), rules
+    )
+    batch = PairBatch(a, b, i, j, enc.names, config.workers)
+    levels = fs.comparison_levels(rules, batch)
+    index = {r.name: k for k, r in enumerate(rules)}
+    sessions = [
+        (
+            masks[rule.name],
+            frozenset(
+                index[c] for part in rule.keys for c in PART_COMPARISONS.get(part, ()) if c in index
+            ),
+        )
+        for rule in config.blocking
+        if rule.name in masks
+    ]
+    trained = fs.train(levels, rules, u, sessions, config.em_iterations, config.em_tolerance)
+    if base is not None:  # m is a property of the people, shared across lists; u is not
+        m = [bm if bt else tm for bm, bt, tm in zip(base.m, base.trained, trained.m, strict=True)]
+        trained = attrs.evolve(
+            trained,
+            m=m,
+            trained=[x or y for x, y in zip(base.trained, trained.trained, strict=True)],
+        )
+    weight, per = fs.score(levels, trained, rules, batch, config.tf_adjust)
+    total_pairs = len(a) * (len(a) - 1) // 2 if same else len(a) * len(b)
+    prior = fs.fit_prior(weight, total_pairs)
+    trained.prior = prior
+    logit = weight + trained.prior_weight(prior)
+    probability = 1.0 / (1.0 + np.exp2(-np.clip(logit, -60, 60)))
+    scored = _Scored(
+        i=i,
+        j=j,
+        levels=levels,
+        per=per,
+        weight=logit,
+        probability=probability,
+        prior=prior,
+        candidates=candidates,
+        per_rule=dict(report.per_rule),
+        skipped=dict(report.skipped_blocks),
+    )
+    return scored, trained
+
+
+def _expand(mask: npt.NDArray[np.bool_], position: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    out = np.zeros(len(position), dtype=bool)
+    out[np.flatnonzero(position)] = mask
+    return out
+
+
+def _evidence(
+    rules: list[MatchRule], levels: npt.NDArray[np.int8], per: F64, k: int
+) -> EvidenceRows:
+    """A reference to row ``k`` of the comparison matrices (Evidence is built when read)."""
+    return EvidenceRows(tuple(r.name for r in rules), tuple(r.levels for r in rules), levels, per, k)
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, x: int, y: int) -> None:
+        rx, ry = self.find(x), self.find(y)
+        if rx != ry:
+            self.parent[max(rx, ry)] = min(rx, ry)
+
+
+def _clusters(
+    n: int, scored: _Scored, threshold: float, decided: dict[tuple[int, int], bool]
+) -> tuple[list[int], dict[int, float]]:
+    """Cluster id (smallest member index) per record, and each cluster's weakest accepted link."""
+    uf = _UnionFind(n)
+    weakest: dict[int, float] = {}
+    accept = scored.probability >= threshold
+    links: list[tuple[int, int, float]] = []
+    for k in np.flatnonzero(accept):
+        a, b = int(scored.i[k]), int(scored.j[k])
+        if decided.get((a, b)) is False:
+            continue
+        links.append((a, b, float(scored.probability[k])))
+    for (a, b), same in decided.items():
+        if same:
+            links.append((a, b, 1.0))
+    for a, b, _p in links:
+        uf.union(a, b)
+    for a, _b, p in links:
+        root = uf.find(a)
+        weakest[root] = min(weakest.get(root, 1.0), p)
+    return [uf.find(x) for x in range(n)], weakest
+
+
+def _decisions_by_index(
+    decisions: Iterable[ReviewDecision],
+    sources: tuple[str, str],
+    tables: tuple[NominalTable, NominalTable],
+) -> dict[str, dict[tuple[int, int], bool]]:
+    """Decisions mapped to record indexes for the cross link and each dedupe."""
+    pos = [{rid: k for k, rid in enumerate(t.ids)} for t in tables]
+    out: dict[str, dict[tuple[int, int], bool]] = {"link": {}, "left": {}, "right": {}}
+    for d in latest(decisions).values():
+        ends = [(d.left_source, d.left_id), (d.right_source, d.right_id)]
+        sides = []
+        for source, rid in ends:
+            side = 0 if source == sources[0] else 1 if source == sources[1] else -1
+            if side < 0 or rid not in pos[side]:
+                break
+            sides.append((side, pos[side][rid]))
+        if len(sides) != 2:
+            continue
+        (s1, x1), (s2, x2) = sides
+        if s1 != s2:
+            left, right = (x1, x2) if s1 == 0 else (x2, x1)
+            out["link"][(left, right)] = d.same
+        else:
+            out["left" if s1 == 0 else "right"][(min(x1, x2), max(x1, x2))] = d.same
+    return out
+
+
+def reconcile(
+    left: NominalTable | Iterable[Nominal],
+    right: NominalTable | Iterable[Nominal],
+    config: ReconcileConfig | None = None,
+    decisions: Iterable[ReviewDecision] = (),
+    progress: Progress | None = None,
+) -> ReconciliationResult:
+    """Reconcile two nominal lists (the regional list on the left, the national on the right)."""
+    config = config or ReconcileConfig()
+    step = progress or (lambda _stage: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round(now - clock, 3)
+        clock = now
+        step(name)
+
+    lt, rt = _as_table(left, "left"), _as_table(right, "right")
+    if lt.source == rt.source:
+        rt = attrs.evolve(rt, source=f"{rt.source} (right)")
+    rules = _active_rules(config)
+    enc = encode(lt, rt)
+    decided = _decisions_by_index(decisions, (lt.source, rt.source), (lt, rt))
+    lap("encode")
+    link, model = _link(enc, enc.left, enc.right, rules, config, False, list(decided["link"]), None)
+    lap("link")
+    dl, _ = _link(enc, enc.left, enc.left, rules, config, True, list(decided["left"]), model)
+    lap("dedupe left")
+    dr, _ = _link(enc, enc.right, enc.right, rules, config, True, list(decided["right"]), model)
+    lap("dedupe right")
+    cl, weak_l = _clusters(len(lt), dl, config.dedupe_threshold, decided["left"])
+    cr, weak_r = _clusters(len(rt), dr, config.dedupe_threshold, decided["right"])
+    outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
+    lap("decide")
+    matches, possibles, conflicts = outcome
+    left_pos = {rid: k for k, rid in enumerate(lt.ids)}
+    right_pos = {rid: k for k, rid in enumerate(rt.ids)}
+    in_match_l = {left_pos[m.left] for m in matches}
+    in_match_r = {right_pos[m.right] for m in matches}
+    in_possible_l = {left_pos[p.left] for p in possibles} - in_match_l
+    in_possible_r = {right_pos[p.right] for p in possibles} - in_match_r
+    only_left = [
+        lt.ids[k] for k in range(len(lt)) if k not in in_match_l and k not in in_possible_l
+    ]
+    only_right = [
+        rt.ids[k] for k in range(len(rt)) if k not in in_match_r and k not in in_possible_r
+    ]
+    dup_l = _cluster_list("left", lt, cl, weak_l)
+    dup_r = _cluster_list("right", rt, cr, weak_r)
+    found_discrepancies = discrepancies(lt, rt, matches, config.tolerances)
+    rows = headcount(lt, rt, matches, cl, cr, in_possible_l, in_possible_r)
+    headers, fixes = corrections(
+        lt, rt, matches, found_discrepancies, only_left, only_right, dup_r, config
+    )
+    lap("explain")
+    stats: dict[str, Any] = {
+        "candidate_pairs": {
+            "link": link.candidates,
+            "dedupe_left": dl.candidates,
+            "dedupe_right": dr.candidates,
+        },
+        "candidate_pairs_by_rule": link.per_rule,
+        "skipped_blocks": {
+            "link": link.skipped,
+            "dedupe_left": dl.skipped,
+            "dedupe_right": dr.skipped,
+        },
+        "full_comparison_pairs": len(lt) * len(rt),
+        "prior_link": link.prior,
+        "prior_dedupe_left": dl.prior,
+        "prior_dedupe_right": dr.prior,
+        "em_iterations": model.iterations,
+        "seconds": timings,
+        "thresholds": {
+            "match": config.match_threshold,
+            "review": config.review_threshold,
+            "dedupe": config.dedupe_threshold,
+        },
+    }
+    return ReconciliationResult(
+        left_source=lt.source,
+        right_source=rt.source,
+        left_count=len(lt),
+        right_count=len(rt),
+        matches=matches,
+        possible_matches=possibles,
+        only_left=only_left,
+        only_right=only_right,
+        duplicates_left=dup_l,
+        duplicates_right=dup_r,
+        discrepancies=found_discrepancies,
+        identifier_conflicts=conflicts,
+        headcount=rows,
+        corrections=fixes,
+        correction_headers=headers,
+        stats=stats,
+        model=model.table(),
+        marking=highest([lt.marking, rt.marking]),
+    )
+
+
+def _cluster_list(
+    side: str, table: NominalTable, cluster: list[int], weakest: dict[int, float]
+) -> list[DuplicateCluster]:
+    groups: dict[int, list[str]] = {}
+    for k, root in enumerate(cluster):
+        groups.setdefault(root, []).append(table.ids[k])
+    return [
+        DuplicateCluster(side=side, ids=tuple(sorted(ids)), probability=weakest.get(root, 1.0))
+        for root, ids in sorted(groups.items(), key=lambda kv: min(kv[1]))
+        if len(ids) > 1
+    ]
+
+
+def _decide(
+    enc: Encoded,
+    rules: list[MatchRule],
+    config: ReconcileConfig,
+    link: _Scored,
+    model: fs.MatchModel,
+    cl: list[int],
+    cr: list[int],
+    decided: dict[tuple[int, int], bool],
+) -> tuple[list[MatchedPair], list[PossibleMatch], list[IdentifierConflict]]:
+    lt, rt = enc.left.table, enc.right.table
+    names = [r.name for r in rules]
+    ident = [k for k, r in enumerate(rules) if r.identifier]
+    evidence_cols = [names.index(c) for c in ("forename", "surname", "date_of_birth") if c in names]
+    conflicts: list[IdentifierConflict] = []
+    basis: dict[int, str] = {}
+    conflicted: set[int] = set()
+    p = link.probability
+    top = np.asarray([len(rules[c].levels) - 1 for c in ident], dtype=np.int8)
+    any_ident = (
+        (link.levels[:, ident] == top).any(axis=1) if ident else np.zeros(len(p), dtype=bool)
+    )
+    decided_pos = set()
+    if decided:
+        codes = link.i * len(enc.right) + link.j
+        wanted = np.asarray([a * len(enc.right) + b for a, b in decided], dtype=np.int64)
+        decided_pos = set(np.flatnonzero(np.isin(codes, wanted)).tolist())
+    interesting = np.flatnonzero(any_ident | (p >= config.match_threshold)).tolist()
+    for k in sorted(set(interesting) | decided_pos):
+        key = (int(link.i[k]), int(link.j[k]))
+        if key in decided:
+            basis[k] = "review" if decided[key] else "rejected"
+            continue
+        agreeing = [names[c] for c in ident if link.levels[k, c] == len(rules[c].levels) - 1]
+        if agreeing:
+            against = float(sum(link.per[k, c] for c in evidence_cols))
+            if against < config.conflict_weight:
+                bad = tuple(names[c] for c in evidence_cols if link.per[k, c] < 0)
+                conflicts.append(
+                    IdentifierConflict(
+                        left=lt.ids[key[0]],
+                        right=rt.ids[key[1]],
+                        identifiers=tuple(agreeing),
+                        conflicting=bad,
+                    )
+                )
+                conflicted.add(k)
+            else:
+                basis[k] = "identifier"
+                continue
+        if p[k] >= config.match_threshold and k not in conflicted:
+            basis[k] = "probabilistic"
+    # cluster pairs: best accepted score between each left and right duplicate cluster
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    for k, how in basis.items():
+        if how == "rejected":
+            continue
+        rank = 2.0 if how == "review" else 1.5 if how == "identifier" else float(p[k])
+        ck = (cl[int(link.i[k])], cr[int(link.j[k])])
+        if ck not in best or rank > best[ck][0]:
+            best[ck] = (rank, k)
+    order = sorted(best.items(), key=lambda kv: (-kv[1][0], lt.ids[kv[0][0]], rt.ids[kv[0][1]]))
+    used_l: set[int] = set()
+    used_r: set[int] = set()
+    accepted: dict[tuple[int, int], int] = {}
+    possibles: list[PossibleMatch] = []
+    for (ca, cb), (_rank, k) in order:
+        if config.one_to_one and (ca in used_l or cb in used_r):
+            possibles.append(_possible(lt, rt, rules, link, k, "competes with a stronger match"))
+            continue
+        used_l.add(ca)
+        used_r.add(cb)
+        accepted[(ca, cb)] = k
+    members_l: dict[int, list[int]] = {}
+    members_r: dict[int, list[int]] = {}
+    for x, c in enumerate(cl):
+        members_l.setdefault(c, []).append(x)
+    for x, c in enumerate(cr):
+        members_r.setdefault(c, []).append(x)
+    codes = link.i * len(enc.right) + link.j  # sorted: candidate_pairs returns them in order
+
+    def find(x: int, y: int) -> int | None:
+        at = int(np.searchsorted(codes, x * len(enc.right) + y))
+        return at if at < len(codes) and int(codes[at]) == x * len(enc.right) + y else None
+
+    expanded: list[tuple[int, int, int]] = []  # (left, right, scored position or -1 with source k)
+    for (ca, cb), k in accepted.items():
+        for x in members_l[ca]:
+            for y in members_r[cb]:
+                if decided.get((x, y)) is False:
+                    continue
+                at = find(x, y)
+                expanded.append((x, y, at if at is not None else -1 - k))
+    missing = [(x, y) for x, y, pos in expanded if pos < 0]
+    extra_levels = extra_per = None
+    extra_index: dict[tuple[int, int], int] = {}
+    if missing:
+        mi = np.asarray([x for x, _ in missing], dtype=np.int64)
+        mj = np.asarray([y for _, y in missing], dtype=np.int64)
+        batch = PairBatch(enc.left, enc.right, mi, mj, enc.names, config.workers)
+        extra_levels = fs.comparison_levels(rules, batch)
+        _w, extra_per = fs.score(extra_levels, model, rules, batch, config.tf_adjust)
+        extra_index = {pair: n for n, pair in enumerate(missing)}
+    matches: list[MatchedPair] = []
+    for x, y, pos in sorted(expanded, key=lambda t: (lt.ids[t[0]], rt.ids[t[1]])):
+        if pos >= 0:
+            how = basis.get(pos, "probabilistic")
+            matches.append(
+                MatchedPair(
+                    left=lt.ids[x],
+                    right=rt.ids[y],
+                    probability=float(p[pos]),
+                    weight=float(link.weight[pos]),
+                    basis=how,
+                    source=_evidence(rules, link.levels, link.per, pos),
+                )
+            )
+        else:
+            src = -1 - pos
+            n = extra_index[(x, y)]
+            assert extra_levels is not None and extra_per is not None
+            matches.append(
+                MatchedPair(
+                    left=lt.ids[x],
+                    right=rt.ids[y],
+                    probability=float(p[src]),
+                    weight=float(link.weight[src]),
+                    basis="duplicate of a matched record",
+                    source=_evidence(rules, extra_levels, extra_per, n),
+                )
+            )
+    matched_pairs = {(x, y) for x, y, _ in expanded}
+    matched_l = {x for x, _, _ in expanded}
+    matched_r = {y for _, y, _ in expanded}
+    flagged = (p >= config.review_threshold) | np.isin(np.arange(len(p)), list(conflicted))
+    for k in map(int, np.flatnonzero(flagged)):
+        x, y = int(link.i[k]), int(link.j[k])
+        if (
+            (x, y) in matched_pairs
+            or (x, y) in decided
+            or basis.get(k) in ("identifier", "probabilistic")
+        ):
+            continue
+        if x in matched_l and y in matched_r:
+            continue
+        reason = (
+            "identifier conflict" if k in conflicted else "between the review and match thresholds"
+        )
+        possibles.append(_possible(lt, rt, rules, link, k, reason))
+    possibles.sort(key=lambda q: (-q.probability, q.left, q.right))
+    conflicts.sort(key=lambda c: (c.left, c.right))
+    return matches, possibles, conflicts
+
+
+def _possible(
+    lt: NominalTable, rt: NominalTable, rules: list[MatchRule], link: _Scored, k: int, reason: str
+) -> PossibleMatch:
+    return PossibleMatch(
+        left=lt.ids[int(link.i[k])],
+        right=rt.ids[int(link.j[k])],
+        probability=float(link.probability[k]),
+        weight=float(link.weight[k]),
+        reason=reason,
+        source=_evidence(rules, link.levels, link.per, k),
+    )

@@ -1,0 +1,230 @@
+"""Explaining a reconciliation: field discrepancies, the headcount, the correction set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+from typing import Any
+
+from ctpse_core.reconcile.config import ReconcileConfig, Tolerances
+from ctpse_core.reconcile.normalise import normalise_text
+from ctpse_core.reconcile.result import Discrepancy, DuplicateCluster, HeadcountRow, MatchedPair
+from ctpse_core.reconcile.table import NominalTable
+
+__all__ = ["CHECKED_FIELDS", "HEADCOUNT_DIMENSIONS", "corrections", "discrepancies", "headcount"]
+
+#: Fields compared on every matched pair, and how.
+CHECKED_FIELDS: dict[str, str] = {
+    "status": "exact",
+    "risk_tier": "tier",
+    "category": "exact",
+    "nominal_manager": "text",
+    "establishment": "text",
+    "force": "text",
+    "orders": "set",
+    "date_of_birth": "exact",
+    "sex": "exact",
+    "nationality": "text",
+    "pnc_id": "exact",
+    "cro_number": "exact",
+    "prison_number": "exact",
+}
+HEADCOUNT_DIMENSIONS = ("status", "force", "category")
+
+
+def _text(value: Any) -> str:
+    if type(value) is str:
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "; ".join(_text(v) for v in value)
+    return str(value)
+
+
+def _same(kind: str, a: Any, b: Any, tol: Tolerances) -> bool:
+    if kind == "tier":
+        return abs(int(_text(a)) - int(_text(b))) <= tol.risk_tier
+    if kind == "set":
+        return {_text(v) for v in a or ()} == {_text(v) for v in b or ()}
+    if kind == "text":
+        x, y = normalise_text(_text(a)), normalise_text(_text(b))
+        if x == y:
+            return True
+        from rapidfuzz.distance import JaroWinkler
+
+        return bool(JaroWinkler.normalized_similarity(x, y) >= tol.text_similarity)
+    return bool(a == b)
+
+
+def discrepancies(
+    left: NominalTable, right: NominalTable, matches: Sequence[MatchedPair], tol: Tolerances
+) -> list[Discrepancy]:
+    """Fields that differ on matched pairs, after normalisation and within the tolerances."""
+    lpos = {rid: k for k, rid in enumerate(left.ids)}
+    rpos = {rid: k for k, rid in enumerate(right.ids)}
+    xs = [lpos[m.left] for m in matches]
+    ys = [rpos[m.right] for m in matches]
+    found: list[tuple[int, int, Discrepancy]] = []
+    order = {f: n for n, f in enumerate(CHECKED_FIELDS)}
+    for field, kind in CHECKED_FIELDS.items():
+        if field in tol.ignore or field not in left.columns or field not in right.columns:
+            continue
+        lcol, rcol = left.columns[field], right.columns[field]
+        same_cache: dict[tuple[Any, Any], bool] = {}
+        for n, (x, y) in enumerate(zip(xs, ys, strict=True)):
+            a, b = lcol[x], rcol[y]
+            if a == b:
+                continue
+            empty_a, empty_b = a is None or a == (), b is None or b == ()
+            if empty_a and empty_b:
+                continue
+            m = matches[n]
+            if empty_a or empty_b:
+                if kind == "set":
+                    found.append((n, order[field], Discrepancy(
+                        m.left, m.right, field, _text(a), _text(b), "differs")))
+                elif tol.report_missing:
+                    found.append((n, order[field], Discrepancy(
+                        m.left, m.right, field, _text(a), _text(b),
+                        "missing_left" if empty_a else "missing_right")))
+                continue
+            key = (a, b)
+            same = same_cache.get(key)
+            if same is None:
+                same = same_cache[key] = _same(kind, a, b, tol)
+            if not same:
+                found.append((n, order[field], Discrepancy(
+                    m.left, m.right, field, _text(a), _text(b), "differs")))
+    found.sort(key=lambda t: (t[0], t[1]))
+    return [d for _n, _o, d in found]
+
+
+def headcount(
+    left: NominalTable,
+    right: NominalTable,
+    matches: Sequence[MatchedPair],
+    cl: list[int],
+    cr: list[int],
+    possible_l: set[int],
+    possible_r: set[int],
+) -> list[HeadcountRow]:
+    """Counts by status, force and category in each list, the difference split exactly into:
+    records only on one side, records awaiting review, extra copies (duplicates) on each
+    side, and matched people recorded with a different value."""
+    from collections import Counter
+
+    lpos = {rid: k for k, rid in enumerate(left.ids)}
+    rpos = {rid: k for k, rid in enumerate(right.ids)}
+    pairs = dict.fromkeys((cl[lpos[m.left]], cr[rpos[m.right]]) for m in matches)
+    matched_l = {lpos[m.left] for m in matches}
+    matched_r = {rpos[m.right] for m in matches}
+
+    def classify(k: int, matched: set[int], cluster: list[int], possible: set[int]) -> str:
+        if k in matched:
+            return "duplicates" if cluster[k] != k else "matched"
+        return "pending_review" if k in possible else "only"
+
+    left_class = [classify(k, matched_l, cl, possible_l) for k in range(len(left))]
+    right_class = [classify(k, matched_r, cr, possible_r) for k in range(len(right))]
+    rows: list[HeadcountRow] = []
+    for dim in HEADCOUNT_DIMENSIONS:
+        text_cache: dict[Any, str] = {}
+        lv = [text_cache.get(v) or text_cache.setdefault(v, _text(v) or "(blank)")
+              for v in left.column(dim)]
+        rv = [text_cache.get(v) or text_cache.setdefault(v, _text(v) or "(blank)")
+              for v in right.column(dim)]
+        lcount, rcount = Counter(lv), Counter(rv)
+        lparts = Counter(zip(lv, left_class, strict=True))
+        rparts = Counter(zip(rv, right_class, strict=True))
+        moved = Counter(lv[a] for a, _b in pairs)
+        moved.subtract(Counter(rv[b] for _a, b in pairs))
+        for value in sorted(set(lv) | set(rv)):
+            explained = {
+                "only_left": lparts[(value, "only")],
+                "only_right": -rparts[(value, "only")],
+                "pending_review_left": lparts[(value, "pending_review")],
+                "pending_review_right": -rparts[(value, "pending_review")],
+                "duplicates_left": lparts[(value, "duplicates")],
+                "duplicates_right": -rparts[(value, "duplicates")],
+                "recorded_differently": moved[value],
+            }
+            rows.append(HeadcountRow(dimension=dim, value=value, left=lcount[value],
+                                     right=rcount[value], explained=explained))
+    return rows
+
+
+def corrections(
+    left: NominalTable,
+    right: NominalTable,
+    matches: Sequence[MatchedPair],
+    found: Sequence[Discrepancy],
+    only_left: Sequence[str],
+    only_right: Sequence[str],
+    duplicates_right: Sequence[DuplicateCluster],
+    config: ReconcileConfig,
+) -> tuple[list[str], list[dict[str, str]]]:
+    """Rows for JCTPPH in the national list's own columns, plus ``Action`` and ``Reason``."""
+    from ctpse_core.builtins.nominal_feeds import NATIONAL_COLUMNS
+
+    header_of = dict(right.headers) or {field: header for header, field in NATIONAL_COLUMNS.items()}
+    for header, field in NATIONAL_COLUMNS.items():
+        header_of.setdefault(field, header)
+    fields = [f for f in header_of if f in ("id", *left.columns, *right.columns)]
+    headers = [header_of[f] for f in fields] + ["Action", "Reason"]
+    rpos = {rid: k for k, rid in enumerate(right.ids)}
+    lpos = {rid: k for k, rid in enumerate(left.ids)}
+
+    formatted: dict[Any, str] = {}
+
+    def fmt(value: Any) -> str:
+        found = formatted.get(value)
+        if found is not None:
+            return found
+        text = (value.strftime(config.national_date_format) if isinstance(value, dt.date)
+                else _text(value))
+        formatted[value] = text
+        return text
+
+    def national_row(k: int) -> dict[str, str]:
+        row = {header_of[f]: fmt(right.ids[k] if f == "id" else right.column(f)[k]) for f in fields}
+        return row
+
+    out: list[dict[str, str]] = []
+    by_pair: dict[tuple[str, str], list[Discrepancy]] = {}
+    for d in found:
+        if d.field in config.authoritative and d.kind != "missing_left":
+            by_pair.setdefault((d.left, d.right), []).append(d)
+    for (lid, rid), items in sorted(by_pair.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        row = national_row(rpos[rid])
+        for d in items:
+            row[header_of[d.field]] = fmt(left.column(d.field)[lpos[lid]])
+        row["Action"] = "UPDATE"
+        row["Reason"] = f"regional record {lid}: " + "; ".join(
+            f"{d.field} {d.right_value or '(blank)'} -> {d.left_value}" for d in items
+        )
+        out.append(row)
+    for lid in only_left:
+        k = lpos[lid]
+        row = {header_of[f]: "" if f == "id" else fmt(left.column(f)[k]) for f in fields}
+        row["Action"] = "ADD"
+        row["Reason"] = f"on the regional list ({lid}), not found nationally"
+        out.append(row)
+    for rid in only_right:
+        row = national_row(rpos[rid])
+        row["Action"] = "QUERY"
+        row["Reason"] = "not on the regional list: confirm transfer, closure or ownership"
+        out.append(row)
+    for cluster in duplicates_right:
+        keep = cluster.ids[0]
+        for rid in cluster.ids[1:]:
+            row = national_row(rpos[rid])
+            row["Action"] = "MERGE"
+            row["Reason"] = f"duplicate of {keep} (probability {cluster.probability:.3f})"
+            out.append(row)
+    return headers, out

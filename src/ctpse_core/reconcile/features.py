@@ -1,0 +1,177 @@
+"""Tables encoded as integer arrays over shared vocabularies, ready for blocking and scoring.
+
+Both lists are encoded together so that equal values get equal codes on both sides.
+Names live in one vocabulary (compact form) with, per entry, its skeleton key, its
+Metaphone and NYSIIS codes (jellyfish) and its frequency (for term-frequency weights).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from ctpse_core.reconcile.normalise import compact, skeleton, split_alias
+from ctpse_core.reconcile.table import NominalTable
+
+__all__ = ["Encoded", "NameVocab", "Side", "encode"]
+
+I32 = npt.NDArray[np.int32]
+I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
+
+
+class _Factor:
+    """Value -> dense code (``-1`` for None/blank), shared between sides."""
+
+    def __init__(self) -> None:
+        self.codes: dict[Any, int] = {}
+
+    def encode(self, values: Iterable[Any]) -> I32:
+        codes = self.codes
+        out = [(-1 if v is None or v == "" else codes.setdefault(v, len(codes))) for v in values]
+        return np.asarray(out, dtype=np.int32)
+
+
+@attrs.define
+class NameVocab:
+    """Every distinct compact name with its keys."""
+
+    text: list[str] = attrs.Factory(list)
+    index: dict[str, int] = attrs.Factory(dict)
+    skeleton: I32 = attrs.Factory(lambda: np.zeros(0, np.int32))
+    metaphone: I32 = attrs.Factory(lambda: np.zeros(0, np.int32))
+    nysiis: I32 = attrs.Factory(lambda: np.zeros(0, np.int32))
+    #: Relative frequency of each name's skeleton among all name uses (for TF weights).
+    skeleton_freq: F64 = attrs.Factory(lambda: np.zeros(0, np.float64))
+    #: Relative frequency of each exact compact name.
+    exact_freq: F64 = attrs.Factory(lambda: np.zeros(0, np.float64))
+
+    def add(self, raw: str | None) -> int:
+        if not raw:
+            return -1
+        key = compact(raw)
+        if not key:
+            return -1
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.text)
+            self.text.append(key)
+        return found
+
+    def finish(self, uses: Sequence[I32]) -> None:
+        import jellyfish
+
+        skel, meta, nys = _Factor(), _Factor(), _Factor()
+        self.skeleton = skel.encode(skeleton(t) or t for t in self.text)
+        self.metaphone = meta.encode(jellyfish.metaphone(t) for t in self.text)
+        self.nysiis = nys.encode(jellyfish.nysiis(t) for t in self.text)
+        counts = np.zeros(len(self.text), np.float64)
+        for use in uses:
+            valid = use[use >= 0]
+            counts += np.bincount(valid, minlength=len(self.text))
+        total = max(counts.sum(), 1.0)
+        self.exact_freq = counts / total
+        skel_counts = np.bincount(
+            self.skeleton, weights=counts, minlength=int(self.skeleton.max(initial=0)) + 1
+        )
+        self.skeleton_freq = skel_counts[self.skeleton] / total
+
+
+@attrs.define
+class Side:
+    """One list encoded: per-record codes and the name variants (primary name and aliases)."""
+
+    table: NominalTable
+    forename: I32
+    surname: I32
+    var_rec: I32
+    var_forename: I32
+    var_surname: I32
+    var_start: I64
+    dob: I32  # yyyymmdd, 0 when unknown
+    sex: I32
+    nationality: I32
+    postcode: I32
+    district: I32
+    pnc: I32
+    cro: I32
+    prison: I32
+    extra: dict[str, Any] = attrs.Factory(dict)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+@attrs.define
+class Encoded:
+    left: Side
+    right: Side
+    names: NameVocab
+    cache: dict[str, Any] = attrs.Factory(dict)
+
+
+def _dob_codes(values: Sequence[dt.date | None]) -> I32:
+    return np.asarray(
+        [v.year * 10000 + v.month * 100 + v.day if v is not None else 0 for v in values],
+        dtype=np.int32,
+    )
+
+
+def _side(table: NominalTable, names: NameVocab, factors: dict[str, _Factor]) -> Side:
+    forenames = table.column("forenames")
+    surnames = table.column("surname")
+    aliases = table.column("aliases")
+    fn = np.asarray([names.add(v) for v in forenames], dtype=np.int32)
+    sn = np.asarray([names.add(v) for v in surnames], dtype=np.int32)
+    var_rec: list[int] = []
+    var_fn: list[int] = []
+    var_sn: list[int] = []
+    for index, record_aliases in enumerate(aliases):
+        var_rec.append(index)
+        var_fn.append(int(fn[index]))
+        var_sn.append(int(sn[index]))
+        for alias in record_aliases or ():
+            first, last = split_alias(str(alias))
+            var_rec.append(index)
+            var_fn.append(names.add(first))
+            var_sn.append(names.add(last))
+    rec = np.asarray(var_rec, dtype=np.int32)
+    start = np.zeros(len(table) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rec, minlength=len(table)), out=start[1:])
+    postcodes = [str(p) if p else None for p in table.column("addresses.0.postcode")]
+    return Side(
+        table=table,
+        forename=fn,
+        surname=sn,
+        var_rec=rec,
+        var_forename=np.asarray(var_fn, dtype=np.int32),
+        var_surname=np.asarray(var_sn, dtype=np.int32),
+        var_start=start,
+        dob=_dob_codes(table.column("date_of_birth")),
+        sex=factors["sex"].encode(str(v) if v is not None else None for v in table.column("sex")),
+        nationality=factors["nationality"].encode(
+            compact(str(v)) if v else None for v in table.column("nationality")
+        ),
+        postcode=factors["postcode"].encode(postcodes),
+        district=factors["district"].encode(p.split(" ")[0] if p else None for p in postcodes),
+        pnc=factors["pnc"].encode(table.column("pnc_id")),
+        cro=factors["cro"].encode(table.column("cro_number")),
+        prison=factors["prison"].encode(table.column("prison_number")),
+    )
+
+
+def encode(left: NominalTable, right: NominalTable) -> Encoded:
+    """Encode both lists over shared vocabularies."""
+    names = NameVocab()
+    factors = {
+        k: _Factor() for k in ("sex", "nationality", "postcode", "district", "pnc", "cro", "prison")
+    }
+    lside = _side(left, names, factors)
+    rside = _side(right, names, factors)
+    names.finish([lside.var_forename, lside.var_surname, rside.var_forename, rside.var_surname])
+    return Encoded(left=lside, right=rside, names=names)

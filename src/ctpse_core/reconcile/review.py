@@ -1,0 +1,96 @@
+"""Clerical review: a reviewer's decision on a pair, stored and honoured by every later run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+
+from ctpse_core.domain.common import Record, aware, non_empty, utc, utcnow
+from ctpse_core.storage.base import UnitOfWork
+
+__all__ = [
+    "COLLECTION",
+    "ReviewDecision",
+    "decision_id",
+    "pair_key",
+    "record_decision",
+    "stored_decisions",
+]
+
+COLLECTION = "review_decisions"
+
+
+def pair_key(source_a: str, id_a: str, source_b: str, id_b: str) -> tuple[str, str, str, str]:
+    """The same key whichever way round the pair is given."""
+    first, second = sorted([(source_a, id_a), (source_b, id_b)])
+    return first[0], first[1], second[0], second[1]
+
+
+def decision_id(source_a: str, id_a: str, source_b: str, id_b: str) -> str:
+    a_source, a_id, b_source, b_id = pair_key(source_a, id_a, source_b, id_b)
+    return f"{a_source}:{a_id}--{b_source}:{b_id}"
+
+
+@attrs.frozen(kw_only=True)
+class ReviewDecision(Record):
+    """ "Same person" or "not the same" for two records, with who decided, when and why."""
+
+    left_source: str = attrs.field(validator=non_empty)
+    left_id: str = attrs.field(validator=non_empty)
+    right_source: str = attrs.field(validator=non_empty)
+    right_id: str = attrs.field(validator=non_empty)
+    same: bool
+    reviewer: str = attrs.field(validator=non_empty)
+    decided_at: dt.datetime = attrs.field(factory=utcnow, converter=utc, validator=aware)
+    note: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return pair_key(self.left_source, self.left_id, self.right_source, self.right_id)
+
+
+def record_decision(
+    uow: UnitOfWork,
+    left_source: str,
+    left_id: str,
+    right_source: str,
+    right_id: str,
+    same: bool,
+    note: str = "",
+    reviewer: str | None = None,
+) -> ReviewDecision:
+    """Store (or replace) the decision on a pair; the caller commits."""
+    who = reviewer or uow.user or "unknown"
+    ident = decision_id(left_source, left_id, right_source, right_id)
+    repo = uow.repository(COLLECTION)
+    decision = ReviewDecision(
+        id=ident,
+        left_source=left_source,
+        left_id=left_id,
+        right_source=right_source,
+        right_id=right_id,
+        same=same,
+        reviewer=who,
+        note=note,
+    )
+    existing = repo.find(ident)
+    if existing is None:
+        stored: ReviewDecision = repo.add(decision)
+    else:
+        stored = repo.update(attrs.evolve(decision, version=existing.version))
+    uow.record_event("review", COLLECTION, ident, detail="same" if same else "not same")
+    return stored
+
+
+def stored_decisions(uow: UnitOfWork) -> list[ReviewDecision]:
+    return list(uow.repository(COLLECTION).list())
+
+
+def latest(decisions: Iterable[ReviewDecision]) -> dict[tuple[str, str, str, str], ReviewDecision]:
+    """The latest decision per pair."""
+    found: dict[tuple[str, str, str, str], ReviewDecision] = {}
+    for d in sorted(decisions, key=lambda d: d.decided_at):
+        found[d.key] = d
+    return found
