@@ -99,3 +99,50 @@ def test_broken_entry_point_is_named(fresh_plugins: None, monkeypatch: pytest.Mo
 
     reset()
     assert get_plugin_manager().get_plugin("broken") is None
+
+
+def test_duplicate_names_both_plugins(fresh_plugins: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """A clash names the plugin that registered first and the one that tried again."""
+    _plugin_module(tmp_path, "ctpse_dup2_plugin", """
+        from ctpse_core.plugin import hookimpl
+
+        @hookimpl
+        def ctpse_register_report_formats(register):
+            register("md", lambda product: "")
+    """)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("CTPSE_PLUGINS", "ctpse_dup2_plugin")
+    with pytest.raises(PluginError, match=r"'md' is registered twice \(by ") as info:
+        registry("ctpse_register_report_formats", "report format")
+    assert "ctpse_core.report_formats" in str(info.value) and "ctpse_dup2_plugin" in str(info.value)
+    sys.modules.pop("ctpse_dup2_plugin", None)
+
+
+def test_failing_hook_names_plugin(fresh_plugins: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """An exception inside a plugin's hook is reported with the plugin, the hook and how to block it."""
+    _plugin_module(tmp_path, "ctpse_boom_plugin", """
+        from ctpse_core.plugin import hookimpl
+
+        @hookimpl
+        def ctpse_register_feeds(register):
+            raise RuntimeError("boom")
+    """)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("CTPSE_PLUGINS", "ctpse_boom_plugin")
+    expected = r"plugin 'ctpse_boom_plugin' failed in ctpse_register_feeds: RuntimeError: boom.*CTPSE_BLOCK_PLUGINS"
+    with pytest.raises(PluginError, match=expected):
+        registry("ctpse_register_feeds", "feed")
+    sys.modules.pop("ctpse_boom_plugin", None)
+
+
+def test_cli_survives_blocked_report_formats(fresh_plugins: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocking the built-in report formats (the documented example) leaves the CLI usable."""
+    from click.testing import CliRunner
+
+    from ctpse_core.cli import make_cli
+
+    monkeypatch.setenv("CTPSE_BLOCK_PLUGINS", "ctpse_core.report_formats")
+    for args in (["--help"], ["plugins"]):
+        result = CliRunner().invoke(make_cli(), args)
+        assert result.exit_code == 0, result.output
+    assert "ctpse_core.report_formats" not in CliRunner().invoke(make_cli(), ["plugins"]).output

@@ -84,9 +84,9 @@ def make_cli() -> click.Group:
         """
         ctx.obj = CliContext(store_url=store, user=user, quiet=quiet or bool(os.environ.get("CTPSE_QUIET")))
 
-    from ctpse_core.plugin import get_plugin_manager
+    from ctpse_core.plugin import call_each
 
-    get_plugin_manager().hook.ctpse_register_commands(cli=cli)
+    call_each("ctpse_register_commands", lambda _plugin: {"cli": cli})
     return cli
 
 

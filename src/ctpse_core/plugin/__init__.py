@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import pluggy
 
-from ctpse_core.errors import PluginError
+from ctpse_core.errors import CtpseError, PluginError
 from ctpse_core.plugin import hookspecs
 from ctpse_core.plugin.registry import Register, Registry
 
@@ -35,6 +35,7 @@ __all__ = [
     "Register",
     "Registry",
     "builtin_plugin_names",
+    "call_each",
     "get_plugin_manager",
     "hookimpl",
     "registry",
@@ -118,11 +119,40 @@ def get_plugin_manager() -> pluggy.PluginManager:
 _registries: dict[str, Registry[Any]] = {}
 
 
+def call_each(hook_name: str, make_kwargs: Callable[[str], dict[str, Any]]) -> None:
+    """Call every plugin's implementation of ``hook_name`` (in pluggy's order), one by one.
+
+    ``make_kwargs(plugin_name)`` gives the arguments for that plugin, so callbacks know who
+    registers what. An exception inside a plugin becomes a :class:`PluginError` naming the
+    plugin and the hook.
+    """
+    pm = get_plugin_manager()
+    tracing = bool(os.environ.get(TRACE_ENV))
+    for impl in reversed(getattr(pm.hook, hook_name).get_hookimpls()):
+        if impl.hookwrapper or impl.wrapper:
+            continue
+        if tracing:
+            sys.stderr.write(f"  {hook_name} [{impl.plugin_name}]\n")
+        try:
+            impl.function(**make_kwargs(impl.plugin_name))
+        except CtpseError:
+            raise
+        except Exception as exc:
+            raise PluginError(
+                f"plugin {impl.plugin_name!r} failed in {hook_name}: {type(exc).__name__}: {exc} "
+                f"(block it with {BLOCK_ENV}={impl.plugin_name})"
+            ) from exc
+
+
 def registry(hook_name: str, kind: str, check: Callable[[str, Any], None] | None = None) -> Registry[Any]:
     """The registry filled by calling ``hook_name(register=...)`` on every plugin, once."""
     if hook_name not in _registries:
         reg: Registry[Any] = Registry(kind, check)
-        getattr(get_plugin_manager().hook, hook_name)(register=reg.register)
+
+        def kwargs(plugin_name: str) -> dict[str, Any]:
+            return {"register": lambda name, item: reg.register(name, item, owner=plugin_name)}
+
+        call_each(hook_name, kwargs)
         _registries[hook_name] = reg
     return _registries[hook_name]
 

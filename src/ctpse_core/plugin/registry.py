@@ -22,16 +22,30 @@ class Registry(Generic[T]):
     def __init__(self, kind: str, check: Callable[[str, Any], None] | None = None) -> None:
         self.kind = kind
         self._items: dict[str, T] = {}
+        self._owners: dict[str, str] = {}
         self._check = check
 
-    def register(self, name: str, item: T) -> None:
+    def register(self, name: str, item: T, owner: str | None = None) -> None:
+        """Add ``item`` as ``name``; ``owner`` is the registering plugin's name."""
+        who = f" (by {owner})" if owner else ""
         if not isinstance(name, str) or not name.strip():
-            raise PluginError(f"a {self.kind} needs a non-empty name, got {name!r}")
+            raise PluginError(f"a {self.kind} needs a non-empty name, got {name!r}{who}")
         if name in self._items:
-            raise PluginError(f"{self.kind} {name!r} is registered twice")
+            first = self._owners.get(name)
+            by = f" (by {first} and {owner})" if first and owner else ""
+            raise PluginError(f"{self.kind} {name!r} is registered twice{by}")
         if self._check is not None:
-            self._check(name, item)
+            try:
+                self._check(name, item)
+            except (TypeError, ValueError) as exc:
+                raise PluginError(f"{self.kind} {name!r}{who} is not valid: {exc}") from exc
         self._items[name] = item
+        if owner:
+            self._owners[name] = owner
+
+    def owner(self, name: str) -> str | None:
+        """The plugin that registered ``name`` (``None`` when registered directly)."""
+        return self._owners.get(name)
 
     __call__ = register
 
