@@ -197,6 +197,19 @@ class _SqlRepository(BufferedRepository):
             data = conn.execute(query).scalar_one_or_none()
         return None if data is None else self._structure(data)
 
+    def _load_many(self, record_ids: list[str]) -> dict[str, Record]:
+        # One SELECT ... WHERE collection = ? AND id IN (...) per chunk of _CHUNK IDs: well
+        # inside SQLite's bound-parameter limit (999 on old builds), one short read transaction.
+        rows: dict[str, str] = {}
+        with self._engine.connect() as conn:
+            for start in range(0, len(record_ids), _CHUNK):
+                chunk = record_ids[start : start + _CHUNK]
+                query = select(RECORDS.c.id, RECORDS.c.data).where(
+                    RECORDS.c.collection == self.collection, RECORDS.c.id.in_(chunk)
+                )
+                rows.update((row.id, row.data) for row in conn.execute(query))
+        return {i: self._structure(data) for i, data in rows.items()}
+
     def _existing(self, record_ids: list[str]) -> set[str]:
         found: set[str] = set()
         with self._engine.connect() as conn:
