@@ -8,7 +8,6 @@ the converter turns those into ``field: reason @ where`` lines.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import operator
 import re
 from collections.abc import Callable
@@ -142,7 +141,9 @@ class Record:
 _Restamp = Callable[[Any, int], Any]
 
 
-@functools.cache
+_RESTAMPERS: dict[type, _Restamp | None] = {}
+
+
 def _restamper(cls: type) -> _Restamp | None:
     """A fast copier for ``cls`` that changes only ``version``, or ``None`` when that is unsafe.
 
@@ -197,7 +198,11 @@ def with_version(record: R, version: int) -> R:
     ``__attrs_post_init__``) the field values are copied and only the new version is
     validated; any other type goes through :func:`attrs.evolve`.
     """
-    restamp = _restamper(type(record))
+    cls = type(record)
+    try:
+        restamp = _RESTAMPERS[cls]
+    except KeyError:
+        restamp = _RESTAMPERS[cls] = _restamper(cls)
     if restamp is None:
         return attrs.evolve(record, version=version)
     return cast(R, restamp(record, version))

@@ -82,8 +82,12 @@ def _known(revision: str) -> bool:
         return False
 
 
+#: One encoder for every row (``json.dumps`` with options builds a new one per call).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _dumps(record: Record) -> str:
-    return json.dumps(convert.unstructure(record), ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(convert.unstructure(record))
 
 
 def _redacted(url: str | URL) -> str:
@@ -336,13 +340,14 @@ class _SqlUnitOfWork(BufferedUnitOfWork):
         if inserts:
             rows = []
             for c in inserts:
-                row = _row(c, now)
+                record = c.record
+                assert record is not None
                 rows.append({
-                    "collection": row["c"],
-                    "id": row["i"],
-                    "version": row["version"],
-                    "marking": row["marking"],
-                    "data": row["data"],
+                    "collection": c.collection,
+                    "id": c.record_id,
+                    "version": record.version,
+                    "marking": str(record.marking),
+                    "data": _dumps(record),
                     "updated_at": now,
                 })
             conn.execute(insert(RECORDS), rows)
