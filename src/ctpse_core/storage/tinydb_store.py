@@ -150,6 +150,12 @@ class _TinyRepository(BufferedRepository):
             docs = [(i, table.get(doc_id=i)) for i in record_ids]
         return {i: self._structure(dict(doc)) for i, doc in docs if doc is not None}
 
+    def _existing(self, record_ids: list[str]) -> set[str]:
+        with self._store.lock:
+            self._store.refresh()
+            table = self._store.db.table(self.collection)
+            return {i for i in record_ids if table.contains(doc_id=i)}
+
     def _stored(self) -> Iterator[Record]:
         with self._store.lock:
             self._store.refresh()
