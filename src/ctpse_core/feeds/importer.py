@@ -2,7 +2,9 @@
 
 :func:`import_feed` reads the file with its format, converts each row with the one
 converter, and writes in batches, one unit of work per batch: a crash or Ctrl-C
-loses at most the batch in progress, never half of it. For each row:
+loses at most the batch in progress, never half of it. Each batch asks the store for the
+records it already holds with one ``find_many`` (one query per 500 IDs on SQL), never one
+lookup per row. For each row:
 
 * a new record ID is **stored** (audit event ``collection``);
 * a known ID from the same feed with different values is **updated** (audit event
