@@ -10,7 +10,12 @@ peak RSS is that stage's alone), against these baselines measured in the same ru
   then the converter), kept here verbatim as the named baseline;
 * ``load``: :func:`ctpse_core.feeds.load_records` (compiled column plans, same converter);
 * ``import-memory``: :func:`ctpse_core.feeds.importer.import_feed` into ``memory://``;
-* ``import-sqlite``: the same into an SQLite file, when an sqlite backend is registered.
+* ``import-sqlite``: the same into a new SQLite file, when an sqlite backend is registered;
+* ``reimport-sqlite``: the same file imported again into that store (timed: the second
+  import, where every row is looked up, found and unchanged);
+* ``...-per-row``: the named baseline for the two SQLite stages: the same importer with
+  ``find_many`` replaced by the storage contract's default, one ``find`` (one ``SELECT``)
+  per row, as the importer did before ``find_many``.
 
 CPU seconds (``time.process_time``) are reported beside wall seconds: the benchmark machines
 are shared, and CPU time is the steadier figure.
@@ -30,7 +35,10 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-STAGES = ["csv-floor", "legacy-load", "load", "import-memory", "import-sqlite"]
+STAGES = [
+    "csv-floor", "legacy-load", "load", "import-memory",
+    "import-sqlite-per-row", "import-sqlite", "reimport-sqlite-per-row", "reimport-sqlite",
+]
 
 
 # --- the named baseline: the first loader, verbatim (per-row path parsing) -------------------
@@ -118,18 +126,29 @@ def _stage(name: str, path: Path, batch_size: int, work: Path) -> dict[str, Any]
         from ctpse_core.feeds.importer import import_feed
         from ctpse_core.storage import backends, open_store
 
-        scheme = name.split("-")[1]
+        kind, scheme, *rest = name.split("-")
         if scheme not in backends():
             return {"stage": name, "skipped": f"no {scheme} backend registered in this build"}
-        url = "memory://" if scheme == "memory" else f"sqlite:///{work / 'bench.sqlite'}"
+        if rest == ["per", "row"]:  # the baseline: one find per row, the contract's default
+            from ctpse_core.storage.base import Repository
+            from ctpse_core.storage.buffered import BufferedRepository
+
+            BufferedRepository.find_many = Repository.find_many  # type: ignore[method-assign]
+        url = "memory://" if scheme == "memory" else f"sqlite:///{work / f'{name}.sqlite'}"
         store = open_store(url)
         upgrade = getattr(store, "upgrade", None)  # stores with a schema create it on first use
         if callable(upgrade):
             upgrade()
+        if kind == "reimport":
+            import_feed(store, "regional", path, rejects=False, batch_size=batch_size)
 
         def run() -> int:
             summary = import_feed(store, "regional", path, rejects=False, batch_size=batch_size)
             assert summary.balanced and summary.rejected == 0, summary
+            if kind == "reimport":
+                assert summary.unchanged == summary.rows_read, summary
+            else:
+                assert summary.stored == summary.rows_read, summary
             return summary.rows_read
 
     cpu, wall = time.process_time(), time.perf_counter()
@@ -189,16 +208,21 @@ def main() -> None:
             )
             results[stage] = json.loads(out.stdout.strip().splitlines()[-1])
     legacy = results["legacy-load"]
-    print(f"{'stage':<14} {'rows/s (cpu)':>13} {'rows/s (wall)':>14} {'us/row cpu':>11} {'peak RSS MiB':>13}"
-          f" {'vs legacy-load (cpu)':>21}")
+
+    def per_row(r: dict[str, Any]) -> float:
+        return float(r["cpu_s"]) / float(r["rows"])
+
+    print(f"{'stage':<24} {'rows/s (cpu)':>13} {'rows/s (wall)':>14} {'us/row cpu':>11} {'peak RSS MiB':>13}"
+          f" {'vs legacy-load (cpu)':>21} {'vs per-row (cpu)':>17}")
     for stage, r in results.items():
         if "skipped" in r:
-            print(f"{stage:<14} skipped: {r['skipped']}")
+            print(f"{stage:<24} skipped: {r['skipped']}")
             continue
-        ratio = (legacy["cpu_s"] / legacy["rows"]) / (r["cpu_s"] / r["rows"])
-        print(f"{stage:<14} {r['rows'] / r['cpu_s']:>13,.0f} {r['rows'] / r['wall_s']:>14,.0f}"
-              f" {r['cpu_s'] / r['rows'] * 1e6:>11.1f} {r['peak_rss_mib']:>13.0f} {ratio:>20.2f}x")
-
+        ratio = per_row(legacy) / per_row(r)
+        baseline = results.get(f"{stage}-per-row")
+        versus = f"{per_row(baseline) / per_row(r):>16.2f}x" if baseline and "skipped" not in baseline else ""
+        print(f"{stage:<24} {r['rows'] / r['cpu_s']:>13,.0f} {r['rows'] / r['wall_s']:>14,.0f}"
+              f" {per_row(r) * 1e6:>11.1f} {r['peak_rss_mib']:>13.0f} {ratio:>20.2f}x {versus}")
 
 if __name__ == "__main__":
     main()

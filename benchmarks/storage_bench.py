@@ -4,8 +4,11 @@
     python benchmarks/storage_bench.py --count 10000 --backends sqlite,tinydb
 
 Prints, per backend: insert time (one unit of work, ``add_many``), read-back time
-(``list()`` of every record), rows/s for each, and the peak resident memory of a process
-doing just that backend (``resource.getrusage``; each backend runs in its own process).
+(``list()`` of every record), rows/s for each, lookups by ID per second with ``find_many``
+(every ID plus 10% unknown ones, shuffled, 1,000 per call, as the feed importer asks) and,
+as the same-run baseline, with one ``find`` per ID (the first 5,000 of those IDs), and the
+peak resident memory of a process doing just that backend (``resource.getrusage``; each
+backend runs in its own process).
 PostgreSQL uses a fresh database on the server given by ``CTPSE_TEST_POSTGRES`` (default
 postgresql+psycopg://postgres@127.0.0.1:5432/test) and drops it afterwards. Records are
 built before timing starts.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import resource
 import secrets
 import subprocess
@@ -73,16 +77,40 @@ def bench(url: str, records: list[Nominal]) -> dict[str, float]:
             with store.unit_of_work(user="bench") as uow:
                 read.extend(uow.nominals.list())
 
+        ids = [r.id for r in records] + [f"UNKNOWN{n:07d}" for n in range(len(records) // 10)]
+        random.Random(1).shuffle(ids)
+        sample = ids[:5000]
+        found_many: dict[str, Nominal] = {}
+        found_one: dict[str, Nominal] = {}
+
+        def lookup_many() -> None:
+            with store.unit_of_work(user="bench") as uow:
+                for start in range(0, len(ids), 1000):
+                    batch = uow.nominals.find_many(ids[start : start + 1000])
+                    if start < len(sample):
+                        found_many.update(batch)
+
+        def lookup_one() -> None:
+            with store.unit_of_work(user="bench") as uow:
+                for record_id in sample:
+                    if (record := uow.nominals.find(record_id)) is not None:
+                        found_one[record_id] = record
+
         insert_s, insert_mb = _measure(insert)
         read_s, read_mb = _measure(read_back)
         assert len(read) == len(records)
         assert read[0] == attrs.evolve(records[0], version=1)
         assert read[-1] == attrs.evolve(records[-1], version=1)
+        read.clear()  # the lookups run with only the built records held, as an import would
+        many_s, _ = _measure(lookup_many)
+        one_s, peak_mb = _measure(lookup_one)
+        assert found_many == found_one and len(found_one) > len(sample) * 0.8
     finally:
         store.close()
     n = len(records)
     return {"insert_s": insert_s, "insert_rps": n / insert_s, "insert_mb": insert_mb,
-            "read_s": read_s, "read_rps": n / read_s, "read_mb": read_mb}
+            "read_s": read_s, "read_rps": n / read_s, "read_mb": read_mb,
+            "find_many_rps": len(ids) / many_s, "find_rps": len(sample) / one_s, "peak_mb": peak_mb}
 
 
 def one(backend: str, count: int) -> dict[str, float]:
@@ -117,7 +145,7 @@ def main() -> None:
     print(f"{args.count:,} nominals per backend; peak MB = peak RSS of the process "
           "(records built before timing)")
     print(f"{'backend':<11} {'insert s':>9} {'rows/s':>9} {'read s':>8} {'rows/s':>9} "
-          f"{'built MB':>9} {'peak MB':>8}")
+          f"{'find_many IDs/s':>16} {'find IDs/s':>11} {'ratio':>7} {'built MB':>9} {'peak MB':>8}")
     for backend in args.backends.split(","):
         done = subprocess.run(
             [sys.executable, __file__, "--one", backend, "--count", str(args.count)],
@@ -125,7 +153,9 @@ def main() -> None:
         )
         r = json.loads(done.stdout.strip().splitlines()[-1])
         print(f"{backend:<11} {r['insert_s']:>9.2f} {r['insert_rps']:>9,.0f} {r['read_s']:>8.2f} "
-              f"{r['read_rps']:>9,.0f} {r['records_mb']:>9.0f} {r['read_mb']:>8.0f}", flush=True)
+              f"{r['read_rps']:>9,.0f} {r['find_many_rps']:>16,.0f} {r['find_rps']:>11,.0f} "
+              f"{r['find_many_rps'] / r['find_rps']:>6.1f}x {r['records_mb']:>9.0f} {r['peak_mb']:>8.0f}",
+              flush=True)
 
 
 if __name__ == "__main__":

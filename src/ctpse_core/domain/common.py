@@ -8,9 +8,10 @@ the converter turns those into ``field: reason @ where`` lines.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -32,11 +33,13 @@ __all__ = [
     "optional_aware",
     "utc",
     "utcnow",
+    "with_version",
 ]
 
 LONDON = ZoneInfo("Europe/London")
 UTC = dt.UTC
 T = TypeVar("T")
+R = TypeVar("R", bound="Record")
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 
@@ -122,9 +125,84 @@ class Provenance:
 
 @attrs.frozen(kw_only=True)
 class Record:
-    """Base of every stored record: ID, optimistic-concurrency version, marking, provenance."""
+    """Base of every stored record: ID, optimistic-concurrency version, marking, provenance.
+
+    ``version`` is bookkeeping the store stamps (see :func:`with_version`): no field
+    validator may read it. A record type whose checks involve ``version`` makes them in
+    ``__attrs_post_init__``, and then every re-stamp runs full construction again.
+    """
 
     id: str = attrs.field(validator=valid_id)
     marking: Marking = attrs.field(factory=Marking)
     provenance: Provenance | None = None
     version: int = attrs.field(default=0, validator=check(lambda v: v >= 0, "{value} must not be negative"))
+
+
+_Restamp = Callable[[Any, int], Any]
+
+
+_RESTAMPERS: dict[type, _Restamp | None] = {}
+
+
+def _restamper(cls: type) -> _Restamp | None:
+    """A fast copier for ``cls`` that changes only ``version``, or ``None`` when that is unsafe.
+
+    Safe means: ``cls`` is a slotted attrs class all the way down (no ``__dict__`` state),
+    its only slots are its attrs fields (no cached hash, no cached properties), it has no
+    ``__attrs_pre_init__``/``__attrs_post_init__`` (whole-object checks), and its ``version``
+    field is :class:`Record`'s own (same validator, no converter). Such a record was fully
+    validated when it was built and is frozen since, so copying its field values and
+    validating the new version gives exactly what :func:`attrs.evolve` would.
+    """
+    if not attrs.has(cls) or hasattr(cls, "__attrs_pre_init__") or hasattr(cls, "__attrs_post_init__"):
+        return None
+    slots: set[str] = set()
+    for klass in cls.__mro__[:-1]:  # every class but object
+        if "__slots__" not in vars(klass):
+            return None
+        declared = vars(klass)["__slots__"]
+        slots.update([declared] if isinstance(declared, str) else declared)
+    slots.discard("__weakref__")
+    fields = attrs.fields(cls)
+    if slots != {f.name for f in fields}:
+        return None
+    base = attrs.fields(Record).version
+    version = next(f for f in fields if f.name == "version")
+    if version.validator is not base.validator or version.converter is not None:
+        return None
+    names = tuple(f.name for f in fields if f.name != "version")
+    read = operator.attrgetter(*names)
+    validate = base.validator
+    assert validate is not None
+    new = object.__new__
+    put = object.__setattr__
+
+    def restamp(record: Any, value: int) -> Any:
+        if not attrs.validators.get_disabled():
+            validate(record, version, value)
+        clone = new(cls)
+        for name, field_value in zip(names, read(record), strict=True):
+            put(clone, name, field_value)
+        put(clone, "version", value)
+        return clone
+
+    return restamp
+
+
+def with_version(record: R, version: int) -> R:
+    """``record`` with ``version`` changed: what ``attrs.evolve(record, version=version)`` gives.
+
+    Stores stamp a version on every record they write. Running every field validator again
+    for that costs more than building the record did in the first place, so for record types
+    where it is provably the same (see ``Record``: no check may read ``version`` outside
+    ``__attrs_post_init__``) the field values are copied and only the new version is
+    validated; any other type goes through :func:`attrs.evolve`.
+    """
+    cls = type(record)
+    try:
+        restamp = _RESTAMPERS[cls]
+    except KeyError:
+        restamp = _RESTAMPERS[cls] = _restamper(cls)
+    if restamp is None:
+        return attrs.evolve(record, version=version)
+    return cast(R, restamp(record, version))

@@ -68,6 +68,26 @@ class Repository(abc.ABC, Generic[R]):
     def find(self, record_id: str) -> R | None:
         """The record with this ID, or ``None``."""
 
+    def find_many(self, record_ids: Iterable[str]) -> dict[str, R]:
+        """The records with these IDs, keyed by ID in the order first asked for.
+
+        IDs that name no record are left out (so ``len(result)`` may be smaller than the
+        number asked); an ID asked twice appears once. Inside a unit of work the answer is
+        what :meth:`find` would give for each ID, the unit's own pending adds, updates and
+        removals included. This default asks :meth:`find` once per ID; backends override
+        it to ask the database once per chunk of IDs.
+
+        .. versionadded:: 0.1
+        """
+        if isinstance(record_ids, str):
+            raise TypeError("find_many takes a collection of IDs, not one ID string; use find()")
+        found: dict[str, R] = {}
+        for record_id in dict.fromkeys(record_ids):
+            record = self.find(record_id)
+            if record is not None:
+                found[record_id] = record
+        return found
+
     def get(self, record_id: str) -> R:
         from ctpse_core.errors import NotFoundError
 

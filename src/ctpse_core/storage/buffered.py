@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from ctpse_core.domain.common import Record
+from ctpse_core.domain.common import Record, with_version
 from ctpse_core.errors import ConflictError
 from ctpse_core.storage.base import AuditEvent, Repository, UnitOfWork
 from ctpse_core.storage.schema import record_types
@@ -74,6 +74,17 @@ class BufferedRepository(Repository[Any]):
     def _stored(self) -> Iterator[Record]:
         """Every committed record of the collection, in ID order."""
 
+    def _load_many(self, record_ids: list[str]) -> dict[str, Record]:
+        """The committed records among these (distinct) IDs, keyed by ID; absent IDs left out.
+
+        Backends override this with one query per chunk of IDs."""
+        found: dict[str, Record] = {}
+        for record_id in record_ids:
+            record = self._load(record_id)
+            if record is not None:
+                found[record_id] = record
+        return found
+
     def _existing(self, record_ids: list[str]) -> set[str]:
         """Which of these IDs are committed (backends override with one query)."""
         return {i for i in record_ids if self._load(i) is not None}
@@ -97,6 +108,20 @@ class BufferedRepository(Repository[Any]):
             return self._pending[record_id].record
         return self._load(record_id)
 
+    def find_many(self, record_ids: Iterable[str]) -> dict[str, Record]:
+        if isinstance(record_ids, str):
+            raise TypeError("find_many takes a collection of IDs, not one ID string; use find()")
+        wanted = list(dict.fromkeys(record_ids))
+        pending = self._pending
+        stored = self._load_many([i for i in wanted if i not in pending])
+        found: dict[str, Record] = {}
+        for record_id in wanted:
+            change = pending.get(record_id)
+            record = stored.get(record_id) if change is None else change.record
+            if record is not None:
+                found[record_id] = record
+        return found
+
     def _put_new(self, record: Record) -> None:
         change = self._pending.get(record.id)
         if change is not None:
@@ -108,7 +133,7 @@ class BufferedRepository(Repository[Any]):
         self._check_type(record)
         if self.find(record.id) is not None:
             raise self._exists_error(record.id)
-        stored = attrs.evolve(record, version=1)
+        stored = with_version(record, 1)
         self._put_new(stored)
         return stored
 
@@ -124,7 +149,7 @@ class BufferedRepository(Repository[Any]):
                     record.id in self._pending and self._pending[record.id].record is not None
                 ):
                     raise self._exists_error(record.id)
-                self._put_new(record if keep_version else attrs.evolve(record, version=1))
+                self._put_new(record if keep_version else with_version(record, 1))
             batch.clear()
 
         for record in records:
@@ -151,7 +176,7 @@ class BufferedRepository(Repository[Any]):
                 f"(you read version {record.version}, it is now {current.version}); "
                 "reload and try again"
             )
-        stored = attrs.evolve(record, version=record.version + 1)
+        stored = with_version(record, record.version + 1)
         change = self._pending.get(record.id)
         if change is not None:
             change.record = stored

@@ -25,6 +25,10 @@ class _MemoryRepository(BufferedRepository):
     def _load(self, record_id: str) -> Record | None:
         return self._committed().get(record_id)
 
+    def _load_many(self, record_ids: list[str]) -> dict[str, Record]:
+        committed = self._committed()
+        return {i: committed[i] for i in record_ids if i in committed}
+
     def _stored(self) -> Iterator[Record]:
         committed = self._committed()
         for record_id in sorted(committed):

@@ -82,8 +82,12 @@ def _known(revision: str) -> bool:
         return False
 
 
+#: One encoder for every row (``json.dumps`` with options builds a new one per call).
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def _dumps(record: Record) -> str:
-    return json.dumps(convert.unstructure(record), ensure_ascii=False, separators=(",", ":"))
+    return _ENCODE(convert.unstructure(record))
 
 
 def _redacted(url: str | URL) -> str:
@@ -196,6 +200,19 @@ class _SqlRepository(BufferedRepository):
         with self._engine.connect() as conn:
             data = conn.execute(query).scalar_one_or_none()
         return None if data is None else self._structure(data)
+
+    def _load_many(self, record_ids: list[str]) -> dict[str, Record]:
+        # One SELECT ... WHERE collection = ? AND id IN (...) per chunk of _CHUNK IDs: well
+        # inside SQLite's bound-parameter limit (999 on old builds), one short read transaction.
+        rows: dict[str, str] = {}
+        with self._engine.connect() as conn:
+            for start in range(0, len(record_ids), _CHUNK):
+                chunk = record_ids[start : start + _CHUNK]
+                query = select(RECORDS.c.id, RECORDS.c.data).where(
+                    RECORDS.c.collection == self.collection, RECORDS.c.id.in_(chunk)
+                )
+                rows.update((row.id, row.data) for row in conn.execute(query))
+        return {i: self._structure(data) for i, data in rows.items()}
 
     def _existing(self, record_ids: list[str]) -> set[str]:
         found: set[str] = set()
@@ -323,13 +340,14 @@ class _SqlUnitOfWork(BufferedUnitOfWork):
         if inserts:
             rows = []
             for c in inserts:
-                row = _row(c, now)
+                record = c.record
+                assert record is not None
                 rows.append({
-                    "collection": row["c"],
-                    "id": row["i"],
-                    "version": row["version"],
-                    "marking": row["marking"],
-                    "data": row["data"],
+                    "collection": c.collection,
+                    "id": c.record_id,
+                    "version": record.version,
+                    "marking": str(record.marking),
+                    "data": _dumps(record),
                     "updated_at": now,
                 })
             conn.execute(insert(RECORDS), rows)

@@ -142,6 +142,20 @@ class _TinyRepository(BufferedRepository):
             found = self._store.db.table(self.collection).get(doc_id=record_id)
         return None if found is None else self._structure(dict(found))
 
+    def _load_many(self, record_ids: list[str]) -> dict[str, Record]:
+        # One lock and one freshness check for the whole batch; each lookup is a dict get.
+        with self._store.lock:
+            self._store.refresh()
+            table = self._store.db.table(self.collection)
+            docs = [(i, table.get(doc_id=i)) for i in record_ids]
+        return {i: self._structure(dict(doc)) for i, doc in docs if doc is not None}
+
+    def _existing(self, record_ids: list[str]) -> set[str]:
+        with self._store.lock:
+            self._store.refresh()
+            table = self._store.db.table(self.collection)
+            return {i for i in record_ids if table.contains(doc_id=i)}
+
     def _stored(self) -> Iterator[Record]:
         with self._store.lock:
             self._store.refresh()

@@ -113,6 +113,84 @@ class StorageContract:
             assert uow.nominals.find(d.id) is None
             assert uow.nominals.count() == 3
 
+    def test_find_many_returns_stored_records_and_leaves_out_missing(self, store: Store) -> None:
+        """find_many gives each stored record asked for, keyed by ID in the order asked (an ID
+        asked twice once), leaves out IDs that name nothing, and reads one collection only."""
+        records = _add(store, "nominals", nominals(4, seed=7))
+        _add(store, "operations", [Operation(id=records[0].id, name="Op", sio="DCI Example")])
+        asked = [records[2].id, "MISSING1", records[0].id, records[2].id, "MISSING2", records[3].id]
+        with store.unit_of_work() as uow:
+            found = uow.nominals.find_many(asked)
+            assert list(found) == [records[2].id, records[0].id, records[3].id]
+            assert found == {i: uow.nominals.find(i) for i in found}
+            assert all(type(r) is Nominal for r in found.values())
+            assert found[records[0].id] == records[0]
+            assert uow.nominals.find_many([]) == {}
+            assert uow.nominals.find_many(iter(["MISSING1"])) == {}
+            assert uow.nominals.find_many(r.id for r in records[1:2]) == {records[1].id: records[1]}
+
+    def test_find_many_sees_pending_changes(self, store: Store) -> None:
+        """Inside a unit of work find_many answers exactly as find does for every ID: pending
+        adds and updates are seen, pending removals are gone, a record added then removed is
+        absent, one removed then added again is the new one, and IDs never stored are absent."""
+        kept, updated, removed, readded = _add(store, "nominals", nominals(4, seed=8))
+        added, transient = nominals(2, seed=9, prefix="NEW")
+        with store.unit_of_work() as uow:
+            uow.nominals.add(added)
+            uow.nominals.add(transient)
+            uow.nominals.remove(transient.id)
+            uow.nominals.update(attrs.evolve(updated, surname="Pending"))
+            uow.nominals.remove(removed.id, version=1)
+            uow.nominals.remove(readded.id)
+            uow.nominals.add(attrs.evolve(readded, surname="Again"))
+            ids = [kept.id, updated.id, removed.id, readded.id, added.id, transient.id, "NEVER"]
+            found = uow.nominals.find_many(ids)
+            assert found == {i: r for i in ids if (r := uow.nominals.find(i)) is not None}
+            assert list(found) == [kept.id, updated.id, readded.id, added.id]
+            assert (found[updated.id].surname, found[updated.id].version) == ("Pending", 2)
+            assert (found[readded.id].surname, found[readded.id].version) == ("Again", 1)
+            assert found[added.id] == attrs.evolve(added, version=1)
+            assert found[kept.id] == kept
+        with store.unit_of_work() as uow:  # nothing was committed
+            assert uow.nominals.find_many(ids) == {r.id: r for r in (kept, updated, removed, readded)}
+
+    def test_find_many_sees_other_units_commits(self, store: Store) -> None:
+        """find_many reads what other units of work have committed since this one started."""
+        first, second = nominals(2, seed=10)
+        _add(store, "nominals", [first])
+        reader, writer = store.unit_of_work(), store.unit_of_work()
+        with reader, writer:
+            assert list(reader.nominals.find_many([first.id, second.id])) == [first.id]
+            writer.nominals.add(second)
+            writer.nominals.update(attrs.evolve(writer.nominals.get(first.id), surname="Later"))
+            writer.commit()
+            found = reader.nominals.find_many([first.id, second.id])
+            assert (found[first.id].surname, found[first.id].version) == ("Later", 2)
+            assert found[second.id] == attrs.evolve(second, version=1)
+
+    def test_find_many_over_many_ids(self, store: Store) -> None:
+        """find_many of more IDs than one database query takes (1,200 stored, 1,500 asked,
+        pending changes among them) gives every one, as find would."""
+        records = nominals(1200, seed=11)
+        with store.unit_of_work() as uow:
+            uow.nominals.add_many(records)
+            uow.commit()
+        asked = [f"NOM{n:07d}" for n in range(1500, 0, -1)]  # 300 missing, reversed order
+        with store.unit_of_work() as uow:
+            uow.nominals.remove(records[0].id)
+            uow.nominals.update(attrs.evolve(uow.nominals.get(records[-1].id), surname="Late"))
+            found = uow.nominals.find_many(asked)
+        expected = [i for i in asked if "NOM0000002" <= i <= "NOM0001200"]
+        assert list(found) == expected
+        assert found[records[-1].id].surname == "Late"
+        assert found[records[600].id] == attrs.evolve(records[600], version=1)
+
+    def test_find_many_refuses_a_single_id_string(self, store: Store) -> None:
+        """find_many given one ID string (not a collection of IDs) raises TypeError rather
+        than looking up each character."""
+        with store.unit_of_work() as uow, pytest.raises(TypeError, match="find"):
+            uow.nominals.find_many("NOM0000001")
+
     def test_add_existing_id_conflicts(self, store: Store) -> None:
         """Adding a record whose ID is taken raises ConflictError (add and add_many)."""
         record = nominals(1)[0]
