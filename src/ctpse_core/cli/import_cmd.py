@@ -119,6 +119,9 @@ def import_command(
         bar.close()
         store.close()
     _echo_summary(summary)
+    if summary.rows_read == 0:
+        click.echo(f"error: {file.name} has no data rows; nothing was imported", err=True)
+        raise click.exceptions.Exit(2)
     if summary.rejected:
         click.echo(
             f"{summary.rejected} row(s) rejected and quarantined; fix them in {summary.rejects_file} "

@@ -23,6 +23,7 @@ is already held by a record from another source is rejected, never overwritten.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,12 @@ import attrs
 from ctpse_core.domain.common import Provenance, Record, utcnow, with_version
 from ctpse_core.domain.marking import Marking
 from ctpse_core.domain.quarantine import QuarantinedRow, quarantine_id
-from ctpse_core.errors import ConfigError, Problem
+from ctpse_core.errors import ConfigError, InputError, Problem
 from ctpse_core.feeds.definition import FeedDefinition, feeds
 from ctpse_core.feeds.formats import RawRow, ReadOptions, format_for, open_table
 from ctpse_core.feeds.load import RejectedRow, RowConverter
 from ctpse_core.feeds.mapping import apply_mapping, load_mapping
-from ctpse_core.feeds.plan import raw_cells
+from ctpse_core.feeds.plan import ColumnPlan, raw_cells
 from ctpse_core.feeds.rejects import default_rejects_path, write_rejects
 from ctpse_core.storage.base import Repository, Store, UnitOfWork
 
@@ -302,6 +303,8 @@ def import_feed(
     try:
         batch: list[tuple[RawRow, Record | RejectedRow]] = []
         for row in table.rows:
+            if not batch and summary.rows_read == 0:
+                _check_columns(converter.plan(row.headers), path, definition)
             batch.append((row, converter.convert(row)))
             if len(batch) >= batch_size:
                 flush(batch)
@@ -323,6 +326,20 @@ def import_feed(
     return summary
 
 
+def _check_columns(plan: ColumnPlan, path: Path, definition: FeedDefinition) -> None:
+    """Refuse a file none of whose columns belong to the feed (the wrong file or the wrong feed)."""
+    used = {h for h in plan.headers if h} - set(plan.ignored)
+    if used or not any(plan.headers):
+        return
+    expected = ", ".join(list(definition.columns)[:8])
+    found = ", ".join(h for h in plan.headers[:8] if h) or "none"
+    raise InputError(
+        [Problem(field="", reason=f"none of its columns belong to feed {definition.name!r} "
+                 f"(found: {found}; expected e.g.: {expected}); is this the right file and feed?",
+                 where=path.name)],
+    )
+
+
 def _columns(summary: ImportSummary, converter: RowConverter) -> None:
     ignored: dict[str, None] = {}
     missing: dict[str, None] = {}
@@ -342,6 +359,12 @@ def _rejects_path(path: Path, rejects: str | Path | bool | None) -> Path | None:
     target = default_rejects_path(path) if rejects is None or rejects is True else Path(rejects)
     if target.resolve() == path.resolve():
         raise ConfigError(f"the rejects file {target} would overwrite the file being imported")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir() or not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise ConfigError(
+            f"cannot write the rejects file {target} (its folder is missing or not writable); "
+            "choose another place with --rejects. Nothing was imported."
+        )
     return target
 
 

@@ -107,6 +107,13 @@ def detect_text(path: Path, stated: str | None = None) -> TextInfo:
         candidates = ["utf-8-sig"]
     elif bom16:
         candidates = ["utf-16"]
+    elif first.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")):
+        kind = {b"PK": "an Excel workbook (XLSX) or other zip file", b"\xd0\xcf": "an old Excel workbook (XLS)",
+                b"%P": "a PDF"}[first[:2]]
+        raise FeedFileError(
+            path,
+            f"{path.name} is {kind}, not a text file; save it as CSV, or import a .xlsx with --format xlsx",
+        )
     elif has_nul:
         raise FeedFileError(
             path,
