@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,26 +11,26 @@ from pathlib import Path
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "storage_plugin"
 
 
-def _install() -> None:
-    try:
-        importlib.metadata.distribution("ctpse-jsondir")
-    except importlib.metadata.PackageNotFoundError:
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "-e", str(EXAMPLE)],
-            check=True,
-        )
+def _install(target: Path) -> dict[str, str]:
+    """Install the example into a private folder (not the test environment); its environment."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--target", str(target), str(EXAMPLE)],
+        check=True,
+    )
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")])}
 
 
-def _ctpse(*args: str) -> subprocess.CompletedProcess[str]:
+def _ctpse(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", "from ctpse_core.cli import main; main()", *args],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=env)
 
 
 def test_installed_example_backend_is_a_plugin(tmp_path: Path) -> None:
     """Once pip-installed, the example is listed by `ctpse plugins`, serves jsondir:// URLs
     to every command, and passes the storage contract suite run by pytest."""
-    _install()
-    listed = _ctpse("plugins", "--hook", "ctpse_register_storage", "--json")
+    env = _install(tmp_path / "site")
+    listed = _ctpse(env, "plugins", "--hook", "ctpse_register_storage", "--json")
     assert listed.returncode == 0, listed.stderr
     rows = {row["name"]: row for row in json.loads(listed.stdout)}
     assert rows["jsondir"]["builtin"] is False
@@ -45,15 +45,15 @@ def test_installed_example_backend_is_a_plugin(tmp_path: Path) -> None:
                       "record": {"id": "N1", "forenames": "Ann", "surname": "Fictional"}}) + "\n"
     )
     url = f"jsondir:///{tmp_path / 'store'}"
-    imported = _ctpse("--store", url, "db", "import", str(archive))
+    imported = _ctpse(env, "--store", url, "db", "import", str(archive))
     assert imported.returncode == 0, imported.stderr
-    status = _ctpse("--store", url, "db", "status")
+    status = _ctpse(env, "--store", url, "db", "status")
     assert "nominals: 1" in status.stdout
     assert (tmp_path / "store" / "nominals" / "N1.json").exists()
 
     suite = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE / "tests")],
-        capture_output=True, text=True, timeout=300, cwd=EXAMPLE,
+        capture_output=True, text=True, timeout=300, cwd=EXAMPLE, env=env,
     )
     assert suite.returncode == 0, suite.stdout[-2000:]
     assert " passed" in suite.stdout and "failed" not in suite.stdout

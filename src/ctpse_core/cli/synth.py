@@ -25,4 +25,5 @@ def nominals(count: int, seed: int, out: Path) -> None:
 
     stats = write_nominal_lists(out, count=count, seed=seed, noise=NoiseConfig())
     for key, value in stats.items():
-        click.echo(f"{key}: {value}")
+        click.echo(f"{key.replace('_', ' ')}: {value:,}")
+    click.echo(f"written to {out}: regional.csv, national.csv, truth.csv (synthetic, fictional)")
