@@ -146,3 +146,16 @@ def test_cli_survives_blocked_report_formats(fresh_plugins: None, monkeypatch: p
         result = CliRunner().invoke(make_cli(), args)
         assert result.exit_code == 0, result.output
     assert "ctpse_core.report_formats" not in CliRunner().invoke(make_cli(), ["plugins"]).output
+
+
+def test_blocking_typo_is_warned(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name in CTPSE_BLOCK_PLUGINS that is no plugin is reported, so a typo does not pass silently."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CTPSE_BLOCK_PLUGINS": "ctpse_core.report_format,ctpse_core.memory_store"}
+    result = subprocess.run([sys.executable, "-c", "from ctpse_core.cli import main; main()", "plugins"],
+                            capture_output=True, text=True, env=env, check=True)
+    assert "warning: CTPSE_BLOCK_PLUGINS names 'ctpse_core.report_format', which is not a plugin" in result.stderr
+    assert "memory_store" not in result.stderr and "ctpse_core.memory_store" not in result.stdout

@@ -96,4 +96,10 @@ def main() -> None:
     except CtpseError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(1)
+    if os.environ.get("CTPSE_BLOCK_PLUGINS"):
+        from ctpse_core.plugin import unknown_blocked
+
+        for name in unknown_blocked():
+            click.echo(f"warning: CTPSE_BLOCK_PLUGINS names {name!r}, which is not a plugin (see `ctpse plugins`)",
+                       err=True)
     cli(prog_name="ctpse")

@@ -40,6 +40,7 @@ __all__ = [
     "hookimpl",
     "registry",
     "reset",
+    "unknown_blocked",
 ]
 
 hookimpl = pluggy.HookimplMarker("ctpse")
@@ -117,6 +118,16 @@ def get_plugin_manager() -> pluggy.PluginManager:
 
 
 _registries: dict[str, Registry[Any]] = {}
+
+
+def unknown_blocked() -> list[str]:
+    """Names in ``CTPSE_BLOCK_PLUGINS`` that match no built-in, installed or listed plugin (typos)."""
+    from importlib.metadata import entry_points
+
+    known = {f"ctpse_core.{m}" for m in builtin_plugin_names()}
+    known |= {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    known |= set(_listed(PLUGINS_ENV))
+    return [name for name in _listed(BLOCK_ENV) if name not in known]
 
 
 def call_each(hook_name: str, make_kwargs: Callable[[str], dict[str, Any]]) -> None:
