@@ -26,6 +26,11 @@ def _week(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
     return day - dt.timedelta(days=day.weekday())
 
 
+def london_text(moment: dt.datetime) -> str:
+    """Europe/London wall-clock time with its zone, e.g. ``Mon 24/03/2025 22:15 GMT``."""
+    return moment.astimezone(_london()).strftime("%a %d/%m/%Y %H:%M %Z")
+
+
 def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
     from ctpse_core.domain.marking import Classification, Marking
     from ctpse_core.reports import SimpleProduct
@@ -38,6 +43,7 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
             "hard": c.hard,
             "start": c.start.isoformat(),
             "end": c.end.isoformat(),
+            "when": f"{london_text(c.start)} to {london_text(c.end)}",
             "why": c.why,
             "where": None
             if c.where is None
@@ -141,6 +147,7 @@ def grid_product(version: Any) -> Any:
         "version": version.number,
         "published_by": version.published_by,
         "published_at": version.published_at.isoformat(),
+        "published_at_text": london_text(version.published_at),
         "grid": table,
     }
     return SimpleProduct(
@@ -247,6 +254,8 @@ def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
             "operation": op_name(d.operation_id),
             "start": d.start.astimezone(_london()).isoformat(),
             "end": d.end.astimezone(_london()).isoformat(),
+            "start_text": london_text(d.start),
+            "end_text": london_text(d.end),
             "officers": d.officers,
         }
         for d in plan.deployments
