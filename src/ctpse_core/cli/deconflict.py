@@ -113,8 +113,25 @@ def deconflict(
             )
     finally:
         store.close()
+    for line in _skipped_rules(deployments, teams):
+        click.echo(line, err=True)
     title = f"Deconfliction of {len(deployments)} deployments"
     click.echo(render(conflicts_product(conflicts, title, len(deployments)), fmt), nl=False)
+
+
+def _skipped_rules(deployments: list[Any], capacities: dict[str, int]) -> list[str]:
+    """One warning line per registered rule that could not run (fully) on these deployments."""
+    from ctpse_core.deconfliction.engine import registered_rules
+
+    if "capacity" not in {rule.name for rule in registered_rules()} or not deployments:
+        return []
+    if not capacities:
+        return ["Warning: rule 'capacity' could not run: no teams are stored, so team capacities are unknown"]
+    missing = sorted({d.team_id for d in deployments} - set(capacities))
+    if not missing:
+        return []
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return [f"Warning: rule 'capacity' not checked for teams not in the store: {shown}"]
 
 
 @click.group()
