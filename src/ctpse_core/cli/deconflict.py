@@ -65,7 +65,7 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
 
 
 @click.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--stored", is_flag=True, help="De-conflict the deployments in the store.")
 @click.option("--save", is_flag=True, help="Also store the file's deployments.")
 @click.option(
