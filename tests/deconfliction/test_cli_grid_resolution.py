@@ -33,7 +33,7 @@ def test_deconflict_json_names_rule_and_ids(tmp_path: Path) -> None:
         make_cli(), ["--store", "memory://", "deconflict", str(out), "--format", "json"]
     )
     assert r.exit_code == 0, r.output
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)  # standard error carries the one-line warning (no teams stored)
     ids = {d["id"] for d in json.loads(out.read_text())}
     assert data["conflicts"]
     for c in data["conflicts"]:

@@ -26,6 +26,11 @@ def _week(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
     return day - dt.timedelta(days=day.weekday())
 
 
+def london_text(moment: dt.datetime) -> str:
+    """Europe/London wall-clock time with its zone, e.g. ``Mon 24/03/2025 22:15 GMT``."""
+    return moment.astimezone(_london()).strftime("%a %d/%m/%Y %H:%M %Z")
+
+
 def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
     from ctpse_core.domain.marking import Classification, Marking
     from ctpse_core.reports import SimpleProduct
@@ -38,6 +43,7 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
             "hard": c.hard,
             "start": c.start.isoformat(),
             "end": c.end.isoformat(),
+            "when": f"{london_text(c.start)} to {london_text(c.end)}",
             "why": c.why,
             "where": None
             if c.where is None
@@ -59,7 +65,7 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
 
 
 @click.command()
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--stored", is_flag=True, help="De-conflict the deployments in the store.")
 @click.option("--save", is_flag=True, help="Also store the file's deployments.")
 @click.option(
@@ -107,8 +113,25 @@ def deconflict(
             )
     finally:
         store.close()
+    for line in _skipped_rules(deployments, teams):
+        click.echo(line, err=True)
     title = f"Deconfliction of {len(deployments)} deployments"
     click.echo(render(conflicts_product(conflicts, title, len(deployments)), fmt), nl=False)
+
+
+def _skipped_rules(deployments: list[Any], capacities: dict[str, int]) -> list[str]:
+    """One warning line per registered rule that could not run (fully) on these deployments."""
+    from ctpse_core.deconfliction.engine import registered_rules
+
+    if "capacity" not in {rule.name for rule in registered_rules()} or not deployments:
+        return []
+    if not capacities:
+        return ["Warning: rule 'capacity' could not run: no teams are stored, so team capacities are unknown"]
+    missing = sorted({d.team_id for d in deployments} - set(capacities))
+    if not missing:
+        return []
+    shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+    return [f"Warning: rule 'capacity' not checked for teams not in the store: {shown}"]
 
 
 @click.group()
@@ -141,6 +164,7 @@ def grid_product(version: Any) -> Any:
         "version": version.number,
         "published_by": version.published_by,
         "published_at": version.published_at.isoformat(),
+        "published_at_text": london_text(version.published_at),
         "grid": table,
     }
     return SimpleProduct(
@@ -247,6 +271,8 @@ def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
             "operation": op_name(d.operation_id),
             "start": d.start.astimezone(_london()).isoformat(),
             "end": d.end.astimezone(_london()).isoformat(),
+            "start_text": london_text(d.start),
+            "end_text": london_text(d.end),
             "officers": d.officers,
         }
         for d in plan.deployments

@@ -11,9 +11,12 @@ create a conflict the engine would report against a blocking rule:
   is chosen: each request is run through them once, as a *probe* deployment, against the
   existing deployments (a conflict makes the request impossible, with the rule's
   explanation as the reason) and against the other requests (a conflict means at most
-  one of the two may be allocated);
+  one of the two may be allocated). Only a conflict involving ONE request rules it out; a
+  conflict among several requests (with or without existing deployments) only forbids
+  them together, so relaxing a rule can never remove a candidate;
 * rules keyed on ``team`` are run on one candidate deployment per (request, suitable team)
-  against the existing deployments; between requests, team double-booking and capacity
+  against the existing deployments (a candidate is dropped only when it breaks the rule
+  alone with them); between requests, team double-booking and capacity
   become one "clique" row per team and instant (at most one deployment at a time, or the
   officers needed at that instant within the capacity less the existing load);
 * the solution is then checked by running every blocking rule over existing + allocated
@@ -258,9 +261,10 @@ def allocate(
             new = sorted({row - n_old for row in rows if row >= n_old})
             if not new:
                 continue
-            if len(new) < len(rows) or len(new) == 1:  # with existing deployments, or alone
-                for i in new:
-                    request_reasons[i].append(f"{rule.name}: {explain()}")
+            # Only a conflict of ONE request (alone or with existing deployments) rules it out;
+            # a conflict among several requests (existing ones or not) forbids them together.
+            if len(new) == 1:
+                request_reasons[new[0]].append(f"{rule.name}: {explain()}")
             elif len(new) == 2:
                 req_pairs.setdefault((new[0], new[1]), f"{rule.name}: {explain()}")
             else:
@@ -286,11 +290,10 @@ def allocate(
             new = sorted({row - n_old for row in rows if row >= n_old})
             if not new:
                 continue
-            if len(new) < len(rows) or len(new) == 1:
-                for c in new:
-                    dropped.add(c)
-                    i, t = cand[c]
-                    team_reasons[i].setdefault(t, f"{rule.name}: {explain()}")
+            if len(new) == 1:  # this candidate alone (with existing deployments) breaks the rule
+                dropped.add(new[0])
+                i, t = cand[new[0]]
+                team_reasons[i].setdefault(t, f"{rule.name}: {explain()}")
             elif rule.name in clique_rules:
                 continue  # written as clique rows below
             elif len(new) == 2:
@@ -523,7 +526,8 @@ def _team_cliques(
             load = sum(d.officers for d in live if d.start <= p < d.end)
             w = [float(reqs[problem.pairs[c][0]].officers) for c in members]
             if sum(w) + load > team.capacity:
-                problem.at_most(members, w, team.capacity - load)
+                # existing deployments may already fill (or overfill) the team: then none fits
+                problem.at_most(members, w, max(0, team.capacity - load))
 
 
 def _group_cols(

@@ -10,7 +10,7 @@ import numpy as np
 
 from ctpse_core.deconfliction.frame import DeploymentFrame, from_micros
 from ctpse_core.deconfliction.model import Conflict, Settings
-from ctpse_core.deconfliction.rules import ConflictRule, Found, builtin_rules
+from ctpse_core.deconfliction.rules import ConflictRule, Found
 from ctpse_core.domain.surveillance import Deployment, Location, Team
 from ctpse_core.errors import PluginError
 from ctpse_core.plugin import Registry, registry
@@ -128,12 +128,13 @@ def deconflict(
     rules: Iterable[ConflictRule] | None = None,
     settings: Settings | None = None,
 ) -> list[Conflict]:
-    """Every conflict among the deployments, explained (the one-call Python API)."""
+    """Every conflict among the deployments, explained (the one-call Python API).
+
+    ``rules`` defaults to every registered rule (built-in and plugins' ``ctpse_register_conflict_rules``).
+    """
     capacities = teams if isinstance(teams, Mapping) else {t.id: t.capacity for t in teams}
     frame = DeploymentFrame.from_deployments(deployments, capacities)
-    return find_conflicts(
-        frame, rules if rules is not None else builtin_rules(), settings
-    ).conflicts()
+    return find_conflicts(frame, rules if rules is not None else registered_rules(), settings).conflicts()
 
 
 def pair_count(found: Found) -> int:

@@ -23,6 +23,11 @@ def load_deployments(path: Path) -> list[Deployment]:
     where = str(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [Problem("", f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+                     "save it as UTF-8 and try again", where)]
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError(
             [Problem("", f"is not JSON ({exc.msg} at line {exc.lineno})", where)]
@@ -144,5 +149,10 @@ def _read_json(path: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError([Problem("", "no such file", where)]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [Problem("", f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
+                     "save it as UTF-8 and try again", where)]
+        ) from None
     except json.JSONDecodeError as exc:
         raise InputError([Problem("", f"is not JSON ({exc.msg} at line {exc.lineno})", where)]) from None

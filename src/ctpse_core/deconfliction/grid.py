@@ -142,8 +142,8 @@ def _summary(entries: list[GridEntry]) -> str:
     e = entries[0]
     days = ", ".join(x.day.strftime("%a %d/%m") for x in entries)
     return (
-        f"{e.team_id} {e.operation_id} {e.start.astimezone(LONDON):%d/%m %H:%M}-"
-        f"{e.end.astimezone(LONDON):%d/%m %H:%M %Z} ({e.officers} officers; {days})"
+        f"{e.team_id} {e.operation_id} {e.start.astimezone(LONDON):%a %d/%m/%Y %H:%M %Z} to "
+        f"{e.end.astimezone(LONDON):%a %d/%m/%Y %H:%M %Z} ({e.officers} officers; {days})"
     )
 
 
