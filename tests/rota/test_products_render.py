@@ -174,3 +174,20 @@ def test_ics_stamp_marking_and_number(files: dict[str, Path]) -> None:
         assert "On-call number: +447700900" in str(e["DESCRIPTION"])
         cats = e["CATEGORIES"].cats
         assert "OFFICIAL" in cats
+
+
+def test_ctrl_c_during_build_is_rc_130(files: dict[str, Path], tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the solver runs ends `rota build` with status 130 and one line, no rota."""
+    from ctpse_core.rota import solvers
+
+    def interrupted(*_a: object, **_k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(solvers, "solve", interrupted)
+    target = tmp_path / "never.json"
+    result = CliRunner().invoke(make_cli(), ["rota", "build", str(files["problem"]), "--out",
+                                             str(target)])
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "interrupted: no rota written"
+    assert not target.exists()

@@ -34,9 +34,9 @@ def demo_step(ctx: DemoContext) -> list[str]:
         (folder / "ics" / f"{sid}.ics").write_bytes(
             calendar_for_person(problem, result.roster, sid)
         )
-    from ctpse_core.rota.adapters import to_domain_rota
-
     import attrs
+
+    from ctpse_core.rota.adapters import to_domain_rota
 
     rota_id = f"rota-{problem.start:%Y%m%d}"
     record = to_domain_rota(problem, result.roster, rota_id)
