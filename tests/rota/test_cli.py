@@ -251,7 +251,7 @@ def test_build_markdown_report(files: dict[str, Path], tmp_path: Path) -> None:
         "--out",
         str(out),
     )
-    assert code == 0 and "# Rota build:" in text and "balance" in text
+    assert code == 0 and "# Rota build:" in text and "Balance" in text
     assert json.loads(out.read_text())["assignments"]
     code, _, err = run("rota", "build", str(files["problem"]), "--format", "md")
     assert code == 2 and "give --out" in err

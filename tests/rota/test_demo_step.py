@@ -24,3 +24,27 @@ def test_demo_step_writes_report_and_feeds(tmp_path: Path) -> None:
     assert len(feeds) > 6
     for feed in feeds:
         assert list(icalendar.Calendar.from_ical(feed.read_bytes()).walk("VEVENT"))
+
+
+def test_demo_twice_on_one_sqlite_store(tmp_path: Path) -> None:
+    """`ctpse demo` run twice against the same SQLite file succeeds both times; the second
+    run publishes the rota as version 2 of the same stored record."""
+    from click.testing import CliRunner
+
+    from ctpse_core.cli import make_cli
+    from ctpse_core.storage import open_store
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    for run in (1, 2):
+        result = CliRunner().invoke(
+            make_cli(),
+            ["--store", url, "-q", "demo", "--out", str(tmp_path / f"out{run}"), "--scale", "60"],
+        )
+        assert result.exit_code == 0, (run, result.output)
+    store = open_store(url)
+    try:
+        with store.unit_of_work(user="test") as uow:
+            rota = uow.rotas.get("rota-20250303")
+        assert rota.published_version == 2 and rota.version == 2
+    finally:
+        store.close()

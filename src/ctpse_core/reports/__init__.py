@@ -7,7 +7,7 @@ Formats are registered through ``ctpse_register_report_formats``; the built-ins
 are ``json``, ``md``, ``html`` and ``csv``. ``md`` and ``html`` use the Jinja2
 template ``<kind>.<format>.j2`` when one is found (in this package's
 ``templates/`` or a plugin's loader) and a generic layout otherwise; every page
-carries the marking at top and bottom.
+carries the marking at top and bottom (CSV: a ``# MARKING`` comment line first and last).
 """
 
 from __future__ import annotations
@@ -22,7 +22,17 @@ from typing import Any, Protocol, runtime_checkable
 from ctpse_core.domain.marking import Marking
 from ctpse_core.plugin import Registry, registry
 
-__all__ = ["Product", "Renderer", "SimpleProduct", "formats", "render", "template_environment"]
+__all__ = [
+    "Product",
+    "Renderer",
+    "SimpleProduct",
+    "formats",
+    "heading",
+    "london_day",
+    "london_time",
+    "render",
+    "template_environment",
+]
 
 
 @runtime_checkable
@@ -79,7 +89,47 @@ def template_environment() -> Any:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, default=str)
+    env.filters["london_day"] = london_day
+    env.filters["london_time"] = london_time
+    env.filters["heading"] = heading
     return env
+
+
+def london_day(value: Any) -> str:
+    """A date (or ISO date text) as ``Mon 03/03/2025``; aware datetimes by their London day."""
+    import datetime as dt
+
+    from ctpse_core.domain.common import LONDON
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(LONDON).date() if value.tzinfo else value.date()
+    return f"{value:%a %d/%m/%Y}"
+
+
+def london_time(value: Any) -> str:
+    """An aware datetime (or ISO text) as Europe/London wall-clock with its zone:
+    ``Mon 03/03/2025 07:00 GMT``."""
+    import datetime as dt
+
+    from ctpse_core.domain.common import LONDON
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LONDON)
+    return f"{value.astimezone(LONDON):%a %d/%m/%Y %H:%M %Z}"
+
+
+def heading(value: Any) -> str:
+    """A snake_case or kebab-case key as a heading: ``hard_by_rule`` -> ``Hard by rule``."""
+    text = str(value).replace("_", " ").replace("-", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 def _template(product: Product, fmt: str) -> Any:
@@ -115,4 +165,5 @@ def render_csv(product: Product) -> str:
         writer = csv.DictWriter(out, fieldnames=list(rows[0].keys()), extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    out.write(f"# {product.marking}\n")
     return out.getvalue()

@@ -218,6 +218,20 @@ def repair(
     for r in removals:
         if r.staff_id not in staff:
             raise InputError([Problem("staff", f"{r.staff_id!r} is not on the staff list")])
+        if r.last_day < problem.start or r.first_day > problem.end:
+            raise InputError(
+                [
+                    Problem(
+                        "day",
+                        f"{r.first_day:%d/%m/%Y}"
+                        + (f" to {r.last_day:%d/%m/%Y}" if r.last_day != r.first_day else "")
+                        + f" is outside the rota ({problem.start:%d/%m/%Y} to "
+                        f"{problem.end:%d/%m/%Y})",
+                        r.staff_id,
+                    )
+                ],
+                "nothing to repair",
+            )
     kinds = {"sick": LeaveKind.SICK, "training": LeaveKind.TRAINING, "court": LeaveKind.COURT}
     problem = attrs.evolve(
         problem,

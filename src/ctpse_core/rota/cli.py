@@ -71,11 +71,12 @@ def _emit(text: str | bytes, out: Path | None) -> None:
 
 
 def _render(kind: str, title: str, data: dict[str, Any], fmt: str, problem: Any) -> str:
-    from ctpse_core.reports import SimpleProduct, render
+    from ctpse_core.reports import render
+    from ctpse_core.rota.products import RotaReport
 
     if fmt == "json":
         return json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n"
-    return render(SimpleProduct(kind, title, data, marking=problem.marking), fmt)
+    return render(RotaReport(kind, title, data, problem), fmt)
 
 
 @click.group()
@@ -120,7 +121,11 @@ def build(
     if fmt != "json" and out is None:
         raise click.UsageError("give --out for the rota when --format is md or html")
     problem = load_problem(problem_file)
-    result, report = solve(problem, solver, seed=seed, time_limit=time_limit)
+    try:
+        result, report = solve(problem, solver, seed=seed, time_limit=time_limit)
+    except KeyboardInterrupt:
+        click.echo("interrupted: no rota written", err=True)
+        raise click.exceptions.Exit(130) from None
     q = quality(problem, result.roster, report)
     _emit(dump_roster(result.roster), out)
     if fmt != "json":
@@ -158,7 +163,7 @@ def build(
 def check(problem_file: Path, roster_file: Path, fmt: str, today: dt.date | None) -> None:
     """Validate ROTA against PROBLEM: every violation by rule, person and day, and quality.
 
-    Exits with status 1 when any hard rule is broken.
+    Exits with status 1 when any hard rule is broken (the report is still printed), 0 otherwise.
     """
     from ctpse_core.rota.io import load_problem, load_roster
     from ctpse_core.rota.quality import quality
@@ -185,12 +190,19 @@ def check(problem_file: Path, roster_file: Path, fmt: str, today: dt.date | None
 @click.argument("roster_file", metavar="ROTA", type=_PATH)
 @_fmt(("md", "html", "json", "csv", "ics"), "md")
 @click.option("--week", **DATE, help="A day in the week to publish (default: the first).")
-@click.option("--person", "person_id", help="ics: the feed of this person.")
-@click.option("--role", "role_id", help="ics: the feed of this role.")
+@click.option(
+    "--person", "person_id", help="Only this person's shifts (ics: their feed)."
+)
+@click.option("--role", "role_id", help="Only this role's shifts (ics: its feed).")
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     help="File to write (for ics without --person/--role: a folder for every feed).",
+)
+@click.option(
+    "--published",
+    **DATETIME,
+    help="ics: the publication time stamped on every event (default: now).",
 )
 def publish(
     problem_file: Path,
@@ -200,6 +212,7 @@ def publish(
     person_id: str | None,
     role_id: str | None,
     out: Path | None,
+    published: dt.datetime | None,
 ) -> None:
     """Publish the weekly rota report, or iCalendar feeds per person and per role."""
     from ctpse_core.errors import InputError, Problem
@@ -223,22 +236,43 @@ def publish(
         if role_id is not None and role_id not in roles:
             raise InputError([Problem("--role", f"{role_id!r} is not a role")])
         if person_id is not None:
-            _emit(calendar_for_person(problem, roster, person_id), out)
+            _emit(calendar_for_person(problem, roster, person_id, published=published), out)
         elif role_id is not None:
-            _emit(calendar_for_role(problem, roster, role_id), out)
+            _emit(calendar_for_role(problem, roster, role_id, published=published), out)
         else:
             if out is None:
                 raise click.UsageError("ics needs --person, --role or --out FOLDER")
-            written = _write_feeds(problem, roster, out)
+            written = _write_feeds(problem, roster, out, published)
             click.echo(f"{written} feeds written to {out}", err=True)
         return
     first, last = week_of(week or problem.start)
-    product = RotaProduct(problem, roster, max(first, problem.start), min(last, problem.end))
+    if last < problem.start or first > problem.end:
+        raise InputError(
+            [
+                Problem(
+                    "--week",
+                    f"the week of {week:%d/%m/%Y} is outside the rota "
+                    f"({problem.start:%d/%m/%Y} to {problem.end:%d/%m/%Y})",
+                )
+            ]
+        )
+    if person_id is not None and person_id not in {p.id for p in problem.staff}:
+        raise InputError([Problem("--person", f"{person_id!r} is not on the staff list")])
+    if role_id is not None and role_id not in {r.id for r in problem.roles}:
+        raise InputError([Problem("--role", f"{role_id!r} is not a role")])
+    product = RotaProduct(
+        problem,
+        roster,
+        max(first, problem.start),
+        min(last, problem.end),
+        staff_id=person_id,
+        role_id=role_id,
+    )
     _emit(render(product, fmt), out)
     get_plugin_manager().hook.ctpse_after_publish(kind="rota", product=product)
 
 
-def _write_feeds(problem: Any, roster: Any, folder: Path) -> int:
+def _write_feeds(problem: Any, roster: Any, folder: Path, published: Any) -> int:
     from ctpse_core.rota.publish import calendar_for_person, calendar_for_role
 
     (folder / "people").mkdir(parents=True, exist_ok=True)
@@ -248,12 +282,12 @@ def _write_feeds(problem: Any, roster: Any, folder: Path) -> int:
     for person in problem.staff:
         if person.id in rostered:
             (folder / "people" / f"{person.id}.ics").write_bytes(
-                calendar_for_person(problem, roster, person.id)
+                calendar_for_person(problem, roster, person.id, published=published)
             )
             count += 1
     for role in problem.roles:
         (folder / "roles" / f"{role.id}.ics").write_bytes(
-            calendar_for_role(problem, roster, role.id)
+            calendar_for_role(problem, roster, role.id, published=published)
         )
         count += 1
     return count
@@ -473,9 +507,13 @@ def select_cmd(
         count=count,
         qualification=qualification,
     )
-    data = found.as_dict()
-    if len(found.chosen) < count:
-        data["shortfall"] = count - len(found.chosen)
+    data = {
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(hours=hours)).isoformat(),
+        "qualification": qualification,
+        **found.as_dict(),
+        "shortfall": max(0, count - len(found.chosen)),
+    }
     click.echo(_render("rota-selection", "Short-notice selection", data, fmt, problem), nl=False)
 
 

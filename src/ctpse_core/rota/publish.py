@@ -3,7 +3,9 @@
 :class:`RotaProduct` is a report product (``kind = "rota"``) rendered by any registered
 format (json, md, html, csv) through :func:`ctpse_core.reports.render`. The iCalendar
 feeds (RFC 5545, written with the ``icalendar`` package) are one per person or per role;
-every event carries the role's on-call number and the person's own number.
+every event carries the role's on-call number and the person's own number, the marking
+as a ``[MARKING]`` prefix of its SUMMARY and DESCRIPTION and in its CATEGORIES, and the
+publication time as DTSTAMP.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ctpse_core.domain.common import LONDON, UTC
+from ctpse_core.domain.common import LONDON, UTC, utcnow
 from ctpse_core.domain.marking import Marking
 from ctpse_core.rota.model import Assignment, Roster, RotaProblem
+from ctpse_core.rota.products import StaffLookup
 from ctpse_core.rota.quality import quality
 from ctpse_core.rota.timing import interval
 from ctpse_core.rota.validate import validate
@@ -28,11 +31,12 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _local(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(LONDON):%a %d/%m/%Y %H:%M}"
+    return f"{moment.astimezone(LONDON):%a %d/%m/%Y %H:%M %Z}"
 
 
-class RotaProduct:
-    """The rota for ``first_day`` to ``last_day`` by role and day, with its quality."""
+class RotaProduct(StaffLookup):
+    """The rota for ``first_day`` to ``last_day`` by role and day, with its quality;
+    only ``staff_id``'s shifts or ``role_id``'s when given."""
 
     kind = "rota"
 
@@ -42,17 +46,29 @@ class RotaProduct:
         roster: Roster,
         first_day: dt.date | None = None,
         last_day: dt.date | None = None,
+        *,
+        staff_id: str | None = None,
+        role_id: str | None = None,
     ) -> None:
         self.problem = problem
         self.roster = roster
         self.first_day = first_day or problem.start
         self.last_day = last_day or min(problem.end, self.first_day + dt.timedelta(days=6))
+        self.staff_id = staff_id
+        self.role_id = role_id
         self.title = f"On-call rota {self.first_day:%d/%m/%Y} to {self.last_day:%d/%m/%Y}"
+        if staff_id is not None:
+            self.title += f": {self.who(staff_id)}"
+        if role_id is not None:
+            self.title += f": {self.role_name(role_id)}"
         self.marking: Marking = problem.marking
 
     def _assignments(self) -> list[Assignment]:
         return [
-            a for a in sorted(self.roster.assignments) if self.first_day <= a.day <= self.last_day
+            a
+            for a in sorted(self.roster.assignments)
+            if self.first_day <= a.day <= self.last_day
+            and (self.staff_id is None or a.staff_id == self.staff_id)
         ]
 
     def data(self) -> dict[str, Any]:
@@ -62,6 +78,8 @@ class RotaProduct:
         roles = []
         for role in [*p.roles, None]:
             role_id = role.id if role is not None else None
+            if self.role_id is not None and role_id != self.role_id:
+                continue
             rows = []
             for a in self._assignments():
                 shift = shifts.get(a.shift)
@@ -81,7 +99,7 @@ class RotaProduct:
                         "number": person.phone if person else None,
                     }
                 )
-            if role is None and not rows:
+            if (role is None or self.staff_id is not None) and not rows:
                 continue
             roles.append(
                 {
@@ -94,12 +112,17 @@ class RotaProduct:
         report = validate(p, self.roster)
         q = quality(p, self.roster, report, today=self.first_day)
         in_week = [
-            v for v in report.hard if v.day is None or self.first_day <= v.day <= self.last_day
+            v
+            for v in report.hard
+            if (v.day is None or self.first_day <= v.day <= self.last_day)
+            and (self.staff_id is None or v.staff_id == self.staff_id)
         ]
         return {
             "first_day": self.first_day.isoformat(),
             "last_day": self.last_day.isoformat(),
             "problem": p.name,
+            "person": self.staff_id,
+            "role": self.role_id,
             "solver": self.roster.solver,
             "roles": roles,
             "gaps": [g for g in q.gaps if g["day"] <= self.last_day.isoformat()],
@@ -130,7 +153,9 @@ class RotaProduct:
         return out
 
 
-def _calendar(name: str, events: list[dict[str, Any]], marking: Marking) -> bytes:
+def _calendar(
+    name: str, events: list[dict[str, Any]], marking: Marking, published: dt.datetime | None
+) -> bytes:
     import icalendar
 
     cal = icalendar.Calendar()
@@ -139,15 +164,16 @@ def _calendar(name: str, events: list[dict[str, Any]], marking: Marking) -> byte
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/London")
-    stamp = dt.datetime(2000, 1, 1, tzinfo=UTC)
+    stamp = (published or utcnow()).astimezone(UTC)
+    prefix = f"[{marking}]"
     for e in events:
         event = icalendar.Event()
         event.add("uid", e["uid"])
-        event.add("dtstamp", e.get("stamp", stamp))
+        event.add("dtstamp", stamp)
         event.add("dtstart", e["start"].astimezone(LONDON))
         event.add("dtend", e["end"].astimezone(LONDON))
-        event.add("summary", e["summary"])
-        event.add("description", e["description"])
+        event.add("summary", f"{prefix} {e['summary']}")
+        event.add("description", f"{prefix}\n{e['description']}\n{prefix}")
         event.add("class", "CONFIDENTIAL")
         if e.get("number"):
             event.add("contact", e["number"])
@@ -163,7 +189,6 @@ def _events(
     shifts = {s.id: s for s in problem.shifts}
     people = {x.id: x for x in problem.staff}
     roles = {r.id: r for r in problem.roles}
-    last = max((c.at for c in roster.changes), default=dt.datetime(2000, 1, 1, tzinfo=UTC))
     out = []
     for a in sorted(roster.assignments):
         shift = shifts.get(a.shift)
@@ -189,21 +214,33 @@ def _events(
                 "summary": f"{what}: {name}" if with_person else what,
                 "description": "\n".join(lines),
                 "number": number,
-                "stamp": last,
             }
         )
     return out
 
 
-def calendar_for_person(problem: RotaProblem, roster: Roster, staff_id: str) -> bytes:
-    """An iCalendar feed of one person's shifts."""
+def calendar_for_person(
+    problem: RotaProblem,
+    roster: Roster,
+    staff_id: str,
+    *,
+    published: dt.datetime | None = None,
+) -> bytes:
+    """An iCalendar feed of one person's shifts; DTSTAMP is ``published`` (default: now)."""
     person = problem.person(staff_id)
     events = _events(problem, roster, lambda a, _s: a.staff_id == staff_id, with_person=False)
-    return _calendar(f"On-call: {person.name}", events, problem.marking)
+    return _calendar(f"On-call: {person.name}", events, problem.marking, published)
 
 
-def calendar_for_role(problem: RotaProblem, roster: Roster, role_id: str) -> bytes:
-    """An iCalendar feed of everyone's shifts in one role."""
+def calendar_for_role(
+    problem: RotaProblem,
+    roster: Roster,
+    role_id: str,
+    *,
+    published: dt.datetime | None = None,
+) -> bytes:
+    """An iCalendar feed of everyone's shifts in one role; DTSTAMP is ``published``
+    (default: now)."""
     role = problem.role(role_id)
     events = _events(problem, roster, lambda _a, s: s.role == role_id, with_person=True)
-    return _calendar(f"On-call: {role.name}", events, problem.marking)
+    return _calendar(f"On-call: {role.name}", events, problem.marking, published)
