@@ -303,7 +303,7 @@ def import_feed(
     try:
         batch: list[tuple[RawRow, Record | RejectedRow]] = []
         for row in table.rows:
-            if not batch and summary.rows_read == 0:
+            if not batch and summary.rows_read == 0 and fmt_name not in _PER_OBJECT_KEYS:
                 _check_columns(converter.plan(row.headers), path, definition)
             batch.append((row, converter.convert(row)))
             if len(batch) >= batch_size:
@@ -324,6 +324,10 @@ def import_feed(
 
     get_plugin_manager().hook.ctpse_after_import(feed=definition.name, summary=summary)
     return summary
+
+
+#: Formats whose records each carry their own keys (no single header row to check).
+_PER_OBJECT_KEYS = frozenset({"json", "jsonl"})
 
 
 def _check_columns(plan: ColumnPlan, path: Path, definition: FeedDefinition) -> None:
