@@ -24,7 +24,7 @@ import attrs
 from ctpse_core.errors import ConfigError
 from ctpse_core.feeds.formats import Cell, FeedFileError, RawRow, ReadOptions, Table
 
-__all__ = ["TextInfo", "detect_text", "read_csv", "read_json", "read_jsonl", "sniff_delimiter"]
+__all__ = ["TextInfo", "detect_text", "is_marking_line", "read_csv", "read_json", "read_jsonl", "sniff_delimiter"]
 
 _CHUNK = 1 << 20
 _SAMPLE = 64 * 1024
@@ -145,7 +145,7 @@ def sniff_delimiter(sample: str, complete: bool = True) -> str:
     for delimiter in _DELIMITERS:
         try:
             rows = [r for r in itertools.islice(csv.reader(io.StringIO(sample), delimiter=delimiter), 21)
-                    if any(c.strip() for c in r)]
+                    if any(c.strip() for c in r) and not is_marking_line(r)]
         except csv.Error:
             continue
         if not complete and len(rows) > 1:
@@ -164,8 +164,24 @@ def _blank(values: list[str]) -> bool:
     return not any(v.strip() for v in values)
 
 
+def is_marking_line(values: list[str]) -> bool:
+    """A ``# OFFICIAL-SENSITIVE`` line, as CSV products carry first and last (skipped on reading)."""
+    if not values or not values[0].startswith("#") or any(v.strip() for v in values[1:]):
+        return False
+    from ctpse_core.domain.marking import Marking
+
+    try:
+        Marking.parse(values[0][1:])
+    except ValueError:
+        return False
+    return True
+
+
 def read_csv(path: Path, options: ReadOptions) -> Table:
-    """Read a delimited text file; the first non-blank line is the header row."""
+    """Read a delimited text file; the first non-blank line is the header row.
+
+    ``# MARKING`` lines (a protective marking, as the CSV products write first and last) are skipped.
+    """
     info = detect_text(path, options.encoding)
     handle = path.open(encoding=info.encoding, newline="", errors="strict")
     sample = handle.read(_SAMPLE)
@@ -183,6 +199,8 @@ def read_csv(path: Path, options: ReadOptions) -> Table:
                 if _blank(values):
                     if headers is not None:
                         blank[0] += 1
+                    continue
+                if values[0][:1] == "#" and is_marking_line(values):
                     continue
                 if headers is None:
                     headers = tuple(values)

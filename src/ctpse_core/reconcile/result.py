@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any, NamedTuple
 
 import attrs
@@ -291,9 +289,12 @@ class ReconciliationResult:
         return out
 
     def correction_csv(self) -> str:
-        """The correction set in the national list's own columns (plus Action and Reason)."""
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=self.correction_headers, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.corrections)
-        return out.getvalue()
+        """The correction set in the national list's own columns (plus Action and Reason).
+
+        The protective marking is a ``# MARKING`` comment line first and last, as on every
+        CSV product; the feed readers skip such lines, so the file stays a national list.
+        Formula-like cells are escaped with a leading apostrophe.
+        """
+        from ctpse_core.reports import csv_text
+
+        return csv_text(self.correction_headers, self.corrections, self.marking)

@@ -8,6 +8,8 @@ are ``json``, ``md``, ``html`` and ``csv``. ``md`` and ``html`` use the Jinja2
 template ``<kind>.<format>.j2`` when one is found (in this package's
 ``templates/`` or a plugin's loader) and a generic layout otherwise; every page
 carries the marking at top and bottom (CSV: a ``# MARKING`` comment line first and last).
+CSV cells a spreadsheet would run as formulas are written with a leading apostrophe
+(:func:`ctpse_core.feeds.rejects.escape_cell`, the one helper for every CSV the project writes).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ __all__ = [
     "Product",
     "Renderer",
     "SimpleProduct",
+    "csv_text",
     "formats",
     "heading",
     "london_day",
@@ -156,14 +159,27 @@ def render_html(product: Product) -> str:
     return str(_template(product, "html").render(product=product, data=product.data(), marking=str(product.marking)))
 
 
+def csv_text(header: list[str], rows: Iterable[Mapping[str, Any]], marking: Marking | None = None) -> str:
+    """CSV of ``rows`` (only ``header``'s columns), formula-like cells escaped; with a
+    ``# MARKING`` comment line first and last when ``marking`` is given."""
+    from ctpse_core.feeds.rejects import escape_cell
+
+    def safe(value: Any) -> Any:
+        return escape_cell(value) if isinstance(value, str) else value
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    if marking is not None:  # one cell, quoted if the caveats hold a comma
+        writer.writerow([f"# {marking}"])
+    if header:
+        writer.writerow([safe(h) for h in header])
+        writer.writerows([safe(row.get(h, "")) for h in header] for row in rows)
+    if marking is not None:
+        writer.writerow([f"# {marking}"])
+    return out.getvalue()
+
+
 def render_csv(product: Product) -> str:
     rows_fn = getattr(product, "rows", None)
     rows: list[Mapping[str, Any]] = list(rows_fn()) if callable(rows_fn) else []
-    out = io.StringIO()
-    out.write(f"# {product.marking}\n")
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0].keys()), extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    out.write(f"# {product.marking}\n")
-    return out.getvalue()
+    return csv_text(list(rows[0].keys()) if rows else [], rows, product.marking)

@@ -367,10 +367,12 @@ def generate_lists(count: int, seed: int, noise: NoiseConfig | None = None) -> L
 
 
 def _write(path: Path, header: list[str], rows: Iterator[list[str]] | list[list[str]]) -> None:
+    from ctpse_core.feeds.rejects import escape_cell
+
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([escape_cell(cell) for cell in row] for row in rows)
 
 
 def write_nominal_lists(out: Path, count: int, seed: int, noise: NoiseConfig | None = None) -> dict[str, int]:
