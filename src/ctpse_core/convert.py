@@ -293,8 +293,13 @@ def _diagnose(conv: cattrs.Converter, cls: type[Any], value: dict[str, Any]) -> 
             field.validator(view, field, values[field.name])
         except (ValueError, TypeError) as exc:
             errors.append(_noted(exc, field))  # type: ignore[arg-type]
-    if not errors:  # e.g. a failure in __attrs_post_init__
-        errors.append(ValueError(f"{cls.__name__} could not be built from these values"))
+    if not errors:  # e.g. a check across fields in __attrs_post_init__: report its own words
+        try:
+            cls(**{f.alias: values[f.name] for f in fields if f.name in values})
+        except (ValueError, TypeError) as exc:
+            errors.append(exc)
+        else:
+            errors.append(ValueError(f"{cls.__name__} could not be built from these values"))
     return errors
 
 

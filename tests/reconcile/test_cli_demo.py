@@ -46,7 +46,9 @@ def test_reconcile_json_is_one_object_with_the_keys(tmp_path: Path) -> None:
     assert data["matches"][0]["left"].startswith("RG") and data["matches"][0]["right"].startswith(
         "JCT-"
     )
-    header = (tmp_path / "fix.csv").read_text(encoding="utf-8").splitlines()[0]
+    lines = (tmp_path / "fix.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == lines[-1] == "# OFFICIAL-SENSITIVE"  # the national list's marking
+    header = lines[1]
     assert header.startswith("JCTPPH Ref,Surname,Forename(s)") and header.endswith("Action,Reason")
 
 

@@ -115,6 +115,10 @@ def test_review_cli_records_a_decision_used_by_reconcile(tmp_path: Path, kit, mo
             "--same",
             "--note",
             "confirmed",
+            "--regional",
+            str(tmp_path / "regional.csv"),
+            "--national",
+            str(tmp_path / "national.csv"),
         ],
     )
     assert decided.exit_code == 0, decided.output

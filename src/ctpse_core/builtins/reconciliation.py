@@ -18,7 +18,8 @@ def ctpse_register_record_types(register: Register) -> None:
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
-    from ctpse_core.cli.reconcile_cmd import reconcile_command, review
+    from ctpse_core.cli.reconcile_cmd import reconcile_command
+    from ctpse_core.cli.review_cmd import review
 
     cli.add_command(reconcile_command)
     cli.add_command(review)

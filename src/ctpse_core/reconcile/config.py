@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from ctpse_core.errors import ConfigError
+from ctpse_core.errors import ConfigError, Problem
 
 __all__ = ["DEFAULT_BLOCKING", "BlockingRule", "ReconcileConfig", "Tolerances", "load_config"]
 
@@ -25,6 +25,31 @@ def _fields_tuple(value: str | tuple[str, ...] | list[str] | None) -> tuple[str,
     return tuple(value or ())
 
 
+MISSING_FIELDS = ("dob", "pnc", "cro", "prison")
+
+
+def _non_blank(_inst: Any, attr: attrs.Attribute[Any], value: str) -> None:
+    if not str(value).strip():
+        raise ValueError(f"{attr.name} must not be blank")
+
+
+def _key_parts(_inst: Any, attr: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    from ctpse_core.reconcile.blocking import key_parts
+
+    if not value:
+        raise ValueError(f"{attr.name} must name at least one key part")
+    known = key_parts()
+    unknown = [k for k in value if k not in known]
+    if unknown:
+        raise ValueError(f"unknown key part(s) {', '.join(map(repr, unknown))} (known: {', '.join(known)})")
+
+
+def _missing_fields(_inst: Any, attr: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    unknown = [f for f in value if f not in MISSING_FIELDS]
+    if unknown:
+        raise ValueError(f"{attr.name} must be among {', '.join(MISSING_FIELDS)}, not {', '.join(map(repr, unknown))}")
+
+
 @attrs.frozen(kw_only=True)
 class BlockingRule:
     """Records sharing every key part are compared.
@@ -37,9 +62,9 @@ class BlockingRule:
     at least one side lacks it.
     """
 
-    name: str
-    keys: tuple[str, ...]
-    only_if_missing: tuple[str, ...] = attrs.field(default=(), converter=_fields_tuple)
+    name: str = attrs.field(validator=_non_blank)
+    keys: tuple[str, ...] = attrs.field(validator=_key_parts)
+    only_if_missing: tuple[str, ...] = attrs.field(default=(), converter=_fields_tuple, validator=_missing_fields)
 
 
 DEFAULT_BLOCKING: tuple[BlockingRule, ...] = (
@@ -65,7 +90,7 @@ class Tolerances:
     """When two values of a matched pair count as the same (discrepancy checks)."""
 
     #: Tiers may differ by this much before it is a discrepancy.
-    risk_tier: int = 0
+    risk_tier: int = attrs.field(default=0, validator=attrs.validators.ge(0))
     #: Free text (manager, establishment) agreeing at or above this Jaro-Winkler similarity.
     text_similarity: float = attrs.field(default=0.95, validator=_probability)
     #: Fields never reported as discrepancies.
@@ -83,11 +108,11 @@ class ReconcileConfig:
     dedupe_threshold: float = attrs.field(default=0.95, validator=_probability)
     blocking: tuple[BlockingRule, ...] = DEFAULT_BLOCKING
     #: Blocks with more pairs than this are skipped (reported) rather than exploding.
-    max_block_pairs: int = 250_000
+    max_block_pairs: int = attrs.field(default=250_000, validator=attrs.validators.ge(1))
     #: Random pairs sampled to estimate u-probabilities.
-    u_sample: int = 100_000
-    em_iterations: int = 60
-    em_tolerance: float = 1e-6
+    u_sample: int = attrs.field(default=100_000, validator=attrs.validators.ge(1))
+    em_iterations: int = attrs.field(default=60, validator=attrs.validators.ge(1))
+    em_tolerance: float = attrs.field(default=1e-6, validator=attrs.validators.gt(0.0))
     #: Comparisons whose agreement weight is adjusted by the agreed value's frequency.
     tf_adjust: tuple[str, ...] = ("forename", "surname")
     #: Comparisons (match rules) switched off by name.
@@ -113,7 +138,7 @@ class ReconcileConfig:
     )
     #: Date format of the national list, for the correction set.
     national_date_format: str = "%d-%b-%Y"
-    workers: int = 2
+    workers: int = attrs.field(default=2, validator=attrs.validators.ge(1))
 
     def __attrs_post_init__(self) -> None:
         if self.review_threshold > self.match_threshold:
@@ -122,44 +147,80 @@ class ReconcileConfig:
             )
 
 
-def _build(data: Mapping[str, Any], where: str) -> ReconcileConfig:
-    data = dict(data)
+def _located(problem: Problem, prefix: str) -> str:
+    """``reconcile.tolerances.text_similarity: must be ...`` (the field not named twice)."""
+    field = f"{prefix}.{problem.field}" if prefix and problem.field else problem.field or prefix
+    name = problem.field.rsplit(".", 1)[-1].split("[", 1)[0]
+    reason = problem.reason
+    for said in (f"{name} ", f"'{name}' "):
+        if name and reason.startswith(said):
+            reason = reason[len(said) :]
+    return f"{field}: {reason}" if field else reason
+
+
+def _build(data: Mapping[str, Any], where: str, prefix: str = "") -> ReconcileConfig:
+    """Structure settings through the project's one converter; every fault in one :class:`ConfigError`."""
+    from ctpse_core.convert import structure
+    from ctpse_core.errors import InputError
+
     try:
-        if "blocking" in data:
-            data["blocking"] = tuple(
-                BlockingRule(
-                    name=str(r["name"]),
-                    keys=tuple(r["keys"]),
-                    only_if_missing=r.get("only_if_missing", ()),
-                )
-                for r in data["blocking"]
-            )
-        if "tolerances" in data:
-            tol = dict(data["tolerances"])
-            if "ignore" in tol:
-                tol["ignore"] = tuple(tol["ignore"])
-            data["tolerances"] = Tolerances(**tol)
-        for key in ("tf_adjust", "disabled_rules", "authoritative"):
-            if key in data:
-                data[key] = tuple(data[key])
-        return ReconcileConfig(**data)
-    except (TypeError, ValueError, KeyError) as exc:
-        raise ConfigError(f"{where}: {exc}") from None
+        config = structure(dict(data), ReconcileConfig)
+    except InputError as exc:
+        lines = [f"{where}: {_located(p, prefix)}" for p in exc.problems] or [f"{where}: {exc.summary}"]
+        raise ConfigError("\n".join(lines)) from None
+    problems = _unknown_names(config)
+    if problems:
+        raise ConfigError("\n".join(f"{where}: {_located(p, prefix)}" for p in problems))
+    return config
+
+
+def _unknown_names(config: ReconcileConfig) -> list[Problem]:
+    """Names of match rules and checked fields that do not exist (a typo would be ignored silently)."""
+    from ctpse_core.reconcile.comparisons import match_rules
+    from ctpse_core.reconcile.explain import CHECKED_FIELDS
+
+    rules = sorted(match_rules().names())
+    checks = [
+        ("disabled_rules", config.disabled_rules, rules),
+        ("tf_adjust", config.tf_adjust, rules),
+        ("authoritative", config.authoritative, list(CHECKED_FIELDS)),
+        ("tolerances.ignore", config.tolerances.ignore, list(CHECKED_FIELDS)),
+    ]
+    return [
+        Problem(field=field, reason=f"unknown name(s) {', '.join(map(repr, bad))} (known: {', '.join(known)})")
+        for field, given, known in checks
+        if (bad := [n for n in given if n not in known])
+    ]
 
 
 def load_config(
     path: str | Path | None = None, overrides: Mapping[str, Any] | None = None
 ) -> ReconcileConfig:
-    """Read a TOML file (top level or a ``[reconcile]`` table); ``None`` gives the defaults."""
+    """Read a TOML file (top level or a ``[reconcile]`` table); ``None`` gives the defaults.
+
+    Values go through the project's one converter (:mod:`ctpse_core.convert`): unknown keys,
+    wrong types and out-of-range values are a :class:`ConfigError` naming the file, the
+    field path and the reason, e.g. ``reconcile.toml: reconcile.match_threshold: must be
+    between 0 and 1 (exclusive), got 1.5``.
+    """
     data: dict[str, Any] = {}
     where = "reconcile config"
+    prefix = ""
     if path is not None:
         where = str(path)
         try:
             with Path(path).open("rb") as handle:
                 raw = tomllib.load(handle)
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-        data = dict(raw.get("reconcile", raw))
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read the settings ({exc.strerror or exc})") from None
+        if "reconcile" in raw:
+            if not isinstance(raw["reconcile"], dict):
+                raise ConfigError(f"{path}: reconcile: must be a table of settings")
+            prefix = "reconcile"
+            data = dict(raw["reconcile"])
+        else:
+            data = dict(raw)
     data.update(overrides or {})
-    return _build(data, where)
+    return _build(data, where, prefix)

@@ -8,12 +8,14 @@ from collections.abc import Iterable
 import attrs
 
 from ctpse_core.domain.common import Record, aware, non_empty, utc, utcnow
+from ctpse_core.errors import InputError, Problem
 from ctpse_core.storage.base import UnitOfWork
 
 __all__ = [
     "COLLECTION",
     "ReviewDecision",
     "decision_id",
+    "latest",
     "pair_key",
     "record_decision",
     "stored_decisions",
@@ -61,8 +63,14 @@ def record_decision(
     note: str = "",
     reviewer: str | None = None,
 ) -> ReviewDecision:
-    """Store (or replace) the decision on a pair; the caller commits."""
-    who = reviewer or uow.user or "unknown"
+    """Store (or replace) the decision on a pair; the caller commits.
+
+    ``reviewer`` defaults to the unit of work's user; a decision with nobody named is an
+    :class:`~ctpse_core.errors.InputError` (the audit trail must say who decided).
+    """
+    who = (reviewer if reviewer is not None else uow.user or "").strip()
+    if not who:
+        raise InputError([Problem(field="reviewer", reason="is required: say who decided")])
     ident = decision_id(left_source, left_id, right_source, right_id)
     repo = uow.repository(COLLECTION)
     decision = ReviewDecision(

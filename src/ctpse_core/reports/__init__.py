@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any, Protocol, runtime_checkable
@@ -35,6 +36,8 @@ __all__ = [
     "london_time",
     "render",
     "template_environment",
+    "uk_date",
+    "uk_value",
 ]
 
 
@@ -95,6 +98,8 @@ def template_environment() -> Any:
     env.filters["london_day"] = london_day
     env.filters["london_time"] = london_time
     env.filters["heading"] = heading
+    env.filters["uk_date"] = uk_date
+    env.filters["uk_value"] = uk_value
     return env
 
 
@@ -111,6 +116,34 @@ def london_day(value: Any) -> str:
     if isinstance(value, dt.datetime):
         value = value.astimezone(LONDON).date() if value.tzinfo else value.date()
     return f"{value:%a %d/%m/%Y}"
+
+
+def uk_date(value: Any) -> str:
+    """A date (or ISO date text) in UK form: ``31 Jan 1990`` (a date of birth has no weekday)."""
+    import datetime as dt
+
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day} {value:%b %Y}"
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def uk_value(value: Any) -> str:
+    """A value for people to read: ISO dates (alone or in a ``; ``-list) in UK form, the rest as is."""
+    text = "" if value is None else str(value)
+    if not text or not text[:1].isdigit():
+        return text
+    parts = text.split("; ")
+    if all(_ISO_DATE.fullmatch(p) for p in parts):
+        try:
+            return "; ".join(uk_date(p) for p in parts)
+        except ValueError:
+            return text
+    return text
 
 
 def london_time(value: Any) -> str:

@@ -1,0 +1,142 @@
+"""Reading what ``ctpse reconcile`` and ``ctpse review`` are given: the mapping file and the
+two lists. Every user mistake becomes an :class:`~ctpse_core.errors.InputError` (exit 2)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+import click
+
+from ctpse_core.errors import ConfigError, CtpseError, InputError, Problem
+
+__all__ = ["SideMaps", "bad_input", "load_mapping_file", "load_settings", "load_side", "report_rejects"]
+
+
+def bad_input(exc: BaseException, where: str = "") -> InputError:
+    """Any error met while reading input, as an :class:`InputError` (one line per fault)."""
+    if isinstance(exc, InputError):
+        return exc
+    if isinstance(exc, OSError):
+        text = f"{exc.filename or where}: {exc.strerror or exc}"
+    elif isinstance(exc, UnicodeDecodeError):
+        text = f"{where}: is not UTF-8 text (byte {exc.start + 1}); save it as CSV UTF-8"
+    elif isinstance(exc, csv.Error):
+        text = f"{where}: cannot be read as CSV ({exc})"
+    else:
+        text = str(exc)
+    return InputError([Problem(field="", reason=line) for line in text.splitlines() if line.strip()], text)
+
+
+@attrs.frozen(kw_only=True)
+class SideMaps:
+    """A mapping file in tables: ``[left]`` (or ``[regional]``) and ``[right]`` (or ``[national]``)."""
+
+    left: dict[str, str] | None = None
+    right: dict[str, str] | None = None
+    regional: dict[str, str] | None = None
+    national: dict[str, str] | None = None
+
+
+_TABLES = ("left", "right", "regional", "national")
+
+
+def _parse(path: Path) -> Any:
+    text = path.read_text(encoding="utf-8")
+    if path.suffix.lower() == ".json":
+        return json.loads(text)
+    import tomllib
+
+    return tomllib.loads(text)
+
+
+def load_mapping_file(path: Path | None, left_feed: str, right_feed: str) -> dict[str, dict[str, str] | None]:
+    """``header = field`` lines (TOML or JSON), for both lists or in per-list tables; each
+    side's columns checked against its feed (known field paths, the ID mapped)."""
+    if path is None:
+        return {"left": None, "right": None}
+    from ctpse_core.convert import structure
+
+    try:
+        data = _parse(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise bad_input(exc, str(path)) from None
+    except ValueError as exc:  # tomllib.TOMLDecodeError and json.JSONDecodeError are ValueErrors
+        kind = "JSON" if path.suffix.lower() == ".json" else "TOML"
+        raise InputError([Problem(field="", reason=f"{path}: not valid {kind} ({exc})")]) from None
+    if not isinstance(data, dict):
+        raise InputError([Problem(field="", reason=f"{path}: the mapping must be a table of header = field")])
+    if any(isinstance(data.get(k), dict) for k in _TABLES):
+        maps = structure(data, SideMaps, where=str(path))
+        sides = {"left": maps.left if maps.left is not None else maps.regional,
+                 "right": maps.right if maps.right is not None else maps.national}
+    else:
+        flat = structure(data, dict[str, str], where=str(path))
+        sides = {"left": flat, "right": flat}
+    for side, feed in (("left", left_feed), ("right", right_feed)):
+        columns = sides[side]
+        if columns is not None:
+            _check_columns(path, side, feed, columns)
+    return sides
+
+
+def _check_columns(path: Path, side: str, feed_name: str, columns: dict[str, str]) -> None:
+    from ctpse_core.feeds import feeds
+    from ctpse_core.feeds.mapping import ColumnMapping, apply_mapping
+
+    try:
+        apply_mapping(feeds().get(feed_name), ColumnMapping(source=f"{path} [{side}]", columns=columns))
+    except CtpseError as exc:
+        raise bad_input(exc) from None
+
+
+def load_settings(path: Path | None) -> Any:
+    """The reconcile settings (TOML), a bad value an :class:`InputError` naming file and field."""
+    from ctpse_core.reconcile import load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise bad_input(exc) from None
+
+
+def load_side(path: Path, feed: str, columns: dict[str, str] | None) -> tuple[Any, list[Any]]:
+    """A list read as feed ``feed``, and its rejected rows; an unreadable, empty or wholly
+    rejected file is an :class:`InputError`."""
+    from ctpse_core.reconcile import read_table
+
+    try:
+        table, rejected = read_table(feed, path, columns)
+    except (CtpseError, OSError, UnicodeError, csv.Error) as exc:
+        raise bad_input(exc, str(path)) from None
+    if not table.ids and not rejected:
+        raise InputError([Problem(field="", reason=f"{path}: has no data rows")])
+    if not table.ids:
+        report_rejects(path, rejected)
+        raise InputError([Problem(field="", reason=f"{path}: no usable rows (every row was rejected)")])
+    return table, rejected
+
+
+def report_rejects(path: Path, rejected: list[Any], shown: int = 5) -> None:
+    """Say what was rejected (the first few problems) and write the rows to a rejects file beside
+    the list, as ``ctpse import`` does, so they can be fixed and the run repeated."""
+    if not rejected:
+        return
+    from ctpse_core.feeds.rejects import default_rejects_path, write_rejects
+
+    for row in rejected[:shown]:
+        for problem in row.problems:
+            click.echo(f"rejected: {problem}", err=True)
+    if len(rejected) > shown:
+        click.echo(f"rejected: ... and {len(rejected) - shown} more row(s)", err=True)
+    target = default_rejects_path(path)
+    try:
+        write_rejects(target, rejected)
+    except OSError as exc:
+        click.echo(f"{len(rejected)} row(s) of {path.name} rejected; could not write {target}: "
+                   f"{exc.strerror or exc}", err=True)
+        return
+    click.echo(f"{len(rejected)} row(s) of {path.name} rejected and left out; fix them in {target}", err=True)
