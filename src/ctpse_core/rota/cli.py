@@ -215,6 +215,7 @@ def publish(
     published: dt.datetime | None,
 ) -> None:
     """Publish the weekly rota report, or iCalendar feeds per person and per role."""
+    from ctpse_core.domain.common import day_text
     from ctpse_core.errors import InputError, Problem
     from ctpse_core.plugin import get_plugin_manager
     from ctpse_core.reports import render
@@ -251,8 +252,8 @@ def publish(
             [
                 Problem(
                     "--week",
-                    f"the week of {week:%d/%m/%Y} is outside the rota "
-                    f"({problem.start:%d/%m/%Y} to {problem.end:%d/%m/%Y})",
+                    f"the week of {day_text(first)} is outside the rota "
+                    f"({day_text(problem.start)} to {day_text(problem.end)})",
                 )
             ]
         )

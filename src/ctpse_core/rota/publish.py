@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ctpse_core.domain.common import LONDON, UTC, utcnow
+from ctpse_core.domain.common import LONDON, UTC, day_text, time_text, utcnow
 from ctpse_core.domain.marking import Marking
 from ctpse_core.rota.model import Assignment, Roster, RotaProblem
 from ctpse_core.rota.products import StaffLookup
@@ -28,10 +28,6 @@ def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """Monday to Sunday of the week holding ``day``."""
     first = day - dt.timedelta(days=day.weekday())
     return first, first + dt.timedelta(days=6)
-
-
-def _local(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(LONDON):%a %d/%m/%Y %H:%M %Z}"
 
 
 class RotaProduct(StaffLookup):
@@ -56,7 +52,7 @@ class RotaProduct(StaffLookup):
         self.last_day = last_day or min(problem.end, self.first_day + dt.timedelta(days=6))
         self.staff_id = staff_id
         self.role_id = role_id
-        self.title = f"On-call rota {self.first_day:%d/%m/%Y} to {self.last_day:%d/%m/%Y}"
+        self.title = f"On-call rota {day_text(self.first_day)} to {day_text(self.last_day)}"
         if staff_id is not None:
             self.title += f": {self.who(staff_id)}"
         if role_id is not None:
@@ -92,8 +88,8 @@ class RotaProduct(StaffLookup):
                         "day": a.day.isoformat(),
                         "shift": a.shift,
                         "label": shift.label or a.shift,
-                        "start": _local(start),
-                        "end": _local(end),
+                        "start": time_text(start),
+                        "end": time_text(end),
                         "staff_id": a.staff_id,
                         "name": person.name if person else a.staff_id,
                         "number": person.phone if person else None,
