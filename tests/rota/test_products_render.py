@@ -165,7 +165,7 @@ def test_ics_stamp_marking_and_number(files: dict[str, Path]) -> None:
     DESCRIPTION prefix and in CATEGORIES, and the on-call number."""
     out = CliRunner().invoke(make_cli(), [
         "rota", "publish", str(files["problem"]), str(files["rota"]), "--format", "ics",
-        "--role", "ct-sio", "--published", "10/03/2025 09:30"]).stdout_bytes
+        "--role", "ct-sio", "--stamp", "10/03/2025 09:30"]).stdout_bytes
     events = list(icalendar.Calendar.from_ical(out).walk("VEVENT"))
     assert events
     for e in events:
