@@ -30,7 +30,8 @@ class CliContext:
         from ctpse_core.storage import StoreMissing, open_store
 
         try:
-            return open_store(self.store_url, create=create)
+            # the keyword only when needed: callers may stand in an open_store(url) of their own
+            return open_store(self.store_url) if create else open_store(self.store_url, create=False)
         except StoreMissing as exc:
             raise InputError([Problem("", str(exc))], "no store") from None
 
