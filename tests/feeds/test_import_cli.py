@@ -90,6 +90,23 @@ def test_options_reach_the_pipeline(tmp_path: Path) -> None:
     assert "Nom: is blank but required (surname)" in rejects.read_text(encoding="utf-8-sig")
 
 
+def test_lowering_the_marking_needs_the_override(tmp_path: Path) -> None:
+    """`--marking OFFICIAL` on an OFFICIAL-SENSITIVE feed exits 2 with one line naming both
+    markings and the flag; with --allow-lower-marking it imports and the summary says so."""
+    path = tmp_path / "regional.csv"
+    path.write_text("record_id,surname,forenames\nRG0000001,Madeup,Alfa\n", encoding="utf-8")
+    code, out, err = _run("-q", "import", "regional", str(path), "--marking", "OFFICIAL")
+    assert code == 2 and "stored" not in out
+    assert err == (
+        "error: --marking: OFFICIAL is lower than OFFICIAL-SENSITIVE, the marking of feed 'regional'; a product is "
+        "marked at least as high as its source. Nothing was imported. If the originator has agreed to lower "
+        "it, add --allow-lower-marking (the override is recorded in the audit log)\n"
+    )
+    code, out, _ = _run("-q", "import", "regional", str(path), "--marking", "OFFICIAL", "--allow-lower-marking")
+    assert code == 0
+    assert re.search(r"marking\s+OFFICIAL \(LOWERED from OFFICIAL-SENSITIVE by override\)\n", out)
+
+
 def test_progress_bar_on_large_files_and_quiet(tmp_path: Path) -> None:
     """A large file shows the progress bar on stderr; --quiet silences it; small files never show it."""
     rows = "\n".join(f"RG{i:07d},Madeup,Alfa" for i in range(1, 2501))

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from ctpse_core.domain.marking import Marking
-from ctpse_core.errors import ConfigError
+from ctpse_core.errors import ConfigError, InputError
 from ctpse_core.feeds.importer import ImportInterrupted, ImportSummary, import_feed
 from ctpse_core.plugin import get_plugin_manager, hookimpl
 from ctpse_core.storage.base import UnitOfWork
@@ -86,6 +86,46 @@ def test_provenance_and_marking_override(tmp_path: Path) -> None:
     p = record.provenance
     assert (p.source, p.file, p.file_hash, p.row) == ("regional", "regional.csv", summary.file_hash, 3)
     assert p.received_at == summary.received_at
+
+
+def _secret_mapping(tmp_path: Path) -> Path:
+    path = tmp_path / "secret.toml"
+    path.write_text('feed = "regional"\nextend = true\nmarking = "SECRET [UK EYES ONLY]"\n', encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("lower", ["OFFICIAL", "SECRET", "OFFICIAL-SENSITIVE [UK EYES ONLY]"])
+def test_lowering_the_marking_is_refused(tmp_path: Path, lower: str) -> None:
+    """A SECRET [UK EYES ONLY] feed imported as OFFICIAL, or without its caveat, is refused
+    before anything is read or stored, naming both markings and the override."""
+    store = MemoryStore()
+    path = _write(tmp_path / "regional.csv", _rows(3))
+    with pytest.raises(InputError) as info:
+        import_feed(store, "regional", path, mapping=_secret_mapping(tmp_path), marking=lower)
+    (line,) = info.value.lines()
+    assert line.startswith(f"--marking: {lower} is lower than SECRET [UK EYES ONLY], the marking of feed 'regional';")
+    assert "--allow-lower-marking" in line
+    assert _nominals(store) == {} and store.audit == []
+    assert not (tmp_path / "regional.rejects.csv").exists()
+
+
+def test_lowering_with_the_override_is_recorded(tmp_path: Path) -> None:
+    """With allow_lower_marking the records carry the lower marking, the summary names the
+    feed's marking, and every audit event of the import records the override; raising or
+    keeping the marking records nothing."""
+    store = MemoryStore()
+    path = _write(tmp_path / "regional.csv", _rows(3))
+    summary = import_feed(store, "regional", path, mapping=_secret_mapping(tmp_path), marking="OFFICIAL",
+                          allow_lower_marking=True, user="nm-coordinator")
+    assert summary.stored == 3 and summary.marking == "OFFICIAL"
+    assert summary.marking_lowered_from == "SECRET [UK EYES ONLY]"
+    assert ("marking", "OFFICIAL (LOWERED from SECRET [UK EYES ONLY] by override)") in summary.table()
+    assert {n.marking for n in _nominals(store).values()} == {Marking.parse("OFFICIAL")}
+    events = [e for e in store.audit if e.collection == "nominals"]
+    assert len(events) == 3
+    assert all("marking OFFICIAL LOWERED from SECRET [UK EYES ONLY] by override" in e.detail for e in events)
+    raised = import_feed(MemoryStore(), "regional", path, marking="SECRET", allow_lower_marking=True)
+    assert raised.marking_lowered_from == "" and raised.marking == "SECRET"
 
 
 def test_bad_marking_is_a_config_error(tmp_path: Path) -> None:

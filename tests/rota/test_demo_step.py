@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import icalendar
@@ -28,7 +29,9 @@ def test_demo_step_writes_report_and_feeds(tmp_path: Path) -> None:
 
 def test_demo_twice_on_one_sqlite_store(tmp_path: Path) -> None:
     """`ctpse demo` run twice against the same SQLite file succeeds both times; the second
-    run publishes the rota as version 2 of the same stored record."""
+    run publishes the rota as version 2 of the same stored record, and the two runs'
+    iCalendar feeds are byte for byte the same, each with a valid UTC DTSTAMP (RFC 5545)
+    that does not come from the clock."""
     from click.testing import CliRunner
 
     from ctpse_core.cli import make_cli
@@ -48,3 +51,17 @@ def test_demo_twice_on_one_sqlite_store(tmp_path: Path) -> None:
         assert rota.published_version == 2 and rota.version == 2
     finally:
         store.close()
+    first = sorted((tmp_path / "out1" / "rota" / "ics").glob("*.ics"))
+    second = {p.name: p.read_bytes() for p in (tmp_path / "out2" / "rota" / "ics").glob("*.ics")}
+    assert len(first) > 6 and {p.name for p in first} == set(second)
+    changed = [p.name for p in first if p.read_bytes() != second[p.name]]
+    assert not changed
+    for path in first:
+        events = list(icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT"))
+        stamps = {e.decoded("DTSTAMP") for e in events}
+        assert events and len(stamps) == 1
+        (stamp,) = stamps
+        assert stamp.utcoffset() == dt.timedelta(0)
+        assert stamp == dt.datetime(2025, 3, 3, 0, 0, tzinfo=dt.UTC)  # 00:00 GMT on day one
+        assert all(b"DTSTAMP:" in line and line.endswith(b"Z") for line in path.read_bytes().splitlines()
+                   if line.startswith(b"DTSTAMP"))

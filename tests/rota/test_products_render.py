@@ -74,8 +74,8 @@ def test_every_rota_kind_renders_without_python_reprs(
         assert "hard_by_rule" not in text and "penalty_by_rule" not in text, kind
     assert "Hard rules broken" in pages["build"]
     assert "Soft penalty by rule" in pages["check"] and "Spread across people" in pages["check"]
-    assert "Mon 03/03/2025" in pages["publish"] and " GMT" in pages["publish"]
-    assert "Wed 05/03/2025 06:00 GMT" in pages["select"]
+    assert "Mon 3 Mar 2025" in pages["publish"] and " GMT" in pages["publish"]
+    assert "Wed 5 Mar 2025 06:00 GMT" in pages["select"]
     name = next(x["name"] for x in json.loads(files["problem"].read_text())["staff"]
                 if x["id"] == staff)
     assert f"{name} ({staff})" in pages["repair"] and "Stood down" in pages["repair"]
@@ -99,15 +99,16 @@ def test_change_record_shows_london_time(files: dict[str, Path]) -> None:
     for fmt in ("md", "html"):
         text = render(product, fmt)
         _check_page(text, fmt)
-        assert "Sun 30/03/2025 13:00 BST" in text and "+00:00" not in text
+        assert "Sun 30 Mar 2025 13:00 BST" in text and "+00:00" not in text
         assert f"{problem.person(a.staff_id).name} ({a.staff_id})" in text
 
 
 def test_london_filters() -> None:
-    """Dates show as 'Mon 03/03/2025'; times as London wall-clock with GMT or BST."""
-    assert london_day("2025-03-03") == "Mon 03/03/2025"
-    assert london_time("2025-03-03T07:00:00+00:00") == "Mon 03/03/2025 07:00 GMT"
-    assert london_time(dt.datetime(2025, 6, 2, 6, 0, tzinfo=dt.UTC)) == "Mon 02/06/2025 07:00 BST"
+    """Dates show as 'Mon 3 Mar 2025' (month by name, with the year); times as London
+    wall-clock with GMT or BST."""
+    assert london_day("2025-03-03") == "Mon 3 Mar 2025"
+    assert london_time("2025-03-03T07:00:00+00:00") == "Mon 3 Mar 2025 07:00 GMT"
+    assert london_time(dt.datetime(2025, 6, 2, 6, 0, tzinfo=dt.UTC)) == "Mon 2 Jun 2025 07:00 BST"
 
 
 def test_publish_week_outside_the_rota_is_an_error(files: dict[str, Path]) -> None:
@@ -115,7 +116,7 @@ def test_publish_week_outside_the_rota_is_an_error(files: dict[str, Path]) -> No
     result = CliRunner().invoke(make_cli(), ["rota", "publish", str(files["problem"]),
                                              str(files["rota"]), "--week", "01/01/2030"])
     assert result.exit_code == 2
-    assert "outside the rota (03/03/2025 to 16/03/2025)" in result.stderr
+    assert "outside the rota (Mon 3 Mar 2025 to Sun 16 Mar 2025)" in result.stderr
 
 
 def test_publish_person_filters_the_report(files: dict[str, Path]) -> None:
@@ -164,7 +165,7 @@ def test_ics_stamp_marking_and_number(files: dict[str, Path]) -> None:
     DESCRIPTION prefix and in CATEGORIES, and the on-call number."""
     out = CliRunner().invoke(make_cli(), [
         "rota", "publish", str(files["problem"]), str(files["rota"]), "--format", "ics",
-        "--role", "ct-sio", "--published", "10/03/2025 09:30"]).stdout_bytes
+        "--role", "ct-sio", "--stamp", "10/03/2025 09:30"]).stdout_bytes
     events = list(icalendar.Calendar.from_ical(out).walk("VEVENT"))
     assert events
     for e in events:

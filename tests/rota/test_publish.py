@@ -76,3 +76,30 @@ def test_weekly_report_in_every_format(solved: tuple[RotaProblem, Roster]) -> No
     assert data["quality"]["coverage"] > 0
     csv = render(product, "csv")
     assert csv.splitlines()[1].startswith("role,day,shift")
+
+
+def _stamps(feed: bytes) -> set[dt.datetime]:
+    return {e.decoded("DTSTAMP") for e in icalendar.Calendar.from_ical(feed).walk("VEVENT")}
+
+
+def test_feeds_are_reproducible_and_stamped_by_the_rota(solved: tuple[RotaProblem, Roster]) -> None:
+    """Without a stamp, DTSTAMP is 00:00 London on the rota's first day (a UTC date-time as
+    RFC 5545 requires), so publishing twice gives the same bytes; after a recorded change
+    it is the change's time; an explicit stamp (naive: London) wins."""
+    import attrs
+
+    from ctpse_core.rota.model import ChangeRecord
+
+    problem, roster = solved
+    first = calendar_for_role(problem, roster, "sio")
+    assert first == calendar_for_role(problem, roster, "sio")
+    assert _stamps(first) == {dt.datetime(2025, 3, 24, 0, 0, tzinfo=dt.UTC)}
+    at = dt.datetime(2025, 3, 27, 16, 45, 12, 345, tzinfo=dt.UTC)
+    earlier = ChangeRecord(kind="swap", at=at - dt.timedelta(days=1), by="cato")
+    changed = attrs.evolve(roster, changes=(ChangeRecord(kind="override", at=at, by="cato"), earlier))
+    staff_id = roster.assignments[0].staff_id
+    assert _stamps(calendar_for_person(problem, changed, staff_id)) == {at.replace(microsecond=0)}
+    summer = dt.datetime(2025, 6, 2, 9, 30)  # naive: London (BST)
+    assert _stamps(calendar_for_role(problem, roster, "sio", stamp=summer)) == {
+        dt.datetime(2025, 6, 2, 8, 30, tzinfo=dt.UTC)
+    }

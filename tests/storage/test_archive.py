@@ -87,7 +87,7 @@ def test_import_into_store_holding_the_records_conflicts(tmp_path: Path) -> None
     _fill(store)
     archive = tmp_path / "a.jsonl"
     export_store(store, archive)
-    with pytest.raises(ConflictError, match="already exists"):
+    with pytest.raises(ConflictError, match="already exist in the store"):
         import_archive(store, archive)
 
 
@@ -105,10 +105,74 @@ def test_bad_archives_name_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         import_archive(open_store("memory://"), archive)
     assert caught.value.lines()[0].startswith("date_of_birth: ")
-    assert caught.value.lines()[0].endswith(f"@ {archive}:3")
+    assert caught.value.lines()[0].endswith(f"@ {archive}:3 (nominals N2)")
     archive.write_text(json.dumps({"format": "ctpse-archive", "format_version": 99}) + "\n")
     with pytest.raises(ConfigError, match="newer"):
         import_archive(open_store("memory://"), archive)
     archive.write_text("id,name\n1,x\n")
     with pytest.raises(InputError, match="not a ctpse archive"):
         import_archive(open_store("memory://"), archive)
+
+
+def _nominal(record_id: str, **extra: str) -> str:
+    record = {"id": record_id, "forenames": "Alfa", "surname": "Madeup", **extra}
+    return json.dumps({"collection": "nominals", "record": record})
+
+
+def test_every_bad_line_is_reported_and_nothing_is_written(tmp_path: Path) -> None:
+    """Good lines before and after bad ones, written one per unit of work: the whole archive
+    is checked first, every bad line comes back (line, collection and ID, field, reason)
+    and the store stays empty; once fixed, it imports."""
+    archive = tmp_path / "backup.jsonl"
+    lines = [
+        json.dumps({"format": "ctpse-archive", "format_version": 1}),
+        _nominal("N1"),
+        _nominal("N2", date_of_birth="31/02/1990"),
+        "{not json",
+        json.dumps({"collection": "nominals"}),
+        json.dumps({"collection": "widgets", "record": {"id": "W1"}}),
+        _nominal("N1"),
+        _nominal("N3", marking="PUBLIC", date_of_birth="01/01/1980"),
+        _nominal("N4"),
+    ]
+    archive.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = open_store("memory://")
+    with pytest.raises(InputError) as caught:
+        import_archive(store, archive, batch=1)
+    got = caught.value.lines()
+    assert got[0] == (f"date_of_birth: '31/02/1990' is not a valid date (day is out of range for month) "
+                      f"@ {archive}:3 (nominals N2)")
+    assert got[1].startswith("line: is not JSON (") and got[1].endswith(f"@ {archive}:4")
+    assert got[2] == f"line: must be an object with exactly the keys 'collection' and 'record' @ {archive}:5"
+    assert got[3].startswith("collection: 'widgets' is not a known collection (")
+    assert got[3].endswith(f"@ {archive}:6 (widgets W1)")
+    assert got[4] == f"id: duplicate of line 2 @ {archive}:7 (nominals N1)"
+    assert got[5].startswith("marking: ") and got[5].endswith(f"@ {archive}:8 (nominals N3)")
+    assert len(got) == 6
+    assert "nothing was imported" in caught.value.summary
+    assert _snapshot(store) == {name: [] for name in record_types().names()}
+    assert store.audit_events() == []
+    archive.write_text("\n".join([lines[0], lines[1], lines[8]]) + "\n", encoding="utf-8")
+    assert import_archive(store, archive, batch=1) == {"nominals": 2}
+
+
+def test_ids_already_held_are_refused_before_writing(tmp_path: Path) -> None:
+    """An archive one of whose records is already stored writes none of them."""
+    archive = tmp_path / "backup.jsonl"
+    header = json.dumps({"format": "ctpse-archive", "format_version": 1})
+    archive.write_text("\n".join([header, _nominal("N1"), _nominal("N2")]) + "\n", encoding="utf-8")
+    store = open_store("memory://")
+    with store.unit_of_work() as uow:
+        uow.nominals.add(convert_nominal("N2"))
+        uow.commit()
+    with pytest.raises(ConflictError, match=r"1 record\(s\) already exist in the store \(nominals 'N2'\)"):
+        import_archive(store, archive, batch=1)
+    with store.unit_of_work() as uow:
+        assert [n.id for n in uow.nominals.list()] == ["N2"]
+
+
+def convert_nominal(record_id: str) -> Record:
+    from ctpse_core.convert import structure
+    from ctpse_core.domain import Nominal
+
+    return structure({"id": record_id, "forenames": "Bravo", "surname": "Madeup"}, Nominal)

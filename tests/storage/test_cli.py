@@ -83,3 +83,95 @@ def test_demo_uses_the_default_store(tmp_path: Path, monkeypatch: pytest.MonkeyP
     store = open_store(f"sqlite:///{path}")
     assert store.schema_status().up_to_date
     store.close()
+
+
+def _run_split(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(make_cli(), list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("scheme", ["sqlite", "tinydb"])
+@pytest.mark.parametrize("command", [["db", "status"], ["db", "export", "out.jsonl"], ["db", "upgrade"]])
+def test_read_only_commands_never_create_a_store(tmp_path: Path, scheme: str, command: list[str]) -> None:
+    """`db status` (and export, upgrade) on a mistyped path says no store exists there and
+    how to make one, exits 2 and creates neither the file nor its folder."""
+    path = tmp_path / "typo" / "ctpse.sqlte"
+    url = f"{scheme}:///{path}"
+    code, out, err = _run_split("--store", url, *command)
+    assert code == 2 and out == ""
+    assert err == (f"error: no store exists at '{url}'; check the URL (--store or CTPSE_STORE), "
+                   f"or make a new store there with `ctpse --store {url} db init`\n")
+    assert not path.exists() and not path.parent.exists()
+
+
+@pytest.mark.postgres
+def test_status_of_an_empty_postgres_database_creates_nothing(ctpse_postgres_url: str) -> None:
+    """On a PostgreSQL database without a ctpse schema, status says there is no store (the
+    password hidden) and leaves the database without tables."""
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.engine import make_url
+
+    url = make_url(ctpse_postgres_url).set(password="secret").render_as_string(hide_password=False)
+    code, _, err = _run_split("--store", url, "db", "status")
+    assert code == 2 and "no store exists at" in err and "db init" in err
+    assert "secret" not in err
+    engine = create_engine(ctpse_postgres_url)
+    try:
+        assert inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()
+
+
+def test_status_of_an_existing_store_still_works(tmp_path: Path) -> None:
+    """A store made by `db init` is found by status (and nothing else changes)."""
+    url = f"tinydb:///{tmp_path / 'store.json'}"
+    assert _run_split("--store", url, "db", "init")[0] == 0
+    code, out, _ = _run_split("--store", url, "db", "status")
+    assert code == 0 and "up to date" in out
+
+
+@pytest.mark.parametrize(("args", "env"), [(["--store", ""], {}), (["--store", "  "], {}),
+                                           ([], {"CTPSE_STORE": ""})])
+def test_an_empty_store_url_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+                                       env: dict[str, str]) -> None:
+    """`--store ''` or CTPSE_STORE='' is a usage error (exit 2), never the default store."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    code, _, err = _run_split(*args, "db", "init", env=env)
+    assert code == 2
+    assert "the store URL is empty" in err and "CTPSE_STORE" in err
+    assert not (tmp_path / "data" / "ctpse" / "ctpse.sqlite").exists()
+
+
+def test_library_refuses_an_empty_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """open_store('') and a blank CTPSE_STORE are configuration errors, not the default."""
+    from ctpse_core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="empty"):
+        open_store("")
+    monkeypatch.setenv("CTPSE_STORE", " ")
+    with pytest.raises(ConfigError, match="CTPSE_STORE is empty"):
+        open_store()
+
+
+def test_db_import_reports_every_bad_line_and_writes_nothing(tmp_path: Path) -> None:
+    """`db import` of an archive with two bad lines among good ones prints both (line,
+    collection and ID, field, reason), exits 2, and leaves the target store empty."""
+    import json
+
+    url = f"sqlite:///{tmp_path / 'target.sqlite'}"
+    archive = tmp_path / "backup.jsonl"
+    rows = [{"id": f"N{i}", "forenames": "Alfa", "surname": "Madeup"} for i in range(1, 5)]
+    rows[1]["date_of_birth"] = "31/02/1990"
+    rows[3]["risk_tier"] = "9"
+    lines = [json.dumps({"format": "ctpse-archive", "format_version": 1})]
+    lines += [json.dumps({"collection": "nominals", "record": r}) for r in rows]
+    archive.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert _run_split("--store", url, "db", "init")[0] == 0
+    code, _, err = _run_split("--store", url, "db", "import", str(archive), "--batch", "1")
+    assert code == 2
+    errors = err.splitlines()
+    assert errors[0].startswith("error: date_of_birth: ") and errors[0].endswith(f"@ {archive}:3 (nominals N2)")
+    assert errors[1].startswith("error: risk_tier: ") and errors[1].endswith(f"@ {archive}:5 (nominals N4)")
+    assert errors[2] == f"2 problem(s) in {archive}; nothing was imported"
+    code, out, _ = _run_split("--store", url, "db", "status")
+    assert code == 0 and "nominals" not in out

@@ -12,7 +12,7 @@ import attrs
 import click
 
 from ctpse_core import __version__
-from ctpse_core.errors import CtpseError, InputError
+from ctpse_core.errors import CtpseError, InputError, Problem
 
 __all__ = ["CliContext", "main", "make_cli"]
 
@@ -25,10 +25,15 @@ class CliContext:
     user: str
     quiet: bool = False
 
-    def open_store(self) -> Any:
-        from ctpse_core.storage import open_store
+    def open_store(self, *, create: bool = True) -> Any:
+        """The store; with ``create=False`` a missing one is a one-line error, exit 2."""
+        from ctpse_core.storage import StoreMissing, open_store
 
-        return open_store(self.store_url)
+        try:
+            # the keyword only when needed: callers may stand in an open_store(url) of their own
+            return open_store(self.store_url) if create else open_store(self.store_url, create=False)
+        except StoreMissing as exc:
+            raise InputError([Problem("", str(exc))], "no store") from None
 
 
 class CtpseGroup(click.Group):
@@ -82,6 +87,11 @@ def make_cli() -> click.Group:
         deconfliction, on-call rotas and the weekly products. Start with
         `ctpse demo`. All demo data is synthetic and fictional.
         """
+        if (store if store is not None else os.environ.get("CTPSE_STORE", "x")).strip() == "":
+            raise click.BadParameter(
+                "the store URL is empty; give one such as sqlite:///ctpse.sqlite, or leave out "
+                "--store and unset CTPSE_STORE for the default store", param_hint="'--store' / CTPSE_STORE"
+            )
         ctx.obj = CliContext(store_url=store, user=user, quiet=quiet or bool(os.environ.get("CTPSE_QUIET")))
 
     from ctpse_core.plugin import call_each

@@ -44,7 +44,7 @@ def init(ctx: CliContext) -> None:
 @pass_ctx
 def upgrade(ctx: CliContext) -> None:
     """Upgrade the store's schema to this version of ctpse_core, keeping every record."""
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     try:
         before = store.schema_status().current
         after = store.upgrade()
@@ -59,10 +59,11 @@ def upgrade(ctx: CliContext) -> None:
 @db.command()
 @pass_ctx
 def status(ctx: CliContext) -> None:
-    """Show the store's schema revision and how many records each collection holds."""
+    """Show the store's schema revision and how many records each collection holds
+    (never creates a store: a URL with none is an error, exit 2)."""
     from ctpse_core.storage.schema import record_types
 
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     try:
         st = store.schema_status()
         click.echo(f"store: {_shown(ctx)}")
@@ -85,7 +86,7 @@ def export_cmd(ctx: CliContext, file: Path) -> None:
     """Write every record to FILE, a portable JSON-lines archive."""
     from ctpse_core.storage.archive import export_store
 
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     try:
         counts = export_store(store, file)
     finally:
@@ -101,9 +102,21 @@ def export_cmd(ctx: CliContext, file: Path) -> None:
               help="Records per unit of work.")
 @pass_ctx
 def import_cmd(ctx: CliContext, file: Path, batch: int) -> None:
-    """Add every record of the archive FILE to the store (keeping record versions)."""
-    from ctpse_core.storage.archive import import_archive
+    """Add every record of the archive FILE to the store (keeping record versions).
 
+    The whole archive is checked first: every bad line is reported (exit 2) and nothing is
+    written unless every line is good.
+    """
+    from ctpse_core.errors import InputError
+    from ctpse_core.storage.archive import check_archive, import_archive
+
+    try:
+        check_archive(file)
+    except InputError as exc:
+        for line in exc.lines():
+            click.echo(f"error: {line}", err=True)
+        click.echo(f"{len(exc.problems)} problem(s) in {file}; nothing was imported", err=True)
+        raise click.exceptions.Exit(2) from None
     store = ctx.open_store()
     try:
         counts = import_archive(store, file, batch=batch, user=ctx.user)

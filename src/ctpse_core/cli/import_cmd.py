@@ -68,7 +68,10 @@ def _echo_summary(summary: Any) -> None:
 @click.option("--list", "list_feeds", is_flag=True, help="List the feeds (and file formats) and exit.")
 @click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
               help="Column mapping file (TOML): the partner's headers to record fields.")
-@click.option("--marking", metavar="MARKING", help="Protective marking for the records (default: the feed's).")
+@click.option("--marking", metavar="MARKING",
+              help="Protective marking for the records (default: the feed's); it may raise the feed's, not lower it.")
+@click.option("--allow-lower-marking", is_flag=True,
+              help="Accept a --marking lower than the feed's (the originator agreed); recorded in the audit log.")
 @click.option("--encoding", metavar="NAME", help="Text encoding of the file (default: detected).")
 @click.option("--format", "fmt", metavar="NAME", help="File format (default: from the file's suffix).")
 @click.option("--sheet", metavar="NAME", help="Worksheet to read (workbook formats).")
@@ -84,6 +87,7 @@ def import_command(
     list_feeds: bool,
     mapping: Path | None,
     marking: str | None,
+    allow_lower_marking: bool,
     encoding: str | None,
     fmt: str | None,
     sheet: str | None,
@@ -109,6 +113,7 @@ def import_command(
         summary = import_feed(
             store, feed, file, mapping=mapping, marking=marking, encoding=encoding, fmt=fmt, sheet=sheet,
             rejects=rejects, batch_size=batch_size, user=ctx.user, progress=bar,
+            allow_lower_marking=allow_lower_marking,
         )
     except ImportInterrupted as exc:
         bar.close()

@@ -25,12 +25,14 @@ __all__ = [
     "Record",
     "aware",
     "check",
+    "day_text",
     "in_range",
     "london",
     "non_empty",
     "not_after",
     "not_before",
     "optional_aware",
+    "time_text",
     "utc",
     "utcnow",
     "with_version",
@@ -57,6 +59,24 @@ def utc(value: dt.datetime) -> dt.datetime:
 def london(value: dt.datetime) -> dt.datetime:
     """The same instant on the Europe/London wall clock."""
     return utc(value).astimezone(LONDON)
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(day: dt.date) -> str:
+    """A day as people read it, never ambiguous: ``Sat 28 Mar 2026`` (a datetime: its London day)."""
+    if isinstance(day, dt.datetime):
+        day = london(day).date()
+    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def time_text(moment: dt.datetime) -> str:
+    """An instant on the Europe/London wall clock with its zone: ``Sat 28 Mar 2026 19:00 GMT``
+    (``BST`` in summer). Naive values are taken as London time."""
+    local = london(moment)
+    return f"{day_text(local.date())} {local:%H:%M} {local.tzname()}"
 
 
 def check(predicate: Callable[[Any], bool], message: str) -> Validator:

@@ -60,6 +60,8 @@ class ImportSummary:
     format: str = ""
     encoding: str | None = None
     marking: str = ""
+    #: The feed's own marking when ``marking`` was deliberately set lower (else empty).
+    marking_lowered_from: str = ""
     received_at: dt.datetime = attrs.field(factory=utcnow)
     rows_read: int = 0
     stored: int = 0
@@ -83,7 +85,8 @@ class ImportSummary:
             ("feed", self.feed),
             ("file", self.file),
             ("format", self.format + (f", {self.encoding}" if self.encoding else "")),
-            ("marking", self.marking),
+            ("marking", self.marking + (f" (LOWERED from {self.marking_lowered_from} by override)"
+                                        if self.marking_lowered_from else "")),
             ("rows read", str(self.rows_read)),
             ("stored (new)", str(self.stored)),
             ("updated", str(self.updated)),
@@ -112,9 +115,18 @@ class ImportInterrupted(KeyboardInterrupt):
 
 
 def resolve_feed(
-    feed: str | FeedDefinition, mapping: str | Path | None = None, marking: str | Marking | None = None
+    feed: str | FeedDefinition,
+    mapping: str | Path | None = None,
+    marking: str | Marking | None = None,
+    *,
+    allow_lower_marking: bool = False,
 ) -> FeedDefinition:
-    """The feed definition, with a mapping file and a marking override applied."""
+    """The feed definition, with a mapping file and a marking override applied.
+
+    The override may raise the feed's marking (or add caveats); one that does not dominate
+    the feed's marking (a SECRET feed marked OFFICIAL, a caveat dropped) is refused with an
+    :class:`~ctpse_core.errors.InputError` unless ``allow_lower_marking`` is given.
+    """
     definition = feeds().get(feed) if isinstance(feed, str) else feed
     if mapping is not None:
         definition = apply_mapping(definition, load_mapping(mapping))
@@ -123,6 +135,14 @@ def resolve_feed(
             parsed = marking if isinstance(marking, Marking) else Marking.parse(marking)
         except ValueError as exc:
             raise ConfigError(f"--marking: {exc}") from None
+        if not parsed.dominates(definition.marking) and not allow_lower_marking:
+            raise InputError(
+                [Problem("--marking", f"{parsed} is lower than {definition.marking}, the marking of feed "
+                         f"{definition.name!r}; a product is marked at least as high as its source. "
+                         "Nothing was imported. If the originator has agreed to lower it, add "
+                         "--allow-lower-marking (the override is recorded in the audit log)")],
+                "marking lowered",
+            )
         definition = attrs.evolve(definition, marking=parsed)
     return definition
 
@@ -199,7 +219,11 @@ class _Importer:
 
     def _detail(self, record: Record) -> str:
         p = record.provenance
-        return f"feed {self.feed.name}, {p.file} row {p.row}" if p is not None else f"feed {self.feed.name}"
+        text = f"feed {self.feed.name}, {p.file} row {p.row}" if p is not None else f"feed {self.feed.name}"
+        if self.summary.marking_lowered_from:
+            text += (f"; marking {self.summary.marking} LOWERED from {self.summary.marking_lowered_from} "
+                     f"by override (--allow-lower-marking)")
+        return text
 
     def _clash(self, raw: RawRow, record: Record, source: str | None) -> RejectedRow:
         column = self.converter.plan(raw.headers).column_for(self.feed.id_field) or self.feed.id_field
@@ -259,6 +283,7 @@ def import_feed(
     batch_size: int = 1000,
     user: str | None = None,
     progress: Progress | None = None,
+    allow_lower_marking: bool = False,
 ) -> ImportSummary:
     """Import partner file ``path`` as ``feed`` into a store (or a unit-of-work factory).
 
@@ -267,12 +292,16 @@ def import_feed(
     after each committed batch. After the last commit the ``ctpse_after_import`` hook
     runs with the summary. Raises :class:`ImportInterrupted` on Ctrl-C (with the summary
     of what was committed) and :class:`~ctpse_core.errors.CtpseError` for a file that
-    cannot be read at all.
+    cannot be read at all. A ``marking`` lower than the feed's is refused
+    (:class:`~ctpse_core.errors.InputError`) unless ``allow_lower_marking``; then every
+    audit event of the import says so and ``summary.marking_lowered_from`` names the
+    feed's marking.
     """
     if batch_size < 1:
         raise ConfigError("batch size must be at least 1")
     path = Path(path)
-    definition = resolve_feed(feed, mapping, marking)
+    base = resolve_feed(feed, mapping)
+    definition = resolve_feed(base, marking=marking, allow_lower_marking=allow_lower_marking)
     rejects_path = _rejects_path(path, rejects)
     factory = _factory(target, user)
     fmt_name = format_for(path, fmt).name
@@ -280,6 +309,7 @@ def import_feed(
     summary = ImportSummary(
         feed=definition.name, file=path.name, file_hash=table.file_hash, format=fmt_name,
         encoding=table.encoding, marking=str(definition.marking),
+        marking_lowered_from="" if definition.marking.dominates(base.marking) else str(base.marking),
     )
     converter = RowConverter(
         definition, path.name, table.file_hash, received_at=summary.received_at, marking=definition.marking

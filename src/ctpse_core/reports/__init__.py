@@ -104,18 +104,18 @@ def template_environment() -> Any:
 
 
 def london_day(value: Any) -> str:
-    """A date (or ISO date text) as ``Mon 03/03/2025``; aware datetimes by their London day."""
+    """A date (or ISO date text) as ``Mon 3 Mar 2025``; aware datetimes by their London day."""
     import datetime as dt
 
-    from ctpse_core.domain.common import LONDON
+    from ctpse_core.domain.common import day_text
 
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value) if "T" in value else dt.date.fromisoformat(value)
-    if isinstance(value, dt.datetime):
-        value = value.astimezone(LONDON).date() if value.tzinfo else value.date()
-    return f"{value:%a %d/%m/%Y}"
+    if isinstance(value, dt.datetime) and value.tzinfo is None:
+        value = value.date()
+    return day_text(value)
 
 
 def uk_date(value: Any) -> str:
@@ -148,18 +148,16 @@ def uk_value(value: Any) -> str:
 
 def london_time(value: Any) -> str:
     """An aware datetime (or ISO text) as Europe/London wall-clock with its zone:
-    ``Mon 03/03/2025 07:00 GMT``."""
+    ``Mon 3 Mar 2025 07:00 GMT``."""
     import datetime as dt
 
-    from ctpse_core.domain.common import LONDON
+    from ctpse_core.domain.common import time_text
 
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=LONDON)
-    return f"{value.astimezone(LONDON):%a %d/%m/%Y %H:%M %Z}"
+    return time_text(value)
 
 
 def heading(value: Any) -> str:

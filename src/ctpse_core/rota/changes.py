@@ -14,15 +14,32 @@ from typing import Any
 
 import attrs
 
-from ctpse_core.domain.common import utcnow
+from ctpse_core.domain.common import day_text, time_text, utcnow
 from ctpse_core.domain.staff import LeaveKind
 from ctpse_core.errors import InputError, Problem
 from ctpse_core.rota.model import Assignment, ChangeRecord, Roster, RotaLeave, RotaProblem
 from ctpse_core.rota.rules import BUILTIN_RULES, RotaConstraint, Violation
-from ctpse_core.rota.timing import real_minutes
+from ctpse_core.rota.timing import days_text, interval, real_minutes
 from ctpse_core.rota.validate import validate
 
-__all__ = ["Removal", "RepairResult", "override", "repair", "swap"]
+__all__ = ["Removal", "RepairResult", "describe_shift", "override", "repair", "swap"]
+
+
+def _label(problem: RotaProblem, shift_id: str) -> str:
+    for s in problem.shifts:
+        if s.id == shift_id:
+            return s.label or s.id
+    return shift_id
+
+
+def describe_shift(problem: RotaProblem, a: Assignment) -> str:
+    """The shift as a coordinator reads it, in Europe/London time with its zone:
+    ``Night shift Sat 28 Mar 2026 19:00 GMT to Sun 29 Mar 2026 08:00 BST``."""
+    for s in problem.shifts:
+        if s.id == a.shift:
+            start, end = interval(a.day, s)
+            return f"{s.label or s.id} {time_text(start)} to {time_text(end)}"
+    return f"{a.shift} on {day_text(a.day)}"
 
 
 def _person_rules(rules: Sequence[RotaConstraint] | None) -> list[RotaConstraint]:
@@ -74,7 +91,7 @@ def _refuse(what: str, broken: list[Violation]) -> InputError:
             Problem(
                 v.rule,
                 v.detail or "broken",
-                f"{v.staff_id} {v.day.isoformat() if v.day else ''}".strip(),
+                f"{v.staff_id} {day_text(v.day) if v.day else ''}".strip(),
             )
             for v in broken
         ],
@@ -118,7 +135,8 @@ def _find(roster: Roster, staff_id: str, day: dt.date, shift: str | None = None)
             return a
     what = f"{shift} " if shift else ""
     raise InputError(
-        [Problem("assignment", f"{staff_id} has no {what}shift on {day}")], "no such assignment"
+        [Problem("assignment", f"{staff_id} has no {what}shift on {day_text(day)}")],
+        "no such assignment",
     )
 
 
@@ -223,10 +241,8 @@ def repair(
                 [
                     Problem(
                         "day",
-                        f"{r.first_day:%d/%m/%Y}"
-                        + (f" to {r.last_day:%d/%m/%Y}" if r.last_day != r.first_day else "")
-                        + f" is outside the rota ({problem.start:%d/%m/%Y} to "
-                        f"{problem.end:%d/%m/%Y})",
+                        f"{days_text(r.first_day, r.last_day)} is outside the rota "
+                        f"({days_text(problem.start, problem.end)})",
                         r.staff_id,
                     )
                 ],
@@ -314,23 +330,25 @@ def repair(
             moved.append(other)
             added.extend([mover, refill])
             notes.append(
-                f"{gap.day} {gap.shift}: no one free could take it; "
-                f"{other.staff_id} moved from {other.shift} and {fill} took that"
+                f"{describe_shift(problem, gap)}: no one free could take it; "
+                f"{other.staff_id} moved from {_label(problem, other.shift)} and {fill} took that"
             )
             done = True
             break
         if not done:
             reasons = ", ".join(f"{rule} ({n})" for rule, n in why.most_common(4)) or "no one free"
             notes.append(
-                f"{gap.day} {gap.shift}: left uncovered; every candidate would break "
-                f"a hard rule: {reasons}"
+                f"{describe_shift(problem, gap)}: left uncovered; every candidate would "
+                f"break a hard rule: {reasons}"
             )
     removed = vacated + moved
     record = ChangeRecord(
         kind="repair",
         at=at or utcnow(),
         by=by,
-        reason="; ".join(f"{r.staff_id} {r.reason} {r.first_day}..{r.last_day}" for r in removals),
+        reason="; ".join(
+            f"{r.staff_id} {r.reason} {days_text(r.first_day, r.last_day)}" for r in removals
+        ),
         removed=tuple(removed),
         added=tuple(added),
     )
@@ -354,7 +372,7 @@ def _notifications(
                     "who": a.staff_id,
                     "name": person.name,
                     "number": person.phone,
-                    "message": f"{verb} {shifts[a.shift].label or a.shift} on {a.day:%a %d/%m/%Y}",
+                    "message": f"{verb} {describe_shift(problem, a)}",
                 }
             )
     touched = {r for a in removed + added if (r := shifts[a.shift].role) is not None}

@@ -200,9 +200,12 @@ def check(problem_file: Path, roster_file: Path, fmt: str, today: dt.date | None
     help="File to write (for ics without --person/--role: a folder for every feed).",
 )
 @click.option(
+    "--stamp",
     "--published",
+    "stamp",
     **DATETIME,
-    help="ics: the publication time stamped on every event (default: now).",
+    help="ics: the DTSTAMP of every event (default: the time of the rota's last change, "
+    "else 00:00 on its first day, so the same rota gives the same feeds).",
 )
 def publish(
     problem_file: Path,
@@ -212,9 +215,10 @@ def publish(
     person_id: str | None,
     role_id: str | None,
     out: Path | None,
-    published: dt.datetime | None,
+    stamp: dt.datetime | None,
 ) -> None:
     """Publish the weekly rota report, or iCalendar feeds per person and per role."""
+    from ctpse_core.domain.common import day_text
     from ctpse_core.errors import InputError, Problem
     from ctpse_core.plugin import get_plugin_manager
     from ctpse_core.reports import render
@@ -236,13 +240,13 @@ def publish(
         if role_id is not None and role_id not in roles:
             raise InputError([Problem("--role", f"{role_id!r} is not a role")])
         if person_id is not None:
-            _emit(calendar_for_person(problem, roster, person_id, published=published), out)
+            _emit(calendar_for_person(problem, roster, person_id, stamp=stamp), out)
         elif role_id is not None:
-            _emit(calendar_for_role(problem, roster, role_id, published=published), out)
+            _emit(calendar_for_role(problem, roster, role_id, stamp=stamp), out)
         else:
             if out is None:
                 raise click.UsageError("ics needs --person, --role or --out FOLDER")
-            written = _write_feeds(problem, roster, out, published)
+            written = _write_feeds(problem, roster, out, stamp)
             click.echo(f"{written} feeds written to {out}", err=True)
         return
     first, last = week_of(week or problem.start)
@@ -251,8 +255,8 @@ def publish(
             [
                 Problem(
                     "--week",
-                    f"the week of {week:%d/%m/%Y} is outside the rota "
-                    f"({problem.start:%d/%m/%Y} to {problem.end:%d/%m/%Y})",
+                    f"the week of {day_text(first)} is outside the rota "
+                    f"({day_text(problem.start)} to {day_text(problem.end)})",
                 )
             ]
         )
@@ -272,7 +276,7 @@ def publish(
     get_plugin_manager().hook.ctpse_after_publish(kind="rota", product=product)
 
 
-def _write_feeds(problem: Any, roster: Any, folder: Path, published: Any) -> int:
+def _write_feeds(problem: Any, roster: Any, folder: Path, stamp: Any) -> int:
     from ctpse_core.rota.publish import calendar_for_person, calendar_for_role
 
     (folder / "people").mkdir(parents=True, exist_ok=True)
@@ -282,12 +286,12 @@ def _write_feeds(problem: Any, roster: Any, folder: Path, published: Any) -> int
     for person in problem.staff:
         if person.id in rostered:
             (folder / "people" / f"{person.id}.ics").write_bytes(
-                calendar_for_person(problem, roster, person.id, published=published)
+                calendar_for_person(problem, roster, person.id, stamp=stamp)
             )
             count += 1
     for role in problem.roles:
         (folder / "roles" / f"{role.id}.ics").write_bytes(
-            calendar_for_role(problem, roster, role.id, published=published)
+            calendar_for_role(problem, roster, role.id, stamp=stamp)
         )
         count += 1
     return count

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from ctpse_core.demo import DemoContext
 
-__all__ = ["demo_step"]
+__all__ = ["DEMO_ITERATIONS", "demo_step"]
+
+#: Local-search moves for the demo week (about a second on a laptop).
+DEMO_ITERATIONS = 20_000
 
 
 def demo_step(ctx: DemoContext) -> list[str]:
@@ -18,7 +21,9 @@ def demo_step(ctx: DemoContext) -> list[str]:
     folder = ctx.out / "rota"
     (folder / "ics").mkdir(parents=True, exist_ok=True)
     problem = synthetic_ct_problem(staff=60, weeks=1, seed=ctx.seed)
-    result, report = solve(problem, "builtin", seed=ctx.seed, time_limit=5)
+    # a work budget, not a time limit, so every run (and machine) gives the same rota and
+    # byte-identical feeds; the time limit is only a safety net
+    result, report = solve(problem, "builtin", seed=ctx.seed, time_limit=120, iterations=DEMO_ITERATIONS)
     q = quality(problem, result.roster, report)
     save_problem(problem, folder / "problem.json")
     save_roster(result.roster, folder / "rota.json")

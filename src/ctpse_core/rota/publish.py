@@ -5,7 +5,8 @@ format (json, md, html, csv) through :func:`ctpse_core.reports.render`. The iCal
 feeds (RFC 5545, written with the ``icalendar`` package) are one per person or per role;
 every event carries the role's on-call number and the person's own number, the marking
 as a ``[MARKING]`` prefix of its SUMMARY and DESCRIPTION and in its CATEGORIES, and the
-publication time as DTSTAMP.
+rota's publication stamp as DTSTAMP (:func:`publication_stamp`), so publishing the same
+rota twice gives byte-identical feeds.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ctpse_core.domain.common import LONDON, UTC, utcnow
+from ctpse_core.domain.common import LONDON, UTC, day_text, time_text, utc
 from ctpse_core.domain.marking import Marking
 from ctpse_core.rota.model import Assignment, Roster, RotaProblem
 from ctpse_core.rota.products import StaffLookup
@@ -21,17 +22,34 @@ from ctpse_core.rota.quality import quality
 from ctpse_core.rota.timing import interval
 from ctpse_core.rota.validate import validate
 
-__all__ = ["RotaProduct", "calendar_for_person", "calendar_for_role", "week_of"]
+__all__ = [
+    "RotaProduct",
+    "calendar_for_person",
+    "calendar_for_role",
+    "publication_stamp",
+    "week_of",
+]
+
+
+def publication_stamp(
+    problem: RotaProblem, roster: Roster, stamp: dt.datetime | None = None
+) -> dt.datetime:
+    """The DTSTAMP of a rota's feeds, in UTC: ``stamp`` when given (naive: Europe/London),
+    else the time of the rota's last recorded change (override, swap, repair), else
+    00:00 Europe/London on its first day. It depends only on the rota, never on the
+    clock, so the same rota always publishes the same bytes; a change gives a later one.
+    """
+    if stamp is not None:
+        return utc(stamp).replace(microsecond=0)
+    if roster.changes:
+        return max(utc(c.at) for c in roster.changes).replace(microsecond=0)
+    return utc(dt.datetime.combine(problem.start, dt.time(0)))
 
 
 def week_of(day: dt.date) -> tuple[dt.date, dt.date]:
     """Monday to Sunday of the week holding ``day``."""
     first = day - dt.timedelta(days=day.weekday())
     return first, first + dt.timedelta(days=6)
-
-
-def _local(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(LONDON):%a %d/%m/%Y %H:%M %Z}"
 
 
 class RotaProduct(StaffLookup):
@@ -56,7 +74,7 @@ class RotaProduct(StaffLookup):
         self.last_day = last_day or min(problem.end, self.first_day + dt.timedelta(days=6))
         self.staff_id = staff_id
         self.role_id = role_id
-        self.title = f"On-call rota {self.first_day:%d/%m/%Y} to {self.last_day:%d/%m/%Y}"
+        self.title = f"On-call rota {day_text(self.first_day)} to {day_text(self.last_day)}"
         if staff_id is not None:
             self.title += f": {self.who(staff_id)}"
         if role_id is not None:
@@ -92,8 +110,8 @@ class RotaProduct(StaffLookup):
                         "day": a.day.isoformat(),
                         "shift": a.shift,
                         "label": shift.label or a.shift,
-                        "start": _local(start),
-                        "end": _local(end),
+                        "start": time_text(start),
+                        "end": time_text(end),
                         "staff_id": a.staff_id,
                         "name": person.name if person else a.staff_id,
                         "number": person.phone if person else None,
@@ -154,7 +172,7 @@ class RotaProduct(StaffLookup):
 
 
 def _calendar(
-    name: str, events: list[dict[str, Any]], marking: Marking, published: dt.datetime | None
+    name: str, events: list[dict[str, Any]], marking: Marking, stamp: dt.datetime
 ) -> bytes:
     import icalendar
 
@@ -164,7 +182,7 @@ def _calendar(
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/London")
-    stamp = (published or utcnow()).astimezone(UTC)
+    stamp = stamp.astimezone(UTC)
     prefix = f"[{marking}]"
     for e in events:
         event = icalendar.Event()
@@ -224,12 +242,13 @@ def calendar_for_person(
     roster: Roster,
     staff_id: str,
     *,
-    published: dt.datetime | None = None,
+    stamp: dt.datetime | None = None,
 ) -> bytes:
-    """An iCalendar feed of one person's shifts; DTSTAMP is ``published`` (default: now)."""
+    """An iCalendar feed of one person's shifts; DTSTAMP is :func:`publication_stamp`."""
     person = problem.person(staff_id)
     events = _events(problem, roster, lambda a, _s: a.staff_id == staff_id, with_person=False)
-    return _calendar(f"On-call: {person.name}", events, problem.marking, published)
+    when = publication_stamp(problem, roster, stamp)
+    return _calendar(f"On-call: {person.name}", events, problem.marking, when)
 
 
 def calendar_for_role(
@@ -237,10 +256,11 @@ def calendar_for_role(
     roster: Roster,
     role_id: str,
     *,
-    published: dt.datetime | None = None,
+    stamp: dt.datetime | None = None,
 ) -> bytes:
-    """An iCalendar feed of everyone's shifts in one role; DTSTAMP is ``published``
-    (default: now)."""
+    """An iCalendar feed of everyone's shifts in one role; DTSTAMP is
+    :func:`publication_stamp`."""
     role = problem.role(role_id)
     events = _events(problem, roster, lambda _a, s: s.role == role_id, with_person=True)
-    return _calendar(f"On-call: {role.name}", events, problem.marking, published)
+    when = publication_stamp(problem, roster, stamp)
+    return _calendar(f"On-call: {role.name}", events, problem.marking, when)

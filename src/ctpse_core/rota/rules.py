@@ -29,7 +29,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from ctpse_core.domain.common import LONDON, UTC
+from ctpse_core.domain.common import LONDON, UTC, day_text, time_text
 from ctpse_core.rota.model import Assignment, Roster, RotaProblem, ShiftDef
 from ctpse_core.rota.timing import interval, minutes_between
 
@@ -187,7 +187,8 @@ def _assignment(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
                 day=a.day,
                 staff_id=a.staff_id,
                 shift=a.shift,
-                detail=f"{a.day} is outside the horizon",
+                detail=f"{day_text(a.day)} is outside the rota "
+                f"({day_text(problem.start)} to {day_text(problem.end)})",
             )
 
 
@@ -259,7 +260,7 @@ def _overlap(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
             busy[sid].append((start, end, a.shift, a.day))
     for sid, spans in sorted(busy.items()):
         spans.sort(key=lambda s: (s[0], s[1]))
-        for i, (_start, end, label, day) in enumerate(spans):
+        for i, (start, end, label, day) in enumerate(spans):
             for other in spans[i + 1 :]:
                 if other[0] >= end:
                     break
@@ -267,7 +268,11 @@ def _overlap(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
                     continue  # two commitments clashing is not the rota's doing
                 when = other[3] if other[3] is not None else day
                 yield Violation(
-                    rule="overlap", day=when, staff_id=sid, detail=f"{label} overlaps {other[2]}"
+                    rule="overlap",
+                    day=when,
+                    staff_id=sid,
+                    detail=f"{label} ({time_text(start)} to {time_text(end)}) overlaps "
+                    f"{other[2]} ({time_text(other[0])} to {time_text(other[1])})",
                 )
 
 
@@ -434,7 +439,8 @@ def _daily_rest(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
                     rule="daily_rest",
                     day=d2,
                     staff_id=sid,
-                    detail=f"{gap / 60:g} hours' rest, at least {problem.rest.daily_rest_hours:g}",
+                    detail=f"{gap / 60:g} hours' rest between {time_text(e1)} and "
+                    f"{time_text(s2)}, at least {problem.rest.daily_rest_hours:g}",
                 )
 
 
@@ -460,7 +466,7 @@ def _weekly_rest(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
                     rule="weekly_rest",
                     day=problem.day(first),
                     staff_id=person.id,
-                    detail=f"longest rest in the 7 days from {problem.day(first)} is "
+                    detail=f"longest rest in the 7 days from {day_text(problem.day(first))} is "
                     f"{best / 60:g} hours, at least "
                     f"{problem.rest.weekly_rest_hours:g}",
                 )

@@ -7,9 +7,9 @@ from typing import Any
 
 import attrs
 
-from ctpse_core.domain.common import LONDON
+from ctpse_core.domain.common import LONDON, day_text, time_text
 from ctpse_core.rota.model import Roster, RotaProblem
-from ctpse_core.rota.timing import interval
+from ctpse_core.rota.timing import days_text, interval
 
 __all__ = ["Candidate", "Selection", "select_staff"]
 
@@ -49,10 +49,6 @@ class Selection:
         }
 
 
-def _fmt(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(LONDON):%a %d/%m %H:%M}"
-
-
 def select_staff(
     problem: RotaProblem,
     roster: Roster,
@@ -80,7 +76,7 @@ def select_staff(
     for leave in problem.leave:
         if leave.first_day <= last and first <= leave.last_day:
             away.setdefault(leave.staff_id, []).append(
-                f"on {leave.kind} leave {leave.first_day:%d/%m}-{leave.last_day:%d/%m}"
+                f"on {leave.kind} leave {days_text(leave.first_day, leave.last_day)}"
             )
     duty: dict[str, list[tuple[dt.datetime, dt.datetime, str]]] = {}
     for a in roster.assignments:
@@ -102,23 +98,23 @@ def select_staff(
                 bad.append(f"not qualified ({qualification})")
         bad.extend(away.get(person.id, []))
         bad.extend(
-            f"fixed day off {d:%d/%m}" for d in sorted(person.days_off) if first <= d <= last
+            f"fixed day off {day_text(d)}" for d in sorted(person.days_off) if first <= d <= last
         )
         spans = sorted(duty.get(person.id, []))
         before = [s for s in spans if s[1] <= start]
         after = [s for s in spans if s[0] >= end]
         for s, e, label in spans:
             if s < end and start < e:
-                bad.append(f"busy: {label} {_fmt(s)}-{_fmt(e)}")
+                bad.append(f"busy: {label} {time_text(s)} to {time_text(e)}")
         rest_before = start - before[-1][1] if before else None
         rest_after = after[0][0] - end if after else None
         if rest_before is not None and rest_before < rest:
             bad.append(
                 f"not rested: {rest_before.total_seconds() / 3600:g} h since "
-                f"{before[-1][2]} ended {_fmt(before[-1][1])}"
+                f"{before[-1][2]} ended {time_text(before[-1][1])}"
             )
         if rest_after is not None and rest_after < rest:
-            bad.append(f"would not be rested for {after[0][2]} at {_fmt(after[0][0])}")
+            bad.append(f"would not be rested for {after[0][2]} at {time_text(after[0][0])}")
         worked = sum(
             (min(e, start) - max(s, week_before)).total_seconds() / 3600
             for s, e, _l in before
@@ -136,7 +132,7 @@ def select_staff(
             )
             reasons.append(f"{worked:g} h worked in the 7 days before")
             if after:
-                reasons.append(f"next duty {after[0][2]} {_fmt(after[0][0])}")
+                reasons.append(f"next duty {after[0][2]} {time_text(after[0][0])}")
         if not person.numbers:
             reasons.append("no contact number on file")
         key = (worked, -(rest_before.total_seconds() if rest_before is not None else 1e12))

@@ -50,12 +50,22 @@ def solvers() -> Registry[RotaSolver]:
 
 
 def solve(
-    problem: RotaProblem, solver: str = "builtin", *, seed: int = 0, time_limit: float = 30.0
+    problem: RotaProblem,
+    solver: str = "builtin",
+    *,
+    seed: int = 0,
+    time_limit: float = 30.0,
+    iterations: int | None = None,
 ) -> tuple[SolveResult, ValidationReport]:
-    """Solve with the named solver, then check the result with the validator."""
+    """Solve with the named solver, then check the result with the validator.
+
+    ``iterations`` caps the search by work rather than time, so the same seed gives the
+    same rota on any machine (as long as ``time_limit`` is not reached first).
+    """
     chosen = solvers().get(solver)
     rules = [c for _n, c in constraints().items()]
     builtin = {r.name for r in BUILTIN_RULES}
     extra = [r for r in rules if r.name not in builtin]
-    result = chosen.solve(problem, seed=seed, time_limit=time_limit, extra=extra)
+    budget = {} if iterations is None else {"iterations": iterations}
+    result = chosen.solve(problem, seed=seed, time_limit=time_limit, extra=extra, **budget)
     return result, validate(problem, result.roster, rules)

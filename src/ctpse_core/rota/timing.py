@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ctpse_core.domain.common import LONDON, UTC
+from ctpse_core.domain.common import LONDON, UTC, day_text
 from ctpse_core.rota.model import ShiftDef
 
-__all__ = ["interval", "minutes_between", "real_minutes"]
+__all__ = ["days_text", "interval", "minutes_between", "real_minutes"]
 
 
 def interval(day: dt.date, shift: ShiftDef) -> tuple[dt.datetime, dt.datetime]:
@@ -34,3 +34,8 @@ def real_minutes(day: dt.date, shift: ShiftDef) -> int:
 
 def minutes_between(start: dt.datetime, end: dt.datetime) -> int:
     return int((end - start).total_seconds() // 60)
+
+
+def days_text(first: dt.date, last: dt.date) -> str:
+    """``Sat 28 Mar 2026``, or ``Sat 28 Mar 2026 to Mon 30 Mar 2026`` for several days."""
+    return day_text(first) if first == last else f"{day_text(first)} to {day_text(last)}"

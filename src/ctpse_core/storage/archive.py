@@ -20,13 +20,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import attrs
+
 from ctpse_core import convert
 from ctpse_core.domain.common import Record, utcnow
-from ctpse_core.errors import ConfigError, InputError, Problem
+from ctpse_core.errors import ConfigError, ConflictError, InputError, Problem
 from ctpse_core.storage.base import Store
 from ctpse_core.storage.schema import record_types
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "export_store", "import_archive"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "check_archive", "export_store", "import_archive"]
 
 FORMAT = "ctpse-archive"
 FORMAT_VERSION = 1
@@ -68,7 +70,7 @@ def _header(path: Path, handle: IO[str]) -> dict[str, Any]:
         header = None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise InputError(
-            [Problem("", "is not a ctpse archive (the first line must be its header)",
+            [Problem("header", "this is not a ctpse archive (its first line must be the archive header)",
                      where=f"{path}:1")]
         )
     version = header.get("format_version")
@@ -80,28 +82,107 @@ def _header(path: Path, handle: IO[str]) -> dict[str, Any]:
     return header
 
 
-def _records(path: Path, handle: IO[str]) -> Iterator[tuple[str, Record]]:
+@attrs.frozen
+class _Line:
+    """One record line: where it is, what it holds, and its record or its problems."""
+
+    number: int
+    collection: str
+    record_id: str
+    record: Record | None
+    problems: tuple[Problem, ...] = ()
+
+
+def _subject(path: Path, number: int, collection: str, record_id: str) -> str:
+    return f"{path}:{number} ({collection} {record_id})" if collection else f"{path}:{number}"
+
+
+def _read_line(path: Path, number: int, line: str) -> _Line:
+    where = f"{path}:{number}"
+    try:
+        item = json.loads(line)
+    except ValueError as exc:
+        return _Line(number, "", "", None, (Problem("line", f"is not JSON ({exc})", where),))
+    if not isinstance(item, dict) or set(item) != {"collection", "record"}:
+        reason = "must be an object with exactly the keys 'collection' and 'record'"
+        return _Line(number, "", "", None, (Problem("line", reason, where),))
+    name, data = item["collection"], item["record"]
+    raw_id = data.get("id") if isinstance(data, dict) else None
+    record_id = raw_id if isinstance(raw_id, str) and raw_id else "(no id)"
     types = record_types()
+    if not isinstance(name, str) or name not in types:
+        reason = (f"{name!r} is not a known collection ({', '.join(types.names())}); "
+                  "install the plugin that defines it")
+        subject = _subject(path, number, str(name), record_id)
+        return _Line(number, "", record_id, None, (Problem("collection", reason, subject),))
+    try:
+        record = convert.structure(data, types.get(name))
+    except InputError as exc:
+        subject = _subject(path, number, name, record_id)
+        problems = tuple(Problem(p.field or "record", p.reason, subject) for p in exc.problems)
+        return _Line(number, name, record_id, None, problems)
+    return _Line(number, name, record.id, record)
+
+
+def _lines(path: Path, handle: IO[str]) -> Iterator[_Line]:
     for number, line in enumerate(handle, start=2):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            item = json.loads(line)
-        except ValueError as exc:
-            raise InputError([Problem("", f"is not JSON ({exc})", where=where)]) from None
-        if not isinstance(item, dict) or set(item) != {"collection", "record"}:
-            raise InputError(
-                [Problem("", "must be an object with 'collection' and 'record'", where=where)]
-            )
-        name = item["collection"]
-        if not isinstance(name, str) or name not in types:
-            known = ", ".join(types.names())
-            raise InputError(
-                [Problem("collection", f"{name!r} is not a known collection ({known}); "
-                         "install the plugin that defines it", where=where)]
-            )
-        yield name, convert.structure(item["record"], types.get(name), where=where)
+        if line.strip():
+            yield _read_line(path, number, line)
+
+
+def check_archive(path: Path) -> dict[str, int]:
+    """Read the whole archive without storing anything; return the count per collection.
+
+    Raises :class:`~ctpse_core.errors.InputError` listing every bad line (line number, the
+    record's collection and ID, the field and the reason), including an ID that appears
+    twice in one collection.
+    """
+    counts: dict[str, int] = {}
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    with open(path, encoding="utf-8") as handle:
+        _header(path, handle)
+        for item in _lines(path, handle):
+            problems.extend(item.problems)
+            if item.record is None:
+                continue
+            key = (item.collection, item.record_id)
+            if key in seen:
+                problems.append(Problem("id", f"duplicate of line {seen[key]}",
+                                        _subject(path, item.number, *key)))
+                continue
+            seen[key] = item.number
+            counts[item.collection] = counts.get(item.collection, 0) + 1
+    if problems:
+        raise InputError(problems, f"{path}: {len(problems)} problem(s); nothing was imported")
+    return counts
+
+
+def _records(path: Path, handle: IO[str]) -> Iterator[tuple[str, Record]]:
+    for item in _lines(path, handle):
+        if item.record is not None:
+            yield item.collection, item.record
+
+
+def _already_held(store: Store, path: Path) -> None:
+    """Refuse, before writing anything, an archive whose records' IDs are already stored."""
+    wanted: dict[str, list[str]] = {}
+    with open(path, encoding="utf-8") as handle:
+        _header(path, handle)
+        for name, record in _records(path, handle):
+            wanted.setdefault(name, []).append(record.id)
+    held: list[str] = []
+    with store.unit_of_work() as uow:
+        for name, ids in wanted.items():
+            repo = uow.repository(name)
+            for start in range(0, len(ids), 500):
+                held.extend(f"{name} {rid!r}" for rid in repo.find_many(ids[start : start + 500]))
+    if held:
+        shown = ", ".join(held[:10]) + (f" and {len(held) - 10} more" if len(held) > 10 else "")
+        raise ConflictError(
+            f"{path}: {len(held)} record(s) already exist in the store ({shown}); nothing was "
+            "imported. Import into an empty store (`ctpse --store URL db init`)"
+        )
 
 
 def import_archive(
@@ -109,10 +190,14 @@ def import_archive(
 ) -> dict[str, int]:
     """Add every record of the archive at ``path`` to ``store``, keeping versions.
 
-    Records are written ``batch`` at a time, one unit of work each; a record whose ID is
-    already in the store raises :class:`~ctpse_core.errors.ConflictError` (import into an
-    empty store, or one without those records). Returns the count per collection.
+    The whole archive is checked first (:func:`check_archive`: every bad line is
+    reported and nothing is written), then the store (a record whose ID is already held
+    raises :class:`~ctpse_core.errors.ConflictError` naming them, and nothing is written).
+    Records are then written ``batch`` at a time, one unit of work each. Returns the count
+    per collection.
     """
+    check_archive(path)
+    _already_held(store, path)
     counts: dict[str, int] = {}
     pending: dict[str, list[Record]] = {}
     size = 0
