@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ctpse_core.errors import ConfigError
+from ctpse_core.reconcile.columns import column_keys, field_of_part
 from ctpse_core.reconcile.config import BlockingRule
 from ctpse_core.reconcile.features import NameVocab, Side
 
@@ -105,16 +106,25 @@ def key_parts() -> list[str]:
     return sorted(_PARTS)
 
 
+def _part(name: str) -> Callable[[Side, NameVocab], KeyRows] | None:
+    """A built-in key part, or ``field:PATH``: the plain text of any table column."""
+    found = _PARTS.get(name)
+    path = field_of_part(name)
+    if found is None and path is not None:
+        return lambda s, _n: (np.arange(len(s), dtype=np.int64), column_keys(s, path)[1])
+    return found
+
+
 def _rule_keys(rule: BlockingRule, side: Side, names: NameVocab) -> KeyRows:
     """Combine the rule's parts into one key per row (rows multiply for multi-key parts)."""
     rec: I64 | None = None
     key: I64 | None = None
     for part in rule.keys:
-        fn = _PARTS.get(part)
+        fn = _part(part)
         if fn is None:
             raise ConfigError(
                 f"blocking rule {rule.name!r}: unknown key part {part!r} "
-                f"(known: {', '.join(key_parts())})"
+                f"(known: {', '.join(key_parts())}, or field:PATH for any column)"
             )
         prec, pkey = fn(side, names)
         if rec is None or key is None:

@@ -9,23 +9,30 @@ through ``ctpse_register_match_rules``; organisations add their own the same way
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ctpse_core.errors import ConfigError
 from ctpse_core.plugin import Registry, registry
+from ctpse_core.reconcile.columns import column_keys, distinct_pairs
+from ctpse_core.reconcile.config import ColumnComparison
 from ctpse_core.reconcile.features import NameVocab, Side
 
 __all__ = [
+    "CodeComparison",
     "DobComparison",
     "EqualityComparison",
     "MatchRule",
     "NameComparison",
     "PairBatch",
     "PostcodeComparison",
+    "TextComparison",
     "aligned_names",
+    "column_rules",
     "match_rules",
     "name_levels",
 ]
@@ -59,13 +66,20 @@ class PairBatch:
 
 @runtime_checkable
 class MatchRule(Protocol):
-    """A comparison the engine can learn weights for."""
+    """A comparison the engine can learn weights for (plain or frozen attributes both fit)."""
 
-    name: str
-    #: Labels of levels 0.. (disagreement first).
-    levels: tuple[str, ...]
-    #: A strong identifier: agreement decides a match before the probabilistic model.
-    identifier: bool
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """Labels of levels 0.. (disagreement first)."""
+        ...
+
+    @property
+    def identifier(self) -> bool:
+        """A strong identifier: agreement decides a match before the probabilistic model."""
+        ...
 
     def compute(self, batch: PairBatch) -> I8:
         """The level of each pair (``-1`` when it cannot be compared)."""
@@ -255,6 +269,117 @@ class PostcodeComparison:
         return None
 
 
+TEXT_LEVELS = ("different", "similar", "close", "exact")
+CODE_LEVELS = ("different", "one character differs or two swapped", "exact")
+
+
+def _column_levels(batch: PairBatch, field: str, grade: Callable[[Any, Any, int], I8]) -> I8:
+    """Levels of a column: ``grade(texts_a, texts_b, workers)`` once per distinct value pair; -1 if blank."""
+    texts_a, keys_a = column_keys(batch.a, field)
+    texts_b, keys_b = column_keys(batch.b, field)
+    x, y = keys_a[batch.i], keys_b[batch.j]
+    out = np.full(len(batch), -1, dtype=np.int8)
+    at = np.flatnonzero((x >= 0) & (y >= 0))
+    if len(at):
+        first, inverse = distinct_pairs(x[at], y[at])
+        pos = at[first]
+        out[at] = grade(texts_a[batch.i[pos]], texts_b[batch.j[pos]], batch.workers)[inverse]
+    return out
+
+
+def _value_frequency(batch: PairBatch, field: str, levels: I8, top: int) -> F64:
+    """Relative frequency (over both lists) of the agreed value of pairs at the top level."""
+    freq = np.full(len(levels), np.nan, dtype=np.float64)
+    agreed = np.flatnonzero(levels == top)
+    if not len(agreed):
+        return freq
+    cache_key = f"freq:{field}"
+    table: tuple[I64, F64] | None = batch.cache.get(cache_key)
+    if table is None:
+        keys = [column_keys(batch.a, field)[1]]
+        if batch.b is not batch.a:
+            keys.append(column_keys(batch.b, field)[1])
+        every = np.concatenate(keys)
+        every = every[every >= 0]
+        values, counts = np.unique(every, return_counts=True)
+        table = (values, counts / max(len(every), 1))
+        batch.cache[cache_key] = table
+    values, share = table
+    wanted = column_keys(batch.a, field)[1][batch.i[agreed]]
+    freq[agreed] = share[np.searchsorted(values, wanted)]
+    return freq
+
+
+@attrs.frozen
+class TextComparison:
+    """Free text in any column (an address line, a town): exact / close / similar / different.
+
+    Values are compared as :func:`~ctpse_core.reconcile.normalise.plain` text (letters and
+    digits only), by Jaro-Winkler similarity (rapidfuzz), each distinct pair of values once.
+    ``close`` is a similarity of at least ``close`` (0.92), ``similar`` of at least
+    ``similar`` (0.80). The agreed value's frequency is offered for term-frequency weights
+    (add the comparison's name to ``tf_adjust``), so agreeing on a common town counts for less.
+    """
+
+    name: str
+    field: str
+    levels: tuple[str, ...] = TEXT_LEVELS
+    identifier: bool = False
+    similar: float = JW_SIMILAR
+    close: float = JW_CLOSE
+
+    def compute(self, batch: PairBatch) -> I8:
+        return _column_levels(batch, self.field, self._grade)
+
+    def _grade(self, xs: Any, ys: Any, workers: int) -> I8:
+        from rapidfuzz.distance import JaroWinkler
+        from rapidfuzz.process import cpdist
+
+        scorer = JaroWinkler.normalized_similarity
+        jw = np.asarray(cpdist(list(xs), list(ys), scorer=scorer, workers=workers), dtype=np.float64)
+        level = np.zeros(len(xs), dtype=np.int8)
+        level[jw >= self.similar] = 1
+        level[jw >= self.close] = 2
+        level[xs == ys] = 3
+        return level
+
+    def frequency(self, batch: PairBatch, levels: I8) -> F64 | None:
+        return _value_frequency(batch, self.field, levels, len(self.levels) - 1)
+
+
+@attrs.frozen
+class CodeComparison:
+    """A reference number or code in any column: exact / one character differs or two swapped / different.
+
+    Compared as :func:`~ctpse_core.reconcile.normalise.plain` text (case, spacing and
+    punctuation ignored) by optimal string alignment distance (rapidfuzz), so a single
+    mistyped or transposed character is its own level with its own learned weight. With
+    ``identifier=True`` an exact agreement decides a match before the probabilistic model,
+    like the PNC ID (keep it False for a code that is often mistyped or reused).
+    """
+
+    name: str
+    field: str
+    levels: tuple[str, ...] = CODE_LEVELS
+    identifier: bool = False
+
+    def compute(self, batch: PairBatch) -> I8:
+        return _column_levels(batch, self.field, self._grade)
+
+    def _grade(self, xs: Any, ys: Any, workers: int) -> I8:
+        from rapidfuzz.distance import OSA
+        from rapidfuzz.process import cpdist
+
+        found = cpdist(list(xs), list(ys), scorer=OSA.distance, score_cutoff=2, workers=workers)
+        level = np.zeros(len(xs), dtype=np.int8)
+        level[np.asarray(found, dtype=np.int64) <= 1] = 1
+        level[xs == ys] = 2
+        return level
+
+    def frequency(self, batch: PairBatch, levels: I8) -> F64 | None:
+        return _value_frequency(batch, self.field, levels, len(self.levels) - 1)
+
+
 def _check(name: str, item: Any) -> None:
     if not isinstance(item, MatchRule):
         raise TypeError(
@@ -269,3 +394,22 @@ def _check(name: str, item: Any) -> None:
 def match_rules() -> Registry[MatchRule]:
     """Every registered comparison, by name."""
     return registry("ctpse_register_match_rules", "match rule", _check)
+
+
+def column_rules(
+    specs: Sequence[ColumnComparison], taken: Collection[str], disabled: Collection[str] = ()
+) -> list[MatchRule]:
+    """The comparisons declared in configuration (``[[reconcile.comparisons]]``)."""
+    rules: list[MatchRule] = []
+    seen = set(taken)
+    for spec in specs:
+        if spec.name in seen:
+            raise ConfigError(f"comparison {spec.name!r} is declared twice (or is a registered match rule)")
+        seen.add(spec.name)
+        if spec.name in disabled:
+            continue
+        if spec.kind == "code":
+            rules.append(CodeComparison(name=spec.name, field=spec.field, identifier=spec.identifier))
+        else:
+            rules.append(TextComparison(name=spec.name, field=spec.field))
+    return rules

@@ -11,7 +11,15 @@ import attrs
 
 from ctpse_core.errors import ConfigError, Problem
 
-__all__ = ["DEFAULT_BLOCKING", "BlockingRule", "ReconcileConfig", "Tolerances", "load_config"]
+__all__ = [
+    "COLUMN_KINDS",
+    "DEFAULT_BLOCKING",
+    "BlockingRule",
+    "ColumnComparison",
+    "ReconcileConfig",
+    "Tolerances",
+    "load_config",
+]
 
 
 def _probability(_inst: Any, attr: attrs.Attribute[Any], value: float) -> None:
@@ -35,13 +43,17 @@ def _non_blank(_inst: Any, attr: attrs.Attribute[Any], value: str) -> None:
 
 def _key_parts(_inst: Any, attr: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
     from ctpse_core.reconcile.blocking import key_parts
+    from ctpse_core.reconcile.columns import field_of_part
 
     if not value:
         raise ValueError(f"{attr.name} must name at least one key part")
     known = key_parts()
-    unknown = [k for k in value if k not in known]
+    unknown = [k for k in value if k not in known and field_of_part(k) is None]
     if unknown:
-        raise ValueError(f"unknown key part(s) {', '.join(map(repr, unknown))} (known: {', '.join(known)})")
+        raise ValueError(
+            f"unknown key part(s) {', '.join(map(repr, unknown))} "
+            f"(known: {', '.join(known)}, or field:PATH for any column)"
+        )
 
 
 def _missing_fields(_inst: Any, attr: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
@@ -57,7 +69,8 @@ class BlockingRule:
     Key parts: ``pnc``, ``cro``, ``prison``, ``name_token`` (any name word key, aliases
     included), ``name_pair`` (both name keys, order-free), ``dob`` (exact),
     ``dob_unordered`` (day and month order-free), ``year``, ``month``, ``day``, ``sex``,
-    ``nationality``, ``postcode``, ``surname_phonetic``. ``only_if_missing`` restricts
+    ``nationality``, ``postcode``, ``surname_phonetic``, and ``field:PATH`` for any column of
+    the table (its letters and digits, e.g. ``field:addresses.0.town``). ``only_if_missing`` restricts
     the rule to pairs where, for each field named (``dob``, ``pnc``, ``cro``, ``prison``),
     at least one side lacks it.
     """
@@ -83,6 +96,36 @@ DEFAULT_BLOCKING: tuple[BlockingRule, ...] = (
         only_if_missing=("dob", "pnc"),
     ),
 )
+
+
+#: Kinds of :class:`ColumnComparison`: free text (Jaro-Winkler levels) or a code (typo levels).
+COLUMN_KINDS = ("text", "code")
+
+
+def _kind(_inst: Any, _attr: attrs.Attribute[Any], value: str) -> None:
+    if value not in COLUMN_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(COLUMN_KINDS)}, not {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class ColumnComparison:
+    """A comparison of any column of the tables, declared in configuration (no plugin needed).
+
+    ``kind = "text"``: exact / close / similar / different by Jaro-Winkler (an address line,
+    a town); ``kind = "code"``: exact / one character differs or two swapped / different (a
+    partner's reference number). ``identifier = true`` (codes only) lets an exact agreement
+    decide a match before the probabilistic model, like the PNC ID. Its weights are learned
+    like every other comparison's.
+    """
+
+    name: str = attrs.field(validator=_non_blank)
+    field: str = attrs.field(validator=_non_blank)
+    kind: str = attrs.field(default="text", validator=_kind)
+    identifier: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.identifier and self.kind != "code":
+            raise ValueError(f"comparison {self.name!r}: only a code comparison can be an identifier")
 
 
 @attrs.frozen(kw_only=True)
@@ -117,6 +160,8 @@ class ReconcileConfig:
     tf_adjust: tuple[str, ...] = ("forename", "surname")
     #: Comparisons (match rules) switched off by name.
     disabled_rules: tuple[str, ...] = ()
+    #: Comparisons of further columns (address lines, a partner's own reference...).
+    comparisons: tuple[ColumnComparison, ...] = ()
     #: One-to-one assignment of cross-list matches (between duplicate clusters).
     one_to_one: bool = True
     #: Identifier agreement with name and DOB weight below this is an identifier conflict.
@@ -179,7 +224,7 @@ def _unknown_names(config: ReconcileConfig) -> list[Problem]:
     from ctpse_core.reconcile.comparisons import match_rules
     from ctpse_core.reconcile.explain import CHECKED_FIELDS
 
-    rules = sorted(match_rules().names())
+    rules = sorted([*match_rules().names(), *(c.name for c in config.comparisons)])
     checks = [
         ("disabled_rules", config.disabled_rules, rules),
         ("tf_adjust", config.tf_adjust, rules),

@@ -14,7 +14,8 @@ from ctpse_core.domain.marking import highest
 from ctpse_core.domain.nominal import Nominal
 from ctpse_core.reconcile import model as fs
 from ctpse_core.reconcile.blocking import candidate_pairs
-from ctpse_core.reconcile.comparisons import MatchRule, PairBatch, match_rules
+from ctpse_core.reconcile.columns import blocked_comparisons
+from ctpse_core.reconcile.comparisons import MatchRule, PairBatch, column_rules, match_rules
 from ctpse_core.reconcile.config import ReconcileConfig
 from ctpse_core.reconcile.explain import corrections, discrepancies, headcount
 from ctpse_core.reconcile.features import Encoded, Side, encode
@@ -80,7 +81,8 @@ def _as_table(items: NominalTable | Iterable[Nominal], default: str) -> NominalT
 
 
 def _active_rules(config: ReconcileConfig) -> list[MatchRule]:
-    return [rule for name, rule in match_rules().items() if name not in config.disabled_rules]
+    rules = [rule for name, rule in match_rules().items() if name not in config.disabled_rules]
+    return rules + column_rules(config.comparisons, {r.name for r in rules}, config.disabled_rules)
 
 
 def _random_pairs(n_a: int, n_b: int, count: int, seed: int, same: bool) -> tuple[I64, I64]:
@@ -135,7 +137,10 @@ def _link(
         (
             masks[rule.name],
             frozenset(
-                index[c] for part in rule.keys for c in PART_COMPARISONS.get(part, ()) if c in index
+                index[c]
+                for part in rule.keys
+                for c in PART_COMPARISONS.get(part, ()) + blocked_comparisons(part, rules)
+                if c in index
             ),
         )
         for rule in config.blocking

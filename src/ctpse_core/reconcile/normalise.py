@@ -33,6 +33,7 @@ __all__ = [
     "fold",
     "name_tokens",
     "normalise_text",
+    "plain",
     "skeleton",
     "split_alias",
 ]
@@ -137,6 +138,21 @@ def skeleton(compact_name: str) -> str:
     for old, new in REWRITES:
         text = text.replace(old, new)
     return _DOUBLE.sub(r"\1", _SKELETON_DROP.sub("", text))
+
+
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 18)
+def plain(text: str) -> str:
+    """Any value as lower-case ASCII letters and digits only (addresses, identifiers, towns).
+
+    ``12 Solly Pl.`` -> ``12sollypl``, ``AB-12 34`` -> ``ab1234``: spacing and punctuation,
+    which partner systems vary freely, never decide a comparison or a blocking key.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NOT_ALNUM.sub("", ascii_only.casefold())
 
 
 def normalise_text(value: str | None) -> str:
