@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +69,11 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
 @click.command()
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--stored", is_flag=True, help="De-conflict the deployments in the store.")
-@click.option("--save", is_flag=True, help="Also store the file's deployments.")
+@click.option(
+    "--save",
+    is_flag=True,
+    help="Also store the file's deployments: new IDs are added, amended ones (same ID) updated.",
+)
 @click.option(
     "--buffer",
     "buffer_m",
@@ -96,16 +102,17 @@ def deconflict(
 
     if (file is None) == (not stored):
         raise click.UsageError("give a deployments FILE or --stored (not both)")
+    if save and file is None:
+        raise click.UsageError("--save stores a FILE's deployments; with --stored they are already stored")
     store = ctx.open_store()
+    saved = None
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             teams = {t.id: t.capacity for t in uow.teams.list()}
             if file is not None:
                 deployments = load_deployments(file)
                 if save:
-                    for d in deployments:
-                        uow.deployments.add(d)
-                    uow.commit()
+                    saved = _save(uow, deployments)
             else:
                 deployments = list(uow.deployments.list())
             conflicts = run(
@@ -115,8 +122,31 @@ def deconflict(
         store.close()
     for line in _skipped_rules(deployments, teams):
         click.echo(line, err=True)
+    if saved is not None:
+        click.echo(saved.summary(), err=True)
     title = f"Deconfliction of {len(deployments)} deployments"
     click.echo(render(conflicts_product(conflicts, title, len(deployments)), fmt), nl=False)
+
+
+@contextlib.contextmanager
+def _nothing_saved_on_conflict() -> Iterator[None]:
+    """An optimistic-concurrency conflict while saving becomes one clear line (exit 1)."""
+    from ctpse_core.errors import ConflictError
+
+    try:
+        yield
+    except ConflictError as exc:
+        raise click.ClickException(f"nothing was saved: {exc}") from None
+
+
+def _save(uow: Any, deployments: list[Any]) -> Any:
+    """Add new and update amended deployments, and commit."""
+    from ctpse_core.deconfliction.amend import save_deployments
+
+    with _nothing_saved_on_conflict():
+        saved = save_deployments(uow, deployments)
+        uow.commit()
+    return saved
 
 
 def _skipped_rules(deployments: list[Any], capacities: dict[str, int]) -> list[str]:
@@ -381,8 +411,9 @@ def grid_plan(
                 allow=(*tasking.allow, *allow),
             )
             if save:
-                _save_plan(uow, plan, stored)
-                uow.commit()
+                with _nothing_saved_on_conflict():
+                    _save_plan(uow, plan, stored)
+                    uow.commit()
     finally:
         store.close()
     title = f"Allocation of {len(tasking.requests)} tasking requests"
@@ -394,16 +425,11 @@ def _save_plan(uow: Any, plan: Any, stored: list[Any]) -> None:
     of planned requests that are no longer allocated."""
     import attrs
 
+    from ctpse_core.deconfliction.amend import save_deployments
     from ctpse_core.domain.surveillance import DeploymentStatus
 
-    by_id = {d.id: d for d in stored}
     planned = set(plan.assignments) | {u.request_id for u in plan.unallocated}
-    for d in plan.deployments:
-        old = by_id.get(d.id)
-        if old is None:
-            uow.deployments.add(d)
-        else:
-            uow.deployments.update(attrs.evolve(d, version=old.version))
+    save_deployments(uow, plan.deployments)
     for d in stored:
         dropped = d.request_id in planned and d.request_id not in plan.assignments
         if dropped and d.status is not DeploymentStatus.CANCELLED:
