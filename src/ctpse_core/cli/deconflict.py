@@ -213,21 +213,51 @@ def _london() -> Any:
 
 @grid.command("publish")
 @click.option("--week", required=True, callback=_week, help="Any day of the week (DD/MM/YYYY).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Publish even when the week has no deployments or nothing changed since the last version.",
+)
 @format_option(default="md", only=("json", "md", "html"))
 @pass_ctx
-def grid_publish(ctx: CliContext, week: dt.date, fmt: str) -> None:
-    """Publish the next version of the week's grid from the stored deployments."""
-    from ctpse_core.deconfliction.grid import publish
+def grid_publish(ctx: CliContext, week: dt.date, force: bool, fmt: str) -> None:
+    """Publish the next version of the week's grid from the stored deployments.
+
+    An empty week is refused (exit 2), and a grid identical to the last published version is
+    not published again ("no change since version N", exit 0); --force publishes either.
+    """
+    from ctpse_core.deconfliction.grid import EmptyGridError, UnchangedGridError, publish
+    from ctpse_core.plugin import get_plugin_manager
     from ctpse_core.reports import render
 
     store = ctx.open_store()
     try:
         with store.unit_of_work(user=ctx.user) as uow:
-            version = publish(uow, week, ctx.user)
-            uow.commit()
+            version = publish(uow, week, ctx.user, force=force)
+            with _nothing_saved_on_conflict():
+                uow.commit()
+    except EmptyGridError:
+        last = week + dt.timedelta(days=6)
+        click.echo(
+            f"error: nothing to publish: no stored deployments in the week of {week:%a %d/%m/%Y} to "
+            f"{last:%a %d/%m/%Y}. Store them first (ctpse deconflict FILE --save, or ctpse grid plan FILE "
+            "--save), or give --force to publish an empty grid.",
+            err=True,
+        )
+        raise click.exceptions.Exit(2) from None
+    except UnchangedGridError as exc:
+        latest = exc.latest
+        click.echo(
+            f"no change since version {latest.number} (published by {latest.published_by} at "
+            f"{london_text(latest.published_at)}): nothing published; give --force to publish anyway",
+            err=True,
+        )
+        return
     finally:
         store.close()
-    click.echo(render(grid_product(version), fmt), nl=False)
+    product = grid_product(version)
+    click.echo(render(product, fmt), nl=False)
+    get_plugin_manager().hook.ctpse_after_publish(kind="grid", product=product)
 
 
 @grid.command("diff")
