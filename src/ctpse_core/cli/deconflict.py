@@ -395,7 +395,7 @@ def grid_plan(
     """Allocate the tasking requests in REQUESTS_FILE to teams (best priority-weighted
     coverage under the hard rules), keeping published work pinned."""
     from ctpse_core.deconfliction.allocation import Availability, allocate
-    from ctpse_core.deconfliction.files import load_tasking
+    from ctpse_core.deconfliction.files import check_references, load_tasking
     from ctpse_core.deconfliction.grid import get_version
     from ctpse_core.reports import render
 
@@ -407,6 +407,7 @@ def grid_plan(
             operations = tasking.operations if tasking.operations is not None else tuple(uow.operations.list())
             staff = tasking.staff if tasking.staff is not None else tuple(uow.staff.list())
             leave = tasking.leave if tasking.leave is not None else tuple(uow.leave.list())
+            check_references(tasking, requests_file, teams=teams, operations=operations, staff=staff)
             stored = list(uow.deployments.list())
             file_ids = {d.id for d in tasking.deployments}
             existing = (*tasking.deployments, *(d for d in stored if d.id not in file_ids))
