@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +33,10 @@ def london_text(moment: dt.datetime) -> str:
     return moment.astimezone(_london()).strftime("%a %d/%m/%Y %H:%M %Z")
 
 
-def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
-    from ctpse_core.domain.marking import Classification, Marking
+def conflicts_product(conflicts: list[Any], title: str, counted: int, markings: Iterable[Any] = ()) -> Any:
+    """The conflict report, marked SECRET or higher if any deployment's ``markings`` is."""
+    from ctpse_core.domain.marking import highest
+    from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct
 
     rows = [
@@ -61,7 +63,7 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
         "deconfliction",
         title,
         {"summary": summary, "conflicts": rows},
-        marking=Marking(Classification.SECRET),
+        marking=highest([COVERT, *markings]),
         rows=rows,
     )
 
@@ -125,7 +127,8 @@ def deconflict(
     if saved is not None:
         click.echo(saved.summary(), err=True)
     title = f"Deconfliction of {len(deployments)} deployments"
-    click.echo(render(conflicts_product(conflicts, title, len(deployments)), fmt), nl=False)
+    product = conflicts_product(conflicts, title, len(deployments), (d.marking for d in deployments))
+    click.echo(render(product, fmt), nl=False)
 
 
 @contextlib.contextmanager
@@ -170,7 +173,8 @@ def grid() -> None:
 
 
 def grid_product(version: Any) -> Any:
-    from ctpse_core.domain.marking import Classification, Marking
+    from ctpse_core.domain.marking import highest
+    from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct
 
     days = [version.week + dt.timedelta(days=i) for i in range(7)]
@@ -201,8 +205,9 @@ def grid_product(version: Any) -> Any:
         "grid",
         f"Regional grid, week of {version.week:%d/%m/%Y}, version {version.number}",
         data,
-        marking=Marking(Classification.SECRET),
+        marking=highest([COVERT, version.marking]),
     )
+
 
 
 def _london() -> Any:
@@ -269,7 +274,8 @@ def grid_publish(ctx: CliContext, week: dt.date, force: bool, fmt: str) -> None:
 def grid_diff(ctx: CliContext, v1: int, v2: int, week: dt.date, fmt: str) -> None:
     """What changed between grid versions V1 and V2, and who must be told."""
     from ctpse_core.deconfliction.grid import diff, get_version
-    from ctpse_core.domain.marking import Classification, Marking
+    from ctpse_core.domain.marking import highest
+    from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct, render
 
     store = ctx.open_store()
@@ -293,7 +299,7 @@ def grid_diff(ctx: CliContext, v1: int, v2: int, week: dt.date, fmt: str) -> Non
         "grid-diff",
         f"Grid changes, week of {week:%d/%m/%Y}: version {v1} to {v2}",
         {"changes": rows},
-        marking=Marking(Classification.SECRET),
+        marking=highest([COVERT, old.marking, new.marking]),
         rows=rows,
     )
     click.echo(render(product, fmt), nl=False)
@@ -314,7 +320,8 @@ def synth_deployments(count: int, seed: int, out: Path) -> None:
 def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
     """The allocation as a product: summary, assignments, unallocated requests with reasons,
     changes against the previous plan, released pins and allowed conflicts."""
-    from ctpse_core.domain.marking import Classification, Marking, highest
+    from ctpse_core.domain.marking import highest
+    from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct
 
     ops = operations or {}
@@ -362,7 +369,7 @@ def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
             {"rule": c.rule, "deployment_ids": list(c.deployment_ids), "why": c.why} for c in plan.allowed_conflicts
         ],
     }
-    marking = highest([Marking(Classification.SECRET), *(d.marking for d in plan.deployments)])
+    marking = highest([COVERT, *(d.marking for d in plan.deployments)])
     return SimpleProduct("allocation", title, data, marking=marking, rows=assignments)
 
 

@@ -62,7 +62,9 @@ def run_demo_step(ctx: Any) -> list[str]:
     out = ctx.out / "deconfliction"
     out.mkdir(parents=True, exist_ok=True)
     allocation = allocation_product(plan, "Allocation of the synthetic week's tasking requests", operations)
-    product = conflicts_product(conflicts, "Deconfliction of the synthetic week", len(everything))
+    product = conflicts_product(
+        conflicts, "Deconfliction of the synthetic week", len(everything), (d.marking for d in everything)
+    )
     for fmt in ("md", "html"):
         (out / f"allocation.{fmt}").write_text(render(allocation, fmt), encoding="utf-8")
         (out / f"conflicts.{fmt}").write_text(render(product, fmt), encoding="utf-8")

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from ctpse_core.domain.common import LONDON, Record, aware, utcnow
+from ctpse_core.domain.marking import highest
 from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, Operation, Team
 from ctpse_core.errors import CtpseError, InputError, NotFoundError, Problem
 from ctpse_core.storage.base import UnitOfWork
@@ -132,17 +133,21 @@ class UnchangedGridError(CtpseError):
 
 
 def publish(uow: UnitOfWork, week: dt.date, user: str, *, force: bool = False) -> GridVersion:
-    """Store the next numbered version of the week's grid from the stored deployments.
+    """Store the next numbered version of the week's grid from the stored deployments,
+    marked as high as the highest marked deployment on it.
 
     Unless ``force``, an empty grid raises :class:`EmptyGridError` and a grid with the same
     entries as the last published version raises :class:`UnchangedGridError` (nothing stored).
     """
     operations = {o.id: o for o in uow.operations.list()}
-    entries = build_entries(uow.deployments.list(), week, operations)
+    deployments = list(uow.deployments.list())
+    entries = build_entries(deployments, week, operations)
+    shown = {e.deployment_id for e in entries}
+    marking = highest(d.marking for d in deployments if d.id in shown)
     published = versions(uow, week)
     if not force and not entries:
         raise EmptyGridError(week)
-    if not force and published and published[-1].entries == entries:
+    if not force and published and (published[-1].entries, published[-1].marking) == (entries, marking):
         raise UnchangedGridError(published[-1])
     number = max((v.number for v in published), default=0) + 1
     version = GridVersion(
@@ -151,6 +156,7 @@ def publish(uow: UnitOfWork, week: dt.date, user: str, *, force: bool = False) -
         number=number,
         published_by=user,
         entries=entries,
+        marking=marking,
     )
     stored: GridVersion = uow.grid_versions.add(version)
     uow.record_event("publication", "grid_versions", version.id, f"{len(entries)} entries")
