@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from ctpse_core.cli import CliContext
-from ctpse_core.cli.options import format_option, pass_ctx
+from ctpse_core.cli.options import done_so_far, format_option, interruptible, pass_ctx
 
 __all__ = ["allocation_product", "deconflict", "grid", "synth_deployments", "synth_tasking"]
 
@@ -85,8 +85,14 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int, markings: 
     help="Metres added to the two radii for the proximity rule.",
 )
 @click.option("--rest-hours", type=click.FloatRange(0), default=11.0, show_default=True)
+@click.option(
+    "--fail-on-hard",
+    is_flag=True,
+    help="Exit with status 1 when any hard-rule conflict is found (the report is still printed).",
+)
 @format_option(default="md", only=("json", "md", "html"))
 @pass_ctx
+@interruptible("nothing was saved")
 def deconflict(
     ctx: CliContext,
     file: Path | None,
@@ -94,41 +100,48 @@ def deconflict(
     save: bool,
     buffer_m: float,
     rest_hours: float,
+    fail_on_hard: bool,
     fmt: str,
 ) -> None:
-    """Find every conflict among the deployments in FILE (a JSON list) or the store."""
+    """Find every conflict among the deployments in FILE (a JSON list) or the store.
+
+    Exit status: 0 when it ran (conflicts or not), 1 with --fail-on-hard when any conflict
+    breaks a hard rule (double-booking, capacity, rest), 2 for bad input, 130 after Ctrl-C.
+    """
     from ctpse_core.deconfliction.engine import deconflict as run
     from ctpse_core.deconfliction.files import load_deployments
     from ctpse_core.deconfliction.model import Settings
     from ctpse_core.reports import render
 
-    if (file is None) == (not stored):
-        raise click.UsageError("give a deployments FILE or --stored (not both)")
+    if file is None and not stored:
+        raise click.UsageError("give a deployments FILE, or --stored to check the stored deployments")
+    if file is not None and stored:
+        raise click.UsageError("give a deployments FILE or --stored, not both")
     if save and file is None:
         raise click.UsageError("--save stores a FILE's deployments; with --stored they are already stored")
     store = ctx.open_store()
-    saved = None
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             teams = {t.id: t.capacity for t in uow.teams.list()}
-            if file is not None:
-                deployments = load_deployments(file)
-                if save:
-                    saved = _save(uow, deployments)
-            else:
-                deployments = list(uow.deployments.list())
+            deployments = load_deployments(file) if file is not None else list(uow.deployments.list())
             conflicts = run(
                 deployments, teams, settings=Settings(buffer_m=buffer_m, rest_hours=rest_hours)
             )
+            if save:
+                saved = _save(uow, deployments)
+                done_so_far("the deployments were saved; the report was not printed")
+                click.echo(saved.summary(), err=True)
     finally:
         store.close()
     for line in _skipped_rules(deployments, teams):
         click.echo(line, err=True)
-    if saved is not None:
-        click.echo(saved.summary(), err=True)
     title = f"Deconfliction of {len(deployments)} deployments"
     product = conflicts_product(conflicts, title, len(deployments), (d.marking for d in deployments))
     click.echo(render(product, fmt), nl=False)
+    hard = sum(1 for c in conflicts if c.hard)
+    if fail_on_hard and hard:
+        click.echo(f"{hard} conflict(s) break a hard rule (--fail-on-hard)", err=True)
+        raise click.exceptions.Exit(1)
 
 
 @contextlib.contextmanager
@@ -225,6 +238,7 @@ def _london() -> Any:
 )
 @format_option(default="md", only=("json", "md", "html"))
 @pass_ctx
+@interruptible("no grid version was published")
 def grid_publish(ctx: CliContext, week: dt.date, force: bool, fmt: str) -> None:
     """Publish the next version of the week's grid from the stored deployments.
 
@@ -241,6 +255,7 @@ def grid_publish(ctx: CliContext, week: dt.date, force: bool, fmt: str) -> None:
             version = publish(uow, week, ctx.user, force=force)
             with _nothing_saved_on_conflict():
                 uow.commit()
+            done_so_far(f"grid version {version.number} was published; ctpse grid diff shows it")
     except EmptyGridError:
         last = week + dt.timedelta(days=6)
         click.echo(
@@ -271,6 +286,7 @@ def grid_publish(ctx: CliContext, week: dt.date, force: bool, fmt: str) -> None:
 @click.option("--week", required=True, callback=_week, help="Any day of the week (DD/MM/YYYY).")
 @format_option(default="md", only=("json", "md", "html"))
 @pass_ctx
+@interruptible("nothing was changed")
 def grid_diff(ctx: CliContext, v1: int, v2: int, week: dt.date, fmt: str) -> None:
     """What changed between grid versions V1 and V2, and who must be told."""
     from ctpse_core.deconfliction.grid import diff, get_version
@@ -309,6 +325,7 @@ def grid_diff(ctx: CliContext, v1: int, v2: int, week: dt.date, fmt: str) -> Non
 @click.option("--count", type=click.IntRange(1, 10_000_000), default=200, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@interruptible("the file may be incomplete; run the command again")
 def synth_deployments(count: int, seed: int, out: Path) -> None:
     """Write COUNT synthetic deployments (a JSON list) from the clock-change week."""
     from ctpse_core.synthetic.deployments import write_deployments_file
@@ -390,6 +407,7 @@ def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
 @click.option("--save", is_flag=True, help="Store the planned deployments (and cancel dropped ones).")
 @format_option(default="md", only=("json", "md", "html"))
 @pass_ctx
+@interruptible("nothing was planned or saved")
 def grid_plan(
     ctx: CliContext,
     requests_file: Path,
@@ -452,6 +470,7 @@ def grid_plan(
                 with _nothing_saved_on_conflict():
                     _save_plan(uow, plan, stored)
                     uow.commit()
+                done_so_far("the plan was saved; the report was not printed")
     finally:
         store.close()
     title = f"Allocation of {len(tasking.requests)} tasking requests"
@@ -478,6 +497,7 @@ def _save_plan(uow: Any, plan: Any, stored: list[Any]) -> None:
 @click.option("--count", type=click.IntRange(1, 100_000), default=60, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@interruptible("the file may be incomplete; run the command again")
 def synth_tasking(count: int, seed: int, out: Path) -> None:
     """Write COUNT synthetic tasking requests, with teams and availability, as a requests file."""
     from ctpse_core.synthetic.tasking import write_tasking_file
