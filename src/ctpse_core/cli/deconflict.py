@@ -404,7 +404,11 @@ def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
     multiple=True,
     help="A non-hard rule whose conflicts may be created (subject-clash, proximity). Repeatable.",
 )
-@click.option("--save", is_flag=True, help="Store the planned deployments (and cancel dropped ones).")
+@click.option(
+    "--save",
+    is_flag=True,
+    help="Store the planned deployments (and cancel dropped ones), and the file's teams and operations.",
+)
 @format_option(default="md", only=("json", "md", "html"))
 @pass_ctx
 @interruptible("nothing was planned or saved")
@@ -419,12 +423,18 @@ def grid_plan(
 ) -> None:
     """Allocate the tasking requests in REQUESTS_FILE to teams (best priority-weighted
     coverage under the hard rules), keeping published work pinned."""
-    from ctpse_core.deconfliction.allocation import Availability, allocate
+    from ctpse_core.deconfliction.allocation import Availability, allocate, allow_problems
+    from ctpse_core.deconfliction.engine import registered_rules
     from ctpse_core.deconfliction.files import check_references, load_tasking
     from ctpse_core.deconfliction.grid import get_version
+    from ctpse_core.errors import InputError
     from ctpse_core.reports import render
 
     tasking = load_tasking(requests_file)
+    rules = registered_rules()
+    wrong = allow_problems(tasking.allow, rules, f"{requests_file}#allow") + allow_problems(allow, rules, "--allow")
+    if wrong:
+        raise InputError(wrong)
     store = ctx.open_store()
     try:
         with store.unit_of_work(user=ctx.user) as uow:
@@ -468,29 +478,38 @@ def grid_plan(
             )
             if save:
                 with _nothing_saved_on_conflict():
-                    _save_plan(uow, plan, stored)
+                    lines = _save_plan(uow, plan, stored, tasking)
                     uow.commit()
                 done_so_far("the plan was saved; the report was not printed")
+                for line in lines:
+                    click.echo(line, err=True)
     finally:
         store.close()
     title = f"Allocation of {len(tasking.requests)} tasking requests"
     click.echo(render(allocation_product(plan, title, {o.id: o for o in operations}), fmt), nl=False)
 
 
-def _save_plan(uow: Any, plan: Any, stored: list[Any]) -> None:
-    """Store the plan's deployments (updating earlier versions) and cancel the deployments
-    of planned requests that are no longer allocated."""
+def _save_plan(uow: Any, plan: Any, stored: list[Any], tasking: Any) -> list[str]:
+    """Store the plan's deployments (updating earlier versions), cancel the deployments of
+    planned requests that are no longer allocated, and store the file's teams and operations
+    (so the grid, its diff and ``deconflict --stored`` know capacities, leaders and national
+    priorities). Returns one summary line per collection saved."""
     import attrs
 
-    from ctpse_core.deconfliction.amend import save_deployments
+    from ctpse_core.deconfliction.amend import save_deployments, save_records
     from ctpse_core.domain.surveillance import DeploymentStatus
 
     planned = set(plan.assignments) | {u.request_id for u in plan.unallocated}
-    save_deployments(uow, plan.deployments)
+    lines = [save_deployments(uow, plan.deployments).summary("deployments")]
     for d in stored:
         dropped = d.request_id in planned and d.request_id not in plan.assignments
         if dropped and d.status is not DeploymentStatus.CANCELLED:
             uow.deployments.update(attrs.evolve(d, status=DeploymentStatus.CANCELLED))
+    if tasking.teams is not None:
+        lines.append(save_records(uow.teams, tasking.teams, "team").summary("teams"))
+    if tasking.operations is not None:
+        lines.append(save_records(uow.operations, tasking.operations, "operation").summary("operations"))
+    return lines
 
 
 @click.command("tasking")

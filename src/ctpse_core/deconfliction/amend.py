@@ -12,15 +12,19 @@ change made by someone else between reading and committing makes the commit fail
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 import attrs
 
+from ctpse_core.domain.common import Record
 from ctpse_core.domain.marking import highest
 from ctpse_core.domain.surveillance import Deployment
 from ctpse_core.errors import ConflictError
-from ctpse_core.storage.base import UnitOfWork
+from ctpse_core.storage.base import Repository, UnitOfWork
 
-__all__ = ["Saved", "save_deployments"]
+__all__ = ["Saved", "save_deployments", "save_records"]
+
+R = TypeVar("R", bound=Record)
 
 
 @attrs.frozen(kw_only=True)
@@ -31,8 +35,9 @@ class Saved:
     updated: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
 
-    def summary(self) -> str:
-        return f"saved: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
+    def summary(self, what: str = "") -> str:
+        head = f"saved{' ' + what if what else ''}"
+        return f"{head}: {len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged"
 
 
 def save_deployments(uow: UnitOfWork, deployments: Iterable[Deployment]) -> Saved:
@@ -41,32 +46,38 @@ def save_deployments(uow: UnitOfWork, deployments: Iterable[Deployment]) -> Save
     An amendment never lowers the stored marking (the higher of the two is kept) and keeps
     the stored provenance. A stale ``version`` raises ``ConflictError`` naming the deployment.
     """
-    wanted = list(deployments)
-    stored = uow.deployments.find_many(d.id for d in wanted)
+    return save_records(uow.deployments, deployments, "deployment")
+
+
+def save_records(repository: Repository[R], records: Iterable[R], label: str) -> Saved:
+    """:func:`save_deployments` for any collection (teams and operations of a requests file);
+    ``label`` names one record in messages (``"team"``)."""
+    wanted = list(records)
+    stored = repository.find_many(r.id for r in wanted)
     added: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
-    for d in wanted:
-        old = stored.get(d.id)
+    for record in wanted:
+        old = stored.get(record.id)
         if old is None:
-            uow.deployments.add(d)
-            added.append(d.id)
+            repository.add(record)
+            added.append(record.id)
             continue
         amended = attrs.evolve(
-            d,
-            version=d.version or old.version,
-            marking=highest([old.marking, d.marking]),
-            provenance=d.provenance or old.provenance,
+            record,
+            version=record.version or old.version,
+            marking=highest([old.marking, record.marking]),
+            provenance=record.provenance or old.provenance,
         )
         if attrs.evolve(amended, version=old.version) == old:
-            unchanged.append(d.id)
+            unchanged.append(record.id)
             continue
         if amended.version != old.version:
             raise ConflictError(
-                f"deployment {d.id!r} was changed by someone else since version {d.version} "
+                f"{label} {record.id!r} was changed by someone else since version {record.version} "
                 f"(the store has version {old.version}): check that change, then give version "
                 f"{old.version} (or no version) for it and save again"
             )
-        uow.deployments.update(amended)
-        updated.append(d.id)
+        repository.update(amended)
+        updated.append(record.id)
     return Saved(added=tuple(added), updated=tuple(updated), unchanged=tuple(unchanged))

@@ -22,19 +22,12 @@ def load_deployments(path: Path) -> list[Deployment]:
     """Every deployment in the file, or :class:`InputError` naming item, field and reason
     for each bad one (nothing is silently dropped)."""
     where = str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            [Problem("", f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
-                     "save it as UTF-8 and try again", where)]
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            [Problem("", f"is not JSON ({exc.msg} at line {exc.lineno})", where)]
-        ) from None
+    data = _read_json(path)
     if not isinstance(data, list):
-        raise InputError([Problem("", "must be a JSON list of deployments", where)])
+        hint = " (this looks like a tasking requests file: plan it with `ctpse grid plan`)" if (
+            isinstance(data, dict) and "requests" in data
+        ) else ""
+        raise InputError([Problem("", f"must be a JSON list of deployments{hint}", where)])
     good: list[Deployment] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}

@@ -164,10 +164,14 @@ def publish(uow: UnitOfWork, week: dt.date, user: str, *, force: bool = False) -
 
 
 def get_version(uow: UnitOfWork, week: dt.date, number: int) -> GridVersion:
-    for v in versions(uow, week):
+    found = versions(uow, week)
+    for v in found:
         if v.number == number:
             return v
-    raise NotFoundError(f"no grid version {number} for the week of {week:%d/%m/%Y}")
+    have = (
+        f"versions published: {', '.join(str(v.number) for v in found)}" if found else "none is published yet"
+    )
+    raise NotFoundError(f"no grid version {number} for the week of {week:%d/%m/%Y} ({have})")
 
 
 @attrs.frozen(kw_only=True)
