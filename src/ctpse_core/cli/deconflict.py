@@ -84,7 +84,13 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int, markings: 
     show_default=True,
     help="Metres added to the two radii for the proximity rule.",
 )
-@click.option("--rest-hours", type=click.FloatRange(0), default=11.0, show_default=True)
+@click.option(
+    "--rest-hours",
+    type=click.FloatRange(0),
+    default=11.0,
+    show_default=True,
+    help="Least rest an officer needs between two deployments (the rest rule).",
+)
 @click.option(
     "--fail-on-hard",
     is_flag=True,
