@@ -17,7 +17,7 @@ from ctpse_core.deconfliction.rules import PairRule, builtin_rules
 from ctpse_core.domain.common import LONDON
 from ctpse_core.domain.staff import Leave, Staff
 from ctpse_core.domain.surveillance import Deployment, Location, Operation, TaskingRequest, Team, TeamUnavailability
-from ctpse_core.errors import ConfigError
+from ctpse_core.errors import InputError
 from ctpse_core.synthetic.deployments import synthetic_week
 from ctpse_core.synthetic.tasking import synthetic_tasking
 
@@ -151,7 +151,7 @@ def test_allowed_rules_and_hard_rules() -> None:
     loose = allocate(requests, teams, allow=["proximity"], rules=builtin_rules())
     assert set(loose.assignments) == {"r1", "r2"}
     assert [c.rule for c in loose.allowed_conflicts] == ["proximity"]
-    with pytest.raises(ConfigError, match="hard rule"):
+    with pytest.raises(InputError, match="hard rule"):
         allocate(requests, teams, allow=["rest"], rules=builtin_rules())
 
 

@@ -19,7 +19,7 @@ from ctpse_core.synthetic.deployments import SPRING_WEEK, synthetic_week
 def _run(args: list[str]) -> str:
     result = CliRunner().invoke(make_cli(), args)
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout  # standard error says what --save stored
 
 
 def test_plan_json_accounts_for_every_request(tmp_path: Path) -> None:

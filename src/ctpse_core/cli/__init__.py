@@ -48,6 +48,9 @@ class CtpseGroup(click.Group):
             raise click.ClickException(str(exc)) from None
         except (OSError, UnicodeError) as exc:
             raise click.ClickException(_os_message(exc)) from None
+        except KeyboardInterrupt:  # commands that can say what was kept catch it themselves
+            click.echo("interrupted", err=True)
+            raise click.exceptions.Exit(130) from None
 
 
 def _os_message(exc: BaseException) -> str:

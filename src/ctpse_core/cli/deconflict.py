@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from ctpse_core.cli import CliContext
-from ctpse_core.cli.options import format_option, pass_ctx
+from ctpse_core.cli.options import done_so_far, format_option, interruptible, pass_ctx
 
 __all__ = ["allocation_product", "deconflict", "grid", "synth_deployments", "synth_tasking"]
 
@@ -31,8 +33,10 @@ def london_text(moment: dt.datetime) -> str:
     return moment.astimezone(_london()).strftime("%a %d/%m/%Y %H:%M %Z")
 
 
-def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
-    from ctpse_core.domain.marking import Classification, Marking
+def conflicts_product(conflicts: list[Any], title: str, counted: int, markings: Iterable[Any] = ()) -> Any:
+    """The conflict report, marked SECRET or higher if any deployment's ``markings`` is."""
+    from ctpse_core.domain.marking import highest
+    from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct
 
     rows = [
@@ -59,7 +63,7 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
         "deconfliction",
         title,
         {"summary": summary, "conflicts": rows},
-        marking=Marking(Classification.SECRET),
+        marking=highest([COVERT, *markings]),
         rows=rows,
     )
 
@@ -67,7 +71,11 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
 @click.command()
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--stored", is_flag=True, help="De-conflict the deployments in the store.")
-@click.option("--save", is_flag=True, help="Also store the file's deployments.")
+@click.option(
+    "--save",
+    is_flag=True,
+    help="Also store the file's deployments: new IDs are added, amended ones (same ID) updated.",
+)
 @click.option(
     "--buffer",
     "buffer_m",
@@ -76,9 +84,21 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int) -> Any:
     show_default=True,
     help="Metres added to the two radii for the proximity rule.",
 )
-@click.option("--rest-hours", type=click.FloatRange(0), default=11.0, show_default=True)
+@click.option(
+    "--rest-hours",
+    type=click.FloatRange(0),
+    default=11.0,
+    show_default=True,
+    help="Least rest an officer needs between two deployments (the rest rule).",
+)
+@click.option(
+    "--fail-on-hard",
+    is_flag=True,
+    help="Exit with status 1 when any hard-rule conflict is found (the report is still printed).",
+)
 @format_option(default="md", only=("json", "md", "html"))
 @pass_ctx
+@interruptible("nothing was saved")
 def deconflict(
     ctx: CliContext,
     file: Path | None,
@@ -86,37 +106,69 @@ def deconflict(
     save: bool,
     buffer_m: float,
     rest_hours: float,
+    fail_on_hard: bool,
     fmt: str,
 ) -> None:
-    """Find every conflict among the deployments in FILE (a JSON list) or the store."""
+    """Find every conflict among the deployments in FILE (a JSON list) or the store.
+
+    Exit status: 0 when it ran (conflicts or not), 1 with --fail-on-hard when any conflict
+    breaks a hard rule (double-booking, capacity, rest), 2 for bad input, 130 after Ctrl-C.
+    """
     from ctpse_core.deconfliction.engine import deconflict as run
     from ctpse_core.deconfliction.files import load_deployments
     from ctpse_core.deconfliction.model import Settings
     from ctpse_core.reports import render
 
-    if (file is None) == (not stored):
-        raise click.UsageError("give a deployments FILE or --stored (not both)")
+    if file is None and not stored:
+        raise click.UsageError("give a deployments FILE, or --stored to check the stored deployments")
+    if file is not None and stored:
+        raise click.UsageError("give a deployments FILE or --stored, not both")
+    if save and file is None:
+        raise click.UsageError("--save stores a FILE's deployments; with --stored they are already stored")
     store = ctx.open_store()
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             teams = {t.id: t.capacity for t in uow.teams.list()}
-            if file is not None:
-                deployments = load_deployments(file)
-                if save:
-                    for d in deployments:
-                        uow.deployments.add(d)
-                    uow.commit()
-            else:
-                deployments = list(uow.deployments.list())
+            deployments = load_deployments(file) if file is not None else list(uow.deployments.list())
             conflicts = run(
                 deployments, teams, settings=Settings(buffer_m=buffer_m, rest_hours=rest_hours)
             )
+            if save:
+                saved = _save(uow, deployments)
+                done_so_far("the deployments were saved; the report was not printed")
+                click.echo(saved.summary(), err=True)
     finally:
         store.close()
     for line in _skipped_rules(deployments, teams):
         click.echo(line, err=True)
     title = f"Deconfliction of {len(deployments)} deployments"
-    click.echo(render(conflicts_product(conflicts, title, len(deployments)), fmt), nl=False)
+    product = conflicts_product(conflicts, title, len(deployments), (d.marking for d in deployments))
+    click.echo(render(product, fmt), nl=False)
+    hard = sum(1 for c in conflicts if c.hard)
+    if fail_on_hard and hard:
+        click.echo(f"{hard} conflict(s) break a hard rule (--fail-on-hard)", err=True)
+        raise click.exceptions.Exit(1)
+
+
+@contextlib.contextmanager
+def _nothing_saved_on_conflict() -> Iterator[None]:
+    """An optimistic-concurrency conflict while saving becomes one clear line (exit 1)."""
+    from ctpse_core.errors import ConflictError
+
+    try:
+        yield
+    except ConflictError as exc:
+        raise click.ClickException(f"nothing was saved: {exc}") from None
+
+
+def _save(uow: Any, deployments: list[Any]) -> Any:
+    """Add new and update amended deployments, and commit."""
+    from ctpse_core.deconfliction.amend import save_deployments
+
+    with _nothing_saved_on_conflict():
+        saved = save_deployments(uow, deployments)
+        uow.commit()
+    return saved
 
 
 def _skipped_rules(deployments: list[Any], capacities: dict[str, int]) -> list[str]:
@@ -140,7 +192,8 @@ def grid() -> None:
 
 
 def grid_product(version: Any) -> Any:
-    from ctpse_core.domain.marking import Classification, Marking
+    from ctpse_core.domain.marking import highest
+    from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct
 
     days = [version.week + dt.timedelta(days=i) for i in range(7)]
@@ -171,8 +224,9 @@ def grid_product(version: Any) -> Any:
         "grid",
         f"Regional grid, week of {version.week:%d/%m/%Y}, version {version.number}",
         data,
-        marking=Marking(Classification.SECRET),
+        marking=highest([COVERT, version.marking]),
     )
+
 
 
 def _london() -> Any:
@@ -183,21 +237,53 @@ def _london() -> Any:
 
 @grid.command("publish")
 @click.option("--week", required=True, callback=_week, help="Any day of the week (DD/MM/YYYY).")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Publish even when the week has no deployments or nothing changed since the last version.",
+)
 @format_option(default="md", only=("json", "md", "html"))
 @pass_ctx
-def grid_publish(ctx: CliContext, week: dt.date, fmt: str) -> None:
-    """Publish the next version of the week's grid from the stored deployments."""
-    from ctpse_core.deconfliction.grid import publish
+@interruptible("no grid version was published")
+def grid_publish(ctx: CliContext, week: dt.date, force: bool, fmt: str) -> None:
+    """Publish the next version of the week's grid from the stored deployments.
+
+    An empty week is refused (exit 2), and a grid identical to the last published version is
+    not published again ("no change since version N", exit 0); --force publishes either.
+    """
+    from ctpse_core.deconfliction.grid import EmptyGridError, UnchangedGridError, publish
+    from ctpse_core.plugin import get_plugin_manager
     from ctpse_core.reports import render
 
     store = ctx.open_store()
     try:
         with store.unit_of_work(user=ctx.user) as uow:
-            version = publish(uow, week, ctx.user)
-            uow.commit()
+            version = publish(uow, week, ctx.user, force=force)
+            with _nothing_saved_on_conflict():
+                uow.commit()
+            done_so_far(f"grid version {version.number} was published; ctpse grid diff shows it")
+    except EmptyGridError:
+        last = week + dt.timedelta(days=6)
+        click.echo(
+            f"error: nothing to publish: no stored deployments in the week of {week:%a %d/%m/%Y} to "
+            f"{last:%a %d/%m/%Y}. Store them first (ctpse deconflict FILE --save, or ctpse grid plan FILE "
+            "--save), or give --force to publish an empty grid.",
+            err=True,
+        )
+        raise click.exceptions.Exit(2) from None
+    except UnchangedGridError as exc:
+        latest = exc.latest
+        click.echo(
+            f"no change since version {latest.number} (published by {latest.published_by} at "
+            f"{london_text(latest.published_at)}): nothing published; give --force to publish anyway",
+            err=True,
+        )
+        return
     finally:
         store.close()
-    click.echo(render(grid_product(version), fmt), nl=False)
+    product = grid_product(version)
+    click.echo(render(product, fmt), nl=False)
+    get_plugin_manager().hook.ctpse_after_publish(kind="grid", product=product)
 
 
 @grid.command("diff")
@@ -206,10 +292,12 @@ def grid_publish(ctx: CliContext, week: dt.date, fmt: str) -> None:
 @click.option("--week", required=True, callback=_week, help="Any day of the week (DD/MM/YYYY).")
 @format_option(default="md", only=("json", "md", "html"))
 @pass_ctx
+@interruptible("nothing was changed")
 def grid_diff(ctx: CliContext, v1: int, v2: int, week: dt.date, fmt: str) -> None:
     """What changed between grid versions V1 and V2, and who must be told."""
     from ctpse_core.deconfliction.grid import diff, get_version
-    from ctpse_core.domain.marking import Classification, Marking
+    from ctpse_core.domain.marking import highest
+    from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct, render
 
     store = ctx.open_store()
@@ -233,7 +321,7 @@ def grid_diff(ctx: CliContext, v1: int, v2: int, week: dt.date, fmt: str) -> Non
         "grid-diff",
         f"Grid changes, week of {week:%d/%m/%Y}: version {v1} to {v2}",
         {"changes": rows},
-        marking=Marking(Classification.SECRET),
+        marking=highest([COVERT, old.marking, new.marking]),
         rows=rows,
     )
     click.echo(render(product, fmt), nl=False)
@@ -243,6 +331,7 @@ def grid_diff(ctx: CliContext, v1: int, v2: int, week: dt.date, fmt: str) -> Non
 @click.option("--count", type=click.IntRange(1, 10_000_000), default=200, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@interruptible("the file may be incomplete; run the command again")
 def synth_deployments(count: int, seed: int, out: Path) -> None:
     """Write COUNT synthetic deployments (a JSON list) from the clock-change week."""
     from ctpse_core.synthetic.deployments import write_deployments_file
@@ -254,7 +343,8 @@ def synth_deployments(count: int, seed: int, out: Path) -> None:
 def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
     """The allocation as a product: summary, assignments, unallocated requests with reasons,
     changes against the previous plan, released pins and allowed conflicts."""
-    from ctpse_core.domain.marking import Classification, Marking, highest
+    from ctpse_core.domain.marking import highest
+    from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct
 
     ops = operations or {}
@@ -302,7 +392,7 @@ def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
             {"rule": c.rule, "deployment_ids": list(c.deployment_ids), "why": c.why} for c in plan.allowed_conflicts
         ],
     }
-    marking = highest([Marking(Classification.SECRET), *(d.marking for d in plan.deployments)])
+    marking = highest([COVERT, *(d.marking for d in plan.deployments)])
     return SimpleProduct("allocation", title, data, marking=marking, rows=assignments)
 
 
@@ -320,9 +410,14 @@ def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
     multiple=True,
     help="A non-hard rule whose conflicts may be created (subject-clash, proximity). Repeatable.",
 )
-@click.option("--save", is_flag=True, help="Store the planned deployments (and cancel dropped ones).")
+@click.option(
+    "--save",
+    is_flag=True,
+    help="Store the planned deployments (and cancel dropped ones), and the file's teams and operations.",
+)
 @format_option(default="md", only=("json", "md", "html"))
 @pass_ctx
+@interruptible("nothing was planned or saved")
 def grid_plan(
     ctx: CliContext,
     requests_file: Path,
@@ -334,12 +429,18 @@ def grid_plan(
 ) -> None:
     """Allocate the tasking requests in REQUESTS_FILE to teams (best priority-weighted
     coverage under the hard rules), keeping published work pinned."""
-    from ctpse_core.deconfliction.allocation import Availability, allocate
-    from ctpse_core.deconfliction.files import load_tasking
+    from ctpse_core.deconfliction.allocation import Availability, allocate, allow_problems
+    from ctpse_core.deconfliction.engine import registered_rules
+    from ctpse_core.deconfliction.files import check_references, load_tasking
     from ctpse_core.deconfliction.grid import get_version
+    from ctpse_core.errors import InputError
     from ctpse_core.reports import render
 
     tasking = load_tasking(requests_file)
+    rules = registered_rules()
+    wrong = allow_problems(tasking.allow, rules, f"{requests_file}#allow") + allow_problems(allow, rules, "--allow")
+    if wrong:
+        raise InputError(wrong)
     store = ctx.open_store()
     try:
         with store.unit_of_work(user=ctx.user) as uow:
@@ -347,6 +448,7 @@ def grid_plan(
             operations = tasking.operations if tasking.operations is not None else tuple(uow.operations.list())
             staff = tasking.staff if tasking.staff is not None else tuple(uow.staff.list())
             leave = tasking.leave if tasking.leave is not None else tuple(uow.leave.list())
+            check_references(tasking, requests_file, teams=teams, operations=operations, staff=staff)
             stored = list(uow.deployments.list())
             file_ids = {d.id for d in tasking.deployments}
             existing = (*tasking.deployments, *(d for d in stored if d.id not in file_ids))
@@ -381,39 +483,46 @@ def grid_plan(
                 allow=(*tasking.allow, *allow),
             )
             if save:
-                _save_plan(uow, plan, stored)
-                uow.commit()
+                with _nothing_saved_on_conflict():
+                    lines = _save_plan(uow, plan, stored, tasking)
+                    uow.commit()
+                done_so_far("the plan was saved; the report was not printed")
+                for line in lines:
+                    click.echo(line, err=True)
     finally:
         store.close()
     title = f"Allocation of {len(tasking.requests)} tasking requests"
     click.echo(render(allocation_product(plan, title, {o.id: o for o in operations}), fmt), nl=False)
 
 
-def _save_plan(uow: Any, plan: Any, stored: list[Any]) -> None:
-    """Store the plan's deployments (updating earlier versions) and cancel the deployments
-    of planned requests that are no longer allocated."""
+def _save_plan(uow: Any, plan: Any, stored: list[Any], tasking: Any) -> list[str]:
+    """Store the plan's deployments (updating earlier versions), cancel the deployments of
+    planned requests that are no longer allocated, and store the file's teams and operations
+    (so the grid, its diff and ``deconflict --stored`` know capacities, leaders and national
+    priorities). Returns one summary line per collection saved."""
     import attrs
 
+    from ctpse_core.deconfliction.amend import save_deployments, save_records
     from ctpse_core.domain.surveillance import DeploymentStatus
 
-    by_id = {d.id: d for d in stored}
     planned = set(plan.assignments) | {u.request_id for u in plan.unallocated}
-    for d in plan.deployments:
-        old = by_id.get(d.id)
-        if old is None:
-            uow.deployments.add(d)
-        else:
-            uow.deployments.update(attrs.evolve(d, version=old.version))
+    lines = [save_deployments(uow, plan.deployments).summary("deployments")]
     for d in stored:
         dropped = d.request_id in planned and d.request_id not in plan.assignments
         if dropped and d.status is not DeploymentStatus.CANCELLED:
             uow.deployments.update(attrs.evolve(d, status=DeploymentStatus.CANCELLED))
+    if tasking.teams is not None:
+        lines.append(save_records(uow.teams, tasking.teams, "team").summary("teams"))
+    if tasking.operations is not None:
+        lines.append(save_records(uow.operations, tasking.operations, "operation").summary("operations"))
+    return lines
 
 
 @click.command("tasking")
 @click.option("--count", type=click.IntRange(1, 100_000), default=60, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@interruptible("the file may be incomplete; run the command again")
 def synth_tasking(count: int, seed: int, out: Path) -> None:
     """Write COUNT synthetic tasking requests, with teams and availability, as a requests file."""
     from ctpse_core.synthetic.tasking import write_tasking_file

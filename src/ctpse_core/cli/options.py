@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +10,7 @@ import click
 
 from ctpse_core.cli import CliContext
 
-__all__ = ["format_option", "pass_ctx"]
+__all__ = ["done_so_far", "format_option", "interruptible", "pass_ctx"]
 
 pass_ctx = click.make_pass_decorator(CliContext)
 
@@ -44,3 +45,34 @@ def format_option(
         show_default=True,
         help="Output format.",
     )
+
+
+INTERRUPTED = "ctpse.interrupted"  # key in click's ``Context.meta``: what Ctrl-C would leave behind
+
+
+def interruptible(nothing_done: str) -> Callable[[Any], Any]:
+    """Ctrl-C inside the command ends it with status 130 and one line on standard error,
+    ``interrupted: <what was left>``, never a traceback.
+
+    ``nothing_done`` says what was left when nothing was committed yet; a command that commits
+    says what it has done since with :func:`done_so_far`. Put it just above the function.
+    """
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except KeyboardInterrupt:
+                meta = click.get_current_context().meta
+                click.echo(f"interrupted: {meta.get(INTERRUPTED, nothing_done)}", err=True)
+                raise click.exceptions.Exit(130) from None
+
+        return run
+
+    return decorate
+
+
+def done_so_far(what: str) -> None:
+    """Tell :func:`interruptible` what a Ctrl-C from now on would leave behind."""
+    click.get_current_context().meta[INTERRUPTED] = what

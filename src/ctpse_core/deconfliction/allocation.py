@@ -67,6 +67,7 @@ __all__ = [
     "TeamUnavailability",
     "Unallocated",
     "allocate",
+    "allow_problems",
     "priority_weight",
     "request_deployment",
 ]
@@ -420,15 +421,27 @@ def _check_inputs(
             seen.add(item.id)
     if problems:
         raise InputError(problems, "duplicate IDs")
+    problems = allow_problems(sorted(allow), rules)
+    if problems:
+        raise InputError(problems, "rules that cannot be allowed")
+
+
+def allow_problems(allow: Iterable[str], rules: Sequence[ConflictRule], where: str = "") -> list[Problem]:
+    """One :class:`Problem` for each name in ``allow`` that is not a rule, or is a hard one."""
     by_name = {r.name: r for r in rules}
-    for name in sorted(allow):
+    problems: list[Problem] = []
+    for name in allow:
         if name not in by_name:
-            raise ConfigError(f"cannot allow {name!r}: no such conflict rule (known: {', '.join(sorted(by_name))})")
-        if by_name[name].hard:
-            raise ConfigError(
+            reason = f"cannot allow {name!r}: no such conflict rule (known: {', '.join(sorted(by_name))})"
+        elif by_name[name].hard:
+            reason = (
                 f"cannot allow {name!r}: it is a hard rule (breaking one needs a recorded override, "
                 "not a planning option)"
             )
+        else:
+            continue
+        problems.append(Problem("allow", reason, where, name))
+    return problems
 
 
 def _days_text(first: dt.date, last: dt.date) -> str:

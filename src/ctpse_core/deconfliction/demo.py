@@ -14,7 +14,7 @@ def run_demo_step(ctx: Any) -> list[str]:
     from ctpse_core.cli.deconflict import allocation_product, conflicts_product, grid_product
     from ctpse_core.deconfliction.allocation import Availability, allocate
     from ctpse_core.deconfliction.engine import deconflict
-    from ctpse_core.deconfliction.grid import publish
+    from ctpse_core.deconfliction.grid import UnchangedGridError, publish
     from ctpse_core.reports import render
     from ctpse_core.synthetic.tasking import synthetic_tasking
 
@@ -54,12 +54,17 @@ def run_demo_step(ctx: Any) -> list[str]:
                 uow.deployments.add(d)
         everything = list(uow.deployments.list())
         conflicts = deconflict(everything, teams)
-        version = publish(uow, SPRING_WEEK, ctx.user)
+        try:
+            version, published = publish(uow, SPRING_WEEK, ctx.user), "published"
+        except UnchangedGridError as exc:  # the demo run again on the same store
+            version, published = exc.latest, "unchanged, not published again"
         uow.commit()
     out = ctx.out / "deconfliction"
     out.mkdir(parents=True, exist_ok=True)
     allocation = allocation_product(plan, "Allocation of the synthetic week's tasking requests", operations)
-    product = conflicts_product(conflicts, "Deconfliction of the synthetic week", len(everything))
+    product = conflicts_product(
+        conflicts, "Deconfliction of the synthetic week", len(everything), (d.marking for d in everything)
+    )
     for fmt in ("md", "html"):
         (out / f"allocation.{fmt}").write_text(render(allocation, fmt), encoding="utf-8")
         (out / f"conflicts.{fmt}").write_text(render(product, fmt), encoding="utf-8")
@@ -73,6 +78,6 @@ def run_demo_step(ctx: Any) -> list[str]:
         f"conflicts: {len(conflicts)} ({hard} breaking hard rules, none involving allocated requests)"
         if not any(c.hard and set(c.deployment_ids) & {d.id for d in plan.deployments} for c in conflicts)
         else f"conflicts: {len(conflicts)} ({hard} breaking hard rules)",
-        f"grid version {version.number} published: {len(version.entries)} entries",
+        f"grid version {version.number} {published}: {len(version.entries)} entries",
         f"written to {out}",
     ]

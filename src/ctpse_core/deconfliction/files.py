@@ -4,6 +4,7 @@ with the week's tasking requests, teams and availability); see docs/deconflictio
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +15,19 @@ from ctpse_core.domain.staff import Leave, Staff
 from ctpse_core.domain.surveillance import Deployment, Operation, TaskingRequest, Team, TeamUnavailability
 from ctpse_core.errors import InputError, Problem
 
-__all__ = ["TaskingFile", "load_deployments", "load_tasking"]
+__all__ = ["TaskingFile", "check_references", "load_deployments", "load_tasking"]
 
 
 def load_deployments(path: Path) -> list[Deployment]:
     """Every deployment in the file, or :class:`InputError` naming item, field and reason
     for each bad one (nothing is silently dropped)."""
     where = str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            [Problem("", f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
-                     "save it as UTF-8 and try again", where)]
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            [Problem("", f"is not JSON ({exc.msg} at line {exc.lineno})", where)]
-        ) from None
+    data = _read_json(path)
     if not isinstance(data, list):
-        raise InputError([Problem("", "must be a JSON list of deployments", where)])
+        hint = " (this looks like a tasking requests file: plan it with `ctpse grid plan`)" if (
+            isinstance(data, dict) and "requests" in data
+        ) else ""
+        raise InputError([Problem("", f"must be a JSON list of deployments{hint}", where)])
     good: list[Deployment] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
@@ -156,3 +150,60 @@ def _read_json(path: Path) -> Any:
         ) from None
     except json.JSONDecodeError as exc:
         raise InputError([Problem("", f"is not JSON ({exc.msg} at line {exc.lineno})", where)]) from None
+
+
+def check_references(
+    tasking: TaskingFile,
+    path: Path,
+    *,
+    teams: Iterable[Team],
+    operations: Iterable[Operation],
+    staff: Iterable[Staff],
+) -> None:
+    """Raise :class:`InputError` for every operation, team or officer the requests file refers
+    to that is neither in the file nor (for sections the file leaves out) in the store: one
+    problem per reference, naming the file, section, item index, field and value."""
+    where = str(path)
+    known = {
+        "operation": ({o.id for o in operations}, "operations", tasking.operations is not None),
+        "team": ({t.id for t in teams}, "teams", tasking.teams is not None),
+        "officer": ({s.id for s in staff}, "staff", tasking.staff is not None),
+    }
+    problems: list[Problem] = []
+    none_known: dict[str, list[Problem]] = {}  # nothing of that kind anywhere: one line, counted
+
+    def need(kind: str, value: str, field: str, at: str) -> None:
+        ids, section, in_file = known[kind]
+        if value in ids:
+            return
+        if in_file:
+            source = f"not in the file's '{section}' section"
+        elif ids:
+            source = f"not in the store, and the file has no '{section}' section"
+        else:
+            article = "an" if section[0] in "aeiou" else "a"
+            source = f"no {section} are stored: give the file {article} '{section}' section or store them"
+            none_known.setdefault(kind, []).append(Problem(field, f"unknown {kind} {value!r} ({source})", at, value))
+            return
+        problems.append(Problem(field, f"unknown {kind} {value!r} ({source})", at, value))
+
+    for i, r in enumerate(tasking.requests):
+        at = f"{where}#requests[{i}]"
+        need("operation", r.operation_id, "operation_id", at)
+        for staff_id in r.staff_ids:
+            need("officer", staff_id, "staff_ids", at)
+    for i, d in enumerate(tasking.deployments):
+        at = f"{where}#deployments[{i}]"
+        need("operation", d.operation_id, "operation_id", at)
+        need("team", d.team_id, "team_id", at)
+        for staff_id in d.staff_ids:
+            need("officer", staff_id, "staff_ids", at)
+    for i, leave in enumerate(tasking.leave or ()):
+        need("officer", leave.staff_id, "staff_id", f"{where}#leave[{i}]")
+    for i, u in enumerate(tasking.unavailable):
+        need("team", u.team_id, "team_id", f"{where}#unavailable[{i}]")
+    for found in none_known.values():
+        first, more = found[0], len(found) - 1
+        problems.append(attrs.evolve(first, reason=first.reason + (f"; {more} more like it" if more else "")))
+    if problems:
+        raise InputError(problems, f"{len(problems)} unknown reference(s) in {where}")

@@ -13,11 +13,24 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from ctpse_core.domain.common import LONDON, Record, aware, utcnow
+from ctpse_core.domain.marking import highest
 from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, Operation, Team
-from ctpse_core.errors import NotFoundError
+from ctpse_core.errors import CtpseError, InputError, NotFoundError, Problem
 from ctpse_core.storage.base import UnitOfWork
 
-__all__ = ["Change", "GridEntry", "GridVersion", "build_entries", "diff", "london_days", "publish"]
+__all__ = [
+    "Change",
+    "EmptyGridError",
+    "GridEntry",
+    "GridVersion",
+    "UnchangedGridError",
+    "build_entries",
+    "diff",
+    "get_version",
+    "london_days",
+    "publish",
+    "versions",
+]
 
 CTPOR = "Operations room (CTPOR)"
 RA = "Research & Analysis"
@@ -101,17 +114,49 @@ def versions(uow: UnitOfWork, week: dt.date) -> list[GridVersion]:
     return sorted(found, key=lambda v: v.number)
 
 
-def publish(uow: UnitOfWork, week: dt.date, user: str) -> GridVersion:
-    """Store the next numbered version of the week's grid from the stored deployments."""
+class EmptyGridError(InputError):
+    """Publishing a week with no (not cancelled) deployments in it."""
+
+    def __init__(self, week: dt.date) -> None:
+        self.week = week
+        super().__init__(
+            [Problem("week", f"no stored deployments in the week of {week:%d/%m/%Y}: nothing to publish")]
+        )
+
+
+class UnchangedGridError(CtpseError):
+    """Publishing a grid identical to the last published version of its week."""
+
+    def __init__(self, latest: GridVersion) -> None:
+        self.latest = latest
+        super().__init__(f"no change since version {latest.number}; nothing published")
+
+
+def publish(uow: UnitOfWork, week: dt.date, user: str, *, force: bool = False) -> GridVersion:
+    """Store the next numbered version of the week's grid from the stored deployments,
+    marked as high as the highest marked deployment on it.
+
+    Unless ``force``, an empty grid raises :class:`EmptyGridError` and a grid with the same
+    entries as the last published version raises :class:`UnchangedGridError` (nothing stored).
+    """
     operations = {o.id: o for o in uow.operations.list()}
-    entries = build_entries(uow.deployments.list(), week, operations)
-    number = max((v.number for v in versions(uow, week)), default=0) + 1
+    deployments = list(uow.deployments.list())
+    entries = build_entries(deployments, week, operations)
+    shown = {e.deployment_id for e in entries}
+    marking = highest(d.marking for d in deployments if d.id in shown)
+    published = versions(uow, week)
+    if not force and not entries:
+        raise EmptyGridError(week)
+    if not force and published and (published[-1].entries, published[-1].marking) == (entries, marking):
+        raise UnchangedGridError(published[-1])
+    number = max((v.number for v in published), default=0) + 1
     version = GridVersion(
         id=f"grid-{week.isoformat()}-v{number}",
         week=week,
         number=number,
         published_by=user,
         entries=entries,
+        marking=marking,
     )
     stored: GridVersion = uow.grid_versions.add(version)
     uow.record_event("publication", "grid_versions", version.id, f"{len(entries)} entries")
@@ -119,10 +164,14 @@ def publish(uow: UnitOfWork, week: dt.date, user: str) -> GridVersion:
 
 
 def get_version(uow: UnitOfWork, week: dt.date, number: int) -> GridVersion:
-    for v in versions(uow, week):
+    found = versions(uow, week)
+    for v in found:
         if v.number == number:
             return v
-    raise NotFoundError(f"no grid version {number} for the week of {week:%d/%m/%Y}")
+    have = (
+        f"versions published: {', '.join(str(v.number) for v in found)}" if found else "none is published yet"
+    )
+    raise NotFoundError(f"no grid version {number} for the week of {week:%d/%m/%Y} ({have})")
 
 
 @attrs.frozen(kw_only=True)

@@ -8,8 +8,10 @@ import enum
 import attrs
 
 from ctpse_core.domain.common import Record, aware, check, in_range, non_empty, not_before
+from ctpse_core.domain.marking import Classification, Marking
 
 __all__ = [
+    "COVERT",
     "AssetKind",
     "AssetRequest",
     "Deployment",
@@ -22,6 +24,10 @@ __all__ = [
     "Team",
     "TeamUnavailability",
 ]
+
+#: the least marking of covert surveillance records and of the products made from them
+#: (deployments, operations, tasking requests, conflict reports, the grid).
+COVERT = Marking(Classification.SECRET)
 
 _positive = check(lambda v: v > 0, "{value} must be more than zero")
 _non_negative = check(lambda v: v >= 0, "{value} must not be negative")

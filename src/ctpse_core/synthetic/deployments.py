@@ -4,7 +4,8 @@ Realistic where it matters for deconfliction: deployments cluster around a few p
 in South East England (so areas overlap), operations share subjects, teams and officers
 are booked back to back, some deployments cross midnight or last several days, and the
 default week is the one in which the Europe/London clocks go forward. Operation names
-are obviously fictional ("Op EXAMPLE-ORCHID"). The same seed gives the same data.
+are obviously fictional ("Op EXAMPLE-ORCHID"). Deployments and operations are marked SECRET
+(they describe covert deployments). The same seed gives the same data.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 from ctpse_core.deconfliction.frame import DeploymentFrame, from_micros, make_frame, to_micros
 from ctpse_core.domain.common import LONDON, UTC
-from ctpse_core.domain.surveillance import Deployment, Location, Operation, Team
+from ctpse_core.domain.surveillance import COVERT, Deployment, Location, Operation, Team
 
 __all__ = ["SyntheticWeek", "synthetic_week", "write_deployments_file"]
 
@@ -89,6 +90,7 @@ class SyntheticWeek:
                 staff_ids=tuple(staff[i]),
                 officers=int(fr.officers[i]),
                 subject_ids=tuple(subjects[i]),
+                marking=COVERT,
             )
             for i in range(len(fr))
         ]
@@ -189,6 +191,7 @@ def synthetic_week(count: int, seed: int = 1, week: dt.date = SPRING_WEEK) -> Sy
             priority=int(rng.integers(1, 6)),
             national_priority=bool(i % 7 == 0),
             contact=f"+447700900{i % 1000:03d}",
+            marking=COVERT,
         )
         for i, name in enumerate(op_names)
     )
@@ -206,6 +209,7 @@ def deployment_record(d: Deployment) -> dict[str, Any]:
         "officers": d.officers,
         "staff_ids": list(d.staff_ids),
         "subject_ids": list(d.subject_ids),
+        "marking": str(d.marking),
     }
     if d.location is not None:
         record["location"] = {

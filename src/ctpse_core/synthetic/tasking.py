@@ -5,8 +5,8 @@ cover, a mix of priorities and a few national-priority operations, skills that o
 some teams have (and one that no team has), occasional requests for more officers than
 any team fields, named officers (some on leave), a team away training for a day,
 subjects shared between operations and requests at nearby places, windows that cross
-midnight and the night the Europe/London clocks go forward. The same seed gives the
-same file.
+midnight and the night the Europe/London clocks go forward. Requests and operations are marked
+SECRET (covert surveillance). The same seed gives the same file.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import numpy as np
 
 from ctpse_core.deconfliction.files import TaskingFile
 from ctpse_core.domain.common import LONDON
+from ctpse_core.domain.marking import Marking
 from ctpse_core.domain.staff import Leave, Staff
-from ctpse_core.domain.surveillance import Location, Operation, TaskingRequest, Team, TeamUnavailability
+from ctpse_core.domain.surveillance import COVERT, Location, Operation, TaskingRequest, Team, TeamUnavailability
 from ctpse_core.synthetic.deployments import _PLACES, _TEAMS, _WORDS, SPRING_WEEK
 
 __all__ = ["synthetic_tasking", "tasking_record", "write_tasking_file"]
@@ -69,6 +70,7 @@ def synthetic_tasking(count: int, seed: int = 1, week: dt.date = SPRING_WEEK) ->
             priority=int(rng.integers(1, 6)),
             national_priority=bool(i % 6 == 0),
             contact=f"+447700900{i % 1000:03d}",
+            marking=COVERT,
         )
         for i in range(n_ops)
     )
@@ -146,6 +148,7 @@ def synthetic_tasking(count: int, seed: int = 1, week: dt.date = SPRING_WEEK) ->
                 ),
                 subject_ids=tuple(subjects),
                 staff_ids=named,
+                marking=COVERT,
             )
         )
     return TaskingFile(
@@ -170,6 +173,8 @@ def tasking_record(data: TaskingFile) -> dict[str, Any]:
         out: dict[str, Any] = {
             k: v for k, v in unstructure(obj).items() if k not in ("marking", "provenance", "version") and v is not None
         }
+        if obj.marking != Marking():  # covert records say so; the rest are OFFICIAL by default
+            out["marking"] = str(obj.marking)
         for field in times:
             out[field] = _when(getattr(obj, field))
         return out
