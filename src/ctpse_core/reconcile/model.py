@@ -85,8 +85,19 @@ def estimate_u(levels: I8, rules: Sequence[MatchRule]) -> list[F64]:
 
 
 def _patterns(levels: I8) -> tuple[I8, F64]:
-    uniq, counts = np.unique(levels, axis=0, return_counts=True)
-    return uniq, counts.astype(np.float64)
+    """The distinct rows of the level matrix and how often each occurs (rows as one integer)."""
+    if levels.shape[1] == 0 or len(levels) == 0:
+        uniq, counts = np.unique(levels, axis=0, return_counts=True)
+        return uniq, counts.astype(np.float64)
+    shift = levels.astype(np.int64) + 1  # levels run from -1 (missing)
+    base = int(shift.max()) + 1
+    if base ** levels.shape[1] >= 2**62:
+        uniq, counts = np.unique(levels, axis=0, return_counts=True)
+        return uniq, counts.astype(np.float64)
+    place = base ** np.arange(levels.shape[1], dtype=np.int64)
+    codes, counts = np.unique(shift @ place, return_counts=True)
+    rows = (codes[:, None] // place) % base - 1
+    return rows.astype(np.int8), counts.astype(np.float64)
 
 
 def _likelihoods(patterns: I8, probs: Sequence[F64]) -> F64:
