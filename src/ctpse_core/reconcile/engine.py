@@ -52,6 +52,8 @@ PART_COMPARISONS: dict[str, tuple[str, ...]] = {
     "nationality": ("nationality",),
     "postcode": ("postcode",),
 }
+#: Candidate pairs compared at a time.
+_SLICE = 1_000_000
 STAGES = ("encode", "link", "dedupe left", "dedupe right", "decide", "explain")
 
 
@@ -128,8 +130,13 @@ def _link(
     u = fs.estimate_u(
         fs.comparison_levels(rules, PairBatch(a, b, ri, rj, enc.names, config.workers)), rules
     )
-    batch = PairBatch(a, b, i, j, enc.names, config.workers)
-    levels = fs.comparison_levels(rules, batch)
+    # pairs are compared in slices: the name alignment expands each pair into its
+    # name-variant pairs, and a slice bounds that working memory
+    batches = [
+        PairBatch(a, b, i[s : s + _SLICE], j[s : s + _SLICE], enc.names, config.workers)
+        for s in range(0, max(len(i), 1), _SLICE)
+    ]
+    levels = np.concatenate([fs.comparison_levels(rules, bt) for bt in batches])
     index = {r.name: k for k, r in enumerate(rules)}
     sessions = [
         (
@@ -149,7 +156,13 @@ def _link(
             m=m,
             trained=[x or y for x, y in zip(base.trained, trained.trained, strict=True)],
         )
-    weight, per = fs.score(levels, trained, rules, batch, config.tf_adjust)
+    scores = [
+        fs.score(levels[s : s + _SLICE], trained, rules, bt, config.tf_adjust)
+        for s, bt in zip(range(0, max(len(i), 1), _SLICE), batches, strict=True)
+    ]
+    weight = np.concatenate([w for w, _p in scores])
+    per = np.concatenate([p for _w, p in scores])
+    del scores, batches
     total_pairs = len(a) * (len(a) - 1) // 2 if same else len(a) * len(b)
     prior = fs.fit_prior(weight, total_pairs)
     trained.prior = prior
@@ -180,39 +193,12 @@ def _evidence(
     rules: list[MatchRule], levels: npt.NDArray[np.int8], per: F64, k: int
 ) -> EvidenceRows:
     """A reference to row ``k`` of the comparison matrices (Evidence is built when read)."""
-    names, labels = _labels(tuple(rules))
-    return EvidenceRows(names, labels, levels, per, k)
+    return EvidenceRows(*_labels(rules), levels, per, k)
 
 
-_LABELS: dict[tuple[int, ...], tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {}
-
-
-def _labels(rules: tuple[MatchRule, ...]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """The comparisons' names and level labels (shared by every evidence row of a run)."""
-    key = tuple(id(r) for r in rules)
-    found = _LABELS.get(key)
-    if found is None:
-        if len(_LABELS) > 64:
-            _LABELS.clear()
-        found = _LABELS[key] = (tuple(r.name for r in rules), tuple(r.levels for r in rules))
-    return found
-
-
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(self, x: int, y: int) -> None:
-        rx, ry = self.find(x), self.find(y)
-        if rx != ry:
-            self.parent[max(rx, ry)] = min(rx, ry)
+def _labels(rules: list[MatchRule]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The comparisons' names and level labels, one pair of tuples shared by a run's evidence."""
+    return tuple(r.name for r in rules), tuple(r.levels for r in rules)
 
 
 def _clusters(
@@ -543,6 +529,7 @@ def _expand_clusters(
     extra_row = np.full(len(want), -1, dtype=np.int64)
     extra_row[missing] = np.arange(len(missing))
     p, weight = link.probability, link.weight
+    labels = _labels(rules)
     matches: list[MatchedPair] = []
     order = sorted(range(len(xs)), key=lambda t: (lt.ids[xs[t]], rt.ids[ys[t]]))
     for t in order:
@@ -556,7 +543,7 @@ def _expand_clusters(
                     probability=float(p[row]),
                     weight=float(weight[row]),
                     basis=how,
-                    source=_evidence(rules, link.levels, link.per, row),
+                    source=EvidenceRows(*labels, link.levels, link.per, row),
                 )
             )
         else:
@@ -569,7 +556,7 @@ def _expand_clusters(
                     probability=float(p[src]),
                     weight=float(weight[src]),
                     basis="duplicate of a matched record",
-                    source=_evidence(rules, extra_levels, extra_per, int(extra_row[t])),
+                    source=EvidenceRows(*labels, extra_levels, extra_per, int(extra_row[t])),
                 )
             )
     return matches
