@@ -62,7 +62,7 @@ class _Scored:
     i: I64
     j: I64
     levels: npt.NDArray[np.int8]
-    per: F64
+    per: npt.NDArray[np.floating[Any]]
     weight: F64
     probability: F64
     prior: float
@@ -156,13 +156,14 @@ def _link(
             m=m,
             trained=[x or y for x, y in zip(base.trained, trained.trained, strict=True)],
         )
-    scores = [
-        fs.score(levels[s : s + _SLICE], trained, rules, bt, config.tf_adjust)
-        for s, bt in zip(range(0, max(len(i), 1), _SLICE), batches, strict=True)
-    ]
-    weight = np.concatenate([w for w, _p in scores])
-    per = np.concatenate([p for _w, p in scores])
-    del scores, batches
+    # per-comparison weights are kept as float32 (evidence is shown to 3 decimals); each
+    # pair's total is summed in float64
+    weight = np.zeros(len(i), dtype=np.float64)
+    per = np.zeros((len(i), len(rules)), dtype=np.float32)
+    for s, bt in zip(range(0, max(len(i), 1), _SLICE), batches, strict=True):
+        w, per_slice = fs.score(levels[s : s + _SLICE], trained, rules, bt, config.tf_adjust)
+        weight[s : s + _SLICE], per[s : s + _SLICE] = w, per_slice
+    del batches
     total_pairs = len(a) * (len(a) - 1) // 2 if same else len(a) * len(b)
     prior = fs.fit_prior(weight, total_pairs)
     trained.prior = prior
@@ -190,7 +191,7 @@ def _expand(mask: npt.NDArray[np.bool_], position: npt.NDArray[np.bool_]) -> npt
 
 
 def _evidence(
-    rules: list[MatchRule], levels: npt.NDArray[np.int8], per: F64, k: int
+    rules: list[MatchRule], levels: npt.NDArray[np.int8], per: npt.NDArray[np.floating[Any]], k: int
 ) -> EvidenceRows:
     """A reference to row ``k`` of the comparison matrices (Evidence is built when read)."""
     return EvidenceRows(*_labels(rules), levels, per, k)
