@@ -194,7 +194,7 @@ def _join(
         c = offs % nr[block]
         left = lr[ls[il[block]] + a]
         right = rr[rs[ir[block]] + c]
-        out.append(np.unique(left * n_right + right))
+        out.append(left * n_right + right)  # duplicates (pairs sharing two keys) go in the rule's unique
         begin = end
     return out, skipped
 
@@ -243,15 +243,17 @@ def candidate_pairs(
         if skipped:
             report.skipped_blocks[rule.name] = skipped
     everything = np.concatenate([c for _n, c in produced]) if produced else np.zeros(0, dtype=np.int64)
-    found, first = np.unique(everything, return_index=True)  # first: which rule found it first
-    bounds = np.cumsum([0] + [len(c) for _n, c in produced])
-    credited = np.bincount(np.searchsorted(bounds, first, side="right") - 1, minlength=len(produced))
-    for (name, codes), count in zip(produced, credited.tolist(), strict=True):
-        report.per_rule[name] = report.per_rule.get(name, 0) + count
+    found = np.unique(everything)
+    del everything
+    seen = np.zeros(len(found), dtype=bool)
+    for name, codes in produced:  # each pair is credited to the first rule that found it
         mask = report.masks.get(name)
         if mask is None:
             mask = report.masks[name] = np.zeros(len(found), dtype=bool)
-        mask[np.searchsorted(found, codes)] = True
+        at = np.searchsorted(found, codes)
+        report.per_rule[name] = report.per_rule.get(name, 0) + int(np.count_nonzero(~seen[at]))
+        mask[at] = True
+        seen[at] = True
     report.candidates = len(found)
     return found // n_right, found % n_right, report
 
