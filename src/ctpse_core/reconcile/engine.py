@@ -184,6 +184,20 @@ def _link(
     return scored, trained
 
 
+def _slim(scored: _Scored) -> _Scored:
+    """The scored pairs without their per-pair arrays (only the counts stay, for stats)."""
+    empty = np.zeros(0, dtype=np.int64)
+    return attrs.evolve(
+        scored,
+        i=empty,
+        j=empty,
+        levels=np.zeros((0, scored.levels.shape[1]), dtype=np.int8),
+        per=np.zeros((0, scored.per.shape[1]), dtype=np.float32),
+        weight=np.zeros(0),
+        probability=np.zeros(0),
+    )
+
+
 def _expand(mask: npt.NDArray[np.bool_], position: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     out = np.zeros(len(position), dtype=bool)
     out[np.flatnonzero(position)] = mask
@@ -293,12 +307,15 @@ def reconcile(
     lap("encode")
     link, model = _link(enc, enc.left, enc.right, rules, config, False, list(decided["link"]), None)
     lap("link")
+    # each dedupe is reduced to its clusters at once (its pair matrices are not needed again)
     dl, _ = _link(enc, enc.left, enc.left, rules, config, True, list(decided["left"]), model)
+    cl, weak_l = _clusters(len(lt), dl, config.dedupe_threshold, decided["left"])
+    dl = _slim(dl)
     lap("dedupe left")
     dr, _ = _link(enc, enc.right, enc.right, rules, config, True, list(decided["right"]), model)
-    lap("dedupe right")
-    cl, weak_l = _clusters(len(lt), dl, config.dedupe_threshold, decided["left"])
     cr, weak_r = _clusters(len(rt), dr, config.dedupe_threshold, decided["right"])
+    dr = _slim(dr)
+    lap("dedupe right")
     outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
     lap("decide")
     matches, possibles, conflicts = outcome
