@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -155,7 +156,9 @@ def _child(system: str, folder: Path) -> dict[str, object]:
     )
     if out.returncode != 0:
         return {"system": system, "error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    result = dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    result["load_average"] = os.getloadavg()[0]  # other jobs on the machine during the run
+    return result
 
 
 def _line(size: int, r: dict[str, object]) -> str:
@@ -164,7 +167,7 @@ def _line(size: int, r: dict[str, object]) -> str:
     text = (
         f"{size:>9} x {size:<9} {r['system']:<14} precision {r['precision']:.4f}  recall {r['recall']:.4f}  "
         f"time {r['seconds']:.1f}s (load {r['load_seconds']:.1f}s, match {r['match_seconds']:.1f}s)  "
-        f"peak {r['peak_mb']:.0f} MB  candidates {r['candidate_pairs']:,}"
+        f"peak {r['peak_mb']:.0f} MB  candidates {r['candidate_pairs']:,}  load average {r['load_average']:.1f}"
     )
     if "dedupe_regional_precision" in r:
         text += (

@@ -25,6 +25,7 @@ __all__ = [
     "ColumnPlan",
     "check_path",
     "compile_plan",
+    "formula_problem",
     "is_formula",
     "parse_path",
     "raw_cells",
@@ -187,6 +188,16 @@ _SUSPECT = _FORMULA_START | {"'"}
 def _formula(value: str) -> bool:
     """A formula, or a formula a rejects file escaped with a leading apostrophe."""
     return is_formula(value) or (value[0] == "'" and is_formula(value[1:]))
+
+
+def formula_problem(header: str, value: str) -> Problem | None:
+    """The problem with a cell that a spreadsheet would run as a formula, or ``None``.
+
+    For readers that check each distinct cell text once rather than each row.
+    """
+    if value and value[0] in _SUSPECT and _formula(value):
+        return _formula_problem(header, value)
+    return None
 
 
 def _formula_problem(header: str, value: str) -> Problem:

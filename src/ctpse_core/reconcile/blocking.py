@@ -9,6 +9,7 @@ candidate set, kept as sorted unique ``i * len(right) + j`` codes. Blocks larger
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -46,8 +47,9 @@ def _name_token(side: Side, names: NameVocab) -> KeyRows:
     rec = np.concatenate([side.var_rec, side.var_rec]).astype(np.int64)
     ids = np.concatenate([side.var_forename, side.var_surname]).astype(np.int64)
     keys = np.where(ids >= 0, skel[np.maximum(ids, 0)], -1)
-    rows = np.unique(np.stack([rec, keys], axis=1), axis=0)
-    return rows[:, 0], rows[:, 1]
+    width = int(skel.max(initial=0)) + 2
+    rows = np.unique(rec * width + keys + 1)  # one row per (record, key), in record order
+    return rows // width, rows % width - 1
 
 
 def _name_pair(side: Side, names: NameVocab) -> KeyRows:
@@ -116,6 +118,15 @@ def _part(name: str) -> Callable[[Side, NameVocab], KeyRows] | None:
 
 
 def _rule_keys(rule: BlockingRule, side: Side, names: NameVocab) -> KeyRows:
+    """The rule's (record, key) rows of a side, made once per side and rule."""
+    memo = side.extra.setdefault("blocking_keys", {})
+    found: KeyRows | None = memo.get(rule.keys)
+    if found is None:
+        found = memo[rule.keys] = _make_rule_keys(rule, side, names)
+    return found
+
+
+def _make_rule_keys(rule: BlockingRule, side: Side, names: NameVocab) -> KeyRows:
     """Combine the rule's parts into one key per row (rows multiply for multi-key parts)."""
     rec: I64 | None = None
     key: I64 | None = None
@@ -193,7 +204,7 @@ def _join(
         c = offs % nr[block]
         left = lr[ls[il[block]] + a]
         right = rr[rs[ir[block]] + c]
-        out.append(np.unique(left * n_right + right))
+        out.append(left * n_right + right)  # duplicates (pairs sharing two keys) go in the rule's unique
         begin = end
     return out, skipped
 
@@ -209,41 +220,51 @@ def candidate_pairs(
     """Candidate pairs (i in a, j in b) as two sorted arrays; ``same`` links a list with itself."""
     report = BlockingReport()
     n_right = len(b)
-    found: I64 = np.zeros(0, dtype=np.int64)
-    produced: dict[str, I64] = {}
+    produced: list[tuple[str, I64]] = []
     for rule in rules:
         lrec, lkey = _rule_keys(rule, a, names)
         rrec, rkey = (lrec, lkey) if same else _rule_keys(rule, b, names)
         pieces: list[I64] = []
         skipped = 0
         if rule.only_if_missing:
-            first, *others = rule.only_if_missing
-            missing_a = _missing(a, first)
-            missing_b = missing_a if same else _missing(b, first)
-            la = missing_a[lrec]
-            rb = missing_b[rrec]
-            p1, s1 = _join(lrec[la], lkey[la], rrec, rkey, n_right, max_block)
-            p2, s2 = _join(lrec, lkey, rrec[rb], rkey[rb], n_right, max_block)
-            pieces, skipped = p1 + p2, s1 + s2
-            for field in others:  # each further field must also be missing on one side
-                fa, fb = _missing(a, field), _missing(b, field)
-                pieces = [c[fa[c // n_right] | fb[c % n_right]] for c in pieces]
+            # "each field missing on at least one side": the union, over which side lacks
+            # each field, of joins between the records lacking it (never a join of everyone)
+            lack_a = [_missing(a, f) for f in rule.only_if_missing]
+            lack_b = [_missing(b, f) for f in rule.only_if_missing]
+            for choice in itertools.product((0, 1), repeat=len(lack_a)):
+                la = np.ones(len(a), dtype=bool)
+                rb = np.ones(len(b), dtype=bool)
+                for side_lacking, ma, mb in zip(choice, lack_a, lack_b, strict=True):
+                    if side_lacking == 0:
+                        la &= ma
+                    else:
+                        rb &= mb
+                keep_l, keep_r = la[lrec], rb[rrec]
+                p, sk = _join(lrec[keep_l], lkey[keep_l], rrec[keep_r], rkey[keep_r], n_right, max_block)
+                pieces += p
+                skipped += sk
         else:
             pieces, skipped = _join(lrec, lkey, rrec, rkey, n_right, max_block)
         codes = np.unique(np.concatenate(pieces)) if pieces else np.zeros(0, dtype=np.int64)
         if same:
             i, j = codes // n_right, codes % n_right
             codes = codes[i < j]
-        before = len(found)
-        produced[rule.name] = codes
-        found = np.union1d(found, codes)
-        report.per_rule[rule.name] = len(found) - before
+        produced.append((rule.name, codes))
         if skipped:
             report.skipped_blocks[rule.name] = skipped
+    everything = np.concatenate([c for _n, c in produced]) if produced else np.zeros(0, dtype=np.int64)
+    found = np.unique(everything)
+    del everything
+    seen = np.zeros(len(found), dtype=bool)
+    for name, codes in produced:  # each pair is credited to the first rule that found it
+        mask = report.masks.get(name)
+        if mask is None:
+            mask = report.masks[name] = np.zeros(len(found), dtype=bool)
+        at = np.searchsorted(found, codes)
+        report.per_rule[name] = report.per_rule.get(name, 0) + int(np.count_nonzero(~seen[at]))
+        mask[at] = True
+        seen[at] = True
     report.candidates = len(found)
-    report.masks = {
-        name: np.isin(found, codes, assume_unique=True) for name, codes in produced.items()
-    }
     return found // n_right, found % n_right, report
 
 

@@ -53,6 +53,8 @@ PART_COMPARISONS: dict[str, tuple[str, ...]] = {
     "nationality": ("nationality",),
     "postcode": ("postcode",),
 }
+#: Candidate pairs compared at a time.
+_SLICE = 1_000_000
 STAGES = ("encode", "link", "dedupe left", "dedupe right", "decide", "explain")
 
 
@@ -61,7 +63,7 @@ class _Scored:
     i: I64
     j: I64
     levels: npt.NDArray[np.int8]
-    per: F64
+    per: npt.NDArray[np.floating[Any]]
     weight: F64
     probability: F64
     prior: float
@@ -130,8 +132,13 @@ def _link(
     u = fs.estimate_u(
         fs.comparison_levels(rules, PairBatch(a, b, ri, rj, enc.names, config.workers)), rules
     )
-    batch = PairBatch(a, b, i, j, enc.names, config.workers)
-    levels = fs.comparison_levels(rules, batch)
+    # pairs are compared in slices: the name alignment expands each pair into its
+    # name-variant pairs, and a slice bounds that working memory
+    batches = [
+        PairBatch(a, b, i[s : s + _SLICE], j[s : s + _SLICE], enc.names, config.workers)
+        for s in range(0, max(len(i), 1), _SLICE)
+    ]
+    levels = np.concatenate([fs.comparison_levels(rules, bt) for bt in batches])
     index = {r.name: k for k, r in enumerate(rules)}
     sessions = [
         (
@@ -154,7 +161,14 @@ def _link(
             m=m,
             trained=[x or y for x, y in zip(base.trained, trained.trained, strict=True)],
         )
-    weight, per = fs.score(levels, trained, rules, batch, config.tf_adjust)
+    # per-comparison weights are kept as float32 (evidence is shown to 3 decimals); each
+    # pair's total is summed in float64
+    weight = np.zeros(len(i), dtype=np.float64)
+    per = np.zeros((len(i), len(rules)), dtype=np.float32)
+    for s, bt in zip(range(0, max(len(i), 1), _SLICE), batches, strict=True):
+        w, per_slice = fs.score(levels[s : s + _SLICE], trained, rules, bt, config.tf_adjust)
+        weight[s : s + _SLICE], per[s : s + _SLICE] = w, per_slice
+    del batches
     total_pairs = len(a) * (len(a) - 1) // 2 if same else len(a) * len(b)
     prior = fs.fit_prior(weight, total_pairs)
     trained.prior = prior
@@ -175,6 +189,20 @@ def _link(
     return scored, trained
 
 
+def _slim(scored: _Scored) -> _Scored:
+    """The scored pairs without their per-pair arrays (only the counts stay, for stats)."""
+    empty = np.zeros(0, dtype=np.int64)
+    return attrs.evolve(
+        scored,
+        i=empty,
+        j=empty,
+        levels=np.zeros((0, scored.levels.shape[1]), dtype=np.int8),
+        per=np.zeros((0, scored.per.shape[1]), dtype=np.float32),
+        weight=np.zeros(0),
+        probability=np.zeros(0),
+    )
+
+
 def _expand(mask: npt.NDArray[np.bool_], position: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     out = np.zeros(len(position), dtype=bool)
     out[np.flatnonzero(position)] = mask
@@ -182,51 +210,50 @@ def _expand(mask: npt.NDArray[np.bool_], position: npt.NDArray[np.bool_]) -> npt
 
 
 def _evidence(
-    rules: list[MatchRule], levels: npt.NDArray[np.int8], per: F64, k: int
+    rules: list[MatchRule], levels: npt.NDArray[np.int8], per: npt.NDArray[np.floating[Any]], k: int
 ) -> EvidenceRows:
     """A reference to row ``k`` of the comparison matrices (Evidence is built when read)."""
-    return EvidenceRows(tuple(r.name for r in rules), tuple(r.levels for r in rules), levels, per, k)
+    return EvidenceRows(*_labels(rules), levels, per, k)
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, x: int) -> int:
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(self, x: int, y: int) -> None:
-        rx, ry = self.find(x), self.find(y)
-        if rx != ry:
-            self.parent[max(rx, ry)] = min(rx, ry)
+def _labels(rules: list[MatchRule]) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The comparisons' names and level labels, one pair of tuples shared by a run's evidence."""
+    return tuple(r.name for r in rules), tuple(r.levels for r in rules)
 
 
 def _clusters(
     n: int, scored: _Scored, threshold: float, decided: dict[tuple[int, int], bool]
-) -> tuple[list[int], dict[int, float]]:
+) -> tuple[I64, dict[int, float]]:
     """Cluster id (smallest member index) per record, and each cluster's weakest accepted link."""
-    uf = _UnionFind(n)
-    weakest: dict[int, float] = {}
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     accept = scored.probability >= threshold
-    links: list[tuple[int, int, float]] = []
-    for k in np.flatnonzero(accept):
-        a, b = int(scored.i[k]), int(scored.j[k])
-        if decided.get((a, b)) is False:
-            continue
-        links.append((a, b, float(scored.probability[k])))
-    for (a, b), same in decided.items():
-        if same:
-            links.append((a, b, 1.0))
-    for a, b, _p in links:
-        uf.union(a, b)
-    for a, _b, p in links:
-        root = uf.find(a)
-        weakest[root] = min(weakest.get(root, 1.0), p)
-    return [uf.find(x) for x in range(n)], weakest
+    a, b, p = scored.i[accept], scored.j[accept], scored.probability[accept]
+    if decided:
+        refused = [pair for pair, same in decided.items() if not same]
+        if refused:
+            codes = a * max(n, 1) + b
+            gone = np.isin(codes, np.asarray([x * n + y for x, y in refused], dtype=np.int64))
+            a, b, p = a[~gone], b[~gone], p[~gone]
+        agreed = [pair for pair, same in decided.items() if same]
+        if agreed:
+            a = np.concatenate([a, np.asarray([x for x, _ in agreed], dtype=np.int64)])
+            b = np.concatenate([b, np.asarray([y for _, y in agreed], dtype=np.int64)])
+            p = np.concatenate([p, np.ones(len(agreed))])
+    graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+    _count, label = connected_components(graph, directed=False)
+    # the cluster id is its smallest member: the first record of each component label
+    first = np.full(int(label.max(initial=-1)) + 1, n, dtype=np.int64)
+    np.minimum.at(first, label, np.arange(n, dtype=np.int64))
+    cluster = first[label]
+    weakest: dict[int, float] = {}
+    if len(a):
+        roots = cluster[a]
+        low = np.full(n, 1.0)
+        np.minimum.at(low, roots, p)
+        weakest = {int(r): float(low[r]) for r in np.unique(roots)}
+    return cluster, weakest
 
 
 def _decisions_by_index(
@@ -285,12 +312,15 @@ def reconcile(
     lap("encode")
     link, model = _link(enc, enc.left, enc.right, rules, config, False, list(decided["link"]), None)
     lap("link")
+    # each dedupe is reduced to its clusters at once (its pair matrices are not needed again)
     dl, _ = _link(enc, enc.left, enc.left, rules, config, True, list(decided["left"]), model)
+    cl, weak_l = _clusters(len(lt), dl, config.dedupe_threshold, decided["left"])
+    dl = _slim(dl)
     lap("dedupe left")
     dr, _ = _link(enc, enc.right, enc.right, rules, config, True, list(decided["right"]), model)
-    lap("dedupe right")
-    cl, weak_l = _clusters(len(lt), dl, config.dedupe_threshold, decided["left"])
     cr, weak_r = _clusters(len(rt), dr, config.dedupe_threshold, decided["right"])
+    dr = _slim(dr)
+    lap("dedupe right")
     outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
     lap("decide")
     matches, possibles, conflicts = outcome
@@ -309,7 +339,7 @@ def reconcile(
     dup_l = _cluster_list("left", lt, cl, weak_l)
     dup_r = _cluster_list("right", rt, cr, weak_r)
     found_discrepancies = discrepancies(lt, rt, matches, config.tolerances)
-    rows = headcount(lt, rt, matches, cl, cr, in_possible_l, in_possible_r)
+    rows = headcount(lt, rt, matches, cl.tolist(), cr.tolist(), in_possible_l, in_possible_r)
     headers, fixes = corrections(
         lt, rt, matches, found_discrepancies, only_left, only_right, dup_r, config
     )
@@ -361,16 +391,19 @@ def reconcile(
 
 
 def _cluster_list(
-    side: str, table: NominalTable, cluster: list[int], weakest: dict[int, float]
+    side: str, table: NominalTable, cluster: I64, weakest: dict[int, float]
 ) -> list[DuplicateCluster]:
+    sizes = np.bincount(cluster, minlength=len(cluster))
+    members = np.flatnonzero(sizes[cluster] > 1)
     groups: dict[int, list[str]] = {}
-    for k, root in enumerate(cluster):
-        groups.setdefault(root, []).append(table.ids[k])
-    return [
+    for k in members.tolist():
+        groups.setdefault(int(cluster[k]), []).append(table.ids[k])
+    found = [
         DuplicateCluster(side=side, ids=tuple(sorted(ids)), probability=weakest.get(root, 1.0))
-        for root, ids in sorted(groups.items(), key=lambda kv: min(kv[1]))
-        if len(ids) > 1
+        for root, ids in groups.items()
     ]
+    found.sort(key=lambda c: c.ids[0])
+    return found
 
 
 def _decide(
@@ -379,152 +412,177 @@ def _decide(
     config: ReconcileConfig,
     link: _Scored,
     model: fs.MatchModel,
-    cl: list[int],
-    cr: list[int],
+    cl: I64,
+    cr: I64,
     decided: dict[tuple[int, int], bool],
 ) -> tuple[list[MatchedPair], list[PossibleMatch], list[IdentifierConflict]]:
     lt, rt = enc.left.table, enc.right.table
+    n_right = len(enc.right)
     names = [r.name for r in rules]
     ident = [k for k, r in enumerate(rules) if r.identifier]
     evidence_cols = [names.index(c) for c in ("forename", "surname", "date_of_birth") if c in names]
-    conflicts: list[IdentifierConflict] = []
-    basis: dict[int, str] = {}
-    conflicted: set[int] = set()
     p = link.probability
+    n = len(p)
+    codes = link.i * n_right + link.j  # sorted: candidate_pairs returns them in order
     top = np.asarray([len(rules[c].levels) - 1 for c in ident], dtype=np.int8)
-    any_ident = (
-        (link.levels[:, ident] == top).any(axis=1) if ident else np.zeros(len(p), dtype=bool)
-    )
-    decided_pos = set()
+    agree = link.levels[:, ident] == top if ident else np.zeros((n, 0), dtype=bool)
+    any_ident = agree.any(axis=1)
+    decided_pos: dict[int, bool] = {}
     if decided:
-        codes = link.i * len(enc.right) + link.j
-        wanted = np.asarray([a * len(enc.right) + b for a, b in decided], dtype=np.int64)
-        decided_pos = set(np.flatnonzero(np.isin(codes, wanted)).tolist())
-    interesting = np.flatnonzero(any_ident | (p >= config.match_threshold)).tolist()
-    for k in sorted(set(interesting) | decided_pos):
-        key = (int(link.i[k]), int(link.j[k]))
-        if key in decided:
-            basis[k] = "review" if decided[key] else "rejected"
-            continue
-        agreeing = [names[c] for c in ident if link.levels[k, c] == len(rules[c].levels) - 1]
-        if agreeing:
-            against = float(sum(link.per[k, c] for c in evidence_cols))
-            if against < config.conflict_weight:
-                bad = tuple(names[c] for c in evidence_cols if link.per[k, c] < 0)
-                conflicts.append(
-                    IdentifierConflict(
-                        left=lt.ids[key[0]],
-                        right=rt.ids[key[1]],
-                        identifiers=tuple(agreeing),
-                        conflicting=bad,
-                    )
-                )
-                conflicted.add(k)
-            else:
-                basis[k] = "identifier"
-                continue
-        if p[k] >= config.match_threshold and k not in conflicted:
-            basis[k] = "probabilistic"
-    # cluster pairs: best accepted score between each left and right duplicate cluster
-    best: dict[tuple[int, int], tuple[float, int]] = {}
-    for k, how in basis.items():
-        if how == "rejected":
-            continue
-        rank = 2.0 if how == "review" else 1.5 if how == "identifier" else float(p[k])
-        ck = (cl[int(link.i[k])], cr[int(link.j[k])])
-        if ck not in best or rank > best[ck][0]:
-            best[ck] = (rank, k)
-    order = sorted(best.items(), key=lambda kv: (-kv[1][0], lt.ids[kv[0][0]], rt.ids[kv[0][1]]))
+        for (a, b), same in decided.items():
+            at = int(np.searchsorted(codes, a * n_right + b))
+            if at < n and int(codes[at]) == a * n_right + b:
+                decided_pos[at] = same
+    reviewed = np.zeros(n, dtype=bool)
+    reviewed[list(decided_pos)] = True
+    against = link.per[:, evidence_cols].sum(axis=1) if evidence_cols else np.zeros(n)
+    conflict = any_ident & (against < config.conflict_weight) & ~reviewed
+    by_ident = any_ident & ~conflict & ~reviewed
+    by_score = (p >= config.match_threshold) & ~any_ident & ~reviewed
+    conflicts = [
+        IdentifierConflict(
+            left=lt.ids[int(link.i[k])],
+            right=rt.ids[int(link.j[k])],
+            identifiers=tuple(names[ident[c]] for c in np.flatnonzero(agree[k])),
+            conflicting=tuple(names[c] for c in evidence_cols if link.per[k, c] < 0),
+        )
+        for k in np.flatnonzero(conflict).tolist()
+    ]
+    # rank: a reviewer's "same" 2, an identifier 1.5, else the probability
+    rank = np.where(by_ident, 1.5, p)
+    accepted_pos = by_ident | by_score
+    for k, same in decided_pos.items():
+        rank[k] = 2.0
+        accepted_pos[k] = same
+    basis = np.full(n, "", dtype=object)
+    basis[by_ident] = "identifier"
+    basis[by_score] = "probabilistic"
+    for k, same in decided_pos.items():
+        basis[k] = "review" if same else "rejected"
+    # cluster pairs: the best accepted pair between each left and right duplicate cluster
+    pos = np.flatnonzero(accepted_pos)
+    ca, cb = cl[link.i[pos]], cr[link.j[pos]]
+    order = np.lexsort((pos, -rank[pos], cb, ca))
+    pos, ca, cb = pos[order], ca[order], cb[order]
+    head = np.ones(len(pos), dtype=bool)
+    head[1:] = (ca[1:] != ca[:-1]) | (cb[1:] != cb[:-1])
+    best = sorted(
+        zip(pos[head].tolist(), ca[head].tolist(), cb[head].tolist(), strict=True),
+        key=lambda t: (-rank[t[0]], lt.ids[t[1]], rt.ids[t[2]]),
+    )
     used_l: set[int] = set()
     used_r: set[int] = set()
-    accepted: dict[tuple[int, int], int] = {}
+    accepted: list[tuple[int, int, int]] = []
     possibles: list[PossibleMatch] = []
-    for (ca, cb), (_rank, k) in order:
-        if config.one_to_one and (ca in used_l or cb in used_r):
+    for k, a, b in best:
+        if config.one_to_one and (a in used_l or b in used_r):
             possibles.append(_possible(lt, rt, rules, link, k, "competes with a stronger match"))
             continue
-        used_l.add(ca)
-        used_r.add(cb)
-        accepted[(ca, cb)] = k
-    members_l: dict[int, list[int]] = {}
-    members_r: dict[int, list[int]] = {}
-    for x, c in enumerate(cl):
-        members_l.setdefault(c, []).append(x)
-    for x, c in enumerate(cr):
-        members_r.setdefault(c, []).append(x)
-    codes = link.i * len(enc.right) + link.j  # sorted: candidate_pairs returns them in order
-
-    def find(x: int, y: int) -> int | None:
-        at = int(np.searchsorted(codes, x * len(enc.right) + y))
-        return at if at < len(codes) and int(codes[at]) == x * len(enc.right) + y else None
-
-    expanded: list[tuple[int, int, int]] = []  # (left, right, scored position or -1 with source k)
-    for (ca, cb), k in accepted.items():
-        for x in members_l[ca]:
-            for y in members_r[cb]:
-                if decided.get((x, y)) is False:
-                    continue
-                at = find(x, y)
-                expanded.append((x, y, at if at is not None else -1 - k))
-    missing = [(x, y) for x, y, pos in expanded if pos < 0]
-    extra_levels = extra_per = None
-    extra_index: dict[tuple[int, int], int] = {}
-    if missing:
-        mi = np.asarray([x for x, _ in missing], dtype=np.int64)
-        mj = np.asarray([y for _, y in missing], dtype=np.int64)
-        batch = PairBatch(enc.left, enc.right, mi, mj, enc.names, config.workers)
-        extra_levels = fs.comparison_levels(rules, batch)
-        _w, extra_per = fs.score(extra_levels, model, rules, batch, config.tf_adjust)
-        extra_index = {pair: n for n, pair in enumerate(missing)}
-    matches: list[MatchedPair] = []
-    for x, y, pos in sorted(expanded, key=lambda t: (lt.ids[t[0]], rt.ids[t[1]])):
-        if pos >= 0:
-            how = basis.get(pos, "probabilistic")
-            matches.append(
-                MatchedPair(
-                    left=lt.ids[x],
-                    right=rt.ids[y],
-                    probability=float(p[pos]),
-                    weight=float(link.weight[pos]),
-                    basis=how,
-                    source=_evidence(rules, link.levels, link.per, pos),
-                )
-            )
-        else:
-            src = -1 - pos
-            n = extra_index[(x, y)]
-            assert extra_levels is not None and extra_per is not None
-            matches.append(
-                MatchedPair(
-                    left=lt.ids[x],
-                    right=rt.ids[y],
-                    probability=float(p[src]),
-                    weight=float(link.weight[src]),
-                    basis="duplicate of a matched record",
-                    source=_evidence(rules, extra_levels, extra_per, n),
-                )
-            )
-    matched_pairs = {(x, y) for x, y, _ in expanded}
-    matched_l = {x for x, _, _ in expanded}
-    matched_r = {y for _, y, _ in expanded}
-    flagged = (p >= config.review_threshold) | np.isin(np.arange(len(p)), list(conflicted))
-    for k in map(int, np.flatnonzero(flagged)):
-        x, y = int(link.i[k]), int(link.j[k])
-        if (
-            (x, y) in matched_pairs
-            or (x, y) in decided
-            or basis.get(k) in ("identifier", "probabilistic")
-        ):
+        used_l.add(a)
+        used_r.add(b)
+        accepted.append((a, b, k))
+    matches = _expand_clusters(enc, rules, config, link, model, cl, cr, accepted, decided, basis)
+    matched_pairs = {(m.left, m.right) for m in matches}
+    matched_l = {m.left for m in matches}
+    matched_r = {m.right for m in matches}
+    flagged = ((p >= config.review_threshold) | conflict) & ~by_ident & ~by_score & ~reviewed
+    for k in np.flatnonzero(flagged).tolist():
+        x, y = lt.ids[int(link.i[k])], rt.ids[int(link.j[k])]
+        if (x, y) in matched_pairs or (x in matched_l and y in matched_r):
             continue
-        if x in matched_l and y in matched_r:
-            continue
-        reason = (
-            "identifier conflict" if k in conflicted else "between the review and match thresholds"
-        )
+        reason = "identifier conflict" if conflict[k] else "between the review and match thresholds"
         possibles.append(_possible(lt, rt, rules, link, k, reason))
     possibles.sort(key=lambda q: (-q.probability, q.left, q.right))
     conflicts.sort(key=lambda c: (c.left, c.right))
     return matches, possibles, conflicts
+
+
+def _expand_clusters(
+    enc: Encoded,
+    rules: list[MatchRule],
+    config: ReconcileConfig,
+    link: _Scored,
+    model: fs.MatchModel,
+    cl: I64,
+    cr: I64,
+    accepted: list[tuple[int, int, int]],
+    decided: dict[tuple[int, int], bool],
+    basis: npt.NDArray[np.object_],
+) -> list[MatchedPair]:
+    """Every member of an accepted left cluster matches every member of its right cluster."""
+    lt, rt = enc.left.table, enc.right.table
+    n_right = len(enc.right)
+    size_l, size_r = np.bincount(cl, minlength=len(cl)), np.bincount(cr, minlength=len(cr))
+    multi_l = {int(c) for c in np.flatnonzero(size_l > 1)}
+    multi_r = {int(c) for c in np.flatnonzero(size_r > 1)}
+    members_l: dict[int, list[int]] = {}
+    members_r: dict[int, list[int]] = {}
+    for x in np.flatnonzero(size_l[cl] > 1).tolist():
+        members_l.setdefault(int(cl[x]), []).append(x)
+    for y in np.flatnonzero(size_r[cr] > 1).tolist():
+        members_r.setdefault(int(cr[y]), []).append(y)
+    xs: list[int] = []
+    ys: list[int] = []
+    source: list[int] = []
+    for a, b, k in accepted:
+        if a not in multi_l and b not in multi_r:
+            xs.append(int(link.i[k]))
+            ys.append(int(link.j[k]))
+            source.append(k)
+            continue
+        for x in members_l.get(a, [a]):
+            for y in members_r.get(b, [b]):
+                if decided.get((x, y)) is False:
+                    continue
+                xs.append(x)
+                ys.append(y)
+                source.append(k)
+    codes = link.i * n_right + link.j
+    want = np.asarray(xs, dtype=np.int64) * n_right + np.asarray(ys, dtype=np.int64)
+    at = np.minimum(np.searchsorted(codes, want), max(len(codes) - 1, 0))
+    found = (codes[at] == want) if len(codes) else np.zeros(len(want), dtype=bool)
+    missing = np.flatnonzero(~found)
+    extra_levels = extra_per = None
+    if len(missing):
+        mi = np.asarray(xs, dtype=np.int64)[missing]
+        mj = np.asarray(ys, dtype=np.int64)[missing]
+        batch = PairBatch(enc.left, enc.right, mi, mj, enc.names, config.workers)
+        extra_levels = fs.comparison_levels(rules, batch)
+        _w, extra_per = fs.score(extra_levels, model, rules, batch, config.tf_adjust)
+    extra_row = np.full(len(want), -1, dtype=np.int64)
+    extra_row[missing] = np.arange(len(missing))
+    p, weight = link.probability, link.weight
+    labels = _labels(rules)
+    matches: list[MatchedPair] = []
+    order = sorted(range(len(xs)), key=lambda t: (lt.ids[xs[t]], rt.ids[ys[t]]))
+    for t in order:
+        if found[t]:
+            row = int(at[t])
+            how = str(basis[row]) or "probabilistic"
+            matches.append(
+                MatchedPair(
+                    left=lt.ids[xs[t]],
+                    right=rt.ids[ys[t]],
+                    probability=float(p[row]),
+                    weight=float(weight[row]),
+                    basis=how,
+                    source=EvidenceRows(*labels, link.levels, link.per, row),
+                )
+            )
+        else:
+            src = source[t]
+            assert extra_levels is not None and extra_per is not None
+            matches.append(
+                MatchedPair(
+                    left=lt.ids[xs[t]],
+                    right=rt.ids[ys[t]],
+                    probability=float(p[src]),
+                    weight=float(weight[src]),
+                    basis="duplicate of a matched record",
+                    source=EvidenceRows(*labels, extra_levels, extra_per, int(extra_row[t])),
+                )
+            )
+    return matches
 
 
 def _possible(

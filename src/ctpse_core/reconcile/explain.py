@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -77,10 +79,10 @@ def discrepancies(
             continue
         lcol, rcol = left.columns[field], right.columns[field]
         same_cache: dict[tuple[Any, Any], bool] = {}
-        for n, (x, y) in enumerate(zip(xs, ys, strict=True)):
-            a, b = lcol[x], rcol[y]
-            if a == b:
-                continue
+        a_values = list(map(lcol.__getitem__, xs))
+        b_values = list(map(rcol.__getitem__, ys))
+        for n in itertools.compress(range(len(xs)), map(operator.ne, a_values, b_values)):
+            a, b = a_values[n], b_values[n]
             empty_a, empty_b = a is None or a == (), b is None or b == ()
             if empty_a and empty_b:
                 continue
@@ -191,9 +193,10 @@ def corrections(
         formatted[value] = text
         return text
 
+    national = [(header_of[f], right.ids if f == "id" else right.column(f)) for f in fields]
+
     def national_row(k: int) -> dict[str, str]:
-        row = {header_of[f]: fmt(right.ids[k] if f == "id" else right.column(f)[k]) for f in fields}
-        return row
+        return {header: fmt(column[k]) for header, column in national}
 
     out: list[dict[str, str]] = []
     by_pair: dict[tuple[str, str], list[Discrepancy]] = {}

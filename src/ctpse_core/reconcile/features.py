@@ -50,10 +50,19 @@ class NameVocab:
     skeleton_freq: F64 = attrs.Factory(lambda: np.zeros(0, np.float64))
     #: Relative frequency of each exact compact name.
     exact_freq: F64 = attrs.Factory(lambda: np.zeros(0, np.float64))
+    #: Name as written -> its entry (lists repeat the same names many times).
+    raw: dict[str, int] = attrs.Factory(dict)
 
     def add(self, raw: str | None) -> int:
         if not raw:
             return -1
+        seen = self.raw.get(raw)
+        if seen is not None:
+            return seen
+        seen = self.raw[raw] = self._add(raw)
+        return seen
+
+    def _add(self, raw: str) -> int:
         key = compact(raw)
         if not key:
             return -1
@@ -128,19 +137,21 @@ def _side(table: NominalTable, names: NameVocab, factors: dict[str, _Factor]) ->
     aliases = table.column("aliases")
     fn = np.asarray([names.add(v) for v in forenames], dtype=np.int32)
     sn = np.asarray([names.add(v) for v in surnames], dtype=np.int32)
-    var_rec: list[int] = []
-    var_fn: list[int] = []
-    var_sn: list[int] = []
+    alias_rec: list[int] = []
+    alias_fn: list[int] = []
+    alias_sn: list[int] = []
     for index, record_aliases in enumerate(aliases):
-        var_rec.append(index)
-        var_fn.append(int(fn[index]))
-        var_sn.append(int(sn[index]))
         for alias in record_aliases or ():
             first, last = split_alias(str(alias))
-            var_rec.append(index)
-            var_fn.append(names.add(first))
-            var_sn.append(names.add(last))
-    rec = np.asarray(var_rec, dtype=np.int32)
+            alias_rec.append(index)
+            alias_fn.append(names.add(first))
+            alias_sn.append(names.add(last))
+    # each record's variants together, its own name first, then its aliases in order
+    every = np.concatenate([np.arange(len(table), dtype=np.int32), np.asarray(alias_rec, dtype=np.int32)])
+    order = np.argsort(every, kind="stable")
+    rec = every[order]
+    var_fn = np.concatenate([fn, np.asarray(alias_fn, dtype=np.int32)])[order]
+    var_sn = np.concatenate([sn, np.asarray(alias_sn, dtype=np.int32)])[order]
     start = np.zeros(len(table) + 1, dtype=np.int64)
     np.cumsum(np.bincount(rec, minlength=len(table)), out=start[1:])
     postcodes = [str(p) if p else None for p in table.column("addresses.0.postcode")]
@@ -149,8 +160,8 @@ def _side(table: NominalTable, names: NameVocab, factors: dict[str, _Factor]) ->
         forename=fn,
         surname=sn,
         var_rec=rec,
-        var_forename=np.asarray(var_fn, dtype=np.int32),
-        var_surname=np.asarray(var_sn, dtype=np.int32),
+        var_forename=var_fn,
+        var_surname=var_sn,
         var_start=start,
         dob=_dob_codes(table.column("date_of_birth")),
         sex=factors["sex"].encode(str(v) if v is not None else None for v in table.column("sex")),

@@ -85,8 +85,21 @@ def estimate_u(levels: I8, rules: Sequence[MatchRule]) -> list[F64]:
 
 
 def _patterns(levels: I8) -> tuple[I8, F64]:
-    uniq, counts = np.unique(levels, axis=0, return_counts=True)
-    return uniq, counts.astype(np.float64)
+    """The distinct rows of the level matrix and how often each occurs (rows as one integer)."""
+    if levels.shape[1] == 0 or len(levels) == 0:
+        uniq, counts = np.unique(levels, axis=0, return_counts=True)
+        return uniq, counts.astype(np.float64)
+    base = int(levels.max()) + 2  # levels run from -1 (missing)
+    if base ** levels.shape[1] >= 2**62:
+        uniq, counts = np.unique(levels, axis=0, return_counts=True)
+        return uniq, counts.astype(np.float64)
+    place = base ** np.arange(levels.shape[1], dtype=np.int64)
+    code = np.zeros(len(levels), dtype=np.int64)
+    for k in range(levels.shape[1]):  # column by column: no int64 copy of the whole matrix
+        code += (levels[:, k].astype(np.int64) + 1) * place[k]
+    codes, counts = np.unique(code, return_counts=True)
+    rows = (codes[:, None] // place) % base - 1
+    return rows.astype(np.int8), counts.astype(np.float64)
 
 
 def _likelihoods(patterns: I8, probs: Sequence[F64]) -> F64:

@@ -2,27 +2,37 @@
 
 Every value goes through the one converter (:mod:`ctpse_core.convert`), so a column read
 from a file holds exactly what :func:`ctpse_core.feeds.load_records` would have put in the
-record. The file path is the fast one: each distinct cell text of a column is converted
-once (partner lists repeat the same dates, statuses and names thousands of times), and no
-record objects are built.
+record. The file path is the fast one. The file is opened through the feeds layer
+(:func:`~ctpse_core.feeds.formats.open_table`: encoding detection, sniffed delimiter,
+JSON, JSON lines, and XLSX through its plugin) and mapped with the feed's column plan;
+cells are interned per column as the rows stream in, so a million rows keep one string
+per *distinct* cell (partner lists repeat the same dates, statuses and names thousands of
+times), each distinct cell is checked for formulas and converted once, and no record
+objects are built.
 """
 
 from __future__ import annotations
 
-import csv
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
 from ctpse_core.convert import converter, problems_from
 from ctpse_core.domain.marking import Marking, highest
 from ctpse_core.domain.nominal import Nominal
 from ctpse_core.errors import Problem
+from ctpse_core.feeds.definition import FeedDefinition
+from ctpse_core.feeds.formats import Cell, FeedFileError, RawRow, ReadOptions, format_for, open_table
 from ctpse_core.feeds.load import RejectedRow
+from ctpse_core.feeds.plan import ColumnPlan, compile_plan, formula_problem, raw_cells
 
 __all__ = ["FIELDS", "NominalTable", "read_table", "table_from_nominals"]
 
@@ -127,166 +137,342 @@ def _field_info(path: str) -> tuple[Any, Any, bool]:
     return typ, field, required
 
 
-def _converter_for(path: str) -> Callable[[str], tuple[Any, str | None]]:
-    typ, field, required = _field_info(path)
-    cache_: dict[str, tuple[Any, str | None]] = {}
-    inner = typ
+def _unwrap(typ: Any) -> Any:
     args = typing.get_args(typ)
     if type(None) in args and len(args) == 2:  # blanks are handled here: use the inner type's hook
-        inner = next(a for a in args if a is not type(None))
+        return next(a for a in args if a is not type(None))
+    return typ
+
+
+Converted = tuple[Any, str | None]
+
+
+def _converter_for(path: str, default: Any = attrs.NOTHING, prefix: str = "") -> Callable[[Any], Converted]:
+    """Cell -> (value, reason or None) for a field path, as the one converter would give it.
+
+    A blank cell takes the feed's default when it has one; ``prefix`` is prepended to a
+    record ID (the feed's ``id_prefix``).
+    """
+    typ, field, required = _field_info(path)
+    inner = _unwrap(typ)
     hook = converter.get_structure_hook(inner)  # the converter's own hook, looked up once
+    empty = field.default if isinstance(field.default, tuple) else None
 
-    def structure(value: str, cls: Any) -> Any:
-        return hook(value, inner)
-
-    def convert(text: str) -> tuple[Any, str | None]:
-        found = cache_.get(text)
-        if found is not None:
-            return found
-        value: Any = None
-        reason: str | None = None
-        stripped = text.strip()
-        if not stripped:
-            reason = "is required but missing" if required else None
-            value = field.default if isinstance(field.default, tuple) else None
-        else:
-            try:
-                value = structure(stripped, typ)
-                if field.validator is not None:
-                    field.validator(None, field, value)
-            except Exception as exc:
-                problems = problems_from(exc)
-                reason = problems[0].reason if problems else str(exc)
-                value = None
+    def convert(cell: Any) -> Converted:
+        if type(cell) is str:
+            cell = cell.strip()
+        if cell is None or cell == "":
+            if default is attrs.NOTHING:
+                return empty, ("is required but missing" if required else None)
+            cell = default
+        elif prefix:
+            cell = f"{prefix}{cell}"
+        try:
+            value = hook(cell, inner)
+            if field.validator is not None:
+                field.validator(None, field, value)
+        except Exception as exc:
+            problems = problems_from(exc)
+            return None, (problems[0].reason if problems else str(exc))
         if isinstance(value, tuple) and not value:
             value = ()
-        result = (value, reason)
-        cache_[text] = result
-        return result
+        return value, None
 
     return convert
 
 
-def read_table(
-    feed_name: str, path: str | Path, columns: Mapping[str, str] | None = None
-) -> tuple[NominalTable, list[RejectedRow]]:
-    """Read a nominal list file of feed ``feed_name`` into a table; bad rows are rejected rows.
+#: Rows gathered before their cells are interned column by column.
+_CHUNK = 16_384
+_ADDRESS = "addresses.0."
+I64 = npt.NDArray[np.int64]
 
-    The values are those :func:`ctpse_core.feeds.load_records` gives (same converter).
+
+class _Intern(dict[Any, int]):
+    """Cell -> code, in order of first appearance."""
+
+    def __missing__(self, key: Any) -> int:
+        code = self[key] = len(self)
+        return code
+
+
+def _key(cell: Cell) -> Any:
+    """Typed cells (JSON, XLSX) keep their type in the key: ``1``, ``1.0`` and ``True`` differ."""
+    return cell if cell is None or type(cell) is str else (type(cell), cell)
+
+
+def _cell(key: Any) -> Any:
+    return key[1] if type(key) is tuple else key
+
+
+class _Columns:
+    """Rows streamed in, kept as one code per cell and the distinct cells per column."""
+
+    def __init__(self, feed: FeedDefinition, paths: Sequence[str], typed: bool) -> None:
+        self.feed = feed
+        self.paths = tuple(paths)
+        self.typed = typed
+        self.interns = [_Intern() for _ in self.paths]
+        self.codes = [array("q") for _ in self.paths]
+        self.numbers = array("q")
+        self.plan_of = array("l")
+        self.plans: list[ColumnPlan] = []
+        self.problems: dict[int, list[Problem]] = {}
+        self._known: dict[tuple[str, ...], tuple[int, Callable[[Sequence[Cell]], Sequence[Cell]]]] = {}
+        self._chunk: list[Sequence[Cell]] = []
+        self._headers: tuple[str, ...] | None = None
+        self._plan = -1
+        self._pick: Callable[[Sequence[Cell]], Sequence[Cell]] = tuple
+        self._width = 0
+        self._made: dict[tuple[Any, int], Problem | None] = {}
+
+    def _switch(self, headers: tuple[str, ...]) -> None:
+        found = self._known.get(headers)
+        if found is None:
+            plan = compile_plan(self.feed, headers)
+            present = {p: h for p, h in plan.field_headers.items() if h not in plan.missing}
+            # a field without a column reads the padding cell (None) after the last column
+            where = [headers.index(present[p]) if p in present else len(headers) for p in self.paths]
+            pick: Callable[[Sequence[Cell]], Sequence[Cell]] = (
+                itemgetter(*where) if len(where) > 1 else (lambda row: (row[where[0]],))
+            )
+            found = self._known[headers] = (len(self.plans), pick)
+            self.plans.append(plan)
+        self._headers = headers
+        self._plan, self._pick = found
+        self._width = len(headers)
+
+    def add(self, row: RawRow) -> None:
+        if row.headers is not self._headers:
+            self._switch(row.headers)
+        position = len(self.numbers)
+        self.numbers.append(row.number)
+        self.plan_of.append(self._plan)
+        plan = self.plans[self._plan]
+        if row.error is not None or row.extra or plan.error is not None:
+            # row-level faults, worded by the feeds layer (cell faults are checked per column)
+            row_faults = [p for p in plan.build(row)[1] if not p.field]
+            if row_faults:
+                self.problems[position] = row_faults
+        values = row.values
+        short = self._width + 1 - len(values)
+        self._chunk.append(self._pick((*values, *((None,) * short)) if short > 1 else (*values, None)))
+        if len(self._chunk) >= _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._chunk:
+            return
+        for column, intern, codes in zip(zip(*self._chunk, strict=True), self.interns, self.codes, strict=True):
+            codes.extend(map(intern.__getitem__, map(_key, column) if self.typed else column))
+        self._chunk.clear()
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def fault(self, positions: Iterable[int], make: Callable[[ColumnPlan], Problem | None], tag: Any = None) -> None:
+        """Record the problem ``make`` words (with the row's own plan) on each row position."""
+        for position in positions:
+            plan_no = self.plan_of[position]
+            cached = self._made.get((tag, plan_no), _UNSET)
+            if cached is _UNSET:
+                cached = self._made[(tag, plan_no)] = make(self.plans[plan_no])
+            if isinstance(cached, Problem):
+                self.problems.setdefault(position, []).append(cached)
+
+
+_UNSET: Any = object()
+
+
+def _worded(problem: Problem) -> Callable[[ColumnPlan], Problem | None]:
+    """A converter problem, worded with the partner's column by a row's plan."""
+    return lambda plan: plan.converter_problem(problem)
+
+
+def _formula(path: str, cell: str) -> Callable[[ColumnPlan], Problem | None]:
+    return lambda plan: formula_problem(plan.column_for(path) or path, cell)
+
+
+def _converter_path(path: str) -> str:
+    return path.replace(".0.", "[0].")
+
+
+def _is_blank(key: Any) -> bool:
+    return key is None or (type(key) is str and not key.strip())
+
+
+def _convert_column(
+    columns: _Columns, slot: int, convert: Callable[[Any], Converted], report_missing: bool = True
+) -> tuple[list[Any], I64, npt.NDArray[np.bool_]]:
+    """(value per distinct cell, code per row, blank per distinct cell); faults go on the rows."""
+    path = columns.paths[slot]
+    keys = list(columns.interns[slot])
+    columns.interns[slot] = _Intern()  # converted: let the cells go
+    codes = np.frombuffer(columns.codes[slot], dtype=np.int64) if keys else np.zeros(len(columns), np.int64)
+    values: list[Any] = []
+    blank = np.zeros(len(keys), dtype=bool)
+    makers: dict[int, Callable[[ColumnPlan], Problem | None]] = {}
+    for k, key in enumerate(keys):
+        cell = _cell(key)
+        blank[k] = _is_blank(key)
+        if type(cell) is str and formula_problem("", cell) is not None:
+            values.append(None)
+            makers[k] = _formula(path, cell)
+            continue
+        value, reason = convert(cell)
+        values.append(value)
+        if reason is not None and (report_missing or not blank[k]):
+            makers[k] = _worded(Problem(field=_converter_path(path), reason=reason))
+    if makers:
+        bad = np.zeros(len(keys), dtype=bool)
+        bad[list(makers)] = True
+        for row in np.flatnonzero(bad[codes]).tolist():
+            k = int(codes[row])
+            columns.fault((row,), makers[k], (path, k))
+    return values, codes, blank
+
+
+def _read(path: Path, feed: FeedDefinition, fmt: str | None, options: ReadOptions) -> _Columns:
+    table = open_table(path, fmt, options)
+    try:
+        columns = _Columns(feed, ("id", *FIELDS), typed=format_for(path, fmt).name != "csv")
+        for row in table.rows:
+            columns.add(row)
+        columns.flush()
+    finally:
+        table.close()
+    return columns
+
+
+def read_table(
+    feed_name: str,
+    path: str | Path,
+    columns: Mapping[str, str] | None = None,
+    *,
+    fmt: str | None = None,
+    encoding: str | None = None,
+) -> tuple[NominalTable, list[RejectedRow]]:
+    """Read a nominal list file (any feed format) of feed ``feed_name`` into a table.
+
+    Bad rows come back as rejected rows, each problem naming file, row and the partner's
+    column, exactly as :func:`ctpse_core.feeds.load_records` would reject them (formula
+    cells, bad values, missing required fields, a record ID used twice). A file that cannot
+    be read, or holds no rows, raises :class:`~ctpse_core.feeds.formats.FeedFileError`.
     """
-    from ctpse_core.domain.common import valid_id
     from ctpse_core.feeds import feeds
 
     feed = feeds().get(feed_name)
     if columns is not None:
         feed = feed.with_columns(columns)
     path = Path(path)
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None) or []
-        raw_rows = [
-            (n, row) for n, row in enumerate(reader, start=2) if any(c.strip() for c in row)
-        ]
-    mapped: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    for index, name in enumerate(header):
-        field = feed.field_for(name)
-        if field is not None:
-            mapped[field] = index
-            headers[field] = name
-    id_index = mapped.get(feed.id_field)
-    width = len(header)
-    problems_by_row: dict[int, list[Problem]] = {}
+    cols = _read(path, feed, fmt, ReadOptions(encoding=encoding))
+    count = len(cols)
+    if not count:
+        raise FeedFileError(path, f"{path.name} has no rows to reconcile (it is empty or has only a header)")
+    values: dict[str, list[Any]] = {}
+    codes: dict[str, I64] = {}
+    blanks: dict[str, npt.NDArray[np.bool_]] = {}
+    for slot, field in enumerate(cols.paths):
+        if field == "id":
+            convert = _converter_for("id", prefix=feed.id_prefix)
+        else:
+            convert = _converter_for(field, feed.defaults.get(field, attrs.NOTHING))
+        nested = field.startswith(_ADDRESS)
+        values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not nested)
+    _check_addresses(cols, feed, values, codes, blanks, count)
+    _check_duplicate_ids(cols, feed, values["id"], codes)
+    keep = np.asarray([k for k in range(count) if k not in cols.problems], dtype=np.int64)
+    numbers = np.frombuffer(cols.numbers, dtype=np.int64)
+    rejected_at = {int(numbers[k]): problems for k, problems in cols.problems.items()}
     where = path.name
-
-    def fault(row_number: int, field: str, reason: str) -> None:
-        problems_by_row.setdefault(row_number, []).append(
-            Problem(field=field, reason=reason).located(f"{where}:{row_number}")
-        )
-
-    numbers = [n for n, _row in raw_rows]
-    for number, row in raw_rows:
-        if len(row) > width:
-            fault(number, "", "row has more cells than the header")
-    # columns of cell text (short rows padded), each distinct text converted once; the row
-    # lists are released as soon as the columns exist, and each column once converted
-    padded = [row if len(row) >= width else row + [""] * (width - len(row)) for _n, row in raw_rows]
-    raw_rows.clear()
-    cells: list[tuple[str, ...] | None] = list(zip(*padded, strict=False)) if padded else []
-    del padded
-    count = len(numbers)
-    id_cells = cells[id_index] if id_index is not None and cells else None
-    ids = [c.strip() for c in id_cells] if id_cells is not None else [""] * count
-    for number, text in zip(numbers, ids, strict=True):
-        if not text:
-            fault(number, feed.id_field, "is required but missing")
-            continue
-        try:
-            valid_id(None, None, text)  # type: ignore[arg-type]
-        except ValueError as exc:
-            fault(number, feed.id_field, str(exc))
-    cols: dict[str, list[Any]] = {}
-    nested_present: dict[str, list[bool]] = {}
-    for field in FIELDS:
-        found_index = mapped.get(field)
-        if found_index is None:
-            _typ, _f, required = _field_info(field)
-            if required and not field.startswith("addresses."):
-                for number in numbers:
-                    fault(number, field, "is required but missing")
-            cols[field] = [None] * count
-            continue
-        convert = _converter_for(field)
-        texts = cells[found_index] or () if cells else ()
-        converted = {text: convert(text) for text in set(texts)}
-        values: list[Any] = [converted[text][0] for text in texts]
-        bad = {t for t, (_v, reason) in converted.items() if reason is not None}
-        if bad and not (field.startswith("addresses.") and all(
-                "required" in str(converted[t][1]) for t in bad)):
-            for number, text in zip(numbers, texts, strict=True):
-                if text in bad:
-                    fault(number, field, str(converted[text][1]))
-        cols[field] = values
-        if cells:
-            cells[found_index] = None  # converted: let the text go
-        if field.startswith("addresses."):
-            prefix = field.rsplit(".", 1)[0]
-            flags = nested_present.setdefault(prefix, [False] * count)
-            for k, v in enumerate(values):
-                if v is not None:
-                    flags[k] = True
-    for prefix, flags in nested_present.items():  # a partial address needs its required line
-        line = cols.get(f"{prefix}.line1", [None] * count)
-        for k, present in enumerate(flags):
-            if present and line[k] is None:
-                fault(numbers[k], f"{prefix}.line1", "is required but missing")
-    cells.clear()
-    keep = [k for k, number in enumerate(numbers) if number not in problems_by_row]
     rejected = [
-        RejectedRow(file=where, row=number, raw=raw, problems=tuple(problems_by_row[number]))
-        for number, raw in _raw_rows(path, header, problems_by_row)
+        RejectedRow(
+            file=where,
+            row=number,
+            raw=raw,
+            problems=tuple(p.located(f"{where}:{number}") for p in rejected_at[number]),
+        )
+        for number, raw in _raw_rows(path, fmt, ReadOptions(encoding=encoding), rejected_at)
     ]
+    first = cols.plans[0]
     table = NominalTable(
         source=feed_name,
-        ids=[ids[k] for k in keep],
-        columns={f: [v[k] for k in keep] for f, v in cols.items()},
+        ids=_take(values.pop("id"), codes["id"], keep),
+        columns={f: _take(v, codes[f], keep) for f, v in values.items()},
         marking=feed.marking,
-        headers=headers,
+        headers={p: h for p, h in first.field_headers.items() if h not in first.missing},
     )
     return table, rejected
 
 
+def _take(distinct: list[Any], codes: I64, keep: I64) -> list[Any]:
+    return list(map(distinct.__getitem__, codes[keep].tolist()))
+
+
+def _check_addresses(
+    cols: _Columns,
+    feed: FeedDefinition,
+    values: dict[str, list[Any]],
+    codes: dict[str, I64],
+    blanks: dict[str, npt.NDArray[np.bool_]],
+    count: int,
+) -> None:
+    """An address is there when any of its cells is; then its required line must be too."""
+    fields = [f for f in values if f.startswith(_ADDRESS)]
+    present = np.zeros(count, dtype=bool)
+    for field in fields:
+        present |= ~blanks[field][codes[field]]
+    for field in fields:
+        default = feed.defaults.get(field, attrs.NOTHING)
+        empty = present & blanks[field][codes[field]]
+        if default is not attrs.NOTHING:  # a default fills a blank cell of an address that is there
+            filled, _reason = _converter_for(field)(default)
+            values[field].append(filled)
+            codes[field] = np.where(empty, len(values[field]) - 1, codes[field])
+            continue
+        _typ, _f, required = _field_info(field)
+        if required and empty.any():
+            problem = Problem(field=_converter_path(field), reason="is required but missing")
+            cols.fault(np.flatnonzero(empty).tolist(), _worded(problem), (field, "required"))
+
+
+def _check_duplicate_ids(cols: _Columns, feed: FeedDefinition, ids: list[Any], codes: dict[str, I64]) -> None:
+    """A second usable row with an ID already seen is rejected, as the feed loader does."""
+    id_codes = codes["id"]
+    usable = np.ones(len(cols), dtype=bool)
+    usable[list(cols.problems)] = False
+    value_code = _Intern()
+    as_value = np.asarray([value_code[v] for v in ids], dtype=np.int64)[id_codes] if ids else id_codes
+    rows = np.flatnonzero(usable)
+    _u, first_at = np.unique(as_value[rows], return_index=True)
+    if len(first_at) == len(rows):
+        return
+    first_row = dict(zip(as_value[rows[first_at]].tolist(), rows[first_at].tolist(), strict=True))
+    others = np.setdiff1d(rows, rows[first_at], assume_unique=True)
+    cells = np.stack([c for f, c in codes.items() if f != "id"] + [id_codes], axis=1)
+    for k in others.tolist():
+        first = first_row[int(as_value[k])]
+        number = cols.numbers[first]
+        if np.array_equal(cells[k], cells[first]):
+            reason = f"duplicate of row {number} (the same values again)"
+        else:
+            reason = (
+                f"duplicate of row {number}: record ID {ids[id_codes[k]]!r} is used twice in this file "
+                "with different values; keep one row"
+            )
+        header = cols.plans[cols.plan_of[k]].column_for(feed.id_field) or feed.id_field
+        cols.problems.setdefault(k, []).append(Problem(field=header, reason=reason))
+
+
 def _raw_rows(
-    path: Path, header: list[str], wanted: Mapping[int, object]
-) -> list[tuple[int, dict[str, str]]]:
+    path: Path, fmt: str | None, options: ReadOptions, wanted: Mapping[int, object]
+) -> Iterator[tuple[int, dict[str, str]]]:
     """The raw cells of the rejected rows (read again: they are few, the file may be large)."""
     if not wanted:
-        return []
-    found: list[tuple[int, dict[str, str]]] = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        for number, row in enumerate(reader, start=2):
-            if number in wanted:
-                found.append((number, dict(zip(header, row, strict=False))))
-    return found
+        return
+    table = open_table(path, fmt, options)
+    try:
+        for row in table.rows:
+            if row.number in wanted:
+                yield row.number, raw_cells(row)
+    finally:
+        table.close()
