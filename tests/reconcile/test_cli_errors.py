@@ -98,7 +98,7 @@ def test_empty_and_unreadable_lists_are_exit_2(lists: Path, tmp_path: Path) -> N
     empty = tmp_path / "empty.csv"
     empty.write_text("", encoding="utf-8")
     out = reconcile(lists, regional=empty)
-    assert out.exit_code == 2 and "empty.csv" in out.output and "no data rows" in out.output, out.output
+    assert out.exit_code == 2 and "empty.csv" in out.output and "no rows" in out.output, out.output
     binary = tmp_path / "binary.csv"
     binary.write_bytes(b"record_id,surname\nRG1,\xff\xfe\x00Smith\n")
     out = reconcile(lists, regional=binary)
