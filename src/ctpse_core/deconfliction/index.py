@@ -19,6 +19,7 @@ from itertools import pairwise
 import attrs
 import numpy as np
 
+from ctpse_core.arrays import sorted_unique
 from ctpse_core.deconfliction.engine import ConflictSet, registered_rules
 from ctpse_core.deconfliction.frame import DeploymentFrame, Ints, to_micros
 from ctpse_core.deconfliction.model import Conflict, Settings
@@ -207,7 +208,7 @@ class DeconflictionIndex:
         if self._grid is not None and d.location is not None:
             for cell in self._cells_near(d.location.lat, d.location.lon, d.location.radius_m):
                 look("place", cell)
-        rows = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+        rows = sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
         own = self._id_rows.get(d.id)
         if own:
             rows = rows[~np.isin(rows, own)]
@@ -270,7 +271,7 @@ def _found_with(frame: DeploymentFrame, rule: ConflictRule, new: int, settings: 
     pairs = found.pairs[(found.pairs == new).any(axis=1)] if len(found.pairs) else found.pairs
     if not len(found.group_start):
         return Found(pairs=pairs)
-    keep = np.unique(found.group_of[found.group_row == new])
+    keep = sorted_unique(found.group_of[found.group_row == new])
     member = np.isin(found.group_of, keep)
     return Found(
         pairs=pairs,

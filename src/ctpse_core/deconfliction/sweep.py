@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ctpse_core.arrays import sorted_unique
 from ctpse_core.deconfliction.frame import Ints
 
 __all__ = ["expand_ranges", "load_segments", "overlap_join", "overlap_self", "unique_pairs"]
@@ -48,7 +49,7 @@ def _composite(keys: list[Ints], times: list[Ints]) -> list[Ints]:
     width = (high - low) // unit + 1
     if key_span * width < 2**62:
         return [k * np.int64(width) + (t - low) // unit for k, t in zip(keys, times, strict=True)]
-    uniq = np.unique(np.concatenate(times))
+    uniq = sorted_unique(np.concatenate(times))
     width = len(uniq) + 1
     if key_span * width >= 2**62:
         raise OverflowError("too many keys and instants to encode in 64 bits")
@@ -102,7 +103,7 @@ def unique_pairs(a: Ints, b: Ints, n: int) -> Ints:
     low = np.minimum(a, b)
     high = np.maximum(a, b)
     keep = low != high
-    code = np.unique(low[keep] * np.int64(n) + high[keep])
+    code = sorted_unique(low[keep] * np.int64(n) + high[keep])
     return (
         np.stack([code // n, code % n], axis=1) if len(code) else np.zeros((0, 2), dtype=np.int64)
     )

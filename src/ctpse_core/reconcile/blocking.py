@@ -4,7 +4,9 @@ Each :class:`~ctpse_core.reconcile.config.BlockingRule` makes an integer key per
 (or several: ``name_token`` yields one per name word key, aliases included); records
 with equal keys on the two sides form candidate pairs. The union over the rules is the
 candidate set, kept as sorted unique ``i * len(right) + j`` codes. Blocks larger than
-``max_block_pairs`` are skipped and counted, never silently exploded.
+``max_block_pairs`` are skipped and counted, never silently exploded; blocks larger than
+``block_limit`` pairs are compared through sorted-neighbourhood windows
+(:mod:`ctpse_core.reconcile.windows`) and counted.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ctpse_core.arrays import runs, sorted_unique
 from ctpse_core.errors import ConfigError
 from ctpse_core.reconcile.columns import column_keys, field_of_part
 from ctpse_core.reconcile.config import BlockingRule
 from ctpse_core.reconcile.features import NameVocab, Side
+from ctpse_core.reconcile.windows import sort_key, window_pairs
 
 __all__ = ["BlockingReport", "candidate_pairs", "key_parts"]
 
@@ -33,6 +37,8 @@ class BlockingReport:
 
     per_rule: dict[str, int] = attrs.Factory(dict)
     skipped_blocks: dict[str, int] = attrs.Factory(dict)
+    #: Blocks compared through sorted-neighbourhood windows instead of every pair, per rule.
+    windowed_blocks: dict[str, int] = attrs.Factory(dict)
     candidates: int = 0
     #: Per rule, which candidates (by position) it produced (for training the model per rule).
     masks: dict[str, npt.NDArray[np.bool_]] = attrs.Factory(dict)
@@ -48,7 +54,7 @@ def _name_token(side: Side, names: NameVocab) -> KeyRows:
     ids = np.concatenate([side.var_forename, side.var_surname]).astype(np.int64)
     keys = np.where(ids >= 0, skel[np.maximum(ids, 0)], -1)
     width = int(skel.max(initial=0)) + 2
-    rows = np.unique(rec * width + keys + 1)  # one row per (record, key), in record order
+    rows = sorted_unique(rec * width + keys + 1)  # one row per (record, key), in record order
     return rows // width, rows % width - 1
 
 
@@ -175,22 +181,43 @@ def _mix(a: I64, b: I64) -> I64:
         return (h & np.uint64(0x3FFFFFFFFFFFFFFF)).astype(np.int64)
 
 
+@attrs.frozen
+class _Windows:
+    """How blocks above ``limit`` pairs are compared: sorted-neighbourhood windows."""
+
+    limit: int
+    window: int
+    left: tuple[I64, I64]
+    right: tuple[I64, I64]
+    same: bool
+
+
 def _join(
-    lrec: I64, lkey: I64, rrec: I64, rkey: I64, n_right: int, max_block: int, chunk: int = 4_000_000
-) -> tuple[list[I64], int]:
-    """Pair codes ``i * n_right + j`` of every (left, right) row sharing a key."""
+    lrec: I64, lkey: I64, rrec: I64, rkey: I64, n_right: int, max_block: int, windows: _Windows,
+    chunk: int = 4_000_000,
+) -> tuple[list[I64], int, int]:
+    """Pair codes ``i * n_right + j`` of every (left, right) row sharing a key.
+
+    Blocks of more than ``max_block`` pairs are skipped; blocks of more than
+    ``windows.limit`` pairs are compared through sorted-neighbourhood windows.
+    Returns the pieces, the number of skipped blocks and the number of windowed blocks.
+    """
     lo, ro = np.argsort(lkey, kind="stable"), np.argsort(rkey, kind="stable")
     lk, lr = lkey[lo], lrec[lo]
     rk, rr = rkey[ro], rrec[ro]
-    ul, ls, lc = np.unique(lk, return_index=True, return_counts=True)
-    ur, rs, rc = np.unique(rk, return_index=True, return_counts=True)
+    ul, ls, lc = runs(lk)
+    ur, rs, rc = runs(rk)
     _common, il, ir = np.intersect1d(ul, ur, assume_unique=True, return_indices=True)
-    nl, nr = lc[il].astype(np.int64), rc[ir].astype(np.int64)
+    nl, nr = lc[il], rc[ir]
     sizes = nl * nr
     big = sizes > max_block
     skipped = int(big.sum())
-    il, ir, nl, nr, sizes = il[~big], ir[~big], nl[~big], nr[~big], sizes[~big]
+    wide = (sizes > windows.limit) & ~big
     out: list[I64] = []
+    if wide.any():
+        out.append(_windowed(lr, ls[il[wide]], nl[wide], rr, rs[ir[wide]], nr[wide], n_right, windows))
+    small = ~(big | wide)
+    il, ir, nl, nr, sizes = il[small], ir[small], nl[small], nr[small], sizes[small]
     ends = np.cumsum(sizes)
     begin = 0
     while begin < len(sizes):
@@ -206,7 +233,32 @@ def _join(
         right = rr[rs[ir[block]] + c]
         out.append(left * n_right + right)  # duplicates (pairs sharing two keys) go in the rule's unique
         begin = end
-    return out, skipped
+    return out, skipped, int(wide.sum())
+
+
+def _rows(records: I64, starts: I64, counts: I64) -> tuple[I64, I64]:
+    """(block number, record) of every row of the given blocks of a key-sorted side."""
+    block = np.repeat(np.arange(len(starts), dtype=np.int64), counts)
+    offs = np.arange(len(block), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    return block, records[np.repeat(starts, counts) + offs]
+
+
+def _windowed(
+    lr: I64, lstart: I64, lcount: I64, rr: I64, rstart: I64, rcount: I64, n_right: int, windows: _Windows
+) -> I64:
+    lblock, lrec = _rows(lr, lstart, lcount)
+    if windows.same:  # one list: its rows once
+        names_key, dob_key = (k[lrec] for k in windows.left)
+        return window_pairs(
+            lblock, lrec, np.zeros(len(lrec), dtype=bool), names_key, dob_key, windows.window, n_right, True
+        )
+    rblock, rrec = _rows(rr, rstart, rcount)
+    block = np.concatenate([lblock, rblock])
+    rec = np.concatenate([lrec, rrec])
+    from_right = np.concatenate([np.zeros(len(lrec), dtype=bool), np.ones(len(rrec), dtype=bool)])
+    names_key = np.concatenate([windows.left[0][lrec], windows.right[0][rrec]])
+    dob_key = np.concatenate([windows.left[1][lrec], windows.right[1][rrec]])
+    return window_pairs(block, rec, from_right, names_key, dob_key, windows.window, n_right, False)
 
 
 def candidate_pairs(
@@ -216,16 +268,30 @@ def candidate_pairs(
     rules: Sequence[BlockingRule],
     max_block: int,
     same: bool = False,
+    block_limit: int | None = None,
+    block_window: int = 4,
 ) -> tuple[I64, I64, BlockingReport]:
-    """Candidate pairs (i in a, j in b) as two sorted arrays; ``same`` links a list with itself."""
+    """Candidate pairs (i in a, j in b) as two sorted arrays; ``same`` links a list with itself.
+
+    Blocks of more than ``block_limit`` pairs (all blocks up to ``max_block`` when it is None)
+    are compared through sorted-neighbourhood windows of ``block_window`` records.
+    """
     report = BlockingReport()
     n_right = len(b)
+    left_keys = sort_key(a, names)
+    windows = _Windows(
+        limit=max_block if block_limit is None else block_limit,
+        window=block_window,
+        left=left_keys,
+        right=left_keys if same else sort_key(b, names),
+        same=same,
+    )
     produced: list[tuple[str, I64]] = []
     for rule in rules:
         lrec, lkey = _rule_keys(rule, a, names)
         rrec, rkey = (lrec, lkey) if same else _rule_keys(rule, b, names)
         pieces: list[I64] = []
-        skipped = 0
+        skipped = windowed = 0
         if rule.only_if_missing:
             # "each field missing on at least one side": the union, over which side lacks
             # each field, of joins between the records lacking it (never a join of everyone)
@@ -240,20 +306,25 @@ def candidate_pairs(
                     else:
                         rb &= mb
                 keep_l, keep_r = la[lrec], rb[rrec]
-                p, sk = _join(lrec[keep_l], lkey[keep_l], rrec[keep_r], rkey[keep_r], n_right, max_block)
+                p, sk, wd = _join(
+                    lrec[keep_l], lkey[keep_l], rrec[keep_r], rkey[keep_r], n_right, max_block, windows
+                )
                 pieces += p
                 skipped += sk
+                windowed += wd
         else:
-            pieces, skipped = _join(lrec, lkey, rrec, rkey, n_right, max_block)
-        codes = np.unique(np.concatenate(pieces)) if pieces else np.zeros(0, dtype=np.int64)
+            pieces, skipped, windowed = _join(lrec, lkey, rrec, rkey, n_right, max_block, windows)
+        codes = sorted_unique(np.concatenate(pieces)) if pieces else np.zeros(0, dtype=np.int64)
         if same:
             i, j = codes // n_right, codes % n_right
             codes = codes[i < j]
         produced.append((rule.name, codes))
         if skipped:
             report.skipped_blocks[rule.name] = skipped
+        if windowed:
+            report.windowed_blocks[rule.name] = windowed
     everything = np.concatenate([c for _n, c in produced]) if produced else np.zeros(0, dtype=np.int64)
-    found = np.unique(everything)
+    found = sorted_unique(everything)
     del everything
     seen = np.zeros(len(found), dtype=bool)
     for name, codes in produced:  # each pair is credited to the first rule that found it

@@ -152,6 +152,11 @@ class ReconcileConfig:
     blocking: tuple[BlockingRule, ...] = DEFAULT_BLOCKING
     #: Blocks with more pairs than this are skipped (reported) rather than exploding.
     max_block_pairs: int = attrs.field(default=250_000, validator=attrs.validators.ge(1))
+    #: Blocks with more pairs than this are compared through sorted-neighbourhood windows
+    #: (each record against its ``block_window`` nearest by name skeletons, then DOB).
+    block_limit: int = attrs.field(default=100, validator=attrs.validators.ge(1))
+    #: Width of those windows, in records.
+    block_window: int = attrs.field(default=4, validator=attrs.validators.ge(2))
     #: Random pairs sampled to estimate u-probabilities.
     u_sample: int = attrs.field(default=100_000, validator=attrs.validators.ge(1))
     em_iterations: int = attrs.field(default=60, validator=attrs.validators.ge(1))

@@ -10,6 +10,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ctpse_core.arrays import sorted_unique
 from ctpse_core.domain.marking import highest
 from ctpse_core.domain.nominal import Nominal
 from ctpse_core.reconcile import model as fs
@@ -70,6 +71,7 @@ class _Scored:
     candidates: int
     per_rule: dict[str, int]
     skipped: dict[str, int]
+    windowed: dict[str, int]
 
 
 def _as_table(items: NominalTable | Iterable[Nominal], default: str) -> NominalTable:
@@ -119,7 +121,14 @@ def _link(
     base: fs.MatchModel | None,
 ) -> tuple[_Scored, fs.MatchModel]:
     i, j, report = candidate_pairs(
-        a, b, enc.names, config.blocking, config.max_block_pairs, same=same
+        a,
+        b,
+        enc.names,
+        config.blocking,
+        config.max_block_pairs,
+        same=same,
+        block_limit=config.block_limit,
+        block_window=config.block_window,
     )
     candidates = len(i)
     masks = report.masks
@@ -185,6 +194,7 @@ def _link(
         candidates=candidates,
         per_rule=dict(report.per_rule),
         skipped=dict(report.skipped_blocks),
+        windowed=dict(report.windowed_blocks),
     )
     return scored, trained
 
@@ -252,7 +262,7 @@ def _clusters(
         roots = cluster[a]
         low = np.full(n, 1.0)
         np.minimum.at(low, roots, p)
-        weakest = {int(r): float(low[r]) for r in np.unique(roots)}
+        weakest = {int(r): float(low[r]) for r in sorted_unique(roots)}
     return cluster, weakest
 
 
@@ -355,6 +365,11 @@ def reconcile(
             "link": link.skipped,
             "dedupe_left": dl.skipped,
             "dedupe_right": dr.skipped,
+        },
+        "windowed_blocks": {
+            "link": link.windowed,
+            "dedupe_left": dl.windowed,
+            "dedupe_right": dr.windowed,
         },
         "full_comparison_pairs": len(lt) * len(rt),
         "prior_link": link.prior,

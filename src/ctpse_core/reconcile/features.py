@@ -46,6 +46,10 @@ class NameVocab:
     skeleton: I32 = attrs.Factory(lambda: np.zeros(0, np.int32))
     metaphone: I32 = attrs.Factory(lambda: np.zeros(0, np.int32))
     nysiis: I32 = attrs.Factory(lambda: np.zeros(0, np.int32))
+    #: Alphabetical rank of each name's skeleton (for sorted-neighbourhood windows).
+    skeleton_rank: I32 = attrs.Factory(lambda: np.zeros(0, np.int32))
+    #: Alphabetical rank of each compact name.
+    text_rank: I32 = attrs.Factory(lambda: np.zeros(0, np.int32))
     #: Relative frequency of each name's skeleton among all name uses (for TF weights).
     skeleton_freq: F64 = attrs.Factory(lambda: np.zeros(0, np.float64))
     #: Relative frequency of each exact compact name.
@@ -76,7 +80,12 @@ class NameVocab:
         import jellyfish
 
         skel, meta, nys = _Factor(), _Factor(), _Factor()
-        self.skeleton = skel.encode(skeleton(t) or t for t in self.text)
+        skeletons = [skeleton(t) or t for t in self.text]
+        self.skeleton = skel.encode(skeletons)
+        rank = {k: r for r, k in enumerate(sorted(set(skeletons)))}
+        self.skeleton_rank = np.asarray([rank[k] for k in skeletons], dtype=np.int32)
+        self.text_rank = np.zeros(len(self.text), dtype=np.int32)
+        self.text_rank[sorted(range(len(self.text)), key=self.text.__getitem__)] = np.arange(len(self.text))
         self.metaphone = meta.encode(jellyfish.metaphone(t) for t in self.text)
         self.nysiis = nys.encode(jellyfish.nysiis(t) for t in self.text)
         counts = np.zeros(len(self.text), np.float64)

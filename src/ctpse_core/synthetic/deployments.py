@@ -18,6 +18,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ctpse_core.arrays import sorted_unique
 from ctpse_core.deconfliction.frame import DeploymentFrame, from_micros, make_frame, to_micros
 from ctpse_core.domain.common import LONDON, UTC
 from ctpse_core.domain.surveillance import COVERT, Deployment, Location, Operation, Team
@@ -141,7 +142,7 @@ def synthetic_week(count: int, seed: int = 1, week: dt.date = SPRING_WEEK) -> Sy
     per = rng.integers(1, 4, n)
     staff_row = np.repeat(np.arange(n), per)
     staff_key = team[staff_row] * 10 + rng.integers(0, 10, len(staff_row))
-    staff_pairs = np.unique(staff_row * n_staff + staff_key)
+    staff_pairs = sorted_unique(staff_row * n_staff + staff_key)
     staff_row, staff_key = staff_pairs // n_staff, staff_pairs % n_staff
     # each operation works a small set of subjects; some subjects are shared with others
     subj_per = rng.integers(0, 3, n)
@@ -149,7 +150,7 @@ def synthetic_week(count: int, seed: int = 1, week: dt.date = SPRING_WEEK) -> Sy
     own = (op[subject_row] * 3 + rng.integers(0, 3, len(subject_row))) % n_subjects
     shared = rng.random(len(subject_row)) < 0.15
     subject_key = np.where(shared, rng.integers(0, max(1, n_subjects // 20), len(subject_row)), own)
-    subj_pairs = np.unique(subject_row * n_subjects + subject_key)
+    subj_pairs = sorted_unique(subject_row * n_subjects + subject_key)
     subject_row, subject_key = subj_pairs // n_subjects, subj_pairs % n_subjects
     frame = make_frame(
         ids=[f"dep-{i + 1:07d}" for i in range(n)],
