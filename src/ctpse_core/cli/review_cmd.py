@@ -47,13 +47,14 @@ def _decision(word: str | None, flag: bool | None) -> bool:
 def _lists(uow: Any, regional: Path | None, national: Path | None, left_source: str,
            right_source: str) -> tuple[Any, Any, str]:
     """The two lists to check the IDs against: the files given, else the stored lists."""
-    from ctpse_core.cli.reconcile_input import load_side
+    from ctpse_core.cli.reconcile_input import check_feeds, load_side
     from ctpse_core.errors import NotFoundError
     from ctpse_core.reconcile.stored import stored_tables
 
     if (regional is None) != (national is None):
         raise _fail("give both --regional and --national (or neither, to use the stored lists)")
     if regional is not None and national is not None:
+        check_feeds(("--left-source", left_source), ("--right-source", right_source))
         left, _ = load_side(regional, left_source, None)
         right, _ = load_side(national, right_source, None)
         return left, right, f"{regional.name} and {national.name}"
