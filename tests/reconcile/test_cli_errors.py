@@ -169,7 +169,7 @@ def shared(monkeypatch: pytest.MonkeyPatch) -> Any:
 
     store = open_store("memory://")
     store.close = lambda: None
-    monkeypatch.setattr(ctpse_core.storage, "open_store", lambda url=None: store)
+    monkeypatch.setattr(ctpse_core.storage, "open_store", lambda url=None, **_: store)
     return store
 
 

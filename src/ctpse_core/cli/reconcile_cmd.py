@@ -132,7 +132,7 @@ def _reconcile(
         left, left_rejected = load_side(regional, left_feed, maps["left"])
         right, right_rejected = load_side(national, right_feed, maps["right"])
         rejects = [(regional, left_rejected), (national, right_rejected)]
-    store = ctx.open_store()
+    store = ctx.open_store(create=not stored)  # --stored only reads: a mistyped store is an error
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             decisions = stored_decisions(uow)

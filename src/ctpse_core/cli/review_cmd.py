@@ -154,7 +154,7 @@ def list_pending(ctx: CliContext, regional: Path, national: Path, config_path: P
     from ctpse_core.reconcile.review import latest, stored_decisions
     from ctpse_core.reports import london_time
 
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             decisions = stored_decisions(uow)
@@ -201,7 +201,7 @@ def list_decisions(ctx: CliContext) -> None:
     from ctpse_core.reconcile.review import stored_decisions
     from ctpse_core.reports import london_time
 
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             found = stored_decisions(uow)

@@ -116,7 +116,8 @@ def _open_existing(url: str, scheme: str) -> Store | None:
 def open_store(url: str | None = None, *, create: bool = True) -> Store:
     """Open the store at ``url`` (or the default) with the backend for its scheme.
 
-    ``create=False`` (read-only commands: status, export) never makes a store: a built-in
+    ``create=False`` (read-only commands: ``db status``, ``db export``, ``grid diff``,
+    ``reconcile --stored``...) never makes a store: a built-in
     SQLite or TinyDB file that does not exist, or a PostgreSQL database without a ctpse
     schema, raises :class:`StoreMissing`. An empty ``url`` is a :class:`ConfigError`.
     """
