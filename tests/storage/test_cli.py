@@ -210,3 +210,20 @@ def test_db_import_reports_every_bad_line_and_writes_nothing(tmp_path: Path) -> 
     assert errors[2] == f"2 problem(s) in {archive}; nothing was imported"
     code, out, _ = _run_split("--store", url, "db", "status")
     assert code == 0 and "nominals" not in out
+
+
+@pytest.mark.parametrize("where", ["missing/out.jsonl", "missing/deeper/out.jsonl", "afile/out.jsonl"])
+def test_export_into_a_missing_folder_is_exit_2_and_makes_no_folder(tmp_path: Path, where: str) -> None:
+    """`db export` to a file inside a folder that does not exist (or is a file) says so on one
+    line, exits 2, and neither creates the folder nor leaves a partial file."""
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    assert _run("--store", url, "db", "init")[0] == 0
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    target = tmp_path / where
+    code, out, err = _run_split("--store", url, "db", "export", str(target))
+    assert code == 2 and out == ""
+    why = "is a file, not a folder" if where.startswith("afile") else "does not exist"
+    assert err == (f"error: cannot write {target}: {target.parent} {why}; "
+                   "create the folder first, or give a file in an existing folder\n")
+    assert not (tmp_path / "missing").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "s.sqlite"]
