@@ -34,7 +34,8 @@ def test_record_decision_keeps_the_marking_given() -> None:
     store = open_store("memory://")
     with store.unit_of_work(user="dc.ada") as uow:
         record_decision(uow, "regional", "R1", "national", "N1", same=True, marking=SECRET_EYES)
-        record_decision(uow, "regional", "R2", "national", "N2", same=False, marking=Marking.parse("OFFICIAL-SENSITIVE"))
+        sensitive = Marking.parse("OFFICIAL-SENSITIVE")
+        record_decision(uow, "regional", "R2", "national", "N2", same=False, marking=sensitive)
         record_decision(uow, "regional", "R3", "national", "N3", same=False)
         uow.commit()
     with store.unit_of_work() as uow:
