@@ -18,6 +18,7 @@ __all__ = [
     "NotFoundError",
     "PluginError",
     "Problem",
+    "UnknownName",
 ]
 
 
@@ -77,6 +78,65 @@ class NotFoundError(CtpseError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "not found"
+
+
+class UnknownName(InputError, NotFoundError):
+    """A name given in a settings file or an option that nothing registered answers to: a match
+    rule, a comparison, a rota solver, a feed, a file or report format, a store scheme...
+
+    One line per fault, ``file: field: unknown KIND 'NAME' (known: a, b, c)``: ``where`` names the
+    file (or the store URL), ``field`` the setting or option. An :class:`InputError`, so the
+    command line exits with status 2; also a :class:`NotFoundError`, as every registry look-up
+    raised before. ``more`` adds the unknown names of other fields, so one run reports them all.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        name: str | Iterable[str],
+        known: Iterable[str],
+        *,
+        where: str = "",
+        field: str = "",
+        more: Iterable[UnknownName] = (),
+    ) -> None:
+        self.kind = kind
+        self.names: tuple[str, ...] = (name,) if isinstance(name, str) else tuple(name)
+        self.known: tuple[str, ...] = tuple(known)
+        self.where = where
+        self.field = field
+        self.more: tuple[UnknownName, ...] = tuple(more)
+        value: object = self.names[0] if len(self.names) == 1 else self.names
+        own = Problem(field=field, reason=self.reason, where=where, value=value)
+        super().__init__([own, *(p for other in self.more for p in other.problems)], self.line)
+
+    @property
+    def name(self) -> str:
+        """The (first) unknown name."""
+        return self.names[0] if self.names else ""
+
+    @property
+    def reason(self) -> str:
+        kind = self.kind if len(self.names) == 1 else f"{self.kind}s"
+        known = ", ".join(self.known) or "none"
+        return f"unknown {kind} {', '.join(map(repr, self.names))} (known: {known})"
+
+    @property
+    def line(self) -> str:
+        """``file: field: unknown KIND 'NAME' (known: ...)``, the parts that are known."""
+        return ": ".join(part for part in (self.where, self.field, self.reason) if part)
+
+    def located(self, where: str = "", field: str = "") -> UnknownName:
+        """The same fault, placed in ``where`` (a file, a URL) and ``field`` (a setting, an option)."""
+        return UnknownName(
+            self.kind, self.names, self.known, where=where or self.where, field=field or self.field, more=self.more
+        )
+
+    def lines(self) -> list[str]:
+        return [self.line, *(line for other in self.more for line in other.lines())]
+
+    def render(self) -> str:
+        return "\n".join(self.lines())
 
 
 class PluginError(CtpseError):

@@ -60,6 +60,7 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path, monkeypatch: pytest.Monk
     tasking = tmp_path / "tasking.json"
     write_tasking_file(tasking, 6, 1)
     url = f"sqlite:///{tmp_path / 's.db'}"
+    open_store(url).close()  # an empty store: read-only commands (grid diff) never create one
     filled = [a.format(week=_week(tmp_path, True), tasking=tasking, out=tmp_path / "out.json") for a in args]
     result = _invoke("--store", url, *filled)
     assert result.exit_code == 130, result.output

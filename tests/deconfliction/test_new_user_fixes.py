@@ -43,6 +43,7 @@ def test_bad_allow_is_an_input_error_naming_where(tmp_path: Path) -> None:
 def test_missing_grid_version_lists_the_published_ones(tmp_path: Path) -> None:
     """`grid diff 1 5` when versions 1 and 2 exist names them; with none, says none is published."""
     url = f"sqlite:///{tmp_path / 's.db'}"
+    assert _run(url, "db", "init").exit_code == 0  # grid diff only reads: it never creates a store
     none = _run(url, "grid", "diff", "1", "2", "--week", "24/03/2025")
     assert none.exit_code == 1 and "none is published yet" in none.stderr
     assert _run(url, "grid", "publish", "--week", "24/03/2025", "--force").exit_code == 0

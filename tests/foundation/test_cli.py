@@ -43,7 +43,7 @@ def test_plugins_lists_hooks(fresh_plugins: None) -> None:
     code, out = run("plugins", "--hook", "ctpse_register_report_formats")
     assert code == 0 and "ctpse_core.report_formats" in out and "ctpse_core.memory_store" not in out
     code, out = run("plugins", "--hook", "no_such_hook")
-    assert code == 2 and "no hook named 'no_such_hook'" in out
+    assert code == 2 and "--hook: unknown hook 'no_such_hook' (known: " in out and "ctpse_register_commands" in out
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -101,9 +101,9 @@ def test_demo_runs(tmp_path: Path) -> None:
 
 
 def test_bad_store_url_is_one_line() -> None:
-    """A store URL with an unknown scheme is a clear error, not a traceback."""
+    """A store URL with an unknown scheme is a clear error (a user's mistake: exit 2), not a traceback."""
     code, out = run("--store", "ftp://nowhere", "demo", "--out", "unused")
-    assert code == 1
+    assert code == 2
     assert "unknown scheme 'ftp'" in out and "Traceback" not in out
 
 

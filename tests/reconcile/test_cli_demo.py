@@ -104,7 +104,7 @@ def test_stored_lists_are_reconciled(tmp_path: Path, monkeypatch) -> None:  # ty
         for feed in ("regional", "national"):
             uow.nominals.add_many(load_records(feed, tmp_path / f"{feed}.csv").records)
         uow.commit()
-    monkeypatch.setattr(ctpse_core.storage, "open_store", lambda url=None: shared)
+    monkeypatch.setattr(ctpse_core.storage, "open_store", lambda url=None, **_: shared)
     out = CliRunner().invoke(make_cli(), ["-q", "reconcile", "--stored", "--format", "json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)

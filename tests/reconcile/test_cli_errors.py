@@ -51,7 +51,7 @@ def test_bad_settings_name_file_field_and_reason(lists: Path, tmp_path: Path) ->
     [
         ("[reconcile]\nmatch_threshold = 0.3\nreview_threshold = 0.4\n", "review_threshold 0.4 is above"),
         ("match_treshold = 0.9\n", "unknown field(s): match_treshold"),
-        ("disabled_rules = ['nationalty']\n", "disabled_rules: unknown name(s) 'nationalty'"),
+        ("disabled_rules = ['nationalty']\n", "disabled_rules: unknown match rule 'nationalty' (known: "),
         ("[[blocking]]\nname = 'x'\nkeys = ['pnc', 'shoe_size']\n",
          "blocking[0].keys: unknown key part(s) 'shoe_size'"),
         ("match_threshold = \n", "not valid TOML"),
@@ -169,7 +169,7 @@ def shared(monkeypatch: pytest.MonkeyPatch) -> Any:
 
     store = open_store("memory://")
     store.close = lambda: None
-    monkeypatch.setattr(ctpse_core.storage, "open_store", lambda url=None: store)
+    monkeypatch.setattr(ctpse_core.storage, "open_store", lambda url=None, **_: store)
     return store
 
 

@@ -79,7 +79,7 @@ def test_review_cli_records_a_decision_used_by_reconcile(tmp_path: Path, kit, mo
 
     shared = open_store("memory://")  # one store for every command of this test
     shared.close = lambda: None  # type: ignore[method-assign]
-    monkeypatch.setattr(ctpse_core.storage, "open_store", lambda url=None: shared)
+    monkeypatch.setattr(ctpse_core.storage, "open_store", lambda url=None, **_: shared)
 
     write_nominal_lists(tmp_path, count=300, seed=5)
     url = f"memory://{tmp_path.name}"

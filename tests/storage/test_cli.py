@@ -104,6 +104,41 @@ def test_read_only_commands_never_create_a_store(tmp_path: Path, scheme: str, co
     assert not path.exists() and not path.parent.exists()
 
 
+_READ_ONLY = {
+    "reconcile --stored": ["reconcile", "--stored"],
+    "deconflict --stored": ["deconflict", "--stored"],
+    "grid diff": ["grid", "diff", "1", "2", "--week", "24/03/2025"],
+    "review list": ["review", "list", "{lists}/regional.csv", "{lists}/national.csv"],
+    "review decisions": ["review", "decisions"],
+}
+
+
+@pytest.fixture(scope="module")
+def small_lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from ctpse_core.synthetic.nominals import write_nominal_lists
+
+    folder = tmp_path_factory.mktemp("lists")
+    write_nominal_lists(folder, count=40, seed=2)
+    return folder
+
+
+@pytest.mark.parametrize("scheme", ["sqlite", "tinydb"])
+@pytest.mark.parametrize("command", list(_READ_ONLY), ids=list(_READ_ONLY))
+def test_other_read_only_commands_never_create_a_store(
+    tmp_path: Path, small_lists: Path, scheme: str, command: str
+) -> None:
+    """Reconciling or de-conflicting what is stored, comparing grid versions and listing review
+    decisions only read the store: on a mistyped path they say no store exists there (exit 2, as
+    `db status` does) and create neither the file nor its folder."""
+    path = tmp_path / "typo" / "ctpse.sqlte"
+    url = f"{scheme}:///{path}"
+    args = [a.replace("{lists}", str(small_lists)) for a in _READ_ONLY[command]]
+    code, _, err = _run_split("--store", url, "-q", *args)
+    assert code == 2, err
+    assert err.startswith(f"error: no store exists at '{url}'; check the URL (--store or CTPSE_STORE)")
+    assert not path.exists() and not path.parent.exists()
+
+
 @pytest.mark.postgres
 def test_status_of_an_empty_postgres_database_creates_nothing(ctpse_postgres_url: str) -> None:
     """On a PostgreSQL database without a ctpse schema, status says there is no store (the
@@ -175,3 +210,20 @@ def test_db_import_reports_every_bad_line_and_writes_nothing(tmp_path: Path) -> 
     assert errors[2] == f"2 problem(s) in {archive}; nothing was imported"
     code, out, _ = _run_split("--store", url, "db", "status")
     assert code == 0 and "nominals" not in out
+
+
+@pytest.mark.parametrize("where", ["missing/out.jsonl", "missing/deeper/out.jsonl", "afile/out.jsonl"])
+def test_export_into_a_missing_folder_is_exit_2_and_makes_no_folder(tmp_path: Path, where: str) -> None:
+    """`db export` to a file inside a folder that does not exist (or is a file) says so on one
+    line, exits 2, and neither creates the folder nor leaves a partial file."""
+    url = f"sqlite:///{tmp_path / 's.sqlite'}"
+    assert _run("--store", url, "db", "init")[0] == 0
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    target = tmp_path / where
+    code, out, err = _run_split("--store", url, "db", "export", str(target))
+    assert code == 2 and out == ""
+    why = "is a file, not a folder" if where.startswith("afile") else "does not exist"
+    assert err == (f"error: cannot write {target}: {target.parent} {why}; "
+                   "create the folder first, or give a file in an existing folder\n")
+    assert not (tmp_path / "missing").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "s.sqlite"]

@@ -83,12 +83,22 @@ def status(ctx: CliContext) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @pass_ctx
 def export_cmd(ctx: CliContext, file: Path) -> None:
-    """Write every record to FILE, a portable JSON-lines archive."""
+    """Write every record to FILE, a portable JSON-lines archive (its folder must exist)."""
+    from ctpse_core.errors import InputError, Problem
     from ctpse_core.storage.archive import export_store
 
+    def cannot_write(why: str) -> InputError:
+        return InputError([Problem("", f"cannot write {file}: {why}")])
+
+    folder = file.parent
+    if not folder.is_dir():
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise cannot_write(f"{folder} {what}; create the folder first, or give a file in an existing folder")
     store = ctx.open_store(create=False)
     try:
         counts = export_store(store, file)
+    except OSError as exc:  # no permission, disk full...: name FILE, not the .part file written first
+        raise cannot_write(exc.strerror or str(exc)) from None
     finally:
         store.close()
     click.echo(f"exported {sum(counts.values())} records to {file}")

@@ -125,7 +125,7 @@ def deconflict(
         raise click.UsageError("give a deployments FILE or --stored, not both")
     if save and file is None:
         raise click.UsageError("--save stores a FILE's deployments; with --stored they are already stored")
-    store = ctx.open_store()
+    store = ctx.open_store(create=not stored)  # --stored only reads: a mistyped store is an error
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             teams = {t.id: t.capacity for t in uow.teams.list()}
@@ -300,7 +300,7 @@ def grid_diff(ctx: CliContext, v1: int, v2: int, week: dt.date, fmt: str) -> Non
     from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct, render
 
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             old, new = get_version(uow, week, v1), get_version(uow, week, v2)

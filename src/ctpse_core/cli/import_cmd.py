@@ -30,6 +30,17 @@ def _list() -> None:
     click.echo("formats: " + ", ".join(f"{n} ({' '.join(f.suffixes)})" for n, f in formats().items()))
 
 
+def _check_names(feed: str, fmt: str | None) -> None:
+    """An unknown feed or file format is an :class:`~ctpse_core.errors.UnknownName` (exit 2)
+    naming the argument and the known names, before any store is opened."""
+    from ctpse_core.feeds.definition import feeds
+    from ctpse_core.feeds.formats import formats
+
+    feeds().get(feed, field="FEED")
+    if fmt is not None:
+        formats().get(fmt, field="--format")
+
+
 class _Bar:
     """A click progress bar, opened on the first report of a large file."""
 
@@ -107,6 +118,7 @@ def import_command(
         return
     if feed is None or file is None:
         raise click.UsageError("give FEED and FILE (or --list to see the feeds)")
+    _check_names(feed, fmt)
     bar = _Bar(ctx.quiet)
     store = ctx.open_store()
     try:

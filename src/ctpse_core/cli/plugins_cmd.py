@@ -41,7 +41,10 @@ def plugins(_ctx: CliContext, hook: str | None, as_json: bool) -> None:
     from ctpse_core.plugin import get_plugin_manager
 
     if hook is not None and not hasattr(get_plugin_manager().hook, hook):
-        raise click.BadParameter(f"no hook named {hook!r}", param_hint="--hook")
+        from ctpse_core.errors import UnknownName
+
+        known = sorted(name for name in vars(get_plugin_manager().hook) if name.startswith("ctpse_"))
+        raise UnknownName("hook", hook, known, field="--hook")
     rows = plugin_table(hook)
     if as_json:
         click.echo(json.dumps(rows, indent=2))

@@ -105,7 +105,14 @@ def _reconcile(
     config_path: Path | None,
     corrections: Path | None,
 ) -> None:
-    from ctpse_core.cli.reconcile_input import bad_input, load_mapping_file, load_settings, load_side, report_rejects
+    from ctpse_core.cli.reconcile_input import (
+        bad_input,
+        check_feeds,
+        load_mapping_file,
+        load_settings,
+        load_side,
+        report_rejects,
+    )
     from ctpse_core.errors import ConfigError, CtpseError, InputError, Problem
     from ctpse_core.plugin import get_plugin_manager
     from ctpse_core.reconcile import reconcile
@@ -120,11 +127,12 @@ def _reconcile(
     rejects: list[tuple[Path, list[object]]] = []
     if not stored:
         assert regional is not None and national is not None
+        check_feeds(("--left-feed", left_feed), ("--right-feed", right_feed))
         maps = load_mapping_file(mapping, left_feed, right_feed)
         left, left_rejected = load_side(regional, left_feed, maps["left"])
         right, right_rejected = load_side(national, right_feed, maps["right"])
         rejects = [(regional, left_rejected), (national, right_rejected)]
-    store = ctx.open_store()
+    store = ctx.open_store(create=not stored)  # --stored only reads: a mistyped store is an error
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             decisions = stored_decisions(uow)

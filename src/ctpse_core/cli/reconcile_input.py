@@ -13,7 +13,15 @@ import click
 
 from ctpse_core.errors import ConfigError, CtpseError, InputError, Problem
 
-__all__ = ["SideMaps", "bad_input", "load_mapping_file", "load_settings", "load_side", "report_rejects"]
+__all__ = [
+    "SideMaps",
+    "bad_input",
+    "check_feeds",
+    "load_mapping_file",
+    "load_settings",
+    "load_side",
+    "report_rejects",
+]
 
 
 def bad_input(exc: BaseException, where: str = "") -> InputError:
@@ -91,6 +99,15 @@ def _check_columns(path: Path, side: str, feed_name: str, columns: dict[str, str
         apply_mapping(feeds().get(feed_name), ColumnMapping(source=f"{path} [{side}]", columns=columns))
     except CtpseError as exc:
         raise bad_input(exc) from None
+
+
+def check_feeds(*given: tuple[str, str]) -> None:
+    """Each ``(option, feed name)`` names a registered feed; the first that does not is an
+    :class:`~ctpse_core.errors.UnknownName` naming the option and the known feeds (exit 2)."""
+    from ctpse_core.feeds import feeds
+
+    for option, name in given:
+        feeds().get(name, field=option)
 
 
 def load_settings(path: Path | None) -> Any:

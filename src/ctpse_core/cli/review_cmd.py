@@ -47,13 +47,14 @@ def _decision(word: str | None, flag: bool | None) -> bool:
 def _lists(uow: Any, regional: Path | None, national: Path | None, left_source: str,
            right_source: str) -> tuple[Any, Any, str]:
     """The two lists to check the IDs against: the files given, else the stored lists."""
-    from ctpse_core.cli.reconcile_input import load_side
+    from ctpse_core.cli.reconcile_input import check_feeds, load_side
     from ctpse_core.errors import NotFoundError
     from ctpse_core.reconcile.stored import stored_tables
 
     if (regional is None) != (national is None):
         raise _fail("give both --regional and --national (or neither, to use the stored lists)")
     if regional is not None and national is not None:
+        check_feeds(("--left-source", left_source), ("--right-source", right_source))
         left, _ = load_side(regional, left_source, None)
         right, _ = load_side(national, right_source, None)
         return left, right, f"{regional.name} and {national.name}"
@@ -97,6 +98,7 @@ def decide(
     Both IDs are checked against the lists (--regional/--national files, or the
     stored lists). Exit status 2 for an unknown ID, a bad decision or no reviewer.
     """
+    from ctpse_core.domain.marking import highest
     from ctpse_core.reconcile.review import record_decision
 
     same = _decision(decision, flag)
@@ -114,13 +116,14 @@ def decide(
                        for i, t in ((left_id, left), (right_id, right)) if i not in set(t.ids)]
             if missing:
                 raise _fail(*missing)
-            d = record_decision(uow, left_source, left_id, right_source, right_id, same, note=note, reviewer=who)
+            d = record_decision(uow, left_source, left_id, right_source, right_id, same, note=note, reviewer=who,
+                                marking=highest([left.marking, right.marking]))
             uow.commit()
     finally:
         store.close()
     click.echo(
         f"recorded: {d.left_source}:{d.left_id} and {d.right_source}:{d.right_id} are "
-        f"{'the same person' if d.same else 'not the same person'} (by {d.reviewer})"
+        f"{'the same person' if d.same else 'not the same person'} (by {d.reviewer}), marked {d.marking}"
     )
 
 
@@ -146,14 +149,16 @@ def _table(rows: list[list[str]]) -> list[str]:
 @click.option("--all", "show_all", is_flag=True, help="Also the pairs already decided.")
 @pass_ctx
 def list_pending(ctx: CliContext, regional: Path, national: Path, config_path: Path | None, show_all: bool) -> None:
-    """Possible matches still waiting for a decision, strongest first (--all: decided pairs too),
-    with both records' names and dates of birth, under the listing's protective marking."""
+    """Possible matches still waiting for a decision, strongest first (--all: decided pairs too,
+    each with the marking of the lists it was made on), with both records' names and dates of
+    birth, under the listing's protective marking (the lists' and every decision shown)."""
     from ctpse_core.cli.reconcile_input import load_settings, load_side
+    from ctpse_core.domain.marking import highest
     from ctpse_core.reconcile import reconcile
     from ctpse_core.reconcile.review import latest, stored_decisions
     from ctpse_core.reports import london_time
 
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             decisions = stored_decisions(uow)
@@ -170,8 +175,9 @@ def list_pending(ctx: CliContext, regional: Path, national: Path, config_path: P
     def _pair(lid: str, rid: str) -> list[str]:
         return [lid, *_person(left, lpos[lid]), rid, *_person(right, rpos[rid])]
 
-    rows = [[*_pair(p.left, p.right), f"{p.probability:.3f}", "pending", "", "", p.reason]
+    rows = [[*_pair(p.left, p.right), f"{p.probability:.3f}", "pending", "", "", "", p.reason]
             for p in result.possible_matches]
+    shown = [result.marking]
     if show_all:
         for d in sorted(latest(decisions).values(), key=lambda d: d.decided_at, reverse=True):
             if (d.left_source, d.right_source) != (left.source, right.source):
@@ -180,12 +186,13 @@ def list_pending(ctx: CliContext, regional: Path, national: Path, config_path: P
                 score = scores.get((d.left_id, d.right_id))
                 rows.append([*_pair(d.left_id, d.right_id),
                              "" if score is None else f"{score:.3f}", "same" if d.same else "not same",
-                             d.reviewer, london_time(d.decided_at), d.note])
-    marking = str(result.marking)
+                             d.reviewer, london_time(d.decided_at), str(d.marking), d.note])
+                shown.append(d.marking)
+    marking = str(highest(shown))
     click.echo(marking)
     if rows:
         header = [f"{left.source} ID", "name", "born", f"{right.source} ID", "name", "born", "score",
-                  "decision", "by", "when", "reason / note"]
+                  "decision", "by", "when", "marking", "reason / note"]
         for line in _table([header, *rows]):
             click.echo(line)
     else:
@@ -196,11 +203,13 @@ def list_pending(ctx: CliContext, regional: Path, national: Path, config_path: P
 @review.command("decisions")
 @pass_ctx
 def list_decisions(ctx: CliContext) -> None:
-    """Every stored decision (when: Europe/London time)."""
+    """Every stored decision (when: Europe/London time) with the marking of the lists it was made
+    on, under the highest of those markings."""
+    from ctpse_core.domain.marking import highest
     from ctpse_core.reconcile.review import stored_decisions
     from ctpse_core.reports import london_time
 
-    store = ctx.open_store()
+    store = ctx.open_store(create=False)
     try:
         with store.unit_of_work(user=ctx.user) as uow:
             found = stored_decisions(uow)
@@ -209,8 +218,12 @@ def list_decisions(ctx: CliContext) -> None:
     if not found:
         click.echo("no decisions recorded")
         return
-    rows = [["left", "right", "decision", "by", "when", "note"]]
+    rows = [["left", "right", "decision", "by", "when", "marking", "note"]]
     rows += [[f"{d.left_source}:{d.left_id}", f"{d.right_source}:{d.right_id}", "same" if d.same else "not same",
-              d.reviewer, london_time(d.decided_at), d.note] for d in sorted(found, key=lambda d: d.decided_at)]
+              d.reviewer, london_time(d.decided_at), str(d.marking), d.note]
+             for d in sorted(found, key=lambda d: d.decided_at)]
+    marking = str(highest(d.marking for d in found))
+    click.echo(marking)
     for line in _table(rows):
         click.echo(line)
+    click.echo(marking)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, Protocol, TypeVar
 
-from ctpse_core.errors import NotFoundError, PluginError
+from ctpse_core.errors import PluginError, UnknownName
 
 __all__ = ["Register", "Registry"]
 
@@ -49,12 +49,14 @@ class Registry(Generic[T]):
 
     __call__ = register
 
-    def get(self, name: str) -> T:
+    def get(self, name: str, *, where: str = "", field: str = "") -> T:
+        """The item called ``name``; an unknown name is an :class:`~ctpse_core.errors.UnknownName`
+        listing the known ones. A name from a user says where it came from: ``where`` the file,
+        ``field`` the setting or option (``--solver``)."""
         try:
             return self._items[name]
-        except KeyError:
-            known = ", ".join(sorted(self._items)) or "none"
-            raise NotFoundError(f"unknown {self.kind} {name!r} (known: {known})") from None
+        except (KeyError, TypeError):  # TypeError: an unhashable value read from a file
+            raise UnknownName(self.kind, str(name), self.names(), where=where, field=field) from None
 
     def names(self) -> list[str]:
         return sorted(self._items)

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from ctpse_core.errors import ConfigError, Problem
+from ctpse_core.errors import ConfigError, Problem, UnknownName
 
 __all__ = [
     "COLUMN_KINDS",
@@ -218,27 +218,29 @@ def _build(data: Mapping[str, Any], where: str, prefix: str = "") -> ReconcileCo
     except InputError as exc:
         lines = [f"{where}: {_located(p, prefix)}" for p in exc.problems] or [f"{where}: {exc.summary}"]
         raise ConfigError("\n".join(lines)) from None
-    problems = _unknown_names(config)
-    if problems:
-        raise ConfigError("\n".join(f"{where}: {_located(p, prefix)}" for p in problems))
+    unknown = _unknown_names(config, where, prefix)
+    if unknown:
+        first, *more = unknown
+        raise UnknownName(first.kind, first.names, first.known, where=where, field=first.field, more=more)
     return config
 
 
-def _unknown_names(config: ReconcileConfig) -> list[Problem]:
-    """Names of match rules and checked fields that do not exist (a typo would be ignored silently)."""
+def _unknown_names(config: ReconcileConfig, where: str, prefix: str) -> list[UnknownName]:
+    """Names of match rules (registered or declared comparisons) and checked fields that do not
+    exist, one :class:`UnknownName` per setting (a typo would otherwise be ignored silently)."""
     from ctpse_core.reconcile.comparisons import match_rules
     from ctpse_core.reconcile.explain import CHECKED_FIELDS
 
     rules = sorted([*match_rules().names(), *(c.name for c in config.comparisons)])
     checks = [
-        ("disabled_rules", config.disabled_rules, rules),
-        ("tf_adjust", config.tf_adjust, rules),
-        ("authoritative", config.authoritative, list(CHECKED_FIELDS)),
-        ("tolerances.ignore", config.tolerances.ignore, list(CHECKED_FIELDS)),
+        ("disabled_rules", config.disabled_rules, "match rule", rules),
+        ("tf_adjust", config.tf_adjust, "match rule", rules),
+        ("authoritative", config.authoritative, "checked field", list(CHECKED_FIELDS)),
+        ("tolerances.ignore", config.tolerances.ignore, "checked field", list(CHECKED_FIELDS)),
     ]
     return [
-        Problem(field=field, reason=f"unknown name(s) {', '.join(map(repr, bad))} (known: {', '.join(known)})")
-        for field, given, known in checks
+        UnknownName(kind, bad, known, where=where, field=f"{prefix}.{field}" if prefix else field)
+        for field, given, kind, known in checks
         if (bad := [n for n in given if n not in known])
     ]
 
@@ -251,7 +253,9 @@ def load_config(
     Values go through the project's one converter (:mod:`ctpse_core.convert`): unknown keys,
     wrong types and out-of-range values are a :class:`ConfigError` naming the file, the
     field path and the reason, e.g. ``reconcile.toml: reconcile.match_threshold: must be
-    between 0 and 1 (exclusive), got 1.5``.
+    between 0 and 1 (exclusive), got 1.5``. A match rule or checked field that does not exist
+    (``disabled_rules``, ``tf_adjust``, ``authoritative``, ``tolerances.ignore``) is an
+    :class:`~ctpse_core.errors.UnknownName` listing the names allowed, one line per setting.
     """
     data: dict[str, Any] = {}
     where = "reconcile config"

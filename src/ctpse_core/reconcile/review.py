@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import attrs
 
 from ctpse_core.domain.common import Record, aware, non_empty, utc, utcnow
+from ctpse_core.domain.marking import Marking
 from ctpse_core.errors import InputError, Problem
 from ctpse_core.storage.base import UnitOfWork
 
@@ -37,7 +38,8 @@ def decision_id(source_a: str, id_a: str, source_b: str, id_b: str) -> str:
 
 @attrs.frozen(kw_only=True)
 class ReviewDecision(Record):
-    """ "Same person" or "not the same" for two records, with who decided, when and why."""
+    """ "Same person" or "not the same" for two records, with who decided, when and why, under
+    the protective marking of the lists it was made on (``marking``, from :class:`Record`)."""
 
     left_source: str = attrs.field(validator=non_empty)
     left_id: str = attrs.field(validator=non_empty)
@@ -62,15 +64,27 @@ def record_decision(
     same: bool,
     note: str = "",
     reviewer: str | None = None,
+    marking: Marking | str | None = None,
 ) -> ReviewDecision:
     """Store (or replace) the decision on a pair; the caller commits.
 
     ``reviewer`` defaults to the unit of work's user; a decision with nobody named is an
     :class:`~ctpse_core.errors.InputError` (the audit trail must say who decided).
+    ``marking`` is the protective marking of the lists the decision was made on (the highest
+    of the two: :func:`ctpse_core.domain.highest`), a :class:`Marking` or its text; the
+    decision keeps it and every listing that shows the decision is marked at least as high.
+    Default OFFICIAL; text that is not a marking is an :class:`~ctpse_core.errors.InputError`.
     """
     who = (reviewer if reviewer is not None else uow.user or "").strip()
     if not who:
         raise InputError([Problem(field="reviewer", reason="is required: say who decided")])
+    if marking is None:
+        marking = Marking()
+    elif not isinstance(marking, Marking):
+        try:
+            marking = Marking.parse(marking)
+        except ValueError as exc:
+            raise InputError([Problem(field="marking", reason=str(exc), value=marking)]) from None
     ident = decision_id(left_source, left_id, right_source, right_id)
     repo = uow.repository(COLLECTION)
     decision = ReviewDecision(
@@ -82,6 +96,7 @@ def record_decision(
         same=same,
         reviewer=who,
         note=note,
+        marking=marking,
     )
     existing = repo.find(ident)
     if existing is None:

@@ -116,10 +116,11 @@ def build(
     """
     from ctpse_core.rota.io import dump_roster, load_problem
     from ctpse_core.rota.quality import quality
-    from ctpse_core.rota.solvers import solve
+    from ctpse_core.rota.solvers import solve, solvers
 
     if fmt != "json" and out is None:
         raise click.UsageError("give --out for the rota when --format is md or html")
+    solvers().get(solver, field="--solver")  # an unknown name: exit 2, the known ones listed
     problem = load_problem(problem_file)
     try:
         result, report = solve(problem, solver, seed=seed, time_limit=time_limit)

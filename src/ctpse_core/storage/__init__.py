@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ctpse_core.errors import ConfigError
+from ctpse_core.errors import ConfigError, UnknownName
 from ctpse_core.plugin import Registry, registry
 from ctpse_core.storage.base import AuditEvent, Repository, Store, UnitOfWork
 
@@ -19,6 +19,7 @@ __all__ = [
     "Store",
     "StoreMissing",
     "UnitOfWork",
+    "UnknownScheme",
     "backends",
     "default_url",
     "open_store",
@@ -34,6 +35,11 @@ def backends() -> Registry[object]:
 
 class StoreMissing(ConfigError):
     """No store exists at the URL (and the caller asked not to create one)."""
+
+
+class UnknownScheme(UnknownName, ConfigError):
+    """A store URL whose scheme no backend answers to: a user's mistake (exit 2) that is still
+    the :class:`ConfigError` it always was."""
 
 
 def _empty(where: str) -> ConfigError:
@@ -110,7 +116,8 @@ def _open_existing(url: str, scheme: str) -> Store | None:
 def open_store(url: str | None = None, *, create: bool = True) -> Store:
     """Open the store at ``url`` (or the default) with the backend for its scheme.
 
-    ``create=False`` (read-only commands: status, export) never makes a store: a built-in
+    ``create=False`` (read-only commands: ``db status``, ``db export``, ``grid diff``,
+    ``reconcile --stored``...) never makes a store: a built-in
     SQLite or TinyDB file that does not exist, or a PostgreSQL database without a ctpse
     schema, raises :class:`StoreMissing`. An empty ``url`` is a :class:`ConfigError`.
     """
@@ -122,8 +129,7 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
         raise ConfigError(f"store URL {redact(url)!r} has no scheme; use e.g. sqlite:///ctpse.sqlite")
     reg = backends()
     if scheme not in reg:
-        known = ", ".join(f"{s}://" for s in reg.names())
-        raise ConfigError(f"store URL {redact(url)!r}: unknown scheme {scheme!r} (known: {known})")
+        raise UnknownScheme("scheme", scheme, [f"{s}://" for s in reg.names()], where=f"store URL {redact(url)!r}")
     if not create and (existing := _open_existing(url, scheme)) is not None:
         return existing
     factory = reg.get(scheme)

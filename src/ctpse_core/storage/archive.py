@@ -49,16 +49,20 @@ def export_store(store: Store, path: Path) -> dict[str, int]:
         "collections": {k: v for k, v in counts.items() if v},
     }
     tmp = path.with_name(path.name + ".part")
-    with open(tmp, "w", encoding="utf-8") as out:
-        out.write(json.dumps(header, ensure_ascii=False) + "\n")
-        with store.unit_of_work() as uow:
-            for name, count in counts.items():
-                if not count:
-                    continue
-                for record in uow.repository(name).list():
-                    line = {"collection": name, "record": convert.unstructure(record)}
-                    out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
-    tmp.replace(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.write(json.dumps(header, ensure_ascii=False) + "\n")
+            with store.unit_of_work() as uow:
+                for name, count in counts.items():
+                    if not count:
+                        continue
+                    for record in uow.repository(name).list():
+                        line = {"collection": name, "record": convert.unstructure(record)}
+                        out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+        tmp.replace(path)
+    except BaseException:  # a failed or interrupted export leaves no partial file behind
+        tmp.unlink(missing_ok=True)
+        raise
     return {k: v for k, v in counts.items() if v}
 
 
