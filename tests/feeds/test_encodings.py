@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from ctpse_core.errors import ConfigError, CtpseError
+from ctpse_core.errors import ConfigError, CtpseError, UnknownName
 from ctpse_core.feeds.formats import FeedFileError
 from ctpse_core.feeds.importer import import_feed
-from ctpse_core.feeds.text import detect_text, sniff_delimiter
+from ctpse_core.feeds.text import COMMON_ENCODINGS, detect_text, sniff_delimiter
 
 TEXT = "JCTPPH Ref,Surname,Forename(s)\nJCT-1,Cafébury,Zoë\nJCT-2,O\u2019Madeup,Renée\n"
 
@@ -79,12 +79,23 @@ def test_nul_bytes_mean_not_a_text_file(tmp_path: Path, store: Any) -> None:
         import_feed(store, "national", path)
 
 
-def test_unknown_encoding_name_is_a_config_error(tmp_path: Path, store: Any) -> None:
-    """An encoding name Python does not know is a readable configuration error."""
+def test_unknown_encoding_name_is_a_user_error_naming_the_file(tmp_path: Path, store: Any) -> None:
+    """An encoding name Python does not know is a one-line input error naming the file and option."""
     path = tmp_path / "national.csv"
     path.write_text(TEXT, encoding="utf-8")
-    with pytest.raises(ConfigError, match="unknown text encoding 'klingon'"):
+    with pytest.raises(UnknownName, match="unknown text encoding 'klingon'") as caught:
         import_feed(store, "national", path, encoding="klingon")
+    assert caught.value.lines() == [
+        "national.csv: encoding: unknown text encoding 'klingon' (known: " + ", ".join(COMMON_ENCODINGS) + ")"
+    ]
+
+
+def test_stated_utf16_on_a_utf8_file_names_the_file(tmp_path: Path, store: Any) -> None:
+    """A UTF-16 codec that cannot even start (no byte-order mark) is reported like any wrong encoding."""
+    path = tmp_path / "national.csv"
+    path.write_text(TEXT, encoding="utf-8")
+    with pytest.raises(FeedFileError, match=r"national\.csv is not valid utf-16 text at line 1, byte 1"):
+        import_feed(store, "national", path, encoding="utf-16")
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])

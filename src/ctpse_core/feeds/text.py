@@ -21,10 +21,19 @@ from typing import Any
 
 import attrs
 
-from ctpse_core.errors import ConfigError
+from ctpse_core.errors import UnknownName
 from ctpse_core.feeds.formats import Cell, FeedFileError, RawRow, ReadOptions, Table
 
-__all__ = ["TextInfo", "detect_text", "is_marking_line", "read_csv", "read_json", "read_jsonl", "sniff_delimiter"]
+__all__ = [
+    "COMMON_ENCODINGS",
+    "TextInfo",
+    "detect_text",
+    "is_marking_line",
+    "read_csv",
+    "read_json",
+    "read_jsonl",
+    "sniff_delimiter",
+]
 
 _CHUNK = 1 << 20
 _SAMPLE = 64 * 1024
@@ -59,11 +68,15 @@ def _validate(path: Path, encoding: str) -> int | None:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 return offset + exc.start
+            except UnicodeError:  # e.g. "UTF-16 stream does not start with BOM": no position given
+                return offset
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:
             return offset + exc.start
+        except UnicodeError:
+            return offset
     return None
 
 
@@ -73,11 +86,15 @@ def _describe_offset(path: Path, offset: int) -> str:
     return f"{_position(head, offset)} (0x{head[offset]:02X})" if offset < len(head) else "the end"
 
 
-def _codec(name: str) -> str:
+#: Encodings partners' files come in (for the message when a stated one is unknown).
+COMMON_ENCODINGS = ("utf-8", "utf-8-sig", "windows-1252", "latin-1", "utf-16", "utf-16-le", "utf-16-be")
+
+
+def _codec(name: str, path: Path) -> str:
     try:
         return codecs.lookup(name).name
     except LookupError:
-        raise ConfigError(f"unknown text encoding {name!r} (e.g. utf-8, windows-1252)") from None
+        raise UnknownName("text encoding", name, COMMON_ENCODINGS, where=path.name, field="encoding") from None
 
 
 def detect_text(path: Path, stated: str | None = None) -> TextInfo:
@@ -96,7 +113,7 @@ def detect_text(path: Path, stated: str | None = None) -> TextInfo:
     sha = digest.hexdigest()
     bom16 = first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if stated is not None:
-        encoding = _codec(stated)
+        encoding = _codec(stated, path)
         if encoding == "utf-8" and first.startswith(codecs.BOM_UTF8):
             encoding = "utf-8-sig"
         bad = _validate(path, encoding)
