@@ -216,6 +216,20 @@ def test_repair_and_select(files: dict[str, Path], tmp_path: Path) -> None:
         "2",
     )
     assert code == 2 and "does not exist in Europe/London" in err
+    code, out, err = run(
+        "rota",
+        "select",
+        str(files["problem"]),
+        str(files["rota"]),
+        "--start",
+        "05/03/2025 06:00",
+        "--hours",
+        "2",
+        "--qualification",
+        "CT SOI",
+    )
+    assert code == 2 and not out
+    assert "qualification: unknown qualification 'CT SOI' (known: " in err and "CT SIO" in err
 
 
 def test_swap_refused_is_a_clear_error(files: dict[str, Path]) -> None:

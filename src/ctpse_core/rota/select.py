@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from ctpse_core.domain.common import LONDON, day_text, time_text
+from ctpse_core.errors import UnknownName
 from ctpse_core.rota.model import Roster, RotaProblem
 from ctpse_core.rota.timing import days_text, interval
 
@@ -66,6 +67,11 @@ def select_staff(
     (default: the problem's daily rest, 11 hours) before it and after it until their next
     duty. They are ranked by fewest hours worked in the 7 days before, then most rest.
     """
+    if qualification is not None:
+        known = {q for person in problem.staff for q in person.qualifications}
+        known |= {r.qualification for r in problem.roles if r.qualification}
+        if qualification not in known:  # a typo would otherwise look like "nobody is qualified"
+            raise UnknownName("qualification", qualification, sorted(known), field="qualification")
     rest = dt.timedelta(hours=problem.rest.daily_rest_hours if rest_hours is None else rest_hours)
     shifts = {s.id: s for s in problem.shifts}
     first, last = (
