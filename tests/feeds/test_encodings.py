@@ -158,3 +158,12 @@ def test_json_encodings_detected_or_refused(suffix: str, tmp_path: Path, store: 
     path.write_bytes(text.encode("windows-1252").replace("é".encode("windows-1252"), b"\x81"))
     with pytest.raises(FeedFileError, match="not valid utf-8 or windows-1252"):
         import_feed(store, "national", path)
+
+
+@pytest.mark.parametrize(("name", "text"), [("national.csv", TEXT), ("national.json", "[]")])
+def test_a_sheet_named_for_a_text_file_is_refused(name: str, text: str, tmp_path: Path, store: Any) -> None:
+    """--sheet only means something for workbooks; on a text file it is an error, not ignored."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FeedFileError, match=r"--sheet 'Nominals' is for workbooks, but national\.(csv|json)"):
+        import_feed(store, "national", path, sheet="Nominals")

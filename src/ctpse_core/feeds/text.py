@@ -194,11 +194,20 @@ def is_marking_line(values: list[str]) -> bool:
     return True
 
 
+def _no_sheet(path: Path, options: ReadOptions, kind: str) -> None:
+    """A worksheet named for a text file is a mistake, not something to ignore quietly."""
+    if options.sheet is not None:
+        raise FeedFileError(
+            path, f"--sheet {options.sheet!r} is for workbooks, but {path.name} is read as {kind} (no worksheets)"
+        )
+
+
 def read_csv(path: Path, options: ReadOptions) -> Table:
     """Read a delimited text file; the first non-blank line is the header row.
 
     ``# MARKING`` lines (a protective marking, as the CSV products write first and last) are skipped.
     """
+    _no_sheet(path, options, "CSV")
     info = detect_text(path, options.encoding)
     handle = path.open(encoding=info.encoding, newline="", errors="strict")
     sample = handle.read(_SAMPLE)
@@ -292,6 +301,7 @@ def _load_json(path: Path, text: str) -> Any:
 
 def read_json(path: Path, options: ReadOptions) -> Table:
     """Read a JSON file holding a list of objects; row numbers count objects from 1."""
+    _no_sheet(path, options, "JSON")
     info = detect_text(path, options.encoding)
     with path.open(encoding=info.encoding, errors="strict") as handle:
         text = handle.read()
@@ -316,6 +326,7 @@ def read_json(path: Path, options: ReadOptions) -> Table:
 
 def read_jsonl(path: Path, options: ReadOptions) -> Table:
     """Read JSON lines: one object per line; a line that is not JSON is a quarantined row."""
+    _no_sheet(path, options, "JSON lines")
     info = detect_text(path, options.encoding)
     handle = path.open(encoding=info.encoding, errors="strict", newline=None)
     blank = [0]
