@@ -154,8 +154,8 @@ class Neighbourhood:
     """Random moves over a :class:`State` (see the module docstring)."""
 
     #: (move, relative weight)
-    KINDS = ("change", "swap", "block_swap", "chain", "slide", "transfer")
-    WEIGHTS = (0.22, 0.18, 0.18, 0.14, 0.14, 0.14)
+    KINDS = ("change", "swap", "block_swap", "chain", "slide", "transfer", "request")
+    WEIGHTS = (0.20, 0.18, 0.18, 0.12, 0.12, 0.12, 0.08)
 
     def __init__(self, st: State, rng: random.Random, max_block: int = 7) -> None:
         self.st = st
@@ -185,6 +185,12 @@ class Neighbourhood:
             self.chain,
             self.slide,
             self.transfer,
+            self.request,
+        )
+        #: (person, day, shift, asked to work it) for every request with a weight
+        self.requests = sorted(
+            [(n, d, x, True) for (n, d, x), w in c.on_req.items() if w > 0]
+            + [(n, d, x, False) for (n, d, x), w in c.off_req.items() if w > 0]
         )
 
     # --- drawing ---------------------------------------------------------------------------
@@ -236,10 +242,21 @@ class Neighbourhood:
             return None
         return [(n, d, new)]
 
+    def _partner(self, n: int, days: range) -> int:
+        """Someone to exchange days with ``n``: usually a person who may work one of the
+        shifts ``n`` works in ``days`` (so the exchange can be valid), else anyone."""
+        rng, row = self.rng, self.st.sched[n]
+        worked = [d for d in days if row[d] != OFF]
+        if worked and rng.random() < 0.8:
+            d = rng.choice(worked)
+            return rng.choice(self.able[d][row[d]])
+        return rng.randrange(self.n_staff)
+
     def swap(self) -> list[Change] | None:
         st, rng = self.st, self.rng
-        n, m = self._person(), rng.randrange(self.n_staff)
+        n = self._person()
         d = rng.randrange(self.n_days)
+        m = self._partner(n, range(d, d + 1))
         a, b = st.sched[n][d], st.sched[m][d]
         if n == m or a == b:
             return None
@@ -248,11 +265,12 @@ class Neighbourhood:
 
     def block_swap(self) -> list[Change] | None:
         st, rng = self.st, self.rng
-        n, m = self._person(), rng.randrange(self.n_staff)
-        if n == m:
-            return None
+        n = self._person()
         length = rng.randint(2, self.max_block)
         d = rng.randrange(self.n_days - length + 1)
+        m = self._partner(n, range(d, d + length))
+        if n == m:
+            return None
         rn, rm = st.sched[n], st.sched[m]
         changes = []
         for x in range(d, d + length):
@@ -260,6 +278,32 @@ class Neighbourhood:
                 changes.append((n, x, rm[x]))
                 changes.append((m, x, rn[x]))
         return changes if changes and self._ok(changes) else None
+
+    def request(self) -> list[Change] | None:
+        """Grant an unmet request to work a shift, or honour a request not to, by a change
+        or an exchange with someone else on that day."""
+        st, rng = self.st, self.rng
+        sched = st.sched
+        if not self.requests:
+            return None
+        n, d, s, on = rng.choice(self.requests)
+        if (sched[n][d] == s) == on:
+            return None  # already kept
+        if on:
+            holders = [m for m in self.able[d][s] if sched[m][d] == s and m != n]
+            if holders and rng.random() < 0.7:
+                m = rng.choice(holders)
+                changes = [(n, d, s), (m, d, sched[n][d])]
+            else:
+                changes = [(n, d, s)]
+        else:
+            others = [m for m in self.able[d][s] if sched[m][d] != s]
+            if others and rng.random() < 0.7:
+                m = rng.choice(others)
+                changes = [(n, d, sched[m][d]), (m, d, s)]
+            else:
+                changes = [(n, d, OFF)]
+        return changes if self._ok(changes) else None
 
     def chain(self) -> list[Change] | None:
         st, rng = self.st, self.rng
@@ -341,3 +385,53 @@ class Neighbourhood:
                 return None
             changes = [(n, d, OFF), (m, d, row[d])]
         return changes if self._ok(changes) else None
+
+    def best_window(self, weight: float, cap: int = 600) -> list[Change] | None:
+        """The best way for one person to fill a window of consecutive days, every
+        combination tried (as many days as keep the count under ``cap``), priced with
+        ``weight`` per hard breach; ``None`` when nothing beats what they do now."""
+        st, rng = self.st, self.rng
+        n = self._person()
+        first = rng.randrange(self.n_days)
+        days: list[int] = []
+        size = 1
+        for d in range(first, self.n_days):
+            k = len(self.options[n][d])
+            if size * k > cap:
+                break
+            size *= k
+            days.append(d)
+        if len(days) < 2:
+            return None
+        row = st.sched[n]
+        start = row[first : first + len(days)]
+        best_cost = 0.0
+        best: list[int] | None = None
+        picked = list(start)
+        cost = 0.0
+
+        def visit(i: int) -> None:
+            nonlocal cost, best_cost, best
+            if i == len(days):
+                if cost < best_cost - 1e-9:
+                    best_cost, best = cost, list(picked)
+                return
+            d = days[i]
+            keep = row[d]
+            for s in self.options[n][d]:
+                if s == keep:
+                    visit(i + 1)
+                    continue
+                d_hard, d_soft, undo = st.apply([(n, d, s)])
+                step = weight * d_hard + d_soft
+                cost += step
+                picked[i] = s
+                visit(i + 1)
+                st.apply(undo)
+                cost -= step
+                picked[i] = keep
+
+        visit(0)
+        if best is None:
+            return None
+        return [(n, d, s) for d, s in zip(days, best, strict=True) if s != start[d - first]]

@@ -225,9 +225,11 @@ class LocalSearchSolver:
 
     name: str = "builtin"
     round_moves: int = 100
-    reheat: float = 0.3
+    reheat: float = 0.5
     shake: int = 3
     oscillate: bool = True
+    floor: float = 1.0
+    window: float = 0.0
 
     def solve(
         self,
@@ -303,7 +305,7 @@ class LocalSearchSolver:
         # hard breaches cost ``weight`` each while searching: it rises while the schedule
         # breaks a hard rule and falls back towards the largest soft weight once it does not,
         # so the search can cross a breach to reach a better region (strategic oscillation)
-        floor = float(_largest_soft_weight(st.c)) if self.oscillate else float(HARD)
+        floor = self.floor * _largest_soft_weight(st.c) if self.oscillate else float(HARD)
         weight = floor
         best, best_sched = st.cost, st.snapshot()
         it = attempts = 0
@@ -312,7 +314,7 @@ class LocalSearchSolver:
             if not first:
                 st.load(best_sched)
                 self._shake(st, nb)
-            top = t_hi if first else t_hi * self.reheat
+            top = t_hi if first else t_lo * (t_hi / t_lo) ** self.reheat
             first = False
             moves = min(length, limit - it)
             temp = top
@@ -330,7 +332,10 @@ class LocalSearchSolver:
                     else:
                         weight = max(floor, weight / 1.2)
                     current = weight * st.hard + st.soft
-                changes = nb.propose()
+                if self.window and rng.random() < self.window:
+                    changes = nb.best_window(weight)
+                else:
+                    changes = nb.propose()
                 if not changes:
                     continue
                 it += 1
