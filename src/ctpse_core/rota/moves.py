@@ -157,8 +157,11 @@ class Neighbourhood:
     KINDS = ("change", "swap", "block_swap", "chain", "slide", "transfer", "request")
     WEIGHTS = (0.20, 0.18, 0.18, 0.12, 0.12, 0.12, 0.08)
 
-    def __init__(self, st: State, rng: random.Random, max_block: int = 7) -> None:
+    def __init__(
+        self, st: State, rng: random.Random, max_block: int = 7, backfill: float = 0.3
+    ) -> None:
         self.st = st
+        self.backfill = backfill
         self.rng = rng
         c = st.c
         self.n_staff, self.n_days = c.n_staff, c.n_days
@@ -187,6 +190,8 @@ class Neighbourhood:
             self.transfer,
             self.request,
         )
+        #: the moves about one person, which a backfill can extend
+        self._single = {self.KINDS.index(k) for k in ("change", "chain", "slide", "transfer")}
         #: (person, day, shift, asked to work it) for every request with a weight
         self.requests = sorted(
             [(n, d, x, True) for (n, d, x), w in c.on_req.items() if w > 0]
@@ -198,10 +203,36 @@ class Neighbourhood:
     def propose(self) -> list[Change] | None:
         """A random move that keeps everyone within their availability, or ``None``."""
         r = self.rng.random() * self._cum[-1]
-        for k, edge in enumerate(self._cum):
-            if r < edge:
-                return self._movers[k]()
-        return self._movers[-1]()
+        k = 0
+        while k < len(self._cum) - 1 and r >= self._cum[k]:
+            k += 1
+        changes = self._movers[k]()
+        if changes and k in self._single and self.rng.random() < self.backfill:
+            changes = self._backfill(changes)
+        return changes
+
+    def _backfill(self, changes: list[Change]) -> list[Change]:
+        """Add, for each slot the changes leave short, someone free that day to fill it (a
+        two-step ejection chain: one person's move, another's cover)."""
+        st, rng = self.st, self.rng
+        sched, count, req = st.sched, st.count, st.c.requirement
+        moved = {p for p, _d, _s in changes}
+        delta: dict[tuple[int, int], int] = {}
+        for p, d, new in changes:
+            old = sched[p][d]
+            if old != OFF:
+                delta[(d, old)] = delta.get((d, old), 0) - 1
+            if new != OFF:
+                delta[(d, new)] = delta.get((d, new), 0) + 1
+        out = list(changes)
+        for (d, s), diff in sorted(delta.items()):
+            if diff < 0 and count[d][s] + diff < req[d][s]:
+                free = [m for m in self.able[d][s] if sched[m][d] == OFF and m not in moved]
+                if free:
+                    m = rng.choice(free)
+                    moved.add(m)
+                    out.append((m, d, s))
+        return out
 
     def _person(self) -> int:
         """Someone breaking a hard rule half the time (when there is anyone), else anyone."""

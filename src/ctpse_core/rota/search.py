@@ -224,12 +224,14 @@ class LocalSearchSolver:
     """
 
     name: str = "builtin"
-    round_moves: int = 100
-    reheat: float = 0.5
+    round_moves: int = 50_000
+    patience: int = 8
+    reheat: float = 0.6
     shake: int = 3
     oscillate: bool = True
     floor: float = 1.0
     window: float = 0.0
+    backfill: float = 0.3
 
     def solve(
         self,
@@ -295,32 +297,43 @@ class LocalSearchSolver:
         self, st: State, rng: random.Random, budget: int | None, deadline: float
     ) -> int:
         """Anneal in rounds until the budget (moves) or the deadline is spent, or the cost
-        is zero (nothing can be better); leave ``st`` at the best schedule seen."""
-        nb = Neighbourhood(st, rng)
+        is zero (nothing can be better); leave ``st`` at the best schedule seen.
+
+        A run starts from a fresh construction at the full temperature; each later round
+        of the run starts from the run's best, shaken, at a lower temperature. After
+        ``patience`` rounds without a better rota the run ends and a new one starts."""
+        c = st.c
+        nb = Neighbourhood(st, rng, backfill=self.backfill)
         limit = budget if budget is not None else sys.maxsize
-        length = max(1000, self.round_moves * st.c.n_staff * st.c.n_days)
-        if budget is not None:
-            length = max(1, min(length, budget))
+        length = max(1, min(self.round_moves, limit))
         t_hi, t_lo = _temperatures(st, nb)
         # hard breaches cost ``weight`` each while searching: it rises while the schedule
         # breaks a hard rule and falls back towards the largest soft weight once it does not,
         # so the search can cross a breach to reach a better region (strategic oscillation)
-        floor = self.floor * _largest_soft_weight(st.c) if self.oscillate else float(HARD)
+        floor = self.floor * _largest_soft_weight(c) if self.oscillate else float(HARD)
         weight = floor
         best, best_sched = st.cost, st.snapshot()
-        it = attempts = 0
-        first = True
+        run_best, run_sched = best, best_sched
+        it = attempts = stall = 0
+        fresh = False
+        top = t_hi
         while it < limit and best > 0:
-            if not first:
-                st.load(best_sched)
+            if fresh:
+                sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
+                self._construct(c, st.scorer, sched, rng)
+                st.load(sched)
+                run_best, run_sched = st.cost, st.snapshot()
+                top, fresh = t_hi, False
+            elif it:
+                st.load(run_sched)
                 self._shake(st, nb)
-            top = t_hi if first else t_lo * (t_hi / t_lo) ** self.reheat
-            first = False
+                top = t_lo * (t_hi / t_lo) ** self.reheat
             moves = min(length, limit - it)
             temp = top
             cool = (t_lo / top) ** (1.0 / moves) if top > t_lo else 1.0
             current = weight * st.hard + st.soft
             end = it + moves
+            improved = False
             while it < end:
                 attempts += 1
                 if attempts & 127 == 0:
@@ -344,14 +357,18 @@ class LocalSearchSolver:
                 delta = weight * d_hard + d_soft
                 if delta <= 0 or (delta < 30 * temp and rng.random() < math.exp(-delta / temp)):
                     current += delta
-                    if not st.hard and st.soft < best:
-                        best, best_sched = st.soft, st.snapshot()
-                        if best == 0:
-                            break
-                    elif st.hard and st.hard * HARD + st.soft < best:
-                        best, best_sched = st.cost, st.snapshot()
+                    cost = st.cost
+                    if cost < run_best:
+                        run_best, run_sched, improved = cost, st.snapshot(), True
+                        if cost < best:
+                            best, best_sched = cost, run_sched
+                            if best == 0:
+                                break
                 else:
                     st.apply(undo)
+            stall = 0 if improved else stall + 1
+            if stall >= self.patience:
+                fresh, stall = True, 0
         st.load(best_sched)
         return it
 
