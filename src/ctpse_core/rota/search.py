@@ -1,16 +1,21 @@
-"""The built-in solver: greedy construction, then late-acceptance local search.
+"""The built-in solver: greedy construction, then simulated annealing with restarts.
 
-No extra dependency. It is deterministic for a seed: the search runs a fixed number of
-moves (``iterations``, by default proportional to the problem's size) and stops early
-only when nothing is left to improve or when the time limit is reached; with a time
-limit long enough for the move budget, the same seed gives the same roster.
+No extra dependency. The search runs in rounds of ``round_moves`` moves (see
+:mod:`ctpse_core.rota.moves` for the moves): the first round of a run cools from a
+temperature at which a typical worsening move is taken half the time down to one at
+which the smallest is taken about once in a thousand; each later round starts from the
+run's best rota, perturbed by a few random block moves, at a lower temperature; after
+``patience`` rounds without a better rota a new run starts from a fresh construction.
+Without a move budget it runs until the time limit (or objective 0); with ``iterations``
+it stops after that many moves, so a seed and a count always give the same rota.
 
-The cost of a schedule is ``HARD * hard violations + soft penalty``. Most rules are
-about one person, so a move (give a shift to someone else, swap two people's days, move
-a block of days between two people, add or drop a shift) is priced by re-scoring the
-one or two people it touches plus the cover of the slots it changes. Organisation rules
-registered with ``per_person=True`` are scored the same way; others are checked by the
-validator afterwards.
+The cost of a schedule is ``HARD * hard violations + soft penalty``; while searching, a
+hard violation costs a weight that oscillates between the largest soft weight and
+``HARD`` (up while the schedule breaks a hard rule, down while it does not), and the best
+schedule is judged on the true cost. Most rules are about one person, so a move is priced
+by re-scoring the one or two people it touches plus the cover of the slots it changes.
+Organisation rules registered with ``per_person=True`` are scored the same way; others
+are checked by the validator afterwards.
 """
 
 from __future__ import annotations
@@ -217,10 +222,14 @@ class LocalSearchSolver:
     """Construction, then simulated annealing in rounds restarted from a shaken best (see
     the module docstring).
 
-    ``round_moves`` is the length of one annealing round in moves per person-day (capped
-    by the ``iterations`` budget); ``reheat`` is the starting temperature of the later
-    rounds as a share of the first; ``shake`` is how many random block moves perturb the
-    best rota before each later round.
+    ``round_moves``: moves in one annealing round (capped by the ``iterations`` budget);
+    ``patience``: rounds without a better rota before a fresh run; ``reheat``: where the
+    later rounds start between the final (0) and the first temperature (1), on a log
+    scale; ``shake``: random block moves that perturb the best rota before a later round;
+    ``oscillate`` and ``floor``: the oscillating hard weight and its lowest value as a
+    share of the largest soft weight; ``backfill``: how often a move that leaves a slot
+    short is extended by someone taking it; ``window``: how often a move is the best
+    filling of a window of one person's days, every combination tried (0: never).
     """
 
     name: str = "builtin"
