@@ -15,7 +15,13 @@ The moves (:class:`Neighbourhood`), each drawn at random:
 * ``slide``: one person's run of work moves a day earlier or later, or grows or shrinks
   by a day at one end;
 * ``transfer``: one person's shift moves to another day (hours unchanged), often from an
-  over-full slot to a short one.
+  over-full slot to a short one, or to someone free that day;
+* ``request``: an unmet request to work a shift is granted, or a request not to is
+  honoured, by a change or an exchange with someone on that day.
+
+Partners for exchanges are mostly drawn from the people who may do the shifts involved.
+A one-person move that leaves a slot short is sometimes extended by someone free that
+day taking it (``backfill``: a two-step ejection chain).
 
 No move ever gives someone a shift they are not available for (leave, fixed days off,
 qualifications, commitments): those cells are pinned to a day off.
@@ -416,53 +422,3 @@ class Neighbourhood:
                 return None
             changes = [(n, d, OFF), (m, d, row[d])]
         return changes if self._ok(changes) else None
-
-    def best_window(self, weight: float, cap: int = 600) -> list[Change] | None:
-        """The best way for one person to fill a window of consecutive days, every
-        combination tried (as many days as keep the count under ``cap``), priced with
-        ``weight`` per hard breach; ``None`` when nothing beats what they do now."""
-        st, rng = self.st, self.rng
-        n = self._person()
-        first = rng.randrange(self.n_days)
-        days: list[int] = []
-        size = 1
-        for d in range(first, self.n_days):
-            k = len(self.options[n][d])
-            if size * k > cap:
-                break
-            size *= k
-            days.append(d)
-        if len(days) < 2:
-            return None
-        row = st.sched[n]
-        start = row[first : first + len(days)]
-        best_cost = 0.0
-        best: list[int] | None = None
-        picked = list(start)
-        cost = 0.0
-
-        def visit(i: int) -> None:
-            nonlocal cost, best_cost, best
-            if i == len(days):
-                if cost < best_cost - 1e-9:
-                    best_cost, best = cost, list(picked)
-                return
-            d = days[i]
-            keep = row[d]
-            for s in self.options[n][d]:
-                if s == keep:
-                    visit(i + 1)
-                    continue
-                d_hard, d_soft, undo = st.apply([(n, d, s)])
-                step = weight * d_hard + d_soft
-                cost += step
-                picked[i] = s
-                visit(i + 1)
-                st.apply(undo)
-                cost -= step
-                picked[i] = keep
-
-        visit(0)
-        if best is None:
-            return None
-        return [(n, d, s) for d, s in zip(days, best, strict=True) if s != start[d - first]]

@@ -228,8 +228,7 @@ class LocalSearchSolver:
     scale; ``shake``: random block moves that perturb the best rota before a later round;
     ``oscillate`` and ``floor``: the oscillating hard weight and its lowest value as a
     share of the largest soft weight; ``backfill``: how often a move that leaves a slot
-    short is extended by someone taking it; ``window``: how often a move is the best
-    filling of a window of one person's days, every combination tried (0: never).
+    short is extended by someone taking it.
     """
 
     name: str = "builtin"
@@ -239,7 +238,6 @@ class LocalSearchSolver:
     shake: int = 3
     oscillate: bool = True
     floor: float = 1.0
-    window: float = 0.0
     backfill: float = 0.3
 
     def solve(
@@ -349,15 +347,9 @@ class LocalSearchSolver:
                     if time.perf_counter() > deadline or attempts > 50 * limit:
                         limit = it  # out of time (or of moves that can be made): stop
                         break
-                    if st.hard:
-                        weight = min(float(HARD), weight * 1.2)
-                    else:
-                        weight = max(floor, weight / 1.2)
+                    weight = min(float(HARD), weight * 1.2) if st.hard else max(floor, weight / 1.2)
                     current = weight * st.hard + st.soft
-                if self.window and rng.random() < self.window:
-                    changes = nb.best_window(weight)
-                else:
-                    changes = nb.propose()
+                changes = nb.propose()
                 if not changes:
                     continue
                 it += 1
