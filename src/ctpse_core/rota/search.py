@@ -232,8 +232,8 @@ class LocalSearchSolver:
     """
 
     name: str = "builtin"
-    round_moves: int = 50_000
-    patience: int = 8
+    round_moves: int = 20_000
+    patience: int = 6
     reheat: float = 0.6
     shake: int = 3
     oscillate: bool = True
