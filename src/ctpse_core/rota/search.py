@@ -338,7 +338,6 @@ class LocalSearchSolver:
             moves = min(length, limit - it)
             temp = top
             cool = (t_lo / top) ** (1.0 / moves) if top > t_lo else 1.0
-            current = weight * st.hard + st.soft
             end = it + moves
             improved = False
             while it < end:
@@ -348,7 +347,6 @@ class LocalSearchSolver:
                         limit = it  # out of time (or of moves that can be made): stop
                         break
                     weight = min(float(HARD), weight * 1.2) if st.hard else max(floor, weight / 1.2)
-                    current = weight * st.hard + st.soft
                 changes = nb.propose()
                 if not changes:
                     continue
@@ -357,7 +355,6 @@ class LocalSearchSolver:
                 d_hard, d_soft, undo = st.apply(changes)
                 delta = weight * d_hard + d_soft
                 if delta <= 0 or (delta < 30 * temp and rng.random() < math.exp(-delta / temp)):
-                    current += delta
                     cost = st.cost
                     if cost < run_best:
                         run_best, run_sched, improved = cost, st.snapshot(), True
