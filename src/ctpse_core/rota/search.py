@@ -5,7 +5,9 @@ No extra dependency. The search runs in rounds of ``round_moves`` moves (see
 temperature at which a typical worsening move is taken half the time down to one at
 which the smallest is taken about once in a thousand; each later round starts from the
 run's best rota, perturbed by a few random block moves, at a lower temperature; after
-``patience`` rounds without a better rota a new run starts from a fresh construction.
+``patience`` rounds without a better rota a new run starts, from a fresh construction
+or (``crossover`` of the time) from two of the ``elite`` best rotas runs ended with, each
+person's days taken whole from one of them.
 Without a move budget it runs until the time limit (or objective 0); with ``iterations``
 it stops after that many moves, so a seed and a count always give the same rota.
 
@@ -228,7 +230,8 @@ class LocalSearchSolver:
     scale; ``shake``: random block moves that perturb the best rota before a later round;
     ``oscillate`` and ``floor``: the oscillating hard weight and its lowest value as a
     share of the largest soft weight; ``backfill``: how often a move that leaves a slot
-    short is extended by someone taking it.
+    short is extended by someone taking it; ``elite`` and ``crossover``: how many run
+    results are kept, and how often a new run starts from a crossover of two of them.
     """
 
     name: str = "builtin"
@@ -239,6 +242,8 @@ class LocalSearchSolver:
     oscillate: bool = True
     floor: float = 1.0
     backfill: float = 0.3
+    elite: int = 4
+    crossover: float = 0.5
 
     def solve(
         self,
@@ -306,8 +311,9 @@ class LocalSearchSolver:
         """Anneal in rounds until the budget (moves) or the deadline is spent, or the cost
         is zero (nothing can be better); leave ``st`` at the best schedule seen.
 
-        A run starts from a fresh construction at the full temperature; each later round
-        of the run starts from the run's best, shaken, at a lower temperature. After
+        A run starts from a fresh construction at the full temperature (or from a
+        crossover of two earlier runs' results at the lower one); each later round of the
+        run starts from the run's best, shaken, at the lower temperature. After
         ``patience`` rounds without a better rota the run ends and a new one starts."""
         c = st.c
         nb = Neighbourhood(st, rng, backfill=self.backfill)
@@ -321,16 +327,26 @@ class LocalSearchSolver:
         weight = floor
         best, best_sched = st.cost, st.snapshot()
         run_best, run_sched = best, best_sched
+        elite: list[tuple[int, list[list[int]]]] = []
         it = attempts = stall = 0
         fresh = False
         top = t_hi
         while it < limit and best > 0:
             if fresh:
-                sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
-                self._construct(c, st.scorer, sched, rng)
+                _remember(elite, run_best, run_sched, self.elite)
+                if len(elite) >= 2 and rng.random() < self.crossover:
+                    # each person's rows from one of two good rotas: every per-person rule
+                    # still holds, only the cover mixes
+                    a, b = rng.sample(range(len(elite)), 2)
+                    sched = [rng.choice((ra, rb))[:] for ra, rb in zip(elite[a][1], elite[b][1], strict=True)]
+                    top = t_lo * (t_hi / t_lo) ** self.reheat
+                else:
+                    sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
+                    self._construct(c, st.scorer, sched, rng)
+                    top = t_hi
                 st.load(sched)
                 run_best, run_sched = st.cost, st.snapshot()
-                top, fresh = t_hi, False
+                fresh = False
             elif it:
                 st.load(run_sched)
                 self._shake(st, nb)
@@ -405,6 +421,15 @@ def _temperatures(st: State, nb: Neighbourhood, samples: int = 300) -> tuple[flo
     t_hi = worse[len(worse) // 2] / math.log(2)
     t_lo = worse[0] / math.log(1000)
     return max(t_hi, t_lo), t_lo
+
+
+def _remember(elite: list[tuple[int, list[list[int]]]], cost: int, sched: list[list[int]], size: int) -> None:
+    """Keep the ``size`` best distinct rotas that runs ended with."""
+    if any(other == sched for _c, other in elite):
+        return
+    elite.append((cost, sched))
+    elite.sort(key=lambda item: item[0])
+    del elite[size:]
 
 
 def _largest_soft_weight(c: Compiled) -> int:
