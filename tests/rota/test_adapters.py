@@ -46,7 +46,7 @@ def test_nobody_in_two_places_across_rotas_and_deployments() -> None:
     """A second rota built around the first rota's shifts and a live deployment never puts
     anyone in two places at once; the cancelled deployment does not count."""
     problem = small_problem(days=7)
-    first, _ = solve(problem, seed=1, time_limit=5)
+    first, _ = solve(problem, seed=1, time_limit=5, iterations=10_000)
     start = dt.datetime.combine(MONDAY + dt.timedelta(days=2), dt.time(6)).replace(tzinfo=LONDON)
     live = Deployment(
         id="D1",
@@ -62,7 +62,7 @@ def test_nobody_in_two_places_across_rotas_and_deployments() -> None:
     )
     assert {c.staff_id for c in busy if c.label.startswith("deployment")} == {"P3", "P4"}
     second_problem = attrs.evolve(problem, name="second", commitments=busy)
-    second, report = solve(second_problem, seed=1, time_limit=5)
+    second, report = solve(second_problem, seed=1, time_limit=5, iterations=10_000)
     assert report.hard_count == 0 and second.roster.assignments
     clash = Roster(problem="second", assignments=(first.roster.assignments[0],))
     assert "overlap" in validate(second_problem, clash).rules_broken()

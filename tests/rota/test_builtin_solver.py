@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 
 from rota_strategies import small_problem
+from test_benchmark_optimum import INSTANCE
 
+from ctpse_core.rota.benchmark_format import parse_benchmark
 from ctpse_core.rota.search import LocalSearchSolver
 from ctpse_core.rota.solvers import solvers
 from ctpse_core.rota.synth import synthetic_ct_problem
@@ -36,6 +38,25 @@ def test_time_limit_is_respected() -> None:
     assert time.perf_counter() - t0 < 10
     report = validate(problem, result.roster)
     assert (report.hard_count == 0) == (result.hard == 0)
+
+
+def test_without_a_budget_the_search_uses_the_whole_time_limit() -> None:
+    """No `iterations`: the search goes on until the time limit (this instance cannot reach
+    objective 0, the only early stop), and still returns a rota with no hard violation."""
+    problem = parse_benchmark(INSTANCE)
+    result = LocalSearchSolver().solve(problem, seed=2, time_limit=2.0)
+    assert 1.9 <= result.seconds < 4.0
+    assert result.hard == 0 and validate(problem, result.roster).hard_count == 0
+    budgeted = LocalSearchSolver().solve(problem, seed=2, time_limit=2.0, iterations=500)
+    assert budgeted.iterations == 500 and result.iterations > 500
+
+
+def test_a_move_budget_gives_the_same_rota_twice_and_spends_exactly_that() -> None:
+    problem = parse_benchmark(INSTANCE)
+    runs = [LocalSearchSolver().solve(problem, seed=5, time_limit=30, iterations=4000) for _ in "ab"]
+    assert runs[0].roster.assignments == runs[1].roster.assignments
+    assert runs[0].objective == runs[1].objective
+    assert runs[0].iterations == runs[1].iterations == 4000
 
 
 def test_small_problem_is_solved_perfectly() -> None:

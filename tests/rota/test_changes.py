@@ -18,7 +18,7 @@ from ctpse_core.rota.validate import validate
 @pytest.fixture(scope="module")
 def solved() -> tuple[RotaProblem, Roster]:
     problem = small_problem(days=14)
-    result, report = solve(problem, seed=2, time_limit=10)
+    result, report = solve(problem, seed=2, time_limit=10, iterations=20_000)
     assert report.hard_count == 0
     return problem, result.roster
 
@@ -121,7 +121,7 @@ def test_repair_after_removing_five_staff_days_changes_only_those_days() -> None
     days: no assignment elsewhere changes, the gaps are filled without new hard
     violations, and everyone touched (and the role desks) is on the list to tell."""
     problem = synthetic_ct_problem(staff=60, weeks=2, seed=5)
-    result, report = solve(problem, seed=1, time_limit=20)
+    result, report = solve(problem, seed=1, time_limit=20, iterations=60_000)
     roster = result.roster
     worked = sorted(roster.assignments)
     victims = [worked[10], worked[40], worked[41], worked[90]]
@@ -158,7 +158,7 @@ def test_repair_after_removing_five_staff_days_changes_only_those_days() -> None
 def test_repair_explains_a_gap_it_cannot_fill() -> None:
     """When nobody can take a shift, the gap stays and the notes say which rules stopped it."""
     problem = small_problem(days=3)
-    result, _ = solve(problem, seed=0, time_limit=5)
+    result, _ = solve(problem, seed=0, time_limit=5, iterations=5_000)
     everyone = [
         Removal(p.id, MONDAY, MONDAY + dt.timedelta(days=2)) for p in problem.staff if p.id != "P1"
     ]

@@ -22,7 +22,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("rota-products")
     problem, rota = folder / "problem.json", folder / "rota.json"
     run("synth", "rota", "--staff", "60", "--weeks", "2", "--seed", "4", "--out", str(problem))
-    run("rota", "build", str(problem), "--time-limit", "5", "--out", str(rota))
+    run("rota", "build", str(problem), "--time-limit", "5", "--iterations", "30000", "--out", str(rota))
     return {"problem": problem, "rota": rota, "folder": folder}
 
 
@@ -60,7 +60,7 @@ def test_every_rota_kind_renders_without_python_reprs(
     p, r = str(files["problem"]), str(files["rota"])
     staff, day = _staff(files)
     pages = {
-        "build": run("rota", "build", p, "--time-limit", "2", "--out", str(tmp_path / "b.json"),
+        "build": run("rota", "build", p, "--time-limit", "2", "--iterations", "5000", "--out", str(tmp_path / "b.json"),
                      "--format", fmt),
         "check": run("rota", "check", p, r, "--format", fmt, code=None),
         "publish": run("rota", "publish", p, r, "--format", fmt),

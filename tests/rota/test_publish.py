@@ -18,7 +18,7 @@ from ctpse_core.rota.solvers import solve
 @pytest.fixture(scope="module")
 def solved() -> tuple[RotaProblem, Roster]:
     problem = small_problem(days=14)
-    result, _ = solve(problem, seed=4, time_limit=10)
+    result, _ = solve(problem, seed=4, time_limit=10, iterations=20_000)
     return problem, result.roster
 
 

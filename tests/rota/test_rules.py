@@ -210,7 +210,7 @@ def test_soft_penalties_are_weight_times_amount() -> None:
 def test_a_solved_rota_has_no_violations() -> None:
     """The built-in solver's rota for the small problem breaks nothing, hard or soft."""
     problem = small_problem()
-    result, report = solve(problem, seed=3, time_limit=10)
+    result, report = solve(problem, seed=3, time_limit=10, iterations=20_000)
     assert report.hard_count == 0
     assert report.soft_penalty == result.objective
     assert all(
@@ -245,7 +245,7 @@ def test_organisation_rules_come_through_the_hook() -> None:
             problem="small", assignments=(Assignment(day=day(4), shift="ds-day", staff_id="P3"),)
         )
         assert "no_fridays_for_p3" in validate(problem, friday).rules_broken()
-        result, report = solve(problem, seed=1, time_limit=10)
+        result, report = solve(problem, seed=1, time_limit=10, iterations=20_000)
         assert report.hard_count == 0
         assert not [
             a for a in result.roster.assignments if a.staff_id == "P3" and a.day.weekday() == 4

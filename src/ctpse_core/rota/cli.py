@@ -99,6 +99,13 @@ def rota() -> None:
     show_default=True,
     help="Seconds the solver may take.",
 )
+@click.option(
+    "--iterations",
+    type=click.IntRange(1),
+    default=None,
+    help="Stop the built-in solver after this many moves rather than at the time limit: "
+    "the same seed and count give the same rota on any machine.",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "--out",
@@ -107,7 +114,13 @@ def rota() -> None:
 )
 @_fmt(("json", "md", "html"), "json")
 def build(
-    problem_file: Path, solver: str, time_limit: float, seed: int, out: Path | None, fmt: str
+    problem_file: Path,
+    solver: str,
+    time_limit: float,
+    iterations: int | None,
+    seed: int,
+    out: Path | None,
+    fmt: str,
 ) -> None:
     """Solve PROBLEM and write the rota; the validator's verdict goes to standard error.
 
@@ -123,7 +136,9 @@ def build(
     solvers().get(solver, field="--solver")  # an unknown name: exit 2, the known ones listed
     problem = load_problem(problem_file)
     try:
-        result, report = solve(problem, solver, seed=seed, time_limit=time_limit)
+        result, report = solve(
+            problem, solver, seed=seed, time_limit=time_limit, iterations=iterations
+        )
     except KeyboardInterrupt:
         click.echo("interrupted: no rota written", err=True)
         raise click.exceptions.Exit(130) from None

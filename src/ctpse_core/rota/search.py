@@ -1,21 +1,30 @@
-"""The built-in solver: greedy construction, then late-acceptance local search.
+"""The built-in solver: greedy construction, then simulated annealing with restarts.
 
-No extra dependency. It is deterministic for a seed: the search runs a fixed number of
-moves (``iterations``, by default proportional to the problem's size) and stops early
-only when nothing is left to improve or when the time limit is reached; with a time
-limit long enough for the move budget, the same seed gives the same roster.
+No extra dependency. The search runs in rounds of ``round_moves`` moves (see
+:mod:`ctpse_core.rota.moves` for the moves): the first round of a run cools from a
+temperature at which a typical worsening move is taken half the time down to one at
+which the smallest is taken about once in a thousand; each later round starts from the
+run's best rota, perturbed by a few random block moves, at a lower temperature; after
+``patience`` rounds without a better rota a new run starts, from a fresh construction
+or (``crossover`` of the time) from two of the ``elite`` best rotas runs ended with, each
+person's days taken whole from one of them.
+Without a move budget it runs until the time limit (or objective 0); with ``iterations``
+it stops after that many moves, so a seed and a count always give the same rota.
 
-The cost of a schedule is ``HARD * hard violations + soft penalty``. Most rules are
-about one person, so a move (give a shift to someone else, swap two people's days, move
-a block of days between two people, add or drop a shift) is priced by re-scoring the
-one or two people it touches plus the cover of the slots it changes. Organisation rules
-registered with ``per_person=True`` are scored the same way; others are checked by the
-validator afterwards.
+The cost of a schedule is ``HARD * hard violations + soft penalty``; while searching, a
+hard violation costs a weight that oscillates between the largest soft weight and
+``HARD`` (up while the schedule breaks a hard rule, down while it does not), and the best
+schedule is judged on the true cost. Most rules are about one person, so a move is priced
+by re-scoring the one or two people it touches plus the cover of the slots it changes.
+Organisation rules registered with ``per_person=True`` are scored the same way; others
+are checked by the validator afterwards.
 """
 
 from __future__ import annotations
 
+import math
 import random
+import sys
 import time
 from collections.abc import Iterable, Sequence
 
@@ -23,11 +32,10 @@ import attrs
 
 from ctpse_core.rota.compiled import OFF, Compiled, compile_problem
 from ctpse_core.rota.model import Assignment, Roster, RotaProblem
+from ctpse_core.rota.moves import HARD, Neighbourhood, State
 from ctpse_core.rota.rules import RotaConstraint
 
 __all__ = ["HARD", "LocalSearchSolver", "PersonScorer", "SolveResult"]
-
-HARD = 100_000
 
 
 @attrs.frozen
@@ -211,59 +219,31 @@ class PersonScorer:
         return hard, soft
 
 
-class _State:
-    def __init__(self, c: Compiled, scorer: PersonScorer, sched: list[list[int]]) -> None:
-        self.c = c
-        self.scorer = scorer
-        self.sched = sched
-        self.count = [[0] * c.n_shifts for _ in range(c.n_days)]
-        for row in sched:
-            for d, s in enumerate(row):
-                if s != OFF:
-                    self.count[d][s] += 1
-        self.person = [scorer.score(n, sched[n]) for n in range(c.n_staff)]
-        self.under: set[tuple[int, int]] = set()
-        self.over: set[tuple[int, int]] = set()
-        self.recount()
-
-    def recount(self) -> None:
-        c = self.c
-        self.under = {
-            (d, s)
-            for d in range(c.n_days)
-            for s in range(c.n_shifts)
-            if self.count[d][s] < c.requirement[d][s]
-        }
-        self.over = {
-            (d, s)
-            for d in range(c.n_days)
-            for s in range(c.n_shifts)
-            if self.count[d][s] > c.requirement[d][s] and c.over_w[d][s] > 0
-        }
-
-    def cover_cost(self, d: int, s: int, count: int) -> int:
-        req = self.c.requirement[d][s]
-        if count < req:
-            return (req - count) * self.c.under_w[d][s]
-        return (count - req) * self.c.over_w[d][s]
-
-    def total(self) -> tuple[int, int]:
-        """Hard count and soft penalty (granted on-requests are counted as savings, so the
-        constant of all on-request weights is added back)."""
-        hard = sum(h for h, _ in self.person)
-        soft = sum(s for _, s in self.person) + sum(self.c.on_req.values())
-        for d in range(self.c.n_days):
-            for s in range(self.c.n_shifts):
-                soft += self.cover_cost(d, s, self.count[d][s])
-        return hard, soft
-
-
 @attrs.define
 class LocalSearchSolver:
-    """Construction plus late-acceptance hill climbing (see the module docstring)."""
+    """Construction, then simulated annealing in rounds restarted from a shaken best (see
+    the module docstring).
+
+    ``round_moves``: moves in one annealing round (capped by the ``iterations`` budget);
+    ``patience``: rounds without a better rota before a fresh run; ``reheat``: where the
+    later rounds start between the final (0) and the first temperature (1), on a log
+    scale; ``shake``: random block moves that perturb the best rota before a later round;
+    ``oscillate`` and ``floor``: the oscillating hard weight and its lowest value as a
+    share of the largest soft weight; ``backfill``: how often a move that leaves a slot
+    short is extended by someone taking it; ``elite`` and ``crossover``: how many run
+    results are kept, and how often a new run starts from a crossover of two of them.
+    """
 
     name: str = "builtin"
-    history: int = 300
+    round_moves: int = 20_000
+    patience: int = 6
+    reheat: float = 0.6
+    shake: int = 3
+    oscillate: bool = True
+    floor: float = 1.0
+    backfill: float = 0.3
+    elite: int = 4
+    crossover: float = 0.5
 
     def solve(
         self,
@@ -280,13 +260,14 @@ class LocalSearchSolver:
         scorer = PersonScorer(c, extra)
         sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
         self._construct(c, scorer, sched, rng)
-        state = _State(c, scorer, sched)
-        budget = iterations if iterations is not None else 50_000 + 200 * c.n_staff * c.n_days
-        done = self._search(state, rng, budget, t0 + time_limit)
+        state = State(c, scorer, sched)
+        done = 0
+        if c.n_staff and c.n_days:
+            done = self._search(state, rng, iterations, t0 + time_limit)
+        _polish(state)
         hard, soft = state.total()
-        objective = soft
-        roster = c.roster(state.sched, self.name, seed, objective)
-        return SolveResult(roster, objective, hard, time.perf_counter() - t0, done)
+        roster = c.roster(state.sched, self.name, seed, soft)
+        return SolveResult(roster, soft, hard, time.perf_counter() - t0, done)
 
     # --- construction ----------------------------------------------------------------------
 
@@ -322,161 +303,165 @@ class LocalSearchSolver:
                     assigned[n] += c.minutes[d][s]
                     need -= 1
 
-    # --- local search ----------------------------------------------------------------------
+    # --- search ----------------------------------------------------------------------------
 
-    def _search(self, st: _State, rng: random.Random, budget: int, deadline: float) -> int:
+    def _search(
+        self, st: State, rng: random.Random, budget: int | None, deadline: float
+    ) -> int:
+        """Anneal in rounds until the budget (moves) or the deadline is spent, or the cost
+        is zero (nothing can be better); leave ``st`` at the best schedule seen.
+
+        A run starts from a fresh construction at the full temperature (or from a
+        crossover of two earlier runs' results at the lower one); each later round of the
+        run starts from the run's best, shaken, at the lower temperature. After
+        ``patience`` rounds without a better rota the run ends and a new one starts."""
         c = st.c
-        hard, soft = st.total()
-        current = hard * HARD + soft
-        best = current
-        best_sched = [row[:] for row in st.sched]
-        hist = [current] * self.history
-        people = list(range(c.n_staff))
-        days = c.n_days
-        it = 0
-        it = attempts = 0
-        while it < budget and attempts < 20 * budget:
-            attempts += 1
-            if current == 0 or (attempts & 255 == 0 and time.perf_counter() > deadline):
-                break
-            bad = [n for n in people if st.person[n][0] > 0]
-            n = rng.choice(bad) if bad and rng.random() < 0.5 else rng.randrange(c.n_staff)
-            m = rng.randrange(c.n_staff)
-            kind = rng.random()
-            d = rng.randrange(days)
-            changes: list[tuple[int, int, int]] = []  # (person, day, new shift)
-            if kind < 0.25:
-                options = [OFF, *[s for s in range(c.n_shifts) if c.avail[n][d][s]]]
-                new = rng.choice(options)
-                if new == st.sched[n][d]:
-                    continue
-                changes = [(n, d, new)]
-            elif kind < 0.55:
-                if m == n or st.sched[n][d] == st.sched[m][d]:
-                    continue
-                changes = [(n, d, st.sched[m][d]), (m, d, st.sched[n][d])]
-            elif kind < 0.70:
-                if m == n:
-                    continue
-                length = rng.randint(2, 7)
-                end = min(days, d + length)
-                changes = [
-                    (p, x, st.sched[q][x])
-                    for x in range(d, end)
-                    for p, q in ((n, m), (m, n))
-                    if st.sched[n][x] != st.sched[m][x]
-                ]
+        nb = Neighbourhood(st, rng, backfill=self.backfill)
+        limit = budget if budget is not None else sys.maxsize
+        length = max(1, min(self.round_moves, limit))
+        t_hi, t_lo = _temperatures(st, nb)
+        # hard breaches cost ``weight`` each while searching: it rises while the schedule
+        # breaks a hard rule and falls back towards the largest soft weight once it does not,
+        # so the search can cross a breach to reach a better region (strategic oscillation)
+        floor = self.floor * _largest_soft_weight(c) if self.oscillate else float(HARD)
+        weight = floor
+        best, best_sched = st.cost, st.snapshot()
+        run_best, run_sched = best, best_sched
+        elite: list[tuple[int, list[list[int]]]] = []
+        it = attempts = stall = 0
+        fresh = False
+        top = t_hi
+        while it < limit and best > 0:
+            if fresh:
+                _remember(elite, run_best, run_sched, self.elite)
+                if len(elite) >= 2 and rng.random() < self.crossover:
+                    # each person's rows from one of two good rotas: every per-person rule
+                    # still holds, only the cover mixes
+                    a, b = rng.sample(range(len(elite)), 2)
+                    sched = [rng.choice((ra, rb))[:] for ra, rb in zip(elite[a][1], elite[b][1], strict=True)]
+                    top = t_lo * (t_hi / t_lo) ** self.reheat
+                else:
+                    sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
+                    self._construct(c, st.scorer, sched, rng)
+                    top = t_hi
+                st.load(sched)
+                run_best, run_sched = st.cost, st.snapshot()
+                fresh = False
+            elif it:
+                st.load(run_sched)
+                self._shake(st, nb)
+                top = t_lo * (t_hi / t_lo) ** self.reheat
+            moves = min(length, limit - it)
+            temp = top
+            cool = (t_lo / top) ** (1.0 / moves) if top > t_lo else 1.0
+            end = it + moves
+            improved = False
+            while it < end:
+                attempts += 1
+                if attempts & 127 == 0:
+                    if time.perf_counter() > deadline or attempts > 50 * limit:
+                        limit = it  # out of time (or of moves that can be made): stop
+                        break
+                    weight = min(float(HARD), weight * 1.2) if st.hard else max(floor, weight / 1.2)
+                changes = nb.propose()
                 if not changes:
                     continue
-            elif st.over and rng.random() < 0.3:
-                # drop someone from an over-covered slot, perhaps moving them to an open one
-                d, s = rng.choice(sorted(st.over))
-                on = [p for p in people if st.sched[p][d] == s]
-                m = rng.choice(on)
-                changes = [(m, d, OFF)]
-                if st.under and rng.random() < 0.7:
-                    d2, s2 = rng.choice(sorted(st.under))
-                    if d2 != d and c.avail[m][d2][s2]:
-                        changes.append((m, d2, s2))
-            else:
-                # fill an under-covered slot, often giving up another shift to stay in hours
-                if not st.under:
-                    continue
-                d, s = rng.choice(sorted(st.under))
-                able = [p for p in people if c.avail[p][d][s] and st.sched[p][d] != s]
-                if not able:
-                    continue
-                m = rng.choice(able)
-                changes = [(m, d, s)]
-                worked = [x for x in range(days) if x != d and st.sched[m][x] != OFF]
-                if worked and rng.random() < 0.6:
-                    changes.append((m, rng.choice(worked), OFF))
-            if any(x != OFF and not c.avail[p][y][x] for p, y, x in changes):
-                continue  # never make someone work when they cannot
-            it += 1
-            delta, undo = self._apply(st, changes)
-            candidate = current + delta
-            slot = it % self.history
-            if candidate <= current or candidate <= hist[slot]:
-                current = candidate
-                if current < best:
-                    best = current
-                    best_sched = [row[:] for row in st.sched]
-            else:
-                self._apply(st, undo)
-            hist[slot] = current
-        if best < current:
-            st.sched[:] = best_sched
-            st.count = [[0] * c.n_shifts for _ in range(c.n_days)]
-            for row in st.sched:
-                for x, s in enumerate(row):
-                    if s != OFF:
-                        st.count[x][s] += 1
-            st.person = [st.scorer.score(p, st.sched[p]) for p in range(c.n_staff)]
-            st.recount()
-        self._polish(st)
+                it += 1
+                temp *= cool
+                d_hard, d_soft, undo = st.apply(changes)
+                delta = weight * d_hard + d_soft
+                if delta <= 0 or (delta < 30 * temp and rng.random() < math.exp(-delta / temp)):
+                    cost = st.cost
+                    if cost < run_best:
+                        run_best, run_sched, improved = cost, st.snapshot(), True
+                        if cost < best:
+                            best, best_sched = cost, run_sched
+                            if best == 0:
+                                break
+                else:
+                    st.apply(undo)
+            stall = 0 if improved else stall + 1
+            if stall >= self.patience:
+                fresh, stall = True, 0
+        st.load(best_sched)
         return it
 
-    def _polish(self, st: _State) -> None:
-        """Last resort for anyone still breaking a hard rule: drop or change single shifts
-        while that lowers the cost (an empty schedule breaks only minimum-type rules)."""
-        c = st.c
-        improved = True
-        while improved:
-            improved = False
-            for n in range(c.n_staff):
-                if st.person[n][0] == 0:
-                    continue
-                for d in range(c.n_days):
-                    if st.sched[n][d] == OFF or st.person[n][0] == 0:
-                        continue
-                    options = [[(n, d, x)] for x in range(c.n_shifts) if c.avail[n][d][x]]
-                    options += [
-                        [(n, x, OFF) for x in range(d, min(c.n_days, d + k))] for k in (1, 2, 3, 4)
-                    ]
-                    for changes in options:
-                        if all(st.sched[p][x] == new for p, x, new in changes):
-                            continue
-                        delta, undo = self._apply(st, changes)
-                        if delta < 0:
-                            improved = True
-                            break
-                        self._apply(st, undo)
+    def _shake(self, st: State, nb: Neighbourhood) -> None:
+        """Perturb the schedule with random block moves that add no hard violation."""
+        made = tries = 0
+        while made < self.shake and tries < 50 * self.shake:
+            tries += 1
+            changes = nb.block_swap() if nb.rng.random() < 0.5 else nb.chain()
+            if not changes:
+                continue
+            hard = st.hard
+            _hard, _soft, undo = st.apply(changes)
+            if st.hard > hard:
+                st.apply(undo)
+            else:
+                made += 1
 
-    @staticmethod
-    def _apply(
-        st: _State, changes: list[tuple[int, int, int]]
-    ) -> tuple[int, list[tuple[int, int, int]]]:
-        undo: list[tuple[int, int, int]] = []
-        touched: dict[int, list[int]] = {}
-        slots: dict[tuple[int, int], int] = {}
-        for p, d, new in changes:
-            old = st.sched[p][d]
-            undo.append((p, d, old))
-            if old != OFF:
-                slots[(d, old)] = slots.get((d, old), 0) - 1
-            if new != OFF:
-                slots[(d, new)] = slots.get((d, new), 0) + 1
-            st.sched[p][d] = new
-            touched.setdefault(p, []).append(d)
-        delta = 0
-        for (d, s), diff in slots.items():
-            if diff:
-                before = st.count[d][s]
-                delta += st.cover_cost(d, s, before + diff) - st.cover_cost(d, s, before)
-                st.count[d][s] = before + diff
-                if before + diff < st.c.requirement[d][s]:
-                    st.under.add((d, s))
-                else:
-                    st.under.discard((d, s))
-                if before + diff > st.c.requirement[d][s] and st.c.over_w[d][s] > 0:
-                    st.over.add((d, s))
-                else:
-                    st.over.discard((d, s))
-        for p, days in touched.items():
-            old_h, old_s = st.person[p]
-            new_h, new_s = st.scorer.score(p, st.sched[p], changed=days)
-            st.person[p] = (new_h, new_s)
-            delta += (new_h - old_h) * HARD + (new_s - old_s)
-        undo.reverse()
-        return delta, undo
+
+def _temperatures(st: State, nb: Neighbourhood, samples: int = 300) -> tuple[float, float]:
+    """Starting and final temperatures from the soft cost of a sample of moves: at the
+    start a typical worsening move is taken half the time, at the end the smallest is
+    taken about one time in a thousand."""
+    worse: list[int] = []
+    for _ in range(samples):
+        changes = nb.propose()
+        if not changes:
+            continue
+        d_hard, d_soft, undo = st.apply(changes)
+        st.apply(undo)
+        if d_hard <= 0 and d_soft > 0:
+            worse.append(d_soft)
+    if not worse:
+        return 1.0, 0.1
+    worse.sort()
+    t_hi = worse[len(worse) // 2] / math.log(2)
+    t_lo = worse[0] / math.log(1000)
+    return max(t_hi, t_lo), t_lo
+
+
+def _remember(elite: list[tuple[int, list[list[int]]]], cost: int, sched: list[list[int]], size: int) -> None:
+    """Keep the ``size`` best distinct rotas that runs ended with."""
+    if any(other == sched for _c, other in elite):
+        return
+    elite.append((cost, sched))
+    elite.sort(key=lambda item: item[0])
+    del elite[size:]
+
+
+def _largest_soft_weight(c: Compiled) -> int:
+    """The largest penalty one soft item can carry (a cover slot or a request)."""
+    weights = [w for row in c.under_w for w in row]
+    weights += [w for row in c.over_w for w in row]
+    weights += list(c.on_req.values()) + list(c.off_req.values())
+    return max([1, *weights])
+
+
+def _polish(st: State) -> None:
+    """Last resort for anyone still breaking a hard rule: drop or change single shifts
+    while that lowers the cost (an empty schedule breaks only minimum-type rules)."""
+    c = st.c
+    improved = True
+    while improved:
+        improved = False
+        for n in range(c.n_staff):
+            if st.person[n][0] == 0:
+                continue
+            for d in range(c.n_days):
+                if st.sched[n][d] == OFF or st.person[n][0] == 0:
+                    continue
+                options = [[(n, d, x)] for x in range(c.n_shifts) if c.avail[n][d][x]]
+                options += [
+                    [(n, x, OFF) for x in range(d, min(c.n_days, d + k))] for k in (1, 2, 3, 4)
+                ]
+                for changes in options:
+                    if all(st.sched[p][x] == new for p, x, new in changes):
+                        continue
+                    d_hard, d_soft, undo = st.apply(changes)
+                    if d_hard * HARD + d_soft < 0:
+                        improved = True
+                        break
+                    st.apply(undo)
