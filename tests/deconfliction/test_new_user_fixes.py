@@ -45,12 +45,12 @@ def test_missing_grid_version_lists_the_published_ones(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 's.db'}"
     assert _run(url, "db", "init").exit_code == 0  # grid diff only reads: it never creates a store
     none = _run(url, "grid", "diff", "1", "2", "--week", "24/03/2025")
-    assert none.exit_code == 1 and "none is published yet" in none.stderr
+    assert none.exit_code == 2 and "none is published yet" in none.stderr
     assert _run(url, "grid", "publish", "--week", "24/03/2025", "--force").exit_code == 0
     assert _run(url, "grid", "publish", "--week", "24/03/2025", "--force").exit_code == 0
     result = _run(url, "grid", "diff", "1", "5", "--week", "24/03/2025")
-    assert result.exit_code == 1
-    assert result.stderr.strip() == "Error: no grid version 5 for the week of 24/03/2025 (versions published: 1, 2)"
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: no grid version 5 for the week of 24/03/2025 (versions published: 1, 2)"
 
 
 def test_requests_file_given_to_deconflict_says_what_it_is(tmp_path: Path) -> None:

@@ -154,3 +154,44 @@ def test_json_has_the_documented_keys(lists, kit) -> None:  # type: ignore[no-un
     ):
         assert key in data
     assert set(data["duplicates"]) == {"left", "right"}
+
+
+def _clustered(result: ReconciliationResult, ids: set[str]) -> bool:
+    return any(ids <= set(c.ids) for c in result.duplicates_right)
+
+
+def test_different_pnc_ids_are_never_merged_as_duplicates_on_score(kit) -> None:  # type: ignore[no-untyped-def]
+    """Same name, DOB and postcode but two different PNC IDs: not one person unless a reviewer says so."""
+    from ctpse_core.reconcile.review import ReviewDecision
+
+    twins = [
+        kit.nominal(
+            "national", f"N30{k}", "Tobias", "Fakenamely", dt.date(1979, 6, 1), sex="M", nationality="British",
+            pnc_id=kit.pnc("09", f"30{k}"),
+        )
+        for k in range(2)
+    ]
+    left, right = kit.make_lists(None, twins)
+    assert not _clustered(reconcile(left, right), {"N300", "N301"})
+    assert _clustered(reconcile(left, right, ReconcileConfig(dedupe_cannot_link=())), {"N300", "N301"})
+    same = ReviewDecision(
+        id="d1", left_source="national", left_id="N300", right_source="national", right_id="N301",
+        same=True, reviewer="PC Example",
+    )
+    assert _clustered(reconcile(left, right, decisions=[same]), {"N300", "N301"})
+
+
+def test_forename_veto_keeps_twins_apart(kit) -> None:  # type: ignore[no-untyped-def]
+    """Twins: surname, DOB, sex and nationality agree, forenames do not. Opting in to the forename
+    veto keeps them apart even where the summed weights would join them."""
+    twins = [
+        kit.nominal("national", "N310", "Castor", "Twinnington", dt.date(1990, 4, 4), sex="M", nationality="British"),
+        kit.nominal("national", "N311", "Pollux", "Twinnington", dt.date(1990, 4, 4), sex="M", nationality="British"),
+    ]
+    left, right = kit.make_lists(None, twins)
+    loose = reconcile(left, right, ReconcileConfig(dedupe_cannot_link=(), dedupe_threshold=0.01))
+    assert _clustered(loose, {"N310", "N311"})  # the weights alone join them at a low threshold
+    strict = reconcile(
+        left, right, ReconcileConfig(dedupe_cannot_link=("identifiers", "forename"), dedupe_threshold=0.01)
+    )
+    assert not _clustered(strict, {"N310", "N311"})

@@ -171,7 +171,17 @@ def get_version(uow: UnitOfWork, week: dt.date, number: int) -> GridVersion:
     have = (
         f"versions published: {', '.join(str(v.number) for v in found)}" if found else "none is published yet"
     )
-    raise NotFoundError(f"no grid version {number} for the week of {week:%d/%m/%Y} ({have})")
+    raise MissingVersion(f"no grid version {number} for the week of {week:%d/%m/%Y} ({have})")
+
+
+class MissingVersion(InputError, NotFoundError):
+    """A grid version asked for that was never published: the user's mistake (exit 2)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem(field="", reason=message)], message)
+
+    def __str__(self) -> str:
+        return self.summary
 
 
 @attrs.frozen(kw_only=True)

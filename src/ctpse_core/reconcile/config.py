@@ -62,6 +62,15 @@ def _missing_fields(_inst: Any, attr: attrs.Attribute[Any], value: tuple[str, ..
         raise ValueError(f"{attr.name} must be among {', '.join(MISSING_FIELDS)}, not {', '.join(map(repr, unknown))}")
 
 
+CANNOT_LINK = ("identifiers", "forename")
+
+
+def _cannot_link_kinds(_inst: Any, attr: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    unknown = [v for v in value if v not in CANNOT_LINK]
+    if unknown:
+        raise ValueError(f"{attr.name} must be among {', '.join(CANNOT_LINK)}, not {', '.join(map(repr, unknown))}")
+
+
 @attrs.frozen(kw_only=True)
 class BlockingRule:
     """Records sharing every key part are compared.
@@ -149,6 +158,11 @@ class ReconcileConfig:
     match_threshold: float = attrs.field(default=0.5, validator=_probability)
     review_threshold: float = attrs.field(default=0.05, validator=_probability)
     dedupe_threshold: float = attrs.field(default=0.95, validator=_probability)
+    #: Pairs never joined as within-list duplicates on score alone (a reviewer's "same" still
+    #: joins them): ``identifiers`` — PNC ID, CRO number or prison number present on both and
+    #: different; ``forename`` — forenames that disagree outright on every name variant (twins
+    #: and relatives at one address; costs recall where duplicates use another forename).
+    dedupe_cannot_link: tuple[str, ...] = attrs.field(default=("identifiers",), validator=_cannot_link_kinds)
     blocking: tuple[BlockingRule, ...] = DEFAULT_BLOCKING
     #: Blocks with more pairs than this are skipped (reported) rather than exploding.
     max_block_pairs: int = attrs.field(default=250_000, validator=attrs.validators.ge(1))

@@ -231,14 +231,44 @@ def _labels(rules: list[MatchRule]) -> tuple[tuple[str, ...], tuple[tuple[str, .
     return tuple(r.name for r in rules), tuple(r.levels for r in rules)
 
 
+def _cannot_link(
+    side: Side, scored: _Scored, rules: list[MatchRule], kinds: tuple[str, ...]
+) -> npt.NDArray[np.bool_] | None:
+    """Pairs of one list that are never joined as duplicates by score alone.
+
+    ``identifiers``: a PNC ID, CRO number or prison number present on both and different.
+    ``forename``: forenames that disagree outright on every name variant — two people who
+    share a surname, a date of birth and an address (twins, relatives) otherwise score as
+    one, because Fellegi-Sunter adds the agreeing fields as if they were independent."""
+    if not kinds:
+        return None
+    i, j = scored.i, scored.j
+    veto = np.zeros(len(i), dtype=bool)
+    for codes in (side.pnc, side.cro, side.prison) if "identifiers" in kinds else ():
+        a, b = codes[i], codes[j]
+        veto |= (a >= 0) & (b >= 0) & (a != b)
+    names = [k for k, r in enumerate(rules) if r.name == "forename"]
+    if names and "forename" in kinds:
+        veto |= scored.levels[:, names[0]] == 0  # NAME_LEVELS[0] == "different"; -1 is missing
+    return veto
+
+
 def _clusters(
-    n: int, scored: _Scored, threshold: float, decided: dict[tuple[int, int], bool]
+    n: int,
+    scored: _Scored,
+    threshold: float,
+    decided: dict[tuple[int, int], bool],
+    veto: npt.NDArray[np.bool_] | None = None,
 ) -> tuple[I64, dict[int, float]]:
-    """Cluster id (smallest member index) per record, and each cluster's weakest accepted link."""
+    """Cluster id (smallest member index) per record, and each cluster's weakest accepted link.
+
+    Pairs marked in ``veto`` are not accepted on their score (a reviewer's "same" still joins them)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     accept = scored.probability >= threshold
+    if veto is not None:
+        accept &= ~veto
     a, b, p = scored.i[accept], scored.j[accept], scored.probability[accept]
     if decided:
         refused = [pair for pair, same in decided.items() if not same]
@@ -324,11 +354,17 @@ def reconcile(
     lap("link")
     # each dedupe is reduced to its clusters at once (its pair matrices are not needed again)
     dl, _ = _link(enc, enc.left, enc.left, rules, config, True, list(decided["left"]), model)
-    cl, weak_l = _clusters(len(lt), dl, config.dedupe_threshold, decided["left"])
+    cl, weak_l = _clusters(
+        len(lt), dl, config.dedupe_threshold, decided["left"],
+        _cannot_link(enc.left, dl, rules, config.dedupe_cannot_link),
+    )
     dl = _slim(dl)
     lap("dedupe left")
     dr, _ = _link(enc, enc.right, enc.right, rules, config, True, list(decided["right"]), model)
-    cr, weak_r = _clusters(len(rt), dr, config.dedupe_threshold, decided["right"])
+    cr, weak_r = _clusters(
+        len(rt), dr, config.dedupe_threshold, decided["right"],
+        _cannot_link(enc.right, dr, rules, config.dedupe_cannot_link),
+    )
     dr = _slim(dr)
     lap("dedupe right")
     outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
