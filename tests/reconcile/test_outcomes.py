@@ -195,3 +195,13 @@ def test_forename_veto_keeps_twins_apart(kit) -> None:  # type: ignore[no-untype
         left, right, ReconcileConfig(dedupe_cannot_link=("identifiers", "forename"), dedupe_threshold=0.01)
     )
     assert not _clustered(strict, {"N310", "N311"})
+
+
+def test_national_date_format_must_write_a_whole_date() -> None:
+    """A format that does not write day, month and year (or is not a format) is refused up front."""
+    import pytest
+
+    for bad in ("%Q", "%H:%M", "%d/%m"):
+        with pytest.raises(ValueError, match="does not write a whole date"):
+            ReconcileConfig(national_date_format=bad)
+    assert ReconcileConfig(national_date_format="%d/%m/%Y").national_date_format == "%d/%m/%Y"

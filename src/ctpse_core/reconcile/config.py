@@ -65,6 +65,23 @@ def _missing_fields(_inst: Any, attr: attrs.Attribute[Any], value: tuple[str, ..
 CANNOT_LINK = ("identifiers", "forename")
 
 
+def _date_format(_inst: Any, attr: attrs.Attribute[Any], value: str) -> None:
+    """A strftime format that writes a date which reads back as the same date."""
+    import datetime as dt
+
+    probe = dt.date(1987, 11, 23)
+    written = probe.strftime(value)
+    try:
+        same = dt.datetime.strptime(written, value).date() == probe
+    except ValueError:
+        same = False
+    if not same:
+        raise ValueError(
+            f"{attr.name} {value!r} does not write a whole date (23/11/1987 came out as {written!r}); "
+            "use strftime codes for day, month and year, e.g. '%d-%b-%Y'"
+        )
+
+
 def _cannot_link_kinds(_inst: Any, attr: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
     unknown = [v for v in value if v not in CANNOT_LINK]
     if unknown:
@@ -201,7 +218,7 @@ class ReconcileConfig:
         "date_of_birth",
     )
     #: Date format of the national list, for the correction set.
-    national_date_format: str = "%d-%b-%Y"
+    national_date_format: str = attrs.field(default="%d-%b-%Y", validator=_date_format)
     workers: int = attrs.field(default=2, validator=attrs.validators.ge(1))
 
     def __attrs_post_init__(self) -> None:
