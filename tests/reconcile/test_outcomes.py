@@ -205,3 +205,30 @@ def test_national_date_format_must_write_a_whole_date() -> None:
         with pytest.raises(ValueError, match="does not write a whole date"):
             ReconcileConfig(national_date_format=bad)
     assert ReconcileConfig(national_date_format="%d/%m/%Y").national_date_format == "%d/%m/%Y"
+
+
+def test_one_correction_row_per_national_record(kit) -> None:  # type: ignore[no-untyped-def]
+    """Two regional copies of one person who disagree on status ask one national record for two
+    values: one row, the value left alone and queried; a national duplicate is only merged."""
+    person = {"sex": "M", "nationality": "British"}
+    left, right = kit.make_lists(
+        [
+            kit.nominal("regional", "R200", "Barnaby", "Quillfeather", dt.date(1971, 7, 7), status="custody", **person),
+            kit.nominal("regional", "R201", "Barnaby", "Quillfeather", dt.date(1971, 7, 7), status="licence", **person),
+        ],
+        [
+            kit.nominal("national", "N200", "Barnaby", "Quillfeather", dt.date(1971, 7, 7), status="community",
+                        **person),
+            kit.nominal("national", "N201", "Barnaby", "Quillfeather", dt.date(1971, 7, 7), status="community",
+                        **person),
+        ],
+    )
+    result = reconcile(left, right)
+    assert {("R200", "N200"), ("R201", "N200")} <= _pairs(result)
+    refs = [row["JCTPPH Ref"] for row in result.corrections if row["JCTPPH Ref"]]
+    assert len(refs) == len(set(refs))  # never two rows for one national record
+    n200 = next(row for row in result.corrections if row["JCTPPH Ref"] == "N200")
+    assert n200["Action"] == "QUERY" and n200["Status"] == "community"
+    assert "status disputed: custody (R200), licence (R201)" in n200["Reason"]
+    n201 = next(row for row in result.corrections if row["JCTPPH Ref"] == "N201")
+    assert n201["Action"] == "MERGE" and "duplicate of N200" in n201["Reason"]

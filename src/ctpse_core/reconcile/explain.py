@@ -203,31 +203,51 @@ def corrections(
     for d in found:
         if d.field in config.authoritative and d.kind != "missing_left":
             by_pair.setdefault((d.left, d.right), []).append(d)
+    # one row per national record: a duplicate to merge is only merged (its regional match is
+    # the record kept's too), and the updates several regional records ask of one national
+    # record are combined, values they disagree on left alone and queried
+    merged_away = {rid: (cluster.ids[0], cluster.probability) for cluster in duplicates_right
+                   for rid in cluster.ids[1:]}
+    by_right: dict[str, list[tuple[str, list[Discrepancy]]]] = {}
     for (lid, rid), items in sorted(by_pair.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if rid not in merged_away:
+            by_right.setdefault(rid, []).append((lid, items))
+    for rid, asks in by_right.items():
         row = national_row(rpos[rid])
-        for d in items:
-            row[header_of[d.field]] = fmt(left.column(d.field)[lpos[lid]])
-        row["Action"] = "UPDATE"
-        row["Reason"] = f"regional record {lid}: " + "; ".join(
-            f"{d.field} {d.right_value or '(blank)'} -> {d.left_value}" for d in items
-        )
+        wanted: dict[str, dict[str, list[str]]] = {}
+        said: dict[str, Discrepancy] = {}
+        for lid, items in asks:
+            for d in items:
+                wanted.setdefault(d.field, {}).setdefault(fmt(left.column(d.field)[lpos[lid]]), []).append(lid)
+                said.setdefault(d.field, d)
+        agreed = {f: next(iter(v)) for f, v in wanted.items() if len(v) == 1}
+        for field, value in agreed.items():
+            row[header_of[field]] = value
+        who = sorted({lid for lid, _items in asks})
+        parts = [f"{f} {said[f].right_value or '(blank)'} -> {said[f].left_value}" for f in agreed]
+        parts += [
+            f"{f} disputed: " + ", ".join(f"{v or '(blank)'} ({'/'.join(ids)})" for v, ids in sorted(values.items()))
+            for f, values in wanted.items() if len(values) > 1
+        ]
+        row["Action"] = "UPDATE" if agreed else "QUERY"
+        row["Reason"] = f"regional record{'s' if len(who) > 1 else ''} {', '.join(who)}: " + "; ".join(parts)
         out.append(row)
     for lid in only_left:
         k = lpos[lid]
         row = {header_of[f]: "" if f == "id" else fmt(left.column(f)[k]) for f in fields}
         row["Action"] = "ADD"
-        row["Reason"] = f"on the regional list ({lid}), not found nationally"
+        row["Reason"] = f"on the regional list ({lid}), not found nationally; JCTPPH to assign a reference"
         out.append(row)
     for rid in only_right:
+        if rid in merged_away:
+            continue
         row = national_row(rpos[rid])
         row["Action"] = "QUERY"
         row["Reason"] = "not on the regional list: confirm transfer, closure or ownership"
         out.append(row)
-    for cluster in duplicates_right:
-        keep = cluster.ids[0]
-        for rid in cluster.ids[1:]:
-            row = national_row(rpos[rid])
-            row["Action"] = "MERGE"
-            row["Reason"] = f"duplicate of {keep} (probability {cluster.probability:.3f})"
-            out.append(row)
+    for rid, (keep, probability) in merged_away.items():
+        row = national_row(rpos[rid])
+        row["Action"] = "MERGE"
+        row["Reason"] = f"duplicate of {keep} (probability {probability:.3f})"
+        out.append(row)
     return headers, out
