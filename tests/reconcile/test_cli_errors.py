@@ -219,3 +219,15 @@ def test_review_list_is_a_marked_table_with_names_and_decisions(lists: Path, sha
     born = dt.date(int(year), int(month), int(day))
     assert f"{regional[2]} {regional[1]}" in decided and f"{born.day} {born:%b %Y}" in decided
     assert "not same" in decided and "dc.bea" in decided and ("GMT" in decided or "BST" in decided)
+
+
+def test_a_misspelt_column_is_warned_about(lists: Path, tmp_path: Path) -> None:
+    """A header no field reads (here a misspelt date of birth) is named, with the columns the list lacks."""
+    text = (lists / "regional.csv").read_text(encoding="utf-8")
+    bad = tmp_path / "regional.csv"
+    bad.write_text(text.replace("date_of_birth", "dob_x", 1), encoding="utf-8")
+    out = reconcile(lists, "--format", "json", regional=bad)
+    assert out.exit_code == 0
+    assert "columns not read by feed regional: dob_x; columns of feed regional it lacks: date_of_birth" in out.stderr
+    clean = reconcile(lists, "--format", "json")
+    assert clean.exit_code == 0 and "warning" not in clean.stderr

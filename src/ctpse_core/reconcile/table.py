@@ -71,6 +71,9 @@ class NominalTable:
     marking: Marking = attrs.Factory(Marking)
     #: The partner's header for each field path (to write corrections in its own format).
     headers: dict[str, str] = attrs.Factory(dict)
+    #: Headers of the file that no field is read from, and the feed's headers the file lacks.
+    unused_columns: tuple[str, ...] = ()
+    missing_columns: tuple[str, ...] = ()
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -400,6 +403,8 @@ def read_table(
         columns={f: _take(v, codes[f], keep) for f, v in values.items()},
         marking=feed.marking,
         headers={p: h for p, h in first.field_headers.items() if h not in first.missing},
+        unused_columns=first.ignored,
+        missing_columns=first.missing,
     )
     return table, rejected
 
