@@ -135,8 +135,6 @@ def load_side(path: Path, feed: str, columns: dict[str, str] | None) -> tuple[An
         report_rejects(path, rejected)
         raise InputError([Problem(field="", reason=f"{path}: no usable rows (every row was rejected)")])
     if table.unused_columns:  # most often a misspelt header: its field is then silently blank
-        import click
-
         lacks = ", ".join(table.missing_columns)
         missing = f"; columns of feed {feed} it lacks: {lacks}" if lacks else ""
         click.echo(

@@ -180,9 +180,6 @@ class MissingVersion(InputError, NotFoundError):
     def __init__(self, message: str) -> None:
         super().__init__([Problem(field="", reason=message)], message)
 
-    def __str__(self) -> str:
-        return self.summary
-
 
 @attrs.frozen(kw_only=True)
 class Change:

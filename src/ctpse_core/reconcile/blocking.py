@@ -273,8 +273,9 @@ def candidate_pairs(
 ) -> tuple[I64, I64, BlockingReport]:
     """Candidate pairs (i in a, j in b) as two sorted arrays; ``same`` links a list with itself.
 
-    Blocks of more than ``block_limit`` pairs (all blocks up to ``max_block`` when it is None)
-    are compared through sorted-neighbourhood windows of ``block_window`` records.
+    Blocks of more than ``block_limit`` pairs (and at most ``max_block``) are compared through
+    sorted-neighbourhood windows of ``block_window`` records; with ``block_limit=None`` every
+    block up to ``max_block`` is compared in full.
     """
     report = BlockingReport()
     n_right = len(b)
