@@ -22,7 +22,6 @@ def test_marking_in_every_header_footer_and_properties_with_content() -> None:
     """Title page, headings and table content; the marking heads and foots every section
     and is in the core properties; a page per notice."""
     import docx
-
     from ctpse_docx import render_docx
 
     data = render_docx(_report())

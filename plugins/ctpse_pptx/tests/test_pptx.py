@@ -22,7 +22,6 @@ def test_marking_on_every_slide_with_native_chart_and_table() -> None:
     """Every slide carries the marking top and bottom; the chart is a real chart with its
     series; long tables say how many rows are not shown; the bytes repeat."""
     import pptx
-
     from ctpse_pptx import MAX_ROWS, render_pptx
 
     data = render_pptx(_report(MAX_ROWS + 5))

@@ -27,7 +27,6 @@ def test_sheet_layout_formats_and_marking() -> None:
     """Marking row and header/footer on every sheet, frozen bold header, filter, number and
     date formats, London times, neutralised formula, core properties, same bytes."""
     import openpyxl
-
     from ctpse_xlsx.writer import render_xlsx
 
     data = render_xlsx(_report())
@@ -49,10 +48,10 @@ def test_sheet_layout_formats_and_marking() -> None:
 
 def test_a_written_sheet_reads_back_as_a_feed_table(tmp_path: Path) -> None:
     """The marking row above the header is skipped when the workbook is read as a feed."""
-    from ctpse_core.feeds.formats import ReadOptions
-
     from ctpse_xlsx import read_xlsx
     from ctpse_xlsx.writer import render_xlsx
+
+    from ctpse_core.feeds.formats import ReadOptions
 
     path = tmp_path / "rows.xlsx"
     path.write_bytes(render_xlsx(_report()))
