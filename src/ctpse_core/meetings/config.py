@@ -13,6 +13,7 @@ import attrs
 from ctpse_core.convert import structure
 from ctpse_core.domain.common import check, non_empty
 from ctpse_core.errors import InputError, Problem, UnknownName
+from ctpse_core.tomlfile import read_toml
 
 __all__ = ["MeetingType", "load_meeting_types", "meeting_type"]
 
@@ -64,14 +65,7 @@ def load_meeting_types(path: str | Path | None = None) -> dict[str, MeetingType]
     text = resources.files("ctpse_core.meetings").joinpath("meetings.toml").read_text(encoding="utf-8")
     types = _parse(tomllib.loads(text), "meetings.toml (built in)")
     if path is not None:
-        try:
-            with Path(path).open("rb") as handle:
-                data = tomllib.load(handle)
-        except OSError as exc:
-            raise InputError([Problem(field="", reason=exc.strerror or str(exc), where=str(path))]) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError([Problem(field="", reason=f"not valid TOML ({exc})", where=str(path))]) from None
-        types.update(_parse(data, str(path)))
+        types.update(_parse(read_toml(path), str(path)))
     return types
 
 

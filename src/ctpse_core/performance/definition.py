@@ -21,6 +21,7 @@ from ctpse_core.domain.common import non_empty
 from ctpse_core.errors import InputError, Problem
 from ctpse_core.performance.metrics import LEVELS, metrics
 from ctpse_core.performance.periods import PERIOD_KINDS
+from ctpse_core.tomlfile import read_toml
 
 __all__ = ["KpiDefinition", "default_kpis", "load_kpis", "parse_kpis"]
 
@@ -101,16 +102,6 @@ def parse_kpis(data: Mapping[str, Any], source: str) -> list[KpiDefinition]:
     return out
 
 
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise InputError([Problem(field="", reason=exc.strerror or str(exc), where=str(path))]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(field="", reason=f"not valid TOML ({exc})", where=str(path))]) from None
-
-
 def default_kpis() -> list[KpiDefinition]:
     """The built-in performance framework shipped in the package."""
     text = resources.files("ctpse_core.performance").joinpath("kpis.toml").read_text(encoding="utf-8")
@@ -122,7 +113,7 @@ def load_kpis(path: str | Path | None = None) -> list[KpiDefinition]:
     base = default_kpis()
     if path is None:
         return base
-    data = _read(Path(path))
+    data = read_toml(path)
     own = parse_kpis(data, str(path))
     if data.get("replace") is True:
         return own
