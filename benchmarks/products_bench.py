@@ -37,7 +37,7 @@ def main() -> None:
     rows: list[tuple[str, str, float, int]] = []
     builds: dict[str, float] = {}
     baseline = 0.0
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for name, spec in products().items():
         with store.unit_of_work(user=USER) as uow:
             t = time.perf_counter()
@@ -59,7 +59,7 @@ def main() -> None:
                 render_product(name, report, fmt)
                 took = time.perf_counter() - t
             rows.append((name, fmt, took, size))
-    total = time.perf_counter() - start
+    total, cpu = time.perf_counter() - start, time.process_time() - cpu
     load = os.getloadavg()[0]
     print(f"synthetic week: {args.nominals} nominals per list, {args.deployments} deployments, "
           f"{args.staff} staff; load average {load:.1f}")
@@ -74,7 +74,8 @@ def main() -> None:
     print(f"baseline json.dumps of every product's data: {baseline:.3f} s")
     print(f"rendering every product in every format: {rendering:.3f} s "
           f"({len(rows)} files; {rendering / max(baseline, 1e-9):.0f}x the baseline)")
-    print(f"whole set (build + render, first uses included): {total:.2f} s (target < 10 s)")
+    print(f"whole set (build + render, first uses included): {total:.2f} s wall clock, {cpu:.2f} s CPU "
+          "(target < 10 s)")
 
 
 if __name__ == "__main__":

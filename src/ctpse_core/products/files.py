@@ -1,6 +1,6 @@
 """Writing products to disk: owner-only above OFFICIAL, never half-written.
 
-A product marked above OFFICIAL is written readable by its owner only (files ``0600``,
+A product marked above OFFICIAL (or with a caveat) is written readable by its owner only (files ``0600``,
 folders ``0700``) from the moment it exists; OFFICIAL products follow the umask. Every
 file is written to a temporary name beside it and renamed into place.
 """
@@ -17,8 +17,9 @@ __all__ = ["private", "write_output"]
 
 
 def private(marking: Marking) -> bool:
-    """True when material so marked must be readable by its owner only."""
-    return marking.classification > Classification.OFFICIAL
+    """True when material so marked must be readable by its owner only: above OFFICIAL, or
+    carrying any handling caveat."""
+    return marking.classification > Classification.OFFICIAL or bool(marking.caveats)
 
 
 def _write(path: Path, data: bytes, secret: bool) -> None:
