@@ -49,7 +49,7 @@ def forecast_cmd(ctx: CliContext, first: dt.date, last: dt.date, rules: Path | N
     wanted = [b.strip() for b in by.split(",") if b.strip()]
     unknown = [b for b in wanted if b not in BREAKDOWNS]
     if unknown:
-        raise InputError([Problem("--by", f"is not a breakdown (use {', '.join(BREAKDOWNS)})", "", u)
+        raise InputError([Problem("--by", f"{u!r} is not a breakdown (use {', '.join(BREAKDOWNS)})")
                           for u in unknown], "unknown breakdown")
     store = ctx.open_store(create=False)
     try:
@@ -106,7 +106,7 @@ def _amounts(values: tuple[str, ...]) -> dict[str, Decimal] | None:
         try:
             out[op.strip()] = Decimal(amount)
         except InvalidOperation:
-            raise InputError([Problem("--amount", "must be OPERATION=POUNDS", "", text)], "bad amount") from None
+            raise InputError([Problem("--amount", f"{text!r} must be OPERATION=POUNDS")], "bad amount") from None
     return out
 
 
@@ -153,7 +153,7 @@ def reconcile_cmd(ctx: CliContext, bid_id: str, claims: Path | None, thresholds:
         with store.unit_of_work(user=ctx.user) as uow:
             bid = uow.funding_bids.find(bid_id)
             if bid is None:
-                raise InputError([Problem("BID_ID", "no such funding bid", "", bid_id)], "unknown bid")
+                raise InputError([Problem("BID_ID", f"no funding bid {bid_id!r}")], "unknown bid")
             stored = forecast_stored(uow, bid.period_start, bid.period_end, rules=_rules(rules))
             lines = reconcile_stored(uow, stored, bid_id, load_claims(claims) if claims else (),
                                      load_thresholds(thresholds) if thresholds else None)

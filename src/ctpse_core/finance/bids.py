@@ -80,7 +80,7 @@ def _fraction(text: object, field: str, where: str) -> Fraction:
             raise ValueError
         value = Fraction(text)
     except (ValueError, ZeroDivisionError):
-        raise InputError([Problem(field, 'must be a number written as text, e.g. "0.90"', where, text)],
+        raise InputError([Problem(field, f'must be a number written as text, e.g. "0.90" (got {text!r})', where, text)],
                          "unusable budget thresholds") from None
     return value
 
@@ -137,13 +137,14 @@ def load_claims(path: Path) -> list[Claim]:
             try:
                 day = parse_date(row["day"])
             except ValueError as exc:
-                problems.append(Problem("day", str(exc), where, row["day"]))
+                problems.append(Problem("day", f"{row['day']!r}: {exc}", where, row["day"]))
                 continue
             try:
                 hrs = Decimal(row["hours"])
                 amount = pence(Decimal(row["amount"]))
             except (InvalidOperation, ValueError):
-                problems.append(Problem("hours/amount", "must be numbers (amount in pounds and pence)", where,
+                got = f"(got {row['hours']!r}, {row['amount']!r})"
+                problems.append(Problem("hours/amount", f"must be numbers, amount in pounds and pence {got}", where,
                                         f"{row['hours']}/{row['amount']}"))
                 continue
             if not row["operation_id"].strip():

@@ -44,7 +44,8 @@ def rank_of(person: Staff | None, rules: PayRules, assumptions: list[str] | None
     rank = person.rank.replace(".", "").replace(" ", "").upper()
     if not rules.knows(rank):
         raise InputError(
-            [Problem("rank", f"is not a rank or grade the pay rules know ({', '.join(sorted(rules.rates))})",
+            [Problem("rank", f"{person.rank!r} is not a rank or grade the pay rules know "
+                     f"({', '.join(sorted(rules.rates))})",
                      f"staff {person.id}", person.rank)],
             "unknown rank",
         )
@@ -57,8 +58,10 @@ def deployment_duties(
     rules: PayRules,
     budget_codes: Mapping[str, str] | None = None,
     assumptions: list[str] | None = None,
+    ranks: Mapping[str, str] | None = None,
 ) -> list[Duty]:
-    """The duties of one deployment (none when cancelled)."""
+    """The duties of one deployment (none when cancelled). ``ranks`` (staff ID -> pay-rules
+    rank, from :func:`rank_of`) saves working each person's rank out again."""
     if d.status is DeploymentStatus.CANCELLED:
         return []
     notes = assumptions if assumptions is not None else []
@@ -71,45 +74,27 @@ def deployment_duties(
     kind = "asset" if d.team_id.startswith(ASSET_TEAM_PREFIX) else "deployment"
     code = (budget_codes or {}).get(d.operation_id, d.operation_id)
     people = list(d.staff_ids) + [f"{d.team_id}#unnamed-{k + 1}" for k in range(max(0, d.officers - len(d.staff_ids)))]
+    default = rules.default_rank
+    if ranks is None:
+        ranks = {sid: rank_of(staff[sid], rules, notes) for sid in d.staff_ids if sid in staff}
+    # positional, in Duty's field order (this runs once per person per deployment)
     return [
-        Duty(
-            id=f"{d.id}|{sid}",
-            source_id=d.id,
-            kind=kind,
-            staff_id=sid,
-            rank=rank_of(staff.get(sid), rules, notes) if sid in staff else rules.default_rank,
-            start=d.start,
-            end=d.end,
-            operation_id=d.operation_id,
-            team_id=d.team_id,
-            budget_code=code,
-            notified_at=notified,
-            out_of_region=out_of_region,
-            marking=d.marking,
-        )
+        Duty(f"{d.id}|{sid}", d.id, kind, sid, ranks.get(sid, default), d.start, d.end, d.operation_id, d.team_id,
+             code, notified, out_of_region, d.marking)
         for sid in people
     ]
 
 
 def oncall_duties(rota: Rota, staff: Mapping[str, Staff], rules: PayRules,
-                  budget_code: str = "ON-CALL") -> list[Duty]:
-    """One ``on-call`` duty per shift of a published rota."""
-    notified = rota.provenance.received_at if rota.provenance else dt.datetime.min.replace(tzinfo=dt.UTC)
+                  budget_code: str = "ON-CALL", ranks: Mapping[str, str] | None = None) -> list[Duty]:
+    """One ``on-call`` duty per shift of a published rota (the allowance needs no notice)."""
+    notified = rota.provenance.received_at if rota.provenance else dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    if ranks is None:
+        ranks = {s.staff_id: rank_of(staff.get(s.staff_id), rules) for s in rota.shifts}
     return [
-        Duty(
-            id=f"{rota.id}|{s.role_id}|{s.staff_id}|{s.start.isoformat()}",
-            source_id=rota.id,
-            kind="on-call",
-            staff_id=s.staff_id,
-            rank=rank_of(staff.get(s.staff_id), rules),
-            start=s.start,
-            end=s.end,
-            operation_id="on-call",
-            team_id=s.role_id,
-            budget_code=budget_code,
-            notified_at=notified,
-            marking=rota.marking,
-        )
+        Duty(f"{rota.id}|{s.role_id}|{s.staff_id}|{s.start.isoformat()}", rota.id, "on-call", s.staff_id,
+             ranks.get(s.staff_id, rules.default_rank), s.start, s.end, "on-call", s.role_id, budget_code, notified,
+             False, rota.marking)
         for s in rota.shifts
     ]
 
@@ -125,18 +110,20 @@ def duties_from(
     budget_codes: Mapping[str, str] | None = None,
 ) -> DutySet:
     """Every duty starting on ``first_day`` .. ``last_day`` (Europe/London; ``None``: open)."""
-    from ctpse_core.domain.common import london
+    from ctpse_core.domain.common import LONDON
 
     people = {s.id: s for s in staff}
     out = DutySet()
+    ranks = {sid: rank_of(s, rules, out.assumptions) for sid, s in people.items()}
+    lo = dt.datetime.combine(first_day, dt.time(0), tzinfo=LONDON) if first_day else None
+    hi = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON) if last_day else None
 
-    def inside(start: dt.datetime) -> bool:
-        day = london(start).date()
-        return (first_day is None or day >= first_day) and (last_day is None or day <= last_day)
+    def inside(start: dt.datetime) -> bool:  # starts on a London day from first_day to last_day
+        return (lo is None or start >= lo) and (hi is None or start < hi)
 
     for d in deployments:
         if inside(d.start):
-            out.duties.extend(deployment_duties(d, people, rules, budget_codes, out.assumptions))
+            out.duties.extend(deployment_duties(d, people, rules, budget_codes, out.assumptions, ranks))
     for rota in rotas:
-        out.duties.extend(x for x in oncall_duties(rota, people, rules) if inside(x.start))
+        out.duties.extend(x for x in oncall_duties(rota, people, rules, ranks=ranks) if inside(x.start))
     return out

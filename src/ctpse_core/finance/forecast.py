@@ -21,7 +21,9 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from functools import cache
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -42,6 +44,7 @@ __all__ = [
 ]
 
 _DAY = 86_400
+_OFFICIAL = Marking()
 
 
 def money(pence: int) -> Decimal:
@@ -54,8 +57,7 @@ def hours(seconds: int) -> Decimal:
     return (Decimal(seconds) / 3600).quantize(Decimal("0.01"))
 
 
-@attrs.frozen(kw_only=True)
-class Duty:
+class Duty(NamedTuple):
     """One person's time on one thing the forecast prices.
 
     ``kind`` is ``deployment``, ``asset`` or ``on-call``. ``notified_at`` is when the person
@@ -75,11 +77,10 @@ class Duty:
     budget_code: str
     notified_at: dt.datetime
     out_of_region: bool = False
-    marking: Marking = attrs.Factory(Marking)
+    marking: Marking = _OFFICIAL
 
 
-@attrs.frozen(kw_only=True)
-class Line:
+class Line(NamedTuple):
     """One priced piece of a duty: a rule applied on one Europe/London day."""
 
     duty_id: str
@@ -117,12 +118,12 @@ class Line:
 
 #: the breakdowns a forecast keeps totals for, and how each reads its key from a line.
 BREAKDOWNS: dict[str, Callable[[Line], Any]] = {
-    "week": lambda line: line.week,
-    "operation": lambda line: line.operation_id,
-    "team": lambda line: line.team_id,
-    "person": lambda line: line.staff_id,
-    "budget_code": lambda line: line.budget_code,
-    "rule": lambda line: line.rule,
+    "week": attrgetter("week"),
+    "operation": attrgetter("operation_id"),
+    "team": attrgetter("team_id"),
+    "person": attrgetter("staff_id"),
+    "budget_code": attrgetter("budget_code"),
+    "rule": attrgetter("rule"),
 }
 
 
@@ -142,6 +143,8 @@ class _Day:
     holiday: bool
     rest: bool
     week: dt.date
+    day: dt.date
+    next: dt.date
 
 
 class _Calendar:
@@ -153,6 +156,7 @@ class _Calendar:
         self.rules = rules
         self._holidays = holidays.country_holidays(rules.holidays_country, subdiv=rules.holidays_subdivision)
         self._days: dict[dt.date, _Day] = {}
+        self._hours: dict[int, dt.date] = {}
 
     def day(self, day: dt.date) -> _Day:
         found = self._days.get(day)
@@ -173,11 +177,23 @@ class _Calendar:
             holiday=day in self._holidays,
             rest=day.weekday() in self.rules.rest_days,
             week=day - dt.timedelta(days=day.weekday()),
+            day=day,
+            next=day + dt.timedelta(days=1),
         )
 
-    @staticmethod
-    def date_of(epoch: int) -> dt.date:
-        return dt.datetime.fromtimestamp(epoch, LONDON).date()
+    def date_of(self, epoch: int) -> dt.date:
+        """The Europe/London date of an instant. London midnights and clock changes fall on
+        whole UTC hours, so the date is the same for every instant of a UTC hour: cached by hour."""
+        hour = epoch // 3600
+        found = self._hours.get(hour)
+        if found is None:
+            found = self._hours[hour] = dt.datetime.fromtimestamp(hour * 3600, LONDON).date()
+        return found
+
+
+@cache
+def _whole(n: int) -> Fraction:
+    return Fraction(n)
 
 
 def price_duty(duty: Duty, rules: PayRules, calendar: _Calendar | None = None) -> tuple[Line, ...]:
@@ -187,53 +203,49 @@ def price_duty(duty: Duty, rules: PayRules, calendar: _Calendar | None = None) -
     if e <= s:
         return ()
     first = cal.date_of(s)
+    head = (duty.id, duty.staff_id, duty.operation_id, duty.team_id, duty.budget_code)
     out: list[Line] = []
-
-    def line(day: dt.date, rule_name: str, seconds: int, mult: Fraction, rate: int, pence: int, source: str) -> None:
-        out.append(Line(
-            duty_id=duty.id, staff_id=duty.staff_id, operation_id=duty.operation_id, team_id=duty.team_id,
-            budget_code=duty.budget_code, week=cal.day(day).week, day=day, rule=rule_name, seconds=seconds,
-            multiplier=mult, rate=rate, pence=pence, source=source,
-        ))
-
     if duty.kind == "on-call":
         days = -(-(e - s) // _DAY)
-        paid = duty.rank in rules.oncall_ranks
-        rate = rules.oncall_pence_per_day if paid else 0
-        line(first, "on-call", 0, Fraction(days), rate, rate * days, rules.oncall_source)
+        rate = rules.oncall_pence_per_day if duty.rank in rules.oncall_ranks else 0
+        out.append(Line(*head, cal.day(first).week, first, "on-call", 0, _whole(days), rate, rate * days,
+                        rules.oncall_source))
         return tuple(out)
-    rate = rules.rate(duty.rank)
+    rank = duty.rank
+    rate = rules.rates[rank]
+    table = rules.rules
     notified = cal.date_of(int(duty.notified_at.timestamp()))
-    day = first
+    info = cal.day(first)
     touched = 0
-    while True:
-        info = cal.day(day)
-        if info.start >= e:
-            break
-        lo, hi = max(s, info.start), min(e, info.end)
+    while info.start < e:
+        lo = s if s > info.start else info.start
+        hi = e if e < info.end else info.end
         if hi > lo:
             touched += 1
             if info.holiday:
                 name, seconds = "public-holiday", hi - lo
             elif info.rest:
-                short = (day - notified).days < rules.notice_days
+                short = (info.day - notified).days < rules.notice_days
                 name, seconds = ("rest-day-short-notice" if short else "rest-day-notice"), hi - lo
             else:
-                inside = max(0, min(hi, info.tour_end) - max(lo, info.tour_start))
-                name, seconds = "overtime", hi - lo - inside
+                inside = min(hi, info.tour_end) - max(lo, info.tour_start)
+                name, seconds = "overtime", hi - lo - (inside if inside > 0 else 0)
             if seconds > 0:
-                rule = rules.rule(duty.rank, name)
-                line(day, name, seconds, rule.multiplier, rate, _pence(seconds, rate, rule.multiplier), rule.source)
-        day += dt.timedelta(days=1)
+                rule = table[(rank, name)]
+                out.append(Line(*head, info.week, info.day, name, seconds, rule.multiplier, rate,
+                                _pence(seconds, rate, rule.multiplier), rule.source))
+        info = cal.day(info.next)
     if duty.out_of_region:
         away = rules.out_of_region
-        travel = rules.rule(duty.rank, "travel")
+        travel = table[(rank, "travel")]
+        week = cal.day(first).week
         seconds = 2 * away.travel_minutes_each_way * 60
         if seconds:
-            line(first, "travel", seconds, travel.multiplier, rate, _pence(seconds, rate, travel.multiplier),
-                 travel.source)
+            out.append(Line(*head, week, first, "travel", seconds, travel.multiplier, rate,
+                            _pence(seconds, rate, travel.multiplier), travel.source))
         per_day = away.subsistence_pence_per_day
-        line(first, "subsistence", 0, Fraction(touched), per_day, per_day * touched, away.source)
+        out.append(Line(*head, week, first, "subsistence", 0, _whole(touched), per_day, per_day * touched,
+                        away.source))
     return tuple(out)
 
 
@@ -269,6 +281,7 @@ class Forecast:
         self._calendar = _Calendar(rules)
         self._duties: dict[str, Duty] = {}
         self._lines: dict[str, tuple[Line, ...]] = {}
+        self._by_source: dict[str, dict[str, None]] = {}
         self._totals: dict[str, dict[Any, list[int]]] = {by: {} for by in BREAKDOWNS}
         self._keys = tuple(BREAKDOWNS.items())
         self.total_pence = 0
@@ -276,20 +289,21 @@ class Forecast:
 
     # -- building ---------------------------------------------------------------------
     def _book(self, lines: Iterable[Line], sign: int) -> None:
-        totals = self._totals
+        buckets = [(self._totals[by], key_of) for by, key_of in self._keys]
         for line in lines:
-            self.total_pence += sign * line.pence
-            self.total_seconds += sign * line.seconds
-            for by, key_of in self._keys:
-                bucket = totals[by]
+            pence, seconds = sign * line.pence, sign * line.seconds
+            self.total_pence += pence
+            self.total_seconds += seconds
+            for bucket, key_of in buckets:
                 key = key_of(line)
                 cell = bucket.get(key)
                 if cell is None:
-                    cell = bucket[key] = [0, 0, 0]
-                cell[0] += sign * line.pence
-                cell[1] += sign * line.seconds
+                    bucket[key] = [pence, seconds, sign]
+                    continue
+                cell[0] += pence
+                cell[1] += seconds
                 cell[2] += sign
-                if cell[2] == 0:
+                if not cell[2]:
                     del bucket[key]
 
     def add(self, duty: Duty) -> tuple[Line, ...]:
@@ -298,12 +312,18 @@ class Forecast:
         lines = price_duty(duty, self.rules, self._calendar)
         self._duties[duty.id] = duty
         self._lines[duty.id] = lines
+        self._by_source.setdefault(duty.source_id, {})[duty.id] = None
         self._book(lines, 1)
         return lines
 
     def remove(self, duty_id: str) -> tuple[Line, ...]:
         lines = self._lines.pop(duty_id, ())
-        self._duties.pop(duty_id, None)
+        duty = self._duties.pop(duty_id, None)
+        if duty is not None:
+            same = self._by_source[duty.source_id]
+            del same[duty_id]
+            if not same:
+                del self._by_source[duty.source_id]
         self._book(lines, -1)
         return lines
 
@@ -338,6 +358,10 @@ class Forecast:
     # -- reading ------------------------------------------------------------------------
     def duties(self) -> Iterator[Duty]:
         return iter(self._duties.values())
+
+    def duties_of(self, source_id: str) -> list[str]:
+        """IDs of the duties that came from one deployment or rota."""
+        return list(self._by_source.get(source_id, ()))
 
     def duty(self, duty_id: str) -> Duty | None:
         return self._duties.get(duty_id)

@@ -49,14 +49,14 @@ def record_authorisation(uow: UnitOfWork, bid_id: str, auth_id: str, signed_by: 
     or the bid's own lines when none are given. An operation not in the bid is an input error."""
     bid = uow.funding_bids.find(bid_id)
     if bid is None:
-        raise InputError([Problem("bid", "no such funding bid", "", bid_id)], "unknown bid")
+        raise InputError([Problem("bid", f"no funding bid {bid_id!r}")], "unknown bid")
     by_op = {line.operation_id: line for line in bid.lines}
     if amounts is None:
         lines = bid.lines
     else:
         unknown = sorted(set(amounts) - set(by_op))
         if unknown:
-            raise InputError([Problem("operation", "is not a line of the bid", bid_id, op) for op in unknown],
+            raise InputError([Problem("operation", f"{op!r} is not a line of the bid", bid_id, op) for op in unknown],
                              "authorisation does not match the bid")
         lines = tuple(BidLine(operation_id=op, hours=by_op[op].hours, amount=amount)
                       for op, amount in sorted(amounts.items()))
@@ -111,7 +111,7 @@ def publish_amendment(uow: UnitOfWork, stored: StoredForecast, amended: Deployme
     claims = list(claims)
     bid = uow.funding_bids.find(bid_id)
     if bid is None:
-        raise InputError([Problem("bid", "no such funding bid", "", bid_id)], "unknown bid")
+        raise InputError([Problem("bid", f"no funding bid {bid_id!r}")], "unknown bid")
     auth = latest_authorisation(uow, bid_id)
     before = _line(reconcile(stored.forecast, bid, auth, claims, thresholds), amended.operation_id)
     previous = uow.deployments.find(amended.id)

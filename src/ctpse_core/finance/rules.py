@@ -116,7 +116,8 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def fail(self, field: str, reason: str, value: object = None) -> None:
-        self.problems.append(Problem(field, reason, self.where, value))
+        shown = f" (got {value!r})" if value is not None else ""
+        self.problems.append(Problem(field, reason + shown, self.where, value))
 
     def table(self, data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
         value = data.get(key)

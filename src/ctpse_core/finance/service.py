@@ -77,7 +77,7 @@ def amend_deployment(uow: UnitOfWork, stored: StoredForecast, amended: Deploymen
     rules = fc.rules
     staff = {s.id: s for s in uow.staff.find_many(amended.staff_ids).values()}
     uow.record_event("consultation", "staff", None, f"ranks for amended deployment {amended.id}")
-    old = [d.id for d in fc.duties() if d.source_id == amended.id]
+    old = fc.duties_of(amended.id)
     new = deployment_duties(amended, staff, rules, stored.budget_codes, stored.assumptions)
     new_ids = {d.id for d in new}
     diff = fc.amend(new, [i for i in old if i not in new_ids])
