@@ -141,3 +141,26 @@ def test_a_change_within_the_authorisation_is_published_without_override() -> No
         stored = forecast_stored(uow, MON, MON + dt.timedelta(days=6))
         result = publish_amendment(uow, stored, attrs.evolve(d, start=d.start + dt.timedelta(hours=2)), "bid-1")
         assert not result.overridden and result.status == "ok" and result.difference.total_pence == -5733
+
+
+def test_a_rota_change_is_recomputed_with_its_difference() -> None:
+    """Adding a 48-hour on-call shift to a stored rota adds two days' allowance (4,000 p) and
+    nothing else; the forecast equals a fresh one."""
+    import attrs
+
+    from ctpse_core.domain.staff import Rota, Shift
+    from ctpse_core.finance.service import amend_rota
+
+    store, _d = _store_with_deployment()
+    start = dt.datetime(2026, 3, 4, 17, tzinfo=LONDON)
+    one = Shift(role_id="oc", staff_id="s1", start=start, end=start + dt.timedelta(hours=15))
+    rota = Rota(id="rota-1", first_day=MON, last_day=MON + dt.timedelta(days=6), shifts=(one,))
+    with store.unit_of_work(user="cato") as uow:
+        uow.rotas.add(rota)
+        stored = forecast_stored(uow, MON, MON + dt.timedelta(days=6))
+        before = stored.forecast.total_pence
+        two = Shift(role_id="oc", staff_id="s1", start=start + dt.timedelta(days=1),
+                    end=start + dt.timedelta(days=3))
+        diff = amend_rota(uow, stored, attrs.evolve(rota, shifts=(one, two)))
+        assert diff.total_pence == 4000 and stored.forecast.total_pence == before + 4000
+        assert [x.rule for x in diff.added] == ["on-call"] and not diff.removed

@@ -85,3 +85,18 @@ def test_events_commitments_and_returns(tmp_path: Path) -> None:
             code, out, err = run(url, *args, "--format", fmt)
             assert code == 0, f"{args} {fmt}: {out}{err}"
             assert "SECRET" in out
+
+
+def test_overtime_amend_needs_an_override_past_the_authorisation(tmp_path: Path) -> None:
+    """Starting the deployment an hour earlier takes op-1 past its authorisation: refused (exit 2)
+    without --override, published with one, and the difference is +£28.67."""
+    url = _store(tmp_path)
+    run(url, "bids", "create", "bid-1", "--from", "02/03/2026", "--to", "08/03/2026")
+    run(url, "bids", "authorise", "bid-1", "--id", "auth-1", "--signed-by", "Supt Example",
+        "--signed-at", "20/02/2026 09:00")
+    code, _out, err = run(url, "overtime", "amend", "dep-1", "--bid", "bid-1", "--start", "03/03/2026 04:00")
+    assert code == 2 and "past its authorisation" in err
+    code, out, err = run(url, "overtime", "amend", "dep-1", "--bid", "bid-1", "--start", "03/03/2026 04:00",
+                         "--override", "SIO decision", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["total_change"] == "28.67" and "audited override" in err

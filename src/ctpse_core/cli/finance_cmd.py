@@ -161,3 +161,57 @@ def reconcile_cmd(ctx: CliContext, bid_id: str, claims: Path | None, thresholds:
     finally:
         store.close()
     emit(reconciliation_product(bid_id, lines, stored.marking), fmt)
+
+
+@overtime.command("amend")
+@click.argument("deployment_id")
+@click.option("--bid", "bid_id", required=True, help="The bid whose authorisation the change is checked against.")
+@click.option("--start", **DATETIME, help="New start (Europe/London).")
+@click.option("--end", **DATETIME, help="New end (Europe/London).")
+@click.option("--cancel", is_flag=True, help="Cancel the deployment.")
+@click.option("--override", "override_reason", help="Publish past the authorisation for this reason (audited).")
+@click.option("--rules", type=_FILE, help="Pay rules TOML.")
+@format_option("md", ("json", "md", "html", "csv"))
+@pass_ctx
+def amend_cmd(ctx: CliContext, deployment_id: str, bid_id: str, start: dt.datetime | None, end: dt.datetime | None,
+              cancel: bool, override_reason: str | None, rules: Path | None, fmt: str) -> None:
+    """Amend a stored deployment: re-price it, show the forecast's difference, and publish it
+    unless it takes the operation past its authorisation (then --override REASON is needed)."""
+    import attrs
+
+    from ctpse_core.domain.surveillance import DeploymentStatus
+    from ctpse_core.finance.publish import publish_amendment
+    from ctpse_core.finance.service import difference_product, forecast_stored
+
+    store = ctx.open_store(create=False)
+    try:
+        with store.unit_of_work(user=ctx.user) as uow:
+            bid = uow.funding_bids.find(bid_id)
+            if bid is None:
+                raise InputError([Problem("--bid", f"no funding bid {bid_id!r}")], "unknown bid")
+            current = uow.deployments.find(deployment_id)
+            if current is None:
+                raise InputError([Problem("DEPLOYMENT_ID", f"no deployment {deployment_id!r}")], "unknown deployment")
+            changes: dict[str, object] = {"provenance": None}
+            if start is not None:
+                changes["start"] = start
+            if end is not None:
+                changes["end"] = end
+            if cancel:
+                changes["status"] = DeploymentStatus.CANCELLED
+            try:
+                amended = attrs.evolve(current, **changes)
+            except ValueError as exc:
+                raise InputError([Problem("--start/--end", str(exc), deployment_id)], "bad amendment") from None
+            stored = forecast_stored(uow, bid.period_start, bid.period_end, rules=_rules(rules))
+            result = publish_amendment(uow, stored, amended, bid_id, override_reason=override_reason)
+            uow.commit()
+    finally:
+        store.close()
+    after = result.after.as_dict() if result.after else {}
+    click.echo(f"{deployment_id}: forecast change £{result.difference.as_dict()['total_change']}; operation "
+               f"{amended.operation_id} {result.status}"
+               + (f" ({after.get('used')} of £{after.get('authorised')} authorised)" if after else "")
+               + ("; published past the authorisation with an audited override" if result.overridden else ""),
+               err=True)
+    emit(difference_product(result.difference, f"Forecast change for {deployment_id}", stored.marking), fmt)

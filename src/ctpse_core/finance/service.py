@@ -16,6 +16,7 @@ import attrs
 from ctpse_core.domain.common import london
 from ctpse_core.domain.finance import OvertimeForecast
 from ctpse_core.domain.marking import Marking, highest
+from ctpse_core.domain.staff import Rota
 from ctpse_core.domain.surveillance import Deployment
 from ctpse_core.finance.duties import deployment_duties, duties_from
 from ctpse_core.finance.forecast import BREAKDOWNS, Difference, Forecast, forecast, hours, money
@@ -26,6 +27,7 @@ from ctpse_core.storage.base import UnitOfWork
 __all__ = [
     "StoredForecast",
     "amend_deployment",
+    "amend_rota",
     "difference_product",
     "forecast_product",
     "forecast_stored",
@@ -66,7 +68,8 @@ def forecast_stored(
     uow.record_event("consultation", "rotas", None, f"overtime forecast {span}: {len(rotas)} read")
     uow.record_event("consultation", "staff", None, f"overtime forecast {span}: ranks of {len(staff)} people")
     fc = forecast(duties.duties, rules)
-    marking = highest([fc.marking, *(s.marking for s in staff if s.id in {d.staff_id for d in duties.duties})])
+    priced = {d.staff_id for d in duties.duties}
+    marking = highest([fc.marking, *(s.marking for s in staff if s.id in priced)])
     return StoredForecast(fc, first_day, last_day, duties.assumptions, marking, dict(budget_codes or {}))
 
 
@@ -83,6 +86,26 @@ def amend_deployment(uow: UnitOfWork, stored: StoredForecast, amended: Deploymen
     diff = fc.amend(new, [i for i in old if i not in new_ids])
     stored.marking = highest([stored.marking, amended.marking])
     return diff
+
+
+def amend_rota(uow: UnitOfWork, stored: StoredForecast, rota: Rota) -> Difference:
+    """Re-price a changed (or new) published rota's on-call shifts and say what moved."""
+    from ctpse_core.finance.duties import oncall_duties
+
+    fc = stored.forecast
+    people = {s.id: s for s in uow.staff.find_many({s.staff_id for s in rota.shifts}).values()}
+    uow.record_event("consultation", "staff", None, f"ranks for amended rota {rota.id}")
+    new = [d for d in oncall_duties(rota, people, fc.rules) if _within(stored, d.start)]
+    new_ids = {d.id for d in new}
+    diff = fc.amend(new, [i for i in fc.duties_of(rota.id) if i not in new_ids])
+    stored.marking = highest([stored.marking, rota.marking])
+    return diff
+
+
+def _within(stored: StoredForecast, start: dt.datetime) -> bool:
+    day = london(start).date()
+    return (stored.first_day is None or day >= stored.first_day) and (stored.last_day is None
+                                                                      or day <= stored.last_day)
 
 
 def _period(stored: StoredForecast) -> dict[str, Any]:

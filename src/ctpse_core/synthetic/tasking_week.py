@@ -53,7 +53,7 @@ def synthetic_tasking_week(week: dt.date, operations: Sequence[str], staff_ids: 
     evs = tuple(
         FastTimeEvent(
             id=f"ftev-{i + 1:03d}", title=f"Briefing document {i + 1} (fictional)",
-            occurred_at=monday + dt.timedelta(days=i, hours=rng.randint(0, 8)), source=rng.choice(_UNITS),
+            occurred_at=monday + dt.timedelta(hours=12 * i + rng.randint(0, 3)), source=rng.choice(_UNITS),
             summary="Synthetic example: no real person or place.", marking=Marking.parse("SECRET [UK EYES ONLY]")
             if i % 2 else COVERT,
         )
