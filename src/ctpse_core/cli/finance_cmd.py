@@ -11,7 +11,7 @@ import click
 
 from ctpse_core.cli import CliContext
 from ctpse_core.cli.options import format_option, pass_ctx
-from ctpse_core.cli.tasking_common import DATE, DATETIME, emit
+from ctpse_core.cli.tasking_common import DATE, DATETIME, emit, out_option
 from ctpse_core.errors import InputError, Problem
 
 __all__ = ["bids", "overtime"]
@@ -39,9 +39,10 @@ def overtime() -> None:
 @click.option("--lines", is_flag=True, help="Include every priced line (CSV always has them).")
 @click.option("--save", is_flag=True, help="Store the weekly forecast per operation.")
 @format_option("md", ("json", "md", "html", "csv"))
+@out_option()
 @pass_ctx
 def forecast_cmd(ctx: CliContext, first: dt.date, last: dt.date, rules: Path | None, by: str, lines: bool,
-                 save: bool, fmt: str) -> None:
+                 save: bool, fmt: str, out: Path | None) -> None:
     """Forecast overtime for stored deployments, asset deployments and on-call shifts."""
     from ctpse_core.finance import BREAKDOWNS
     from ctpse_core.finance.service import forecast_product, forecast_stored, save_weekly_forecasts
@@ -60,7 +61,7 @@ def forecast_cmd(ctx: CliContext, first: dt.date, last: dt.date, rules: Path | N
             uow.commit()
     finally:
         store.close()
-    emit(forecast_product(stored, wanted, lines), fmt)
+    emit(forecast_product(stored, wanted, lines), fmt, out)
 
 
 @click.group()
@@ -75,9 +76,10 @@ def bids() -> None:
 @click.option("--rules", type=_FILE, help="Pay rules TOML.")
 @click.option("--out-of-region-only", is_flag=True, help="Bid only for out-of-region working.")
 @format_option("md", ("json", "md", "html", "csv"))
+@out_option()
 @pass_ctx
 def create(ctx: CliContext, bid_id: str, first: dt.date, last: dt.date, rules: Path | None,
-           out_of_region_only: bool, fmt: str) -> None:
+           out_of_region_only: bool, fmt: str, out: Path | None) -> None:
     """Generate funding bid BID_ID from the forecast and store it as submitted."""
     from ctpse_core.finance.publish import submit_bid
     from ctpse_core.finance.service import forecast_stored
@@ -94,7 +96,7 @@ def create(ctx: CliContext, bid_id: str, first: dt.date, last: dt.date, rules: P
     rows = [{"operation_id": x.operation_id, "hours": str(x.hours), "amount": str(x.amount)} for x in bid.lines]
     emit(SimpleProduct("funding-bid", f"Funding bid {bid_id}", {
         "bid": bid_id, "period_start": first.isoformat(), "period_end": last.isoformat(),
-        "total": str(bid.total), "lines": rows}, bid.marking, rows=rows), fmt)
+        "total": str(bid.total), "lines": rows}, bid.marking, rows=rows), fmt, out)
 
 
 def _amounts(values: tuple[str, ...]) -> dict[str, Decimal] | None:
@@ -139,9 +141,10 @@ def authorise(ctx: CliContext, bid_id: str, auth_id: str, signed_by: str, signed
 @click.option("--thresholds", type=_FILE, help="Budget thresholds TOML (default: warn 90 %, block past 100 %).")
 @click.option("--rules", type=_FILE, help="Pay rules TOML.")
 @format_option("md", ("json", "md", "html", "csv"))
+@out_option()
 @pass_ctx
 def reconcile_cmd(ctx: CliContext, bid_id: str, claims: Path | None, thresholds: Path | None,
-                  rules: Path | None, fmt: str) -> None:
+                  rules: Path | None, fmt: str, out: Path | None) -> None:
     """Forecast vs bid vs authorised vs actual per operation, and the budget position."""
     from ctpse_core.finance.bids import load_claims, load_thresholds
     from ctpse_core.finance.products import reconciliation_product
@@ -160,7 +163,7 @@ def reconcile_cmd(ctx: CliContext, bid_id: str, claims: Path | None, thresholds:
             uow.commit()
     finally:
         store.close()
-    emit(reconciliation_product(bid_id, lines, stored.marking), fmt)
+    emit(reconciliation_product(bid_id, lines, stored.marking), fmt, out)
 
 
 @overtime.command("amend")
@@ -172,9 +175,11 @@ def reconcile_cmd(ctx: CliContext, bid_id: str, claims: Path | None, thresholds:
 @click.option("--override", "override_reason", help="Publish past the authorisation for this reason (audited).")
 @click.option("--rules", type=_FILE, help="Pay rules TOML.")
 @format_option("md", ("json", "md", "html", "csv"))
+@out_option()
 @pass_ctx
 def amend_cmd(ctx: CliContext, deployment_id: str, bid_id: str, start: dt.datetime | None, end: dt.datetime | None,
-              cancel: bool, override_reason: str | None, rules: Path | None, fmt: str) -> None:
+              cancel: bool, override_reason: str | None, rules: Path | None, fmt: str,
+              out: Path | None) -> None:
     """Amend a stored deployment: re-price it, show the forecast's difference, and publish it
     unless it takes the operation past its authorisation (then --override REASON is needed)."""
     import attrs
@@ -214,4 +219,5 @@ def amend_cmd(ctx: CliContext, deployment_id: str, bid_id: str, start: dt.dateti
                + (f" ({after.get('used')} of £{after.get('authorised')} authorised)" if after else "")
                + ("; published past the authorisation with an audited override" if result.overridden else ""),
                err=True)
-    emit(difference_product(result.difference, f"Forecast change for {deployment_id}", stored.marking), fmt)
+    emit(difference_product(result.difference, f"Forecast change for {deployment_id}", stored.marking), fmt,
+         out)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
 from ctpse_core.cli import CliContext
 from ctpse_core.cli.options import format_option, pass_ctx
-from ctpse_core.cli.tasking_common import DATE, DATETIME, WEEK, emit
+from ctpse_core.cli.tasking_common import DATE, DATETIME, WEEK, emit, out_option
 
 __all__ = ["assets", "commitments", "dmm", "events", "issues", "tasking_doc", "weekly_return"]
 
@@ -114,8 +115,9 @@ def deploy_cmd(ctx: CliContext, request_id: str, asset_id: str, start: dt.dateti
 @click.option("--now", **DATETIME, help="The moment the clock is read at (default: now).")
 @click.option("--only", type=click.Choice(["all", "overdue", "at-risk"]), default="all", show_default=True)
 @format_option("md", _FORMATS)
+@out_option()
 @pass_ctx
-def list_cmd(ctx: CliContext, now: dt.datetime | None, only: str, fmt: str) -> None:
+def list_cmd(ctx: CliContext, now: dt.datetime | None, only: str, fmt: str, out: Path | None) -> None:
     """Every asset request with its deadline clock; or only the overdue or at-risk ones."""
     from ctpse_core.tasking.assets import asset_list_product, at_risk, overdue, row
 
@@ -130,22 +132,28 @@ def list_cmd(ctx: CliContext, now: dt.datetime | None, only: str, fmt: str) -> N
     chosen = {"all": items, "overdue": overdue(items, moment), "at-risk": at_risk(items, moment)}[only]
     rows = [row(r, moment) for r in chosen]
     emit(asset_list_product("asset-requests", f"CT asset requests ({only})", {"now": moment.isoformat(),
-                            "requests": rows}, rows, (r.marking for r in chosen)), fmt)
+                            "requests": rows}, rows, (r.marking for r in chosen)), fmt, out)
 
 
 @assets.command("summary")
 @click.option("--week", **WEEK, required=True, help="Any day of the week.")
 @click.option("--now", **DATETIME)
 @format_option("md", _FORMATS)
+@out_option()
 @pass_ctx
-def summary_cmd(ctx: CliContext, week: dt.date, now: dt.datetime | None, fmt: str) -> None:
+def summary_cmd(ctx: CliContext, week: dt.date, now: dt.datetime | None, fmt: str, out: Path | None) -> None:
     """The weekly summary of CT asset requests for senior leadership."""
     from ctpse_core.tasking.assets import asset_list_product, slt_summary
 
-    items = _run(ctx, lambda uow: list(uow.asset_requests.list()))
+    def work(uow: Any) -> Any:
+        found = list(uow.asset_requests.list())
+        uow.record_event("consultation", "asset_requests", None, f"SLT summary, week of {week}")
+        return found
+
+    items = _run(ctx, work)
     data = slt_summary(items, week, _now(now))
     emit(asset_list_product("asset-summary", f"CT asset requests: SLT summary, week of {week:%d/%m/%Y}", data,
-                            data["moved_this_week"], (r.marking for r in items)), fmt)
+                            data["moved_this_week"], (r.marking for r in items)), fmt, out)
 
 
 # -- fast-time events -----------------------------------------------------------------------------
@@ -233,8 +241,10 @@ def stage_cmd(ctx: CliContext, event_id: str, stage: str) -> None:
 @click.option("--now", **DATETIME)
 @click.option("--escalations", "only_escalations", is_flag=True, help="Only recipients yet to acknowledge.")
 @format_option("md", _FORMATS)
+@out_option()
 @pass_ctx
-def events_list(ctx: CliContext, now: dt.datetime | None, only_escalations: bool, fmt: str) -> None:
+def events_list(ctx: CliContext, now: dt.datetime | None, only_escalations: bool, fmt: str,
+                out: Path | None) -> None:
     """Every fast-time event with its state; or what is to be escalated."""
     from ctpse_core.domain.marking import highest
     from ctpse_core.reports import SimpleProduct
@@ -251,7 +261,7 @@ def events_list(ctx: CliContext, now: dt.datetime | None, only_escalations: bool
     waiting = [x.as_dict() for x in escalations(items, moment)]
     rows = waiting if only_escalations else [event_row(e, moment) for e in items]
     emit(SimpleProduct("fast-time-events", "Fast-time events", {"now": moment.isoformat(), "events": rows,
-                       "escalations": waiting}, highest(e.marking for e in items), rows=rows), fmt)
+                       "escalations": waiting}, highest(e.marking for e in items), rows=rows), fmt, out)
 
 
 # -- commitments board ----------------------------------------------------------------------------
@@ -261,13 +271,15 @@ def events_list(ctx: CliContext, now: dt.datetime | None, only_escalations: bool
               help="How long the commitment being considered lasts.")
 @click.option("--qualification", help="Only count people holding it as able to commit.")
 @format_option("md", _FORMATS)
+@out_option()
 @pass_ctx
-def commitments(ctx: CliContext, at: dt.datetime, hours: float, qualification: str | None, fmt: str) -> None:
+def commitments(ctx: CliContext, at: dt.datetime, hours: float, qualification: str | None, fmt: str,
+                out: Path | None) -> None:
     """Every staff member's commitments at a moment; who is free, qualified and rested; what
     committing each would break."""
     from ctpse_core.tasking.commitments import board
 
-    emit(_run(ctx, lambda uow: board(uow, at, hours=hours, qualification=qualification)), fmt)
+    emit(_run(ctx, lambda uow: board(uow, at, hours=hours, qualification=qualification)), fmt, out)
 
 
 # -- weekly returns -----------------------------------------------------------------------------
@@ -277,11 +289,12 @@ def _return_cmd(name: str, service: str, help_text: str, daily: bool = False) ->
                   help="The day." if daily else "Any day of the week.")
     @click.option("--now", **DATETIME, help="The moment clocks are read at (default: now).")
     @format_option("md", _FORMATS)
+    @out_option()
     @pass_ctx
-    def cmd(ctx: CliContext, when: dt.date, now: dt.datetime | None, fmt: str) -> None:
+    def cmd(ctx: CliContext, when: dt.date, now: dt.datetime | None, fmt: str, out: Path | None) -> None:
         from ctpse_core.tasking import returns
 
-        emit(_run(ctx, lambda uow: getattr(returns, service)(uow, when, _now(now))), fmt)
+        emit(_run(ctx, lambda uow: getattr(returns, service)(uow, when, _now(now))), fmt, out)
 
     return cmd
 

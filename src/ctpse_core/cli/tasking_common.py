@@ -8,10 +8,10 @@ from typing import Any
 
 import click
 
+from ctpse_core.cli.output import emit, out_option
 from ctpse_core.cli.rota import DATE, DATETIME
-from ctpse_core.reports import Product, render
 
-__all__ = ["DATE", "DATETIME", "WEEK", "emit"]
+__all__ = ["DATE", "DATETIME", "WEEK", "emit", "out_option"]
 
 
 def _week(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -21,7 +21,3 @@ def _week(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
 WEEK: dict[str, Any] = {"metavar": "DATE", "callback": _week}
 
-
-def emit(product: Product, fmt: str) -> None:
-    """Write ``product`` in ``fmt`` to standard output."""
-    click.echo(render(product, fmt), nl=False)

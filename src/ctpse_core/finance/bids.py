@@ -98,10 +98,9 @@ def parse_thresholds(data: Mapping[str, Any], where: str = "budget.toml") -> Thr
 
 
 def load_thresholds(path: Path) -> Thresholds:
-    try:
-        return parse_thresholds(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError([Problem("", f"is not TOML: {exc}", str(path))], "unreadable thresholds") from None
+    from ctpse_core.tomlfile import read_toml
+
+    return parse_thresholds(read_toml(path), str(path))
 
 
 @cache

@@ -259,11 +259,9 @@ def parse_pay_rules(data: Mapping[str, Any], where: str = "payrules.toml") -> Pa
 
 def load_pay_rules(path: Path) -> PayRules:
     """Pay rules from a TOML file (``error:`` lines naming the file and field when unusable)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError([Problem("", f"is not TOML: {exc}", str(path))], "unreadable pay rules") from None
-    return parse_pay_rules(data, str(path))
+    from ctpse_core.tomlfile import read_toml
+
+    return parse_pay_rules(read_toml(path), str(path))
 
 
 @cache

@@ -63,10 +63,9 @@ def parse_config(data: Mapping[str, Any], where: str = "tasking.toml") -> Taskin
 
 
 def load_config(path: Path) -> TaskingConfig:
-    try:
-        return parse_config(tomllib.loads(path.read_text(encoding="utf-8")), str(path))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError([Problem("", f"is not TOML: {exc}", str(path))], "unreadable tasking configuration") from None
+    from ctpse_core.tomlfile import read_toml
+
+    return parse_config(read_toml(path), str(path))
 
 
 @cache
