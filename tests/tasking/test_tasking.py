@@ -164,3 +164,18 @@ def test_weekly_return_keeps_each_items_marking_and_carries_the_highest() -> Non
     assert sections["deployments"]["rows"][0]["marking"] == "SECRET"
     assert data["summary"]["deployments"] == 2
     assert {s["key"] for s in dmm.data()["sections"]} >= {"escalations", "assets_flagged"}
+
+
+def test_agenda_source_lists_events_and_missing_acknowledgements() -> None:
+    """The `fast-time-events` agenda source names the event received since the last meeting and
+    the recipient who has not acknowledged it by the end of the day."""
+    from ctpse_core.meetings.agenda import agenda_sources
+
+    store = open_store("memory://")
+    with store.unit_of_work(user="cato") as uow:
+        receive(uow, FastTimeEvent(id="ev-1", title="Briefing", occurred_at=NOW, source="x", marking=COVERT))
+        disseminate(uow, "ev-1", ("a", "b"), at=NOW)
+        acknowledge(uow, "ev-1", "a", at=NOW)
+        items = agenda_sources().get("fast-time-events")(uow, NOW.date() - dt.timedelta(days=7), NOW.date(), 7)
+    assert [(i.section, i.ref, i.owner) for i in items] == [
+        ("Fast-time events", "ev-1", ""), ("Fast-time events not acknowledged", "ev-1", "b")]

@@ -17,6 +17,13 @@ def ctpse_register_record_types(register: Register) -> None:
 
 
 @hookimpl
+def ctpse_register_agenda_sources(register: Register) -> None:
+    from ctpse_core.tasking.agenda import fast_time_events
+
+    register("fast-time-events", fast_time_events)
+
+
+@hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
     from ctpse_core.cli.finance_cmd import bids, overtime
     from ctpse_core.cli.tasking_cmd import assets, commitments, dmm, events, issues, tasking_doc, weekly_return
