@@ -23,10 +23,9 @@ MEETS_AT = dt.time(8)
 
 def _default_day(uow: UnitOfWork) -> dt.date:
     """The day of the latest stored deployment (the week the store is about), else today."""
-    starts = [d.start for d in uow.deployments.list()]
-    if not starts:
-        return dt.datetime.now(LONDON).date()
-    return max(starts).astimezone(LONDON).date()
+    starts: list[dt.datetime] = [d.start for d in uow.deployments.list()]
+    latest = max(starts) if starts else dt.datetime.now(LONDON)
+    return latest.astimezone(LONDON).date()
 
 
 def _monday(day: dt.date) -> dt.date:
