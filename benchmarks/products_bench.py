@@ -63,12 +63,12 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"synthetic week: {args.nominals} nominals per list, {args.deployments} deployments, "
           f"{args.staff} staff; load average {load:.1f}")
-    print(f"{'product':<24}{'format':<7}{'seconds':>9}{'bytes':>11}")
+    print(f"{'product':<30}{'format':<7}{'seconds':>9}{'bytes':>11}")
     for name, fmt, took, size in rows:
-        print(f"{name:<24}{fmt:<7}{took:>9.3f}{size:>11,}")
+        print(f"{name:<30}{fmt:<7}{took:>9.3f}{size:>11,}")
     print()
     for name, took in builds.items():
-        print(f"build {name:<24}{took:>8.3f} s")
+        print(f"build {name:<30}{took:>8.3f} s")
     print("first use (imports) " + ", ".join(f"{f} {s:.2f} s" for f, s in first.items()))
     rendering = sum(r[2] for r in rows)
     print(f"baseline json.dumps of every product's data: {baseline:.3f} s")

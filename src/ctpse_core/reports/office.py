@@ -13,10 +13,28 @@ import datetime as dt
 import io
 import re
 import zipfile
+from typing import Any
 
-__all__ = ["reproducible_zip"]
+__all__ = ["fill_core_properties", "reproducible_zip"]
 
 _DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def fill_core_properties(props: Any, report: Any) -> None:
+    """Title, subject, keywords and category (the marking), comments, author, revision and
+    the dates (``report.stamp``) of a python-docx or python-pptx ``core_properties``."""
+    marking = str(report.marking)
+    stamp = report.stamp.astimezone(dt.UTC).replace(tzinfo=None)
+    props.title = report.title
+    props.subject = f"{marking}: {report.title}"
+    props.keywords = marking
+    props.category = marking
+    props.comments = f"Protective marking: {marking}"
+    props.author = report.author
+    props.last_modified_by = report.author
+    props.created = stamp
+    props.modified = stamp
+    props.revision = 1
 
 
 def reproducible_zip(data: bytes, stamp: dt.datetime) -> bytes:
