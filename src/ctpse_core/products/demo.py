@@ -1,4 +1,5 @@
-"""The ``ctpse demo`` step: every product in every installed format it offers, and an index page."""
+"""The ``ctpse demo`` step: every product in every installed format it offers (in
+``products/``), and ``index.html`` at the top of the demo's output linking each one."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ __all__ = ["demo_step", "write_index"]
 def write_index(folder: Path, written: list[tuple[str, str, str, str, list[Path]]]) -> Path:
     """``index.html``: every product written, with its marking and links to each format."""
     from ctpse_core.domain.marking import Marking, highest
+    from ctpse_core.products.files import write_output
     from ctpse_core.reports import _environment, template_paths
     from ctpse_core.reports.document import Column, Report, Section, Table
 
@@ -26,8 +28,7 @@ def write_index(folder: Path, written: list[tuple[str, str, str, str, list[Path]
                                                                       Column("file")], rows)])])
     html = _environment(template_paths(), False).get_template("index.html.j2").render(
         product=report, rows=rows, marking=str(top))
-    index = folder / "index.html"
-    index.write_text(html, encoding="utf-8")
+    (index,) = write_output(folder / "index.html", html, top)  # marked as its highest product
     return index
 
 
@@ -88,5 +89,5 @@ def demo_step(ctx: Any) -> list[str]:
                 written.append((name, report.title, str(report.marking), fmt, paths))
             uow.commit()
         lines.append(f"{name} ({report.marking}): {', '.join(offered)}")
-    index = write_index(folder, written)
+    index = write_index(ctx.out, written)
     return [*lines, f"index: {index}"]
