@@ -221,6 +221,10 @@ class DobComparison:
         out[differing == 1] = 2
         out[(xy == yy) & (xm == yd) & (xd == ym) & (xm != xd)] = 3
         out[x == y] = 4
+        # a year-only date (yyyy0000) disagrees when the years differ by more than one and is
+        # not compared otherwise (an agreeing year alone is too weak to count as agreement)
+        partial = (x % 10000 == 0) | (y % 10000 == 0)
+        out[partial] = np.where(np.abs(xy - yy)[partial] > 1, 0, -1)
         out[(x <= 0) | (y <= 0)] = -1
         return out
 

@@ -29,7 +29,7 @@ from ctpse_core.reconcile.result import (
     ReconciliationResult,
 )
 from ctpse_core.reconcile.review import ReviewDecision, latest
-from ctpse_core.reconcile.table import NominalTable, table_from_nominals
+from ctpse_core.reconcile.table import NAME_FIELDS, NominalTable, table_from_nominals
 
 __all__ = ["Progress", "reconcile"]
 
@@ -87,6 +87,28 @@ def _as_table(items: NominalTable | Iterable[Nominal], default: str) -> NominalT
 def _active_rules(config: ReconcileConfig) -> list[MatchRule]:
     rules = [rule for name, rule in match_rules().items() if name not in config.disabled_rules]
     return rules + column_rules(config.comparisons, {r.name for r in rules}, config.disabled_rules)
+
+
+def _check_columns(config: ReconcileConfig, tables: tuple[NominalTable, NominalTable]) -> None:
+    """A declared comparison or ``field:`` blocking part on a column a list lacks could never
+    take effect: a :class:`ConfigError` naming it and the list, never silently ignored."""
+    from ctpse_core.errors import ConfigError
+    from ctpse_core.reconcile.config import field_of_part
+
+    wanted = [(f"comparison {c.name!r}", c.field) for c in config.comparisons if c.name not in config.disabled_rules]
+    wanted += [
+        (f"blocking rule {rule.name!r}", path)
+        for rule in config.blocking
+        for path in filter(None, map(field_of_part, rule.keys))
+    ]
+    for what, path in wanted:
+        for table in tables:
+            if path not in table.columns and len(table):
+                extras = f"; its own columns: {', '.join(table.extras)}" if table.extras else ""
+                raise ConfigError(
+                    f"{what}: the {table.source} list has no column {path!r}, so it could never take effect "
+                    f"(map a column to it{extras})"
+                )
 
 
 def _random_pairs(n_a: int, n_b: int, count: int, seed: int, same: bool) -> tuple[I64, I64]:
@@ -346,6 +368,7 @@ def reconcile(
     lt, rt = _as_table(left, "left"), _as_table(right, "right")
     if lt.source == rt.source:
         rt = attrs.evolve(rt, source=f"{rt.source} (right)")
+    _check_columns(config, (lt, rt))
     rules = _active_rules(config)
     enc = encode(lt, rt)
     decided = _decisions_by_index(decisions, (lt.source, rt.source), (lt, rt))
@@ -438,7 +461,19 @@ def reconcile(
         stats=stats,
         model=model.table(),
         marking=highest([lt.marking, rt.marking]),
+        incomplete={"left": _incomplete(lt), "right": _incomplete(rt)},
     )
+
+
+def _incomplete(table: NominalTable) -> list[dict[str, Any]]:
+    """Records with a blank name part: reconciled on their other evidence, reported (data quality)."""
+    blank = {f: table.column(f) for f in NAME_FIELDS}
+    out: list[dict[str, Any]] = []
+    for k, rid in enumerate(table.ids):
+        missing = [f for f, column in blank.items() if column[k] is None or column[k] == ""]
+        if missing:
+            out.append({"id": rid, "missing": missing})
+    return out
 
 
 def _cluster_list(
