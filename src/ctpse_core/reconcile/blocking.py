@@ -68,6 +68,17 @@ def _name_pair(side: Side, names: NameVocab) -> KeyRows:
     return np.arange(len(side), dtype=np.int64), key
 
 
+def _name_part(part: str) -> Callable[[Side, NameVocab], KeyRows]:
+    """The skeleton of the record's own forename or surname (aliases aside)."""
+
+    def key(side: Side, names: NameVocab) -> KeyRows:
+        ids = getattr(side, part)
+        skel = names.skeleton.astype(np.int64)
+        return np.arange(len(side), dtype=np.int64), np.where(ids >= 0, skel[np.maximum(ids, 0)], -1)
+
+    return key
+
+
 def _surname_phonetic(side: Side, names: NameVocab) -> KeyRows:
     nys = names.nysiis.astype(np.int64)
     return np.arange(len(side), dtype=np.int64), np.where(
@@ -104,6 +115,8 @@ _PARTS: dict[str, Callable[[Side, NameVocab], KeyRows]] = {
     "postcode": lambda s, _n: _single(s.postcode),
     "name_token": _name_token,
     "name_pair": _name_pair,
+    "forename": _name_part("forename"),
+    "surname": _name_part("surname"),
     "surname_phonetic": _surname_phonetic,
     "dob": _dob_part(lambda d: d),
     "dob_unordered": _dob_part(_unordered),

@@ -39,8 +39,8 @@ MISSING_FIELDS = ("dob", "pnc", "cro", "prison")
 
 #: Built-in blocking key parts (``blocking.py`` makes their keys; a test keeps the two in step).
 KEY_PARTS: tuple[str, ...] = (
-    "cro", "day", "dob", "dob_unordered", "month", "name_pair", "name_token", "nationality",
-    "pnc", "postcode", "prison", "sex", "surname_phonetic", "year",
+    "cro", "day", "dob", "dob_unordered", "forename", "month", "name_pair", "name_token", "nationality",
+    "pnc", "postcode", "prison", "sex", "surname", "surname_phonetic", "year",
 )
 #: Prefix of a blocking key part made from any table column: ``field:PATH``.
 FIELD_PART = "field:"
@@ -138,8 +138,9 @@ DEFAULT_BLOCKING: tuple[BlockingRule, ...] = (
 )
 
 
-#: Kinds of :class:`ColumnComparison`: free text (Jaro-Winkler levels) or a code (typo levels).
-COLUMN_KINDS = ("text", "code")
+#: Kinds of :class:`ColumnComparison`: free text (Jaro-Winkler levels), a code (typo levels) or a
+#: category (same / different).
+COLUMN_KINDS = ("text", "code", "category")
 
 
 def _kind(_inst: Any, _attr: attrs.Attribute[Any], value: str) -> None:
@@ -153,7 +154,8 @@ class ColumnComparison:
 
     ``kind = "text"``: exact / close / similar / different by Jaro-Winkler (an address line,
     a town); ``kind = "code"``: exact / one character differs or two swapped / different (a
-    partner's reference number). ``identifier = true`` (codes only) lets an exact agreement
+    partner's reference number); ``kind = "category"``: same / different (a middle initial,
+    a state). ``identifier = true`` (codes only) lets an exact agreement
     decide a match before the probabilistic model, like the PNC ID. Its weights are learned
     like every other comparison's.
     """
@@ -212,6 +214,10 @@ class ReconcileConfig:
     disabled_rules: tuple[str, ...] = ()
     #: Comparisons of further columns (address lines, a partner's own reference...).
     comparisons: tuple[ColumnComparison, ...] = ()
+    #: True: only the comparisons and blocking rules configured here (and the built-in
+    #: comparisons); False (the default): they are added to those chosen from the lists
+    #: (:mod:`ctpse_core.reconcile.auto`).
+    replace: bool = False
     #: One-to-one assignment of cross-list matches (between duplicate clusters).
     one_to_one: bool = True
     #: Identifier agreement with name and DOB weight below this is an identifier conflict.

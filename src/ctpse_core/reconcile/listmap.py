@@ -11,6 +11,11 @@ can be compared and blocked on like any other::
     "Born" = { field = "date_of_birth", date_format = "MM/DD/YYYY" }
     "Middle initial" = "middle_initial"                  # a column of its own
     "NI number" = { field = "ni_number", kind = "identifier" }
+    "PNC" = { field = "pnc_id", invalid = "blank" }      # keep the record, report the value
+
+``invalid = "blank"`` keeps a record whose value in that column cannot be read (an
+impossible date, a PNC ID with a wrong check character) with the value blank, and reports
+it as incomplete; by default such a row is rejected.
 
 A name that is not a Nominal field but is close to one (``surnme``) is refused with the
 field it probably means; ``extra.NAME`` states a column of its own outright.
@@ -33,7 +38,10 @@ __all__ = ["COLUMN_KINDS", "EXTRA_PREFIX", "ListMapping", "list_mapping"]
 COLUMN_KINDS = ("name", "date", "identifier", "code", "text", "postcode", "category")
 #: Prefix stating that a column is the list's own, not a Nominal field.
 EXTRA_PREFIX = "extra."
-_SPEC_KEYS = ("field", "date_format", "kind")
+_SPEC_KEYS = ("field", "date_format", "kind", "invalid")
+#: What to do with a value that cannot be read: reject the row (the default), or keep the
+#: record with the value blank and report it as incomplete.
+INVALID = ("reject", "blank")
 #: Field paths that hold dates (a date format may be declared for them).
 DATE_FIELDS = ("date_of_birth",)
 
@@ -47,6 +55,8 @@ class ListMapping:
     kinds: Mapping[str, str] = attrs.field(factory=dict)
     #: Columns of the list's own (no Nominal field), by the name they are carried under.
     extras: tuple[str, ...] = ()
+    #: Fields whose unreadable values are blanked (the record kept, reported incomplete).
+    blank_invalid: tuple[str, ...] = ()
     source: str = ""
 
 
@@ -90,6 +100,7 @@ def list_mapping(data: Mapping[str, Any], where: str) -> ListMapping:
     formats: dict[str, str] = {}
     kinds: dict[str, str] = {}
     extras: list[str] = []
+    lenient: list[str] = []
     for header, value in data.items():
         spec: dict[str, Any]
         if isinstance(value, str):
@@ -120,6 +131,13 @@ def list_mapping(data: Mapping[str, Any], where: str) -> ListMapping:
             if not extra and target not in DATE_FIELDS:
                 raise ConfigError(f"{where}: column {header!r}: {target} holds no dates; remove date_format")
             formats[target] = fmt
+        invalid = spec.get("invalid", "reject")
+        if invalid not in INVALID:
+            raise ConfigError(f"{where}: column {header!r}: invalid {invalid!r} is not one of {', '.join(INVALID)}")
+        if invalid == "blank":
+            if target == "id":
+                raise ConfigError(f"{where}: column {header!r}: the record ID cannot be blanked")
+            lenient.append(target)
         kind = spec.get("kind")
         if kind is not None:
             if kind not in COLUMN_KINDS:
@@ -129,4 +147,7 @@ def list_mapping(data: Mapping[str, Any], where: str) -> ListMapping:
                 formats[target] = "auto"
     if "id" not in columns.values():
         raise ConfigError(f"{where}: no column maps to the record ID field 'id'")
-    return ListMapping(columns=columns, date_formats=formats, kinds=kinds, extras=tuple(extras), source=where)
+    return ListMapping(
+        columns=columns, date_formats=formats, kinds=kinds, extras=tuple(extras), blank_invalid=tuple(lenient),
+        source=where,
+    )

@@ -85,6 +85,8 @@ class NominalTable:
     kinds: dict[str, str] = attrs.Factory(dict)
     #: The date format each date column was read in (``auto`` resolved).
     date_formats: dict[str, str] = attrs.Factory(dict)
+    #: Record ID -> fields whose unreadable values were blanked (``invalid = "blank"``).
+    invalid: dict[str, tuple[str, ...]] = attrs.Factory(dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -214,6 +216,21 @@ def _date_converter(path: str, fmt: str) -> Callable[[Any], Converted]:
         return value, None
 
     return convert
+
+
+_BAD: Any = object()
+
+
+def _lenient(convert: Callable[[Any], Converted]) -> Callable[[Any], Converted]:
+    """A converter whose unreadable values become a marker (blanked, reported), not a rejection."""
+
+    def lenient(cell: Any) -> Converted:
+        value, reason = convert(cell)
+        if reason is not None and not _is_blank(cell):
+            return _BAD, None
+        return value, reason
+
+    return lenient
 
 
 def _text_converter(cell: Any) -> Converted:
@@ -429,6 +446,7 @@ def read_table(
     codes: dict[str, I64] = {}
     blanks: dict[str, npt.NDArray[np.bool_]] = {}
     formats: dict[str, str] = {}
+    blanked: dict[int, list[str]] = {}
     for slot, field in enumerate(cols.paths):
         declared = spec.date_formats.get(field) if spec is not None else None
         if declared is not None:
@@ -440,8 +458,15 @@ def read_table(
             convert = _text_converter
         else:
             convert = _converter_for(field, feed.defaults.get(field, attrs.NOTHING))
+        if spec is not None and field in spec.blank_invalid:
+            convert = _lenient(convert)
         keep_going = field.startswith(_ADDRESS) or field in NAME_FIELDS
         values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not keep_going)
+        bad = [k for k, v in enumerate(values[field]) if v is _BAD]
+        if bad:
+            for row in np.flatnonzero(np.isin(codes[field], bad)).tolist():
+                blanked.setdefault(row, []).append(field)
+            values[field] = [None if v is _BAD else v for v in values[field]]
     years = [v.year if isinstance(v, PartialDate) else None for v in values["date_of_birth"]]
     if any(y is not None for y in years):
         values["date_of_birth"] = [None if isinstance(v, PartialDate) else v for v in values["date_of_birth"]]
@@ -462,9 +487,12 @@ def read_table(
         for number, raw in _raw_rows(path, fmt, ReadOptions(encoding=encoding), rejected_at)
     ]
     first = cols.plans[0]
+    every_id = values.pop("id")
+    kept = set(keep.tolist())
+    table_ids = {k: every_id[int(codes["id"][k])] for k in blanked}
     table = NominalTable(
         source=feed_name,
-        ids=_take(values.pop("id"), codes["id"], keep),
+        ids=_take(every_id, codes["id"], keep),
         columns={f: _take(v, codes[f], keep) for f, v in values.items()},
         marking=feed.marking,
         headers={p: h for p, h in first.field_headers.items() if h not in first.missing},
@@ -473,6 +501,7 @@ def read_table(
         extras=tuple(extras),
         kinds=dict(spec.kinds) if spec is not None else {},
         date_formats=formats,
+        invalid={table_ids[k]: tuple(f) for k, f in blanked.items() if k in kept},
     )
     return table, rejected
 
