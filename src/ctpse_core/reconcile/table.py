@@ -61,6 +61,8 @@ FIELDS: tuple[str, ...] = (
     "addresses.0.town",
     "addresses.0.postcode",
 )
+#: Fields whose values are written back to a list in its own vocabulary (corrections).
+_SCALAR_FIELDS = ("date_of_birth", "sex", "nationality", "status", "risk_tier", "category", "force", "region")
 #: Column of the year of birth of records whose date of birth is only a year (a partial date).
 BIRTH_YEAR = "birth_year"
 #: Name parts a record may lack: it is still read and reconciled on its other evidence.
@@ -87,6 +89,10 @@ class NominalTable:
     date_formats: dict[str, str] = attrs.Factory(dict)
     #: Record ID -> fields whose unreadable values were blanked (``invalid = "blank"``).
     invalid: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    #: The list's own vocabulary: per field, each value as the file most often writes it
+    #: (``Male`` for ``M``, ``Tier 1`` for ``1``), and the strftime format of its dates.
+    written: dict[str, dict[Any, str]] = attrs.Factory(dict)
+    date_style: dict[str, str] = attrs.Factory(dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -447,6 +453,8 @@ def read_table(
     blanks: dict[str, npt.NDArray[np.bool_]] = {}
     formats: dict[str, str] = {}
     blanked: dict[int, list[str]] = {}
+    written: dict[str, dict[Any, str]] = {}
+    date_style: dict[str, str] = {}
     for slot, field in enumerate(cols.paths):
         declared = spec.date_formats.get(field) if spec is not None else None
         if declared is not None:
@@ -461,7 +469,12 @@ def read_table(
         if spec is not None and field in spec.blank_invalid:
             convert = _lenient(convert)
         keep_going = field.startswith(_ADDRESS) or field in NAME_FIELDS
+        keys = list(cols.interns[slot])
         values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not keep_going)
+        if field in _SCALAR_FIELDS:
+            written[field], style = _vocabulary(keys, values[field], codes[field])
+            if style is not None:
+                date_style[field] = style
         bad = [k for k, v in enumerate(values[field]) if v is _BAD]
         if bad:
             for row in np.flatnonzero(np.isin(codes[field], bad)).tolist():
@@ -502,6 +515,8 @@ def read_table(
         kinds=dict(spec.kinds) if spec is not None else {},
         date_formats=formats,
         invalid={table_ids[k]: tuple(f) for k, f in blanked.items() if k in kept},
+        written=written,
+        date_style=date_style,
     )
     return table, rejected
 
@@ -530,6 +545,33 @@ def _resolve_format(cols: _Columns, slot: int, declared: str, path: Path) -> str
         "fix the rows or declare the column's date_format"
     )
     raise InputError([Problem(field="", reason=reason)], reason)
+
+
+#: Date formats a list's own dates are recognised in (for writing corrections back to it).
+_STYLES = ("%d-%b-%Y", "%d/%m/%Y", "%Y-%m-%d", "%m/%d/%Y", "%Y%m%d", "%d %b %Y", "%d %B %Y", "%d.%m.%Y")
+
+
+def _vocabulary(keys: list[Any], values: list[Any], codes: I64) -> tuple[dict[Any, str], str | None]:
+    """Each value as the list most often writes it, and the strftime format of its dates."""
+    import datetime as dt
+
+    counts = np.bincount(codes, minlength=len(keys)) if len(codes) else np.zeros(len(keys), np.int64)
+    best: dict[Any, tuple[int, str]] = {}
+    styles: dict[str, int] = {}
+    for k, (key, value) in enumerate(zip(keys, values, strict=True)):
+        if value is None or isinstance(value, tuple | list) or value is _BAD:
+            continue
+        raw = str(_cell(key)).strip()
+        count = int(counts[k])
+        if raw and count > best.get(value, (0, ""))[0]:
+            best[value] = (count, raw)
+        if isinstance(value, dt.date) and type(_cell(key)) is str:
+            for candidate in _STYLES:
+                if value.strftime(candidate).lower() == raw.lower():
+                    styles[candidate] = styles.get(candidate, 0) + count
+                    break
+    chosen = max(styles, key=lambda k: styles[k]) if styles else None
+    return {v: raw for v, (_n, raw) in best.items()}, chosen
 
 
 def _take(distinct: list[Any], codes: I64, keep: I64) -> list[Any]:
