@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import subprocess
 import sys
@@ -43,13 +42,15 @@ def score(found: Pairs, truth: Pairs) -> tuple[float, float, float]:
 
 
 def run_cli(folder: Path) -> Pairs:
-    command = [sys.executable, "-m", "ctpse_core.cli", "--store", "memory://", "-q", "reconcile",
+    command = [sys.executable, "-c", "from ctpse_core.cli import main; main()", "--store", "memory://", "-q",
+               "reconcile",
                str(folder / "regional.csv"), str(folder / "national.csv"), "--mapping", str(folder / "mapping.toml"),
-               "--format", "json"]
+               "--format", "csv"]
     done = subprocess.run(command, capture_output=True, text=True, check=False, env={**os.environ})
     if done.returncode not in (0, 3):
         raise SystemExit(done.stderr)
-    return {(m["left"], m["right"]) for m in json.loads(done.stdout)["matches"]}
+    rows = csv.DictReader(line for line in done.stdout.splitlines() if not line.startswith("#"))
+    return {(r["left"], r["right"]) for r in rows if r["outcome"] == "match"}
 
 
 def run_python(folder: Path) -> Pairs:
