@@ -24,9 +24,12 @@ A coordinator declares the columns; the engine does the rest:
   under the Fellegi-Sunter assumption that fields err independently, the recall of any
   set of rules is exact over the agreement patterns. Rules are taken greedily by expected
   new matches per candidate pair (as in dedupe's learned blocking, which covers labelled
-  pairs greedily, and Splink's counting of comparisons per rule), while a rule still adds
-  at least ``MIN_GAIN`` recall and the total stays under ``TOTAL_PAIRS_PER_RECORD`` pairs
-  per record.
+  pairs greedily, and Splink's counting of comparisons per rule), while a rule is still
+  expected to find ``MIN_NEW_MATCHES`` more true matches (its recall gain times the size of
+  the smaller list) and the total stays under ``TOTAL_PAIRS_PER_RECORD`` pairs per record.
+  A bounded rule on a strong identifier alone (PNC ID, CRO and prison number, a column
+  declared ``identifier``) is always kept: records sharing an identifier must be compared
+  to report identifier conflicts.
 * The user's ``[[reconcile.comparisons]]`` and ``[[reconcile.blocking]]`` are added to what
   is chosen, or replace it with ``replace = true``.
 """
@@ -67,8 +70,8 @@ SAMPLE = 20_000
 PAIRS_PER_RECORD = 10.0
 #: All chosen rules together stay under this many pairs per record.
 TOTAL_PAIRS_PER_RECORD = 20.0
-#: A rule must add at least this much estimated recall to be taken.
-MIN_GAIN = 1e-5
+#: A rule must be expected to find at least this many more true matches to be taken.
+MIN_NEW_MATCHES = 0.5
 #: No field's key is taken to agree on more true matches than this (typos happen everywhere).
 MAX_AGREEMENT = 0.995
 
@@ -344,9 +347,9 @@ def _blocking(
         best = max(range(len(pool)), key=lambda k: (gains[k] * expected / (pool[k][1] + 1.0), -k))
         rule, pairs, fire = pool.pop(best)
         gain = gains[best]
-        if gain < MIN_GAIN:
+        if gain * expected < MIN_NEW_MATCHES:
             if gain > 0:
-                why.append(Choice("refused", rule.name, f"adds {gain:.6f} recall"))
+                why.append(Choice("refused", rule.name, f"adds {gain:.6f} recall ({gain * expected:.2f} matches)"))
             continue
         if total + pairs > TOTAL_PAIRS_PER_RECORD * n:
             why.append(Choice("refused", rule.name, "over the pair budget"))
@@ -356,6 +359,12 @@ def _blocking(
         chosen.append(rule)
         why.append(Choice("blocking", rule.name, f"{' + '.join(rule.keys)}: about {pairs:,.0f} pairs, "
                           f"recall {float(prob[covered].sum()):.4f} after it (+{gain:.4f})"))
+    identifiers = {"pnc", "cro", "prison"} | {f"field:{c.field}" for c in config.comparisons if c.identifier}
+    for rule, pairs, _w in bounded:
+        if rule not in chosen and len(rule.keys) == 1 and rule.keys[0] in identifiers:
+            chosen.append(rule)
+            why.append(Choice("blocking", rule.name, f"{rule.keys[0]}: about {pairs:,.0f} pairs; records sharing an "
+                              "identifier are always compared (to report identifier conflicts)"))
     for rule, _p, _w in bounded:
         if rule.only_if_missing:
             chosen.append(rule)
