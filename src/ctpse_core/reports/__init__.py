@@ -192,6 +192,14 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def _md_finalize(value: Any) -> str:
+    """Escape what a Markdown template prints, except what the template marked safe (the output
+    of its own macros: ``{{ table(t) | safe }}``), which is escaped already, value by value."""
+    from markupsafe import Markup
+
+    return str(value) if isinstance(value, Markup) else md_escape(value)
+
+
 @cache
 def _environment(paths: tuple[str, ...], markdown: bool) -> Any:
     import jinja2
@@ -203,7 +211,7 @@ def _environment(paths: tuple[str, ...], markdown: bool) -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        finalize=md_escape if markdown else None,
+        finalize=_md_finalize if markdown else None,
     )
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, default=str)
     env.filters["london_day"] = london_day
