@@ -31,6 +31,7 @@ __all__ = [
     "list_product",
     "load_config",
     "local_day",
+    "local_days",
     "marking_of",
     "merge",
 ]
@@ -73,6 +74,20 @@ def local_day(moment: dt.datetime | dt.date) -> dt.date:
     if isinstance(moment, dt.datetime):
         return london(moment).date()
     return moment
+
+
+def local_days(moments: Iterable[dt.datetime]) -> list[dt.date]:
+    """:func:`local_day` of many aware datetimes, fast: the London day is computed once per
+    (day, hour, offset) seen, since stored times are mostly UTC and the zone only moves on the hour."""
+    cache: dict[tuple[int, int, Any], dt.date] = {}
+    out = []
+    for moment in moments:
+        key = (moment.toordinal(), moment.hour, moment.utcoffset())
+        day = cache.get(key)
+        if day is None:
+            day = cache[key] = london(moment).date()
+        out.append(day)
+    return out
 
 
 class Period:

@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from ctpse_core.casework import Figure, Period, consult, consult_caseload, load_config, local_day, marking_of
+from ctpse_core.casework import Figure, Period, consult, consult_caseload, load_config, local_days, marking_of
 from ctpse_core.domain.engagement import Contact, ContactMethod, ContactPlan
 from ctpse_core.domain.marking import Marking
 from ctpse_core.domain.nominal import Nominal
@@ -24,6 +24,7 @@ __all__ = [
     "caseload",
     "contacts_overdue",
     "engagement_compliance",
+    "engagement_compliance_by_period",
     "load_cases",
     "load_policy",
     "record_contact",
@@ -69,14 +70,17 @@ def build_cases(nominals: Iterable[Nominal], plans: Iterable[ContactPlan], conta
     nominal's last counting contact up to ``as_of`` (pure: no storage)."""
     people = {n.id: n for n in nominals}
     in_force = _plans_in_force(plans, as_of)
-    days: dict[str, list[dt.date]] = {}
+    counted: list[tuple[str, dt.datetime]] = []
     for contact in contacts:
         if contact.done_at is None:
             continue
         plan = in_force.get(contact.nominal_id)
         if plan is None or not policy.counts(str(contact.method), contact.manager, plan.manager):
             continue
-        days.setdefault(contact.nominal_id, []).append(local_day(contact.done_at))
+        counted.append((contact.nominal_id, contact.done_at))
+    days: dict[str, list[dt.date]] = {}
+    for (nominal_id, _done), day in zip(counted, local_days(done for _n, done in counted), strict=True):
+        days.setdefault(nominal_id, []).append(day)
     cases: list[Case] = []
     flagged: list[tuple[str, str, str]] = []
     last: dict[str, dt.date] = {}
@@ -263,3 +267,15 @@ def schedule(uow: Any, load: Caseload, policy: Policy, weeks: int | None = None,
     behind = [{"manager": m, "nominal_id": n, "due_on": d.isoformat()} for m, n, d in left]
     used = [item for item in leave if item.staff_id in managers]
     return rows, behind, highest([load.marking, *(i.marking for i in used)])
+
+
+def engagement_compliance_by_period(uow: Any, as_of: dt.date, periods: list[Period], level: str = "manager",
+                                    policy: Policy | None = None) -> dict[str, list[Figure]]:
+    """``engagement_compliance`` for many periods in one pass (numpy): ``{group: [Figure per period]}``."""
+    from ctpse_core.engagement.vectorised import compliance_table
+
+    if level not in ("manager", "force", "region"):
+        raise InputError([Problem("level", f"{level!r} must be manager, force or region")])
+    load = load_cases(uow, as_of, policy, "engagement compliance by period")
+    table = compliance_table(load.cases, periods, as_of, level)
+    return {group: [Figure(ok, req, load.marking) for ok, req in row] for group, row in table.items()}
