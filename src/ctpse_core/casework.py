@@ -53,18 +53,15 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
 def load_config(package: str, name: str, override: Path | None = None, env: str | None = None) -> dict[str, Any]:
     """The packaged ``package/name`` TOML with ``override`` (or the file ``env`` names) over it.
 
-    An override that cannot be read is an :class:`InputError` naming the file and reason."""
+    An override that cannot be read is an :class:`InputError` naming the file and reason
+    (:func:`ctpse_core.tomlfile.read_toml`, the one reader of users' TOML files)."""
     data = tomllib.loads(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
     if override is None and env and os.environ.get(env):
         override = Path(os.environ[env])
     if override is not None:
-        try:
-            extra = tomllib.loads(override.read_text(encoding="utf-8"))
-        except OSError as exc:
-            reason = f"cannot read configuration: {exc.strerror or exc}"
-            raise InputError([Problem("", reason, str(override))]) from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise InputError([Problem("", f"not valid TOML: {exc}", str(override))]) from None
+        from ctpse_core.tomlfile import read_toml
+
+        extra = read_toml(override)
         data = merge(data, extra)
     return data
 
