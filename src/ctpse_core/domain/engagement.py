@@ -23,10 +23,10 @@ __all__ = [
     "CorrespondenceStatus",
     "Direction",
     "Meeting",
+    "Minute",
     "OrderStatus",
     "PathwayPlan",
     "PathwayStatus",
-    "Minute",
 ]
 
 _positive = check(lambda v: v > 0, "{value} must be more than zero")
