@@ -77,7 +77,7 @@ def overdue_cmd(ctx: CliContext, as_of: dt.date | None, fmt: str, out: Path | No
 def response_times_cmd(ctx: CliContext, period: Any, as_of: dt.date | None, fmt: str, out: Path | None,
                        config: Path | None) -> None:
     """Per partner: answered, median and longest response in working days, share on time."""
-    from ctpse_core.casework import list_product
+    from ctpse_core.casework import list_product, local_day
     from ctpse_core.correspondence.service import load_rules, log, response_times
 
     rules = load_rules(config)
@@ -85,7 +85,8 @@ def response_times_cmd(ctx: CliContext, period: Any, as_of: dt.date | None, fmt:
     with ctx.open_store(create=False).unit_of_work(user=ctx.user) as uow:
         items, marking = log(uow, "correspondence response times")
         uow.commit()
-    known = [i for i in items if i.responded_at is None or i.responded_at.date() <= day]
+    known = [i for i in items if local_day(i.received_at) <= day
+             and (i.responded_at is None or local_day(i.responded_at) <= day)]
     rows = response_times(known, period, dict(rules["working_days"]))
     emit(list_product("worklist", "Response times per partner", rows, marking,
                       {"list": "correspondence-response-times", "as_of": day.isoformat(),
