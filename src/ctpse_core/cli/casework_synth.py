@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ctpse_core.cli.casework_options import DateType
+from ctpse_core.cli.casework_options import AsOf
 
 __all__ = ["synth_casework"]
 
@@ -16,7 +16,7 @@ __all__ = ["synth_casework"]
 @click.option("--count", type=click.IntRange(1, 1_000_000), default=200, show_default=True,
               help="Nominals.")
 @click.option("--seed", type=int, default=7, show_default=True)
-@click.option("--as-of", "as_of", type=DateType(), default=None,
+@click.option("--as-of", "as_of", type=AsOf(), default=None,
               help="The day the casework is as of (default 16/03/2026).")
 @click.option("--years", type=click.IntRange(1, 10), default=3, show_default=True, help="Years of contact history.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
