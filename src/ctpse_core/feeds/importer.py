@@ -40,6 +40,7 @@ from ctpse_core.feeds.load import RejectedRow, RowConverter
 from ctpse_core.feeds.mapping import apply_mapping, load_mapping
 from ctpse_core.feeds.plan import ColumnPlan, raw_cells
 from ctpse_core.feeds.rejects import default_rejects_path, write_rejects
+from ctpse_core.security.principal import Principal
 from ctpse_core.storage.base import Repository, Store, UnitOfWork
 
 __all__ = ["QUARANTINE", "ImportInterrupted", "ImportSummary", "import_feed", "resolve_feed"]
@@ -263,7 +264,7 @@ class _Importer:
         repo.add_many(new)
 
 
-def _factory(target: Store | UowFactory, user: str | None) -> UowFactory:
+def _factory(target: Store | UowFactory, user: str | Principal | None) -> UowFactory:
     if isinstance(target, Store):
         return lambda: target.unit_of_work(user=user)
     return target
@@ -281,7 +282,7 @@ def import_feed(
     sheet: str | None = None,
     rejects: str | Path | bool | None = None,
     batch_size: int = 1000,
-    user: str | None = None,
+    user: str | Principal | None = None,
     progress: Progress | None = None,
     allow_lower_marking: bool = False,
 ) -> ImportSummary:

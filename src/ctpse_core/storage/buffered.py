@@ -22,10 +22,13 @@ import attrs
 
 from ctpse_core.domain.common import Record, with_version
 from ctpse_core.errors import ConflictError
+from ctpse_core.security.principal import Principal
 from ctpse_core.storage.base import AuditEvent, Repository, UnitOfWork
 from ctpse_core.storage.schema import record_types
 
 __all__ = ["BufferedRepository", "BufferedUnitOfWork", "Change", "changed_elsewhere"]
+
+_WRITES = frozenset({"collection", "alteration", "erasure"})
 
 
 @attrs.define
@@ -222,8 +225,8 @@ class BufferedUnitOfWork(UnitOfWork):
 
     repository_class: type[BufferedRepository]
 
-    def __init__(self, user: str | None = None) -> None:
-        self.user = user
+    def __init__(self, principal: Principal) -> None:
+        self.principal = principal
         self.pending: dict[str, dict[str, Change]] = {}
         self.events: list[AuditEvent] = []
         self._repositories: dict[str, BufferedRepository] = {}
@@ -245,12 +248,32 @@ class BufferedUnitOfWork(UnitOfWork):
 
     @abc.abstractmethod
     def _apply(self, changes: list[Change], events: list[AuditEvent]) -> None:
-        """Apply every change and write the events in one transaction, or none of it."""
+        """Apply every change and write the events in one transaction, or none of it.
+
+        The events are appended to the hash-chained log with
+        :func:`ctpse_core.security.audit.seal` after reading the log's head *under the same
+        write lock* as the changes, so two writers never chain onto the same head."""
+
+    def unaudited(self, changes: list[Change]) -> list[AuditEvent]:
+        """Events for the changes no recorded event covers: a service cannot write without a
+        log entry. An event covers a change when it names the same collection and record, or
+        names the collection with no record (a batch) as a collection, alteration or erasure."""
+        named = {(e.collection, e.record_id) for e in self.events if e.record_id is not None}
+        batches = {e.collection for e in self.events if e.record_id is None and e.operation in _WRITES}
+        extra: list[AuditEvent] = []
+        for change in changes:
+            if (change.collection, change.record_id) in named or change.collection in batches:
+                continue
+            operation = "collection" if change.base is None else "erasure" if change.record is None else "alteration"
+            extra.append(AuditEvent(action=operation, operation=operation, collection=change.collection,
+                                    record_id=change.record_id, user=self.principal.id,
+                                    detail="logged by the unit of work"))
+        return extra
 
     def commit(self) -> None:
         changes = self.changes()
         if changes or self.events:
-            self._apply(changes, list(self.events))
+            self._apply(changes, [*self.events, *self.unaudited(changes)])
         self.rollback()
 
     def rollback(self) -> None:

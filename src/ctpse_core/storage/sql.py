@@ -27,6 +27,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from ctpse_core import convert
 from ctpse_core.domain.common import Record, utcnow
 from ctpse_core.errors import ConfigError, ConflictError
+from ctpse_core.security.audit import seal
+from ctpse_core.security.principal import Principal
 from ctpse_core.storage.base import AuditEvent, SchemaStatus, Store, UnitOfWork
 from ctpse_core.storage.buffered import (
     BufferedRepository,
@@ -46,6 +48,9 @@ _PAGE = 2000
 _CHUNK = 500
 #: Key of the PostgreSQL advisory lock held while a schema is created or upgraded.
 _PG_LOCK = 0x637470_7365
+#: Key of the PostgreSQL advisory lock held while entries are appended to the audit chain
+#: (SQLite needs none: every write transaction is ``BEGIN IMMEDIATE``).
+_PG_AUDIT_LOCK = 0x637470_6175
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -267,8 +272,8 @@ def _row(change: Change, now: Any) -> dict[str, Any]:
 class _SqlUnitOfWork(BufferedUnitOfWork):
     repository_class = _SqlRepository
 
-    def __init__(self, store: SqlStore, user: str | None) -> None:
-        super().__init__(user)
+    def __init__(self, store: SqlStore, principal: Principal) -> None:
+        super().__init__(principal)
         self.store = store
 
     def _apply(self, changes: list[Change], events: list[AuditEvent]) -> None:
@@ -281,20 +286,7 @@ class _SqlUnitOfWork(BufferedUnitOfWork):
             with engine.connect().execution_options(ctpse_write=True) as conn, conn.begin():
                 self._run(conn, deletes, updates, inserts, now)
                 if events:
-                    conn.execute(
-                        insert(AUDIT_LOG),
-                        [
-                            {
-                                "at": now,
-                                "user": e.user,
-                                "action": e.action,
-                                "collection": e.collection,
-                                "record_id": e.record_id,
-                                "detail": e.detail,
-                            }
-                            for e in events
-                        ],
-                    )
+                    append_audit(conn, events, now)
         except IntegrityError:
             raise self._taken(inserts) from None
         except DBAPIError as exc:
@@ -372,6 +364,61 @@ class _SqlUnitOfWork(BufferedUnitOfWork):
         return ConflictError("a record was added by someone else at the same time; try again")
 
 
+def _audit_row(e: AuditEvent) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "at": e.at,
+        "user": e.user,
+        "action": e.action,
+        "operation": e.operation,
+        "collection": e.collection,
+        "record_id": e.record_id,
+        "detail": e.detail,
+        "purpose": e.purpose,
+        "recipient_org": e.recipient_org,
+        "recipient_person": e.recipient_person,
+        "agreement": e.agreement,
+        "fields": _ENCODE(list(e.fields)),
+        "hash": e.hash,
+    }
+
+
+def _audit_entry(r: Any) -> AuditEvent:
+    return AuditEvent(
+        seq=r.seq,
+        at=r.at,
+        user=r.user,
+        action=r.action,
+        operation=r.operation,
+        collection=r.collection,
+        record_id=r.record_id,
+        detail=r.detail,
+        purpose=r.purpose,
+        recipient_org=r.recipient_org,
+        recipient_person=r.recipient_person,
+        agreement=r.agreement,
+        fields=tuple(json.loads(r.fields or "[]")),
+        hash=r.hash,
+    )
+
+
+def _lock_audit(conn: Connection) -> None:
+    """Serialise appends to the chain inside this write transaction (PostgreSQL: an advisory
+    transaction lock; SQLite: the transaction is already ``BEGIN IMMEDIATE``)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
+
+
+def append_audit(conn: Connection, events: list[AuditEvent], now: Any) -> None:
+    """Chain ``events`` onto the log's head and insert them, in the caller's transaction."""
+    _lock_audit(conn)
+    head = conn.execute(
+        select(AUDIT_LOG.c.seq, AUDIT_LOG.c.hash).order_by(AUDIT_LOG.c.seq.desc()).limit(1)
+    ).first()
+    sealed = seal(events, head.seq if head else 0, head.hash if head else None, now)
+    conn.execute(insert(AUDIT_LOG), [_audit_row(e) for e in sealed])
+
+
 class SqlStore(Store):
     """A store in an SQL database (SQLite or PostgreSQL)."""
 
@@ -441,7 +488,7 @@ class SqlStore(Store):
 
     # -- units of work ------------------------------------------------------------------
 
-    def unit_of_work(self, user: str | None = None) -> UnitOfWork:
+    def open_unit(self, principal: Principal) -> UnitOfWork:
         status = self._status
         if not status.up_to_date:
             raise ConfigError(
@@ -449,22 +496,36 @@ class SqlStore(Store):
                 f"ctpse_core needs {status.head!r}: run `ctpse db upgrade` "
                 "(back it up first with `ctpse db export`)"
             )
-        return _SqlUnitOfWork(self, user)
+        return _SqlUnitOfWork(self, principal)
 
     def audit_events(self) -> list[AuditEvent]:
         """The audit log, oldest first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(AUDIT_LOG).order_by(AUDIT_LOG.c.seq)).all()
-        return [
-            AuditEvent(
-                action=r.action,
-                collection=r.collection,
-                record_id=r.record_id,
-                user=r.user,
-                detail=r.detail,
-            )
-            for r in rows
-        ]
+        return list(self.iter_audit())
+
+    def iter_audit(self, page: int = 20_000) -> Iterator[AuditEvent]:
+        """The audit log, oldest first, in keyset pages (bounded memory)."""
+        last = 0
+        while True:
+            query = select(AUDIT_LOG).where(AUDIT_LOG.c.seq > last).order_by(AUDIT_LOG.c.seq).limit(page)
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+            for row in rows:
+                yield _audit_entry(row)
+            if len(rows) < page:
+                return
+            last = rows[-1].seq
+
+    def restore_audit(self, entries: list[AuditEvent]) -> None:
+        with self.engine.connect().execution_options(ctpse_write=True) as conn, conn.begin():
+            _lock_audit(conn)
+            held = conn.execute(select(func.count()).select_from(AUDIT_LOG)).scalar_one()
+            if held:
+                raise ConflictError(
+                    f"the audit log of {_redacted(self.url)!r} already has {held} entries; "
+                    "an archived log can only be restored into an empty one (use a new store)"
+                )
+            for start in range(0, len(entries), _PAGE):
+                conn.execute(insert(AUDIT_LOG), [_audit_row(e) for e in entries[start : start + _PAGE]])
 
     def close(self) -> None:
         self.engine.dispose()
