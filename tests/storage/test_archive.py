@@ -70,7 +70,7 @@ def test_round_trip_through_every_backend(tmp_path: Path, ctpse_postgres_url: st
 
 def test_archive_is_versioned_json_lines(tmp_path: Path) -> None:
     """The first line is a header with format, format version, schema and counts; then one
-    line per record with its collection."""
+    line per record with its collection; then one line per audit entry, as stored."""
     store = open_store(f"sqlite:///{tmp_path / 's.sqlite'}")
     _fill(store)
     archive = tmp_path / "out.jsonl"
@@ -82,8 +82,12 @@ def test_archive_is_versioned_json_lines(tmp_path: Path) -> None:
     assert header["schema"] == store.schema_status().current
     assert header["collections"] == {"nominals": 253, "operations": 1, "staff": 1}
     body = [json.loads(line) for line in lines[1:]]
-    assert len(body) == 255
-    assert {b["collection"] for b in body} == {"nominals", "operations", "staff"}
+    records = [b for b in body if "record" in b]
+    assert len(records) == 255 and body[:255] == records
+    assert {b["collection"] for b in records} == {"nominals", "operations", "staff"}
+    audit = [b["audit"] for b in body[255:]]
+    assert [a["seq"] for a in audit] == list(range(1, len(audit) + 1))
+    assert [a["hash"] for a in audit] == [e.hash for e in store.audit_events()[: len(audit)]]
     store.close()
 
 
