@@ -340,9 +340,11 @@ def synth_deployments(count: int, seed: int, out: Path) -> None:
     click.echo(f"deployments: {count}\nwritten to {out}")
 
 
-def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
+def allocation_product(plan: Any, title: str, operations: Any = None, teams: Any = None) -> Any:
     """The allocation as a product: summary, assignments, unallocated requests with reasons,
-    changes against the previous plan, released pins and allowed conflicts."""
+    changes against the previous plan, released pins and allowed conflicts. Marked at least as
+    high as every deployment on it and every operation and team it names (``operations`` and
+    ``teams``: ID -> record)."""
     from ctpse_core.domain.marking import highest
     from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct
@@ -392,7 +394,12 @@ def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
             {"rule": c.rule, "deployment_ids": list(c.deployment_ids), "why": c.why} for c in plan.allowed_conflicts
         ],
     }
-    marking = highest([COVERT, *(d.marking for d in plan.deployments)])
+    crews = teams or {}
+    named = [
+        *(ops[d.operation_id].marking for d in plan.deployments if d.operation_id in ops),
+        *(crews[d.team_id].marking for d in plan.deployments if d.team_id in crews),
+    ]
+    marking = highest([COVERT, *(d.marking for d in plan.deployments), *named])
     return SimpleProduct("allocation", title, data, marking=marking, rows=assignments)
 
 
@@ -492,7 +499,8 @@ def grid_plan(
     finally:
         store.close()
     title = f"Allocation of {len(tasking.requests)} tasking requests"
-    click.echo(render(allocation_product(plan, title, {o.id: o for o in operations}), fmt), nl=False)
+    product = allocation_product(plan, title, {o.id: o for o in operations}, {t.id: t for t in teams})
+    click.echo(render(product, fmt), nl=False)
 
 
 def _save_plan(uow: Any, plan: Any, stored: list[Any], tasking: Any) -> list[str]:
