@@ -38,8 +38,8 @@ def _store_with_markings() -> object:
 
 def test_visible_never_shows_a_record_above_clearance_or_outside_caveats() -> None:
     """An analyst cleared SECRET sees OFFICIAL and SECRET, not SECRET [UK EYES ONLY] nor TOP
-    SECRET, and the unit of work says two were withheld; a tasking officer (no nominal read)
-    sees none."""
+    SECRET (the repository already holds them back), and the unit of work says two were
+    withheld; a tasking officer (no nominal read) sees none."""
     store = _store_with_markings()
     with store.unit_of_work(user="an.lee") as uow:  # type: ignore[attr-defined]
         shown = [str(n.marking) for n in uow.visible(uow.nominals.list())]
@@ -52,9 +52,11 @@ def test_authorize_denies_by_default_and_says_why() -> None:
     """Actions no role grants are refused with the reason; reading up is refused naming the
     clearance; an unknown action is refused."""
     store = _store_with_markings()
+    with store.unit_of_work(user=SYSTEM) as uow:  # type: ignore[attr-defined]
+        records = list(uow.nominals.list())
     with store.unit_of_work(user="an.lee") as uow:  # type: ignore[attr-defined]
-        top = uow.nominals.list()
-        records = list(top)
+        assert uow.nominals.find(records[3].id) is None  # no read up in the repository either
+        assert uow.nominals.count() == 2 and uow.withheld == 3  # one find, two in the count
         uow.authorize("read", records[0])
         uow.authorize("combine", "nominals")
         with pytest.raises(AccessDenied, match=r"an.lee \(analyst\) may not update nominals"):
@@ -137,3 +139,16 @@ def test_migration_chains_an_existing_log(tmp_path: Path) -> None:
     assert [e.seq for e in entries] == [1, 2, 3, 4]
     assert [e.operation for e in entries] == ["collection", "disclosure", "alteration", "consultation"]
     assert verify(entries).ok
+
+
+def test_export_refuses_a_principal_who_cannot_see_everything(tmp_path: Path) -> None:
+    """An archive must be complete: an analyst cleared SECRET may not export a store holding
+    TOP SECRET records (and no file is left); an administrator cleared for all may."""
+    from ctpse_core.storage.archive import export_store
+
+    store = _store_with_markings()
+    with pytest.raises(AccessDenied, match="2 record"):
+        export_store(store, tmp_path / "a.jsonl", user="an.lee")  # type: ignore[arg-type]
+    assert not list(tmp_path.iterdir())
+    counts = export_store(store, tmp_path / "a.jsonl", user="admin")  # type: ignore[arg-type]
+    assert counts["nominals"] == 4

@@ -216,7 +216,8 @@ def seal(
         seq += 1
         entry = attrs.evolve(event, seq=seq, at=at, hash=None)
         previous = entry_hash(previous, entry)
-        sealed.append(attrs.evolve(entry, hash=previous))
+        object.__setattr__(entry, "hash", previous)  # a new, unshared entry: set once, here
+        sealed.append(entry)
     return sealed
 
 

@@ -51,6 +51,13 @@ def export_store(store: Store, path: Path, user: str | Principal | None = None) 
     with store.unit_of_work(user=principal) as uow:
         for name in record_types().names():
             counts[name] = uow.repository(name).count()
+        if uow.withheld:
+            from ctpse_core.security.policy import AccessDenied
+
+            raise AccessDenied(
+                f"{principal.id} cannot export this store: {uow.withheld} record(s) are above their clearance, "
+                "and an archive must hold everything; ask someone cleared for all of it"
+            )
     header = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,

@@ -195,7 +195,9 @@ class UnitOfWork(abc.ABC):
         """The records the principal may read, in order: never one above its clearance or
         outside its caveats ("no read up"), nor of a collection its roles may not read. Use it
         on every list, report, export and search; count what it held back with
-        :meth:`withheld` when the reader should know something was left out."""
+        :meth:`withheld` when the reader should know something was left out. (Repositories
+        already hold back records above the principal's clearance: no read up at the storage
+        layer; this adds the role check.)"""
         from ctpse_core.security.policy import read_filter
 
         self._withheld = getattr(self, "_withheld", 0)
@@ -208,7 +210,9 @@ class UnitOfWork(abc.ABC):
 
     @property
     def withheld(self) -> int:
-        """How many records :meth:`visible` has held back in this unit of work so far."""
+        """How many records were held back from this principal in this unit of work so far: by
+        the repositories (above its clearance or outside its caveats: never returned by
+        ``find``, ``find_many``, ``list`` or ``count``) and by :meth:`visible` (roles)."""
         return getattr(self, "_withheld", 0)
 
     @abc.abstractmethod

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import abc
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
 
 from ctpse_core.domain.common import Record, with_version
+from ctpse_core.domain.marking import Classification
 from ctpse_core.errors import ConflictError
-from ctpse_core.security.principal import Principal
+from ctpse_core.security.principal import ALL_CAVEATS, Principal, clears
 from ctpse_core.storage.base import AuditEvent, Repository, UnitOfWork
 from ctpse_core.storage.schema import record_types
 
@@ -106,10 +107,28 @@ class BufferedRepository(Repository[Any]):
     def _exists_error(self, record_id: str) -> ConflictError:
         return ConflictError(f"{self.collection} record {record_id!r} already exists")
 
+    def _cleared(self) -> Callable[[Record], bool] | None:
+        """No read up, at the storage layer: a test that holds back (and counts in
+        ``uow.withheld``) every record above the principal's clearance or outside its caveats;
+        ``None`` when the principal is cleared for everything."""
+        clearance = self._uow.principal.clearance
+        if clearance.classification == Classification.TOP_SECRET and ALL_CAVEATS in clearance.caveats:
+            return None
+        uow = self._uow
+
+        def ok(record: Record) -> bool:
+            if clears(clearance, record.marking):
+                return True
+            uow._withheld = uow.withheld + 1
+            return False
+
+        return ok
+
     def find(self, record_id: str) -> Record | None:
-        if record_id in self._pending:
-            return self._pending[record_id].record
-        return self._load(record_id)
+        change = self._pending.get(record_id)
+        found = self._load(record_id) if change is None else change.record
+        ok = self._cleared()
+        return found if found is None or ok is None or ok(found) else None
 
     def find_many(self, record_ids: Iterable[str]) -> dict[str, Record]:
         if isinstance(record_ids, str):
@@ -123,7 +142,8 @@ class BufferedRepository(Repository[Any]):
             record = stored.get(record_id) if change is None else change.record
             if record is not None:
                 found[record_id] = record
-        return found
+        ok = self._cleared()
+        return found if ok is None else {i: r for i, r in found.items() if ok(r)}
 
     def _put_new(self, record: Record) -> None:
         change = self._pending.get(record.id)
@@ -203,6 +223,11 @@ class BufferedRepository(Repository[Any]):
             change.record = None
 
     def list(self) -> Iterator[Record]:
+        ok = self._cleared()
+        records = self._listed()
+        yield from (records if ok is None else (r for r in records if ok(r)))
+
+    def _listed(self) -> Iterator[Record]:
         if not self._pending:
             yield from self._stored()
             return
@@ -215,7 +240,7 @@ class BufferedRepository(Repository[Any]):
                 yield record
 
     def count(self) -> int:
-        if not self._pending:
+        if not self._pending and self._cleared() is None:
             return self._count_stored()
         return sum(1 for _ in self.list())
 

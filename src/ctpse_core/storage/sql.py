@@ -398,7 +398,7 @@ def _audit_entry(r: Any) -> AuditEvent:
         recipient_org=r.recipient_org,
         recipient_person=r.recipient_person,
         agreement=r.agreement,
-        fields=tuple(json.loads(r.fields or "[]")),
+        fields=() if r.fields in ("[]", "", None) else tuple(json.loads(r.fields)),
         hash=r.hash,
     )
 
