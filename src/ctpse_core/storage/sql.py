@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Iterator
@@ -504,17 +505,38 @@ class SqlStore(Store):
         return list(self.iter_audit())
 
     def iter_audit(self, page: int = 20_000) -> Iterator[AuditEvent]:
-        """The audit log, oldest first, in keyset pages (bounded memory)."""
+        """The audit log, oldest first, in keyset pages (bounded memory). Rows are read with
+        plain SQL and turned into entries without validation (``AuditEvent.stored``): this is
+        what ``ctpse audit verify`` reads, a million entries at a time, and verify checks them."""
+        from ctpse_core.security.audit import COLUMNS
+
+        names = ", ".join(f'"{c}"' for c in COLUMNS)
+        statement = f"SELECT {names} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"
+        if self.engine.dialect.name == "postgresql":
+            statement = statement.replace("?", "%s")
+        stored, utc, parse, loads = AuditEvent.stored, dt.UTC, dt.datetime.fromisoformat, json.loads
         last = 0
         while True:
-            query = select(AUDIT_LOG).where(AUDIT_LOG.c.seq > last).order_by(AUDIT_LOG.c.seq).limit(page)
             with self.engine.connect() as conn:
-                rows = conn.execute(query).all()
+                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    cursor.execute(statement, (last, page))
+                    rows = cursor.fetchall()
+                finally:
+                    cursor.close()
             for row in rows:
-                yield _audit_entry(row)
+                values = list(row)
+                at = values[1]
+                if isinstance(at, str):  # SQLite: naive UTC text
+                    at = parse(at).replace(tzinfo=utc)
+                elif at is not None:
+                    at = at.astimezone(utc)
+                values[1] = at
+                values[12] = () if values[12] in ("[]", "", None) else tuple(loads(values[12]))
+                yield stored(tuple(values))
             if len(rows) < page:
                 return
-            last = rows[-1].seq
+            last = rows[-1][0]
 
     def restore_audit(self, entries: list[AuditEvent]) -> None:
         with self.engine.connect().execution_options(ctpse_write=True) as conn, conn.begin():
