@@ -18,6 +18,7 @@ __all__ = [
     "NotFoundError",
     "PluginError",
     "Problem",
+    "SettingsError",
     "UnknownName",
 ]
 
@@ -67,6 +68,16 @@ class InputError(CtpseError, ValueError):
 
 class ConfigError(CtpseError):
     """Bad configuration: an unknown store URL, an unreadable mapping file, ..."""
+
+
+class SettingsError(InputError, ConfigError):
+    """A mistake in a file or an option the user gave (a mapping file, ``--marking``, a file
+    no format reads): a :class:`ConfigError` to the library, an :class:`InputError` to the
+    command line, which prints the one line (``message`` names the file, line or option) and
+    exits with status 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem(field="", reason=message)], message)
 
 
 class ConflictError(CtpseError):

@@ -33,7 +33,7 @@ import attrs
 from ctpse_core.domain.common import Provenance, Record, utcnow, with_version
 from ctpse_core.domain.marking import Marking
 from ctpse_core.domain.quarantine import QuarantinedRow, quarantine_id
-from ctpse_core.errors import ConfigError, InputError, Problem
+from ctpse_core.errors import ConfigError, InputError, Problem, SettingsError
 from ctpse_core.feeds.definition import FeedDefinition, feeds
 from ctpse_core.feeds.formats import RawRow, ReadOptions, format_for, open_table
 from ctpse_core.feeds.load import RejectedRow, RowConverter
@@ -134,7 +134,7 @@ def resolve_feed(
         try:
             parsed = marking if isinstance(marking, Marking) else Marking.parse(marking)
         except ValueError as exc:
-            raise ConfigError(f"--marking: {exc}") from None
+            raise SettingsError(f"--marking: {exc}; nothing was imported") from None
         if not parsed.dominates(definition.marking) and not allow_lower_marking:
             raise InputError(
                 [Problem("--marking", f"{parsed} is lower than {definition.marking}, the marking of feed "
@@ -392,10 +392,10 @@ def _rejects_path(path: Path, rejects: str | Path | bool | None) -> Path | None:
         return None
     target = default_rejects_path(path) if rejects is None or rejects is True else Path(rejects)
     if target.resolve() == path.resolve():
-        raise ConfigError(f"the rejects file {target} would overwrite the file being imported")
+        raise SettingsError(f"the rejects file {target} would overwrite the file being imported")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir() or not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise ConfigError(
+        raise SettingsError(
             f"cannot write the rejects file {target} (its folder is missing or not writable); "
             "choose another place with --rejects. Nothing was imported."
         )

@@ -31,7 +31,7 @@ import attrs
 
 from ctpse_core.domain.common import Record
 from ctpse_core.domain.marking import Marking
-from ctpse_core.errors import ConfigError
+from ctpse_core.errors import ConfigError, SettingsError
 from ctpse_core.feeds.definition import FeedDefinition
 
 __all__ = ["ColumnMapping", "apply_mapping", "builtin_feed", "default_mapping", "load_mapping", "parse_mapping"]
@@ -57,14 +57,14 @@ class ColumnMapping:
 def _table(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
     value = data.get(key, {})
     if not isinstance(value, dict):
-        raise ConfigError(f"{source}: [{key}] must be a table of \"header\" = \"field\" lines")
+        raise SettingsError(f"{source}: [{key}] must be a table of \"header\" = \"field\" lines")
     return value
 
 
 def _text(data: dict[str, Any], key: str, source: str) -> str | None:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
-        raise ConfigError(f"{source}: {key} must be text, not {type(value).__name__}")
+        raise SettingsError(f"{source}: {key} must be text, not {type(value).__name__}")
     return value
 
 
@@ -72,25 +72,25 @@ def parse_mapping(data: dict[str, Any], source: str) -> ColumnMapping:
     """Check a mapping file's parsed TOML and return it as a :class:`ColumnMapping`."""
     unknown = sorted(set(data) - _KEYS)
     if unknown:
-        raise ConfigError(f"{source}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(_KEYS))})")
+        raise SettingsError(f"{source}: unknown setting(s) {', '.join(unknown)} (known: {', '.join(sorted(_KEYS))})")
     columns = _table(data, "columns", source)
     for header, path in columns.items():
         if not isinstance(path, str) or not path.strip():
-            raise ConfigError(f"{source}: column {header!r} must map to a field path, e.g. \"surname\"")
+            raise SettingsError(f"{source}: column {header!r} must map to a field path, e.g. \"surname\"")
     defaults = _table(data, "defaults", source)
     for path, value in defaults.items():
         if not isinstance(value, str | int | float | bool):
-            raise ConfigError(f"{source}: default for {path!r} must be text, a number or true/false")
+            raise SettingsError(f"{source}: default for {path!r} must be text, a number or true/false")
     extend = data.get("extend", False)
     if not isinstance(extend, bool):
-        raise ConfigError(f"{source}: extend must be true or false")
+        raise SettingsError(f"{source}: extend must be true or false")
     marking_text = _text(data, "marking", source)
     try:
         marking = Marking.parse(marking_text) if marking_text is not None else None
     except ValueError as exc:
-        raise ConfigError(f"{source}: marking: {exc}") from None
+        raise SettingsError(f"{source}: marking: {exc}") from None
     if not columns and not extend:
-        raise ConfigError(f"{source}: [columns] is empty; map at least the ID column")
+        raise SettingsError(f"{source}: [columns] is empty; map at least the ID column")
     return ColumnMapping(
         source=source,
         columns={str(h): str(p).strip() for h, p in columns.items()},
@@ -105,15 +105,16 @@ def parse_mapping(data: dict[str, Any], source: str) -> ColumnMapping:
 
 
 def load_mapping(path: str | Path) -> ColumnMapping:
-    """Read a mapping file; a missing or malformed file is a :class:`ConfigError`."""
+    """Read a mapping file; a missing or malformed file is a
+    :class:`~ctpse_core.errors.SettingsError` (a ConfigError; exit 2 on the command line)."""
     path = Path(path)
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except OSError as exc:
-        raise ConfigError(f"mapping file {path}: {exc.strerror or exc}") from None
+        raise SettingsError(f"mapping file {path}: {exc.strerror or exc}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"mapping file {path} is not valid TOML ({exc})") from None
+        raise SettingsError(f"mapping file {path} is not valid TOML ({exc})") from None
     return parse_mapping(data, str(path))
 
 
@@ -128,21 +129,21 @@ def apply_mapping(feed: FeedDefinition, mapping: ColumnMapping) -> FeedDefinitio
     from ctpse_core.feeds.plan import check_path
 
     if mapping.feed is not None and mapping.feed != feed.name:
-        raise ConfigError(f"{mapping.source} is a mapping for feed {mapping.feed!r}, not {feed.name!r}")
+        raise SettingsError(f"{mapping.source} is a mapping for feed {mapping.feed!r}, not {feed.name!r}")
     columns = {**feed.columns, **mapping.columns} if mapping.extend else dict(mapping.columns)
     defaults = {**feed.defaults, **mapping.defaults} if mapping.extend else dict(mapping.defaults)
     for header, path in columns.items():
         try:
             check_path(feed.record_type, path)
         except ConfigError as exc:
-            raise ConfigError(f"{mapping.source}: column {header!r}: {exc}") from None
+            raise SettingsError(f"{mapping.source}: column {header!r}: {exc}") from None
     for path in defaults:
         try:
             check_path(feed.record_type, path)
         except ConfigError as exc:
-            raise ConfigError(f"{mapping.source}: default: {exc}") from None
+            raise SettingsError(f"{mapping.source}: default: {exc}") from None
     if feed.id_field not in columns.values():
-        raise ConfigError(f"{mapping.source}: no column maps to the record ID field {feed.id_field!r}")
+        raise SettingsError(f"{mapping.source}: no column maps to the record ID field {feed.id_field!r}")
     return attrs.evolve(
         feed,
         columns=columns,
