@@ -6,8 +6,9 @@ the regional grid, a rota): it has a ``kind``, a ``title``, a protective
 Formats are registered through ``ctpse_register_report_formats``; the built-ins
 are ``json``, ``md``, ``html`` and ``csv``. ``md`` and ``html`` use the Jinja2
 template ``<kind>.<format>.j2`` when one is found (in this package's
-``templates/`` or a plugin's loader) and a generic layout otherwise; every page
-carries the marking at top and bottom (CSV: a ``# MARKING`` comment line first and last).
+``templates/`` or a plugin's loader) and a generic layout otherwise; values are escaped in
+both (``<script>`` in a partner's data is text, never markup); every page carries the
+marking at top and bottom (CSV: a ``# MARKING`` comment line first and last).
 CSV cells a spreadsheet would run as formulas are written with a leading apostrophe
 (:func:`ctpse_core.feeds.rejects.escape_cell`, the one helper for every CSV the project writes).
 """
@@ -34,6 +35,8 @@ __all__ = [
     "heading",
     "london_day",
     "london_time",
+    "markdown_environment",
+    "md_escape",
     "render",
     "template_environment",
     "uk_date",
@@ -103,6 +106,33 @@ def template_environment() -> Any:
     return env
 
 
+_MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def md_escape(value: Any) -> Any:
+    """A value for a Markdown page: ``&``, ``<`` and ``>`` as HTML entities, so text such as
+    ``<script>`` from a partner's file shows as text in any Markdown viewer instead of running
+    as HTML (the HTML format escapes it too). Values marked safe (``__html__``) pass as they are."""
+    if value is None or hasattr(value, "__html__"):
+        return value
+    return str(value).translate(_MD_ESCAPES)
+
+
+def _md_lines(items: Iterable[Any]) -> Any:
+    """Items escaped and joined with ``<br>`` (line breaks inside a Markdown table cell)."""
+    import markupsafe
+
+    return markupsafe.Markup("<br>".join(md_escape(item) for item in items))
+
+
+@cache
+def markdown_environment() -> Any:
+    """The template environment for Markdown: every ``{{ value }}`` is escaped (:func:`md_escape`)."""
+    env = template_environment().overlay(finalize=md_escape)
+    env.filters["md_lines"] = _md_lines
+    return env
+
+
 def london_day(value: Any) -> str:
     """A date (or ISO date text) as ``Mon 3 Mar 2025``; aware datetimes by their London day."""
     import datetime as dt
@@ -169,7 +199,7 @@ def heading(value: Any) -> str:
 def _template(product: Product, fmt: str) -> Any:
     import jinja2
 
-    env = template_environment()
+    env = markdown_environment() if fmt == "md" else template_environment()
     try:
         return env.get_template(f"{product.kind}.{fmt}.j2")
     except jinja2.TemplateNotFound:
