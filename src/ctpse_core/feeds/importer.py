@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from ctpse_core.domain.common import Provenance, Record, utcnow, with_version
+from ctpse_core.domain.common import BOOKKEEPING_FIELDS, Provenance, Record, utcnow, with_version
 from ctpse_core.domain.marking import Marking
 from ctpse_core.domain.quarantine import QuarantinedRow, quarantine_id
 from ctpse_core.errors import ConfigError, InputError, Problem, SettingsError
@@ -147,7 +147,7 @@ def resolve_feed(
     return definition
 
 
-_SKIP = frozenset({"provenance", "version"})
+_SKIP = BOOKKEEPING_FIELDS
 
 
 @attrs.frozen
