@@ -25,8 +25,8 @@ def ctpse_register_rota_solvers(register: Register) -> None:
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
+    from ctpse_core.cli.rota import rota, synth_rota
     from ctpse_core.cli.synth import synth
-    from ctpse_core.rota.cli import rota, synth_rota
 
     cli.add_command(rota)
     synth.add_command(synth_rota)

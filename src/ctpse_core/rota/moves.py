@@ -30,12 +30,9 @@ qualifications, commitments): those cells are pinned to a day off.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
 
 from ctpse_core.rota.compiled import OFF, Compiled
-
-if TYPE_CHECKING:
-    from ctpse_core.rota.search import PersonScorer
+from ctpse_core.rota.scoring import PersonScorer
 
 __all__ = ["HARD", "Change", "Neighbourhood", "State"]
 
