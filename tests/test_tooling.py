@@ -44,12 +44,13 @@ def test_tox_installs_no_local_package_before_ctpse_core() -> None:
 
 
 def test_tox_py_env_installs_what_the_readme_test_command_installs() -> None:
-    """The default tox environment installs ctpse_core with the ``test`` extra, then exactly the
-    local plugin packages of the README's test command (after the package, in commands_pre)."""
+    """The default tox environment installs ctpse_core with the ``test`` extra (and ``docs``, as
+    CI does: the suite builds the site), then exactly the local plugin packages of the README's
+    test command (after the package, in commands_pre)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     test_command = re.findall(r"```console\n(.*?)\n```", readme, flags=re.S)[1]
     tox = _tox()
-    assert tox.get("testenv", "extras").split() == ["test"]
+    assert [e.strip() for e in tox.get("testenv", "extras").split(",")] == ["test", "docs"]
     assert _local_installs(tox.get("testenv", "commands_pre")) == _local_installs(test_command)
     assert all(_needs_core(p) for p in _local_installs(test_command))
 

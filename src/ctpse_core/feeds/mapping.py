@@ -6,6 +6,7 @@
     extend = false               # true: add to the feed's columns instead of replacing them
     id_prefix = ""               # optional: stored ID = prefix + the partner's ID
     marking = "OFFICIAL-SENSITIVE"   # optional: the feed's protective marking
+    max_length = 1000            # optional: the most characters in any cell (default 1000)
 
     [columns]
     "JCTPPH Ref" = "id"
@@ -14,6 +15,9 @@
 
     [defaults]
     "numbers.1.label" = "desk"
+
+    [max_lengths]                # optional: the most characters for particular fields
+    "outcome" = 4000
 
 The built-in feeds' own mappings are files of this format inside the package
 (``ctpse_core/feeds/mappings/<feed>.toml``).
@@ -36,7 +40,9 @@ from ctpse_core.feeds.definition import FeedDefinition
 
 __all__ = ["ColumnMapping", "apply_mapping", "builtin_feed", "default_mapping", "load_mapping", "parse_mapping"]
 
-_KEYS = {"feed", "extend", "id_prefix", "marking", "columns", "defaults", "title", "partner"}
+_KEYS = {
+    "feed", "extend", "id_prefix", "marking", "columns", "defaults", "title", "partner", "max_length", "max_lengths",
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -52,6 +58,8 @@ class ColumnMapping:
     marking: Marking | None = None
     title: str | None = None
     partner: str | None = None
+    max_length: int | None = None
+    max_lengths: Mapping[str, int] = attrs.field(factory=dict)
 
 
 def _table(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
@@ -65,6 +73,12 @@ def _text(data: dict[str, Any], key: str, source: str) -> str | None:
     value = data.get(key)
     if value is not None and not isinstance(value, str):
         raise SettingsError(f"{source}: {key} must be text, not {type(value).__name__}")
+    return value
+
+
+def _limit(value: Any, source: str, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SettingsError(f"{source}: {what} must be a whole number of characters, at least 1, not {value!r}")
     return value
 
 
@@ -91,6 +105,13 @@ def parse_mapping(data: dict[str, Any], source: str) -> ColumnMapping:
         raise SettingsError(f"{source}: marking: {exc}") from None
     if not columns and not extend:
         raise SettingsError(f"{source}: [columns] is empty; map at least the ID column")
+    max_length = data.get("max_length")
+    if max_length is not None:
+        max_length = _limit(max_length, source, "max_length")
+    max_lengths = {
+        str(path): _limit(value, source, f"max_lengths {path!r}")
+        for path, value in _table(data, "max_lengths", source).items()
+    }
     return ColumnMapping(
         source=source,
         columns={str(h): str(p).strip() for h, p in columns.items()},
@@ -101,6 +122,8 @@ def parse_mapping(data: dict[str, Any], source: str) -> ColumnMapping:
         marking=marking,
         title=_text(data, "title", source),
         partner=_text(data, "partner", source),
+        max_length=max_length,
+        max_lengths=max_lengths,
     )
 
 
@@ -142,6 +165,11 @@ def apply_mapping(feed: FeedDefinition, mapping: ColumnMapping) -> FeedDefinitio
             check_path(feed.record_type, path)
         except ConfigError as exc:
             raise SettingsError(f"{mapping.source}: default: {exc}") from None
+    for path in mapping.max_lengths:
+        try:
+            check_path(feed.record_type, path)
+        except ConfigError as exc:
+            raise SettingsError(f"{mapping.source}: max_lengths: {exc}") from None
     if feed.id_field not in columns.values():
         raise SettingsError(f"{mapping.source}: no column maps to the record ID field {feed.id_field!r}")
     return attrs.evolve(
@@ -150,6 +178,8 @@ def apply_mapping(feed: FeedDefinition, mapping: ColumnMapping) -> FeedDefinitio
         defaults=defaults,
         id_prefix=feed.id_prefix if mapping.id_prefix is None else mapping.id_prefix,
         marking=mapping.marking or feed.marking,
+        max_length=feed.max_length if mapping.max_length is None else mapping.max_length,
+        max_lengths={**feed.max_lengths, **mapping.max_lengths},
     )
 
 
