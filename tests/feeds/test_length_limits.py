@@ -90,5 +90,5 @@ def test_bad_limit_in_a_mapping_file_is_refused(value: object) -> None:
 def test_limit_for_an_unknown_field_is_refused() -> None:
     """``[max_lengths]`` naming a field the record does not have is refused like a bad column."""
     mapping = parse_mapping({"extend": True, "max_lengths": {"shoe_size": 10}}, "partner.toml")
-    with pytest.raises(ConfigError, match="partner.toml: max_lengths: field path 'shoe_size'"):
+    with pytest.raises(ConfigError, match=r"partner\.toml: max_lengths: field path 'shoe_size'"):
         apply_mapping(feeds().get("regional"), mapping)
