@@ -35,7 +35,9 @@ class FeedDefinition:
     when the row has data for that item). ``id_field`` names the field holding the
     partner's own record ID; a stored record's ID is ``id_prefix`` + that ID.
     A cell longer than ``max_lengths[field path]`` (else ``max_length``) characters rejects
-    its row, naming the column, the length and the limit.
+    its row, naming the column, the length and the limit. ``references`` maps a field holding
+    other records' IDs to their collection (``staff_id`` -> ``staff``): a row naming an ID the
+    store does not hold is rejected when it is imported.
     """
 
     name: str
@@ -50,6 +52,7 @@ class FeedDefinition:
     id_prefix: str = ""
     max_length: int = DEFAULT_MAX_LENGTH
     max_lengths: Mapping[str, int] = attrs.field(factory=dict)
+    references: Mapping[str, str] = attrs.field(factory=dict)
 
     def with_columns(self, columns: Mapping[str, str]) -> FeedDefinition:
         """The same feed with another column mapping (e.g. from a mapping file)."""

@@ -39,6 +39,7 @@ from ctpse_core.feeds.formats import RawRow, ReadOptions, format_for, open_table
 from ctpse_core.feeds.load import RejectedRow, RowConverter
 from ctpse_core.feeds.mapping import apply_mapping, load_mapping
 from ctpse_core.feeds.plan import ColumnPlan, raw_cells
+from ctpse_core.feeds.references import dangling_references
 from ctpse_core.feeds.rejects import default_rejects_path, write_rejects
 from ctpse_core.storage.base import Repository, Store, UnitOfWork
 
@@ -188,10 +189,14 @@ class _Importer:
             # One lookup per batch, not one per row (the converter has already rejected a
             # second row with the same ID, so no row's answer depends on an earlier row's).
             held = repo.find_many(item.id for _, item in batch if not isinstance(item, RejectedRow))
+            dangling = self._dangling(uow, batch)
             new: list[Record] = []
             for raw, item in batch:
                 if isinstance(item, RejectedRow):
                     out.rejected.append(item)
+                    continue
+                if raw.number in dangling:
+                    out.rejected.append(self._rejected(raw, dangling[raw.number]))
                     continue
                 existing = held.get(item.id)
                 if existing is None:
@@ -216,6 +221,21 @@ class _Importer:
                 self._quarantine(uow, out.rejected)
             uow.commit()
         return out
+
+    def _dangling(
+        self, uow: UnitOfWork, batch: Sequence[tuple[RawRow, Record | RejectedRow]]
+    ) -> dict[int, list[Problem]]:
+        if not self.feed.references:
+            return {}
+        rows = [(raw, item) for raw, item in batch if not isinstance(item, RejectedRow)]
+        return dangling_references(
+            uow, self.feed, rows, lambda raw, field: self.converter.plan(raw.headers).column_for(field) or field
+        )
+
+    def _rejected(self, raw: RawRow, problems: list[Problem]) -> RejectedRow:
+        where = f"{self.summary.file}:{raw.number}"
+        located = tuple(p.located(where) for p in problems)
+        return RejectedRow(file=self.summary.file, row=raw.number, raw=raw_cells(raw), problems=located)
 
     def _detail(self, record: Record) -> str:
         p = record.provenance
@@ -302,6 +322,7 @@ def import_feed(
     path = Path(path)
     base = resolve_feed(feed, mapping)
     definition = resolve_feed(base, marking=marking, allow_lower_marking=allow_lower_marking)
+    _check_references(definition)
     rejects_path = _rejects_path(path, rejects)
     factory = _factory(target, user)
     fmt_name = format_for(path, fmt).name
@@ -354,6 +375,15 @@ def import_feed(
 
     get_plugin_manager().hook.ctpse_after_import(feed=definition.name, summary=summary)
     return summary
+
+
+def _check_references(definition: FeedDefinition) -> None:
+    """Every collection the feed's references name is a registered record type."""
+    from ctpse_core.storage.schema import record_types
+
+    types = record_types()
+    for field, collection in definition.references.items():
+        types.get(collection, where=f"feed {definition.name!r}", field=f"references {field!r}")
 
 
 #: Formats whose records each carry their own keys (no single header row to check).

@@ -19,6 +19,9 @@
     [max_lengths]                # optional: the most characters for particular fields
     "outcome" = 4000
 
+    [references]                 # optional: fields naming other stored records (checked on import)
+    "staff_id" = "staff"
+
 The built-in feeds' own mappings are files of this format inside the package
 (``ctpse_core/feeds/mappings/<feed>.toml``).
 """
@@ -42,6 +45,7 @@ __all__ = ["ColumnMapping", "apply_mapping", "builtin_feed", "default_mapping", 
 
 _KEYS = {
     "feed", "extend", "id_prefix", "marking", "columns", "defaults", "title", "partner", "max_length", "max_lengths",
+    "references",
 }
 
 
@@ -60,6 +64,7 @@ class ColumnMapping:
     partner: str | None = None
     max_length: int | None = None
     max_lengths: Mapping[str, int] = attrs.field(factory=dict)
+    references: Mapping[str, str] = attrs.field(factory=dict)
 
 
 def _table(data: dict[str, Any], key: str, source: str) -> dict[str, Any]:
@@ -112,6 +117,12 @@ def parse_mapping(data: dict[str, Any], source: str) -> ColumnMapping:
         str(path): _limit(value, source, f"max_lengths {path!r}")
         for path, value in _table(data, "max_lengths", source).items()
     }
+    references = _table(data, "references", source)
+    for path, collection in references.items():
+        if not isinstance(collection, str) or not collection.strip() or "." in str(path):
+            raise SettingsError(
+                f"{source}: references {path!r} must be a top-level field naming a collection, e.g. \"staff\""
+            )
     return ColumnMapping(
         source=source,
         columns={str(h): str(p).strip() for h, p in columns.items()},
@@ -124,6 +135,7 @@ def parse_mapping(data: dict[str, Any], source: str) -> ColumnMapping:
         partner=_text(data, "partner", source),
         max_length=max_length,
         max_lengths=max_lengths,
+        references={str(p): str(c).strip() for p, c in references.items()},
     )
 
 
@@ -170,6 +182,11 @@ def apply_mapping(feed: FeedDefinition, mapping: ColumnMapping) -> FeedDefinitio
             check_path(feed.record_type, path)
         except ConfigError as exc:
             raise SettingsError(f"{mapping.source}: max_lengths: {exc}") from None
+    for path in mapping.references:
+        try:
+            check_path(feed.record_type, path)
+        except ConfigError as exc:
+            raise SettingsError(f"{mapping.source}: references: {exc}") from None
     if feed.id_field not in columns.values():
         raise SettingsError(f"{mapping.source}: no column maps to the record ID field {feed.id_field!r}")
     return attrs.evolve(
@@ -180,6 +197,7 @@ def apply_mapping(feed: FeedDefinition, mapping: ColumnMapping) -> FeedDefinitio
         marking=mapping.marking or feed.marking,
         max_length=feed.max_length if mapping.max_length is None else mapping.max_length,
         max_lengths={**feed.max_lengths, **mapping.max_lengths},
+        references={**feed.references, **mapping.references},
     )
 
 
