@@ -38,7 +38,7 @@ def _workbook(path: Path, rows: list[list[object]], title: str = "Headcount", ex
 def test_xlsx_format_is_registered_from_the_plugin() -> None:
     """Installing ctpse_xlsx adds the xlsx format through the ctpse entry-point group."""
     fmt = formats().get("xlsx")
-    assert ".xlsx" in fmt.suffixes and fmt.read.__module__ == "ctpse_xlsx"
+    assert ".xlsx" in fmt.suffixes and fmt.read.__module__.startswith("ctpse_xlsx")
 
 
 def test_messy_workbook_rows_are_quarantined_naming_the_column(tmp_path: Path) -> None:
