@@ -7,6 +7,8 @@ left out: the plugin documents its own). Built on first access, never on import.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -18,14 +20,31 @@ def _builtin(command: click.Command) -> bool:
     return (getattr(command.callback, "__module__", "") or "").startswith("ctpse_core.")
 
 
+def _loaded(group: click.Group, keep: Callable[[click.Command], bool]) -> dict[str, click.Command]:
+    """Every command of ``group`` loaded (lazy ones too), each under the name it is run by
+    (a command object whose own ``name`` differs is documented under the registered one)."""
+    ctx = click.Context(group)
+    out: dict[str, click.Command] = {}
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if command is None or not keep(command):
+            continue
+        if isinstance(command, click.Group):
+            command = copy.copy(command)
+            command.commands = _loaded(command, keep)
+        if command.name != name:
+            command = copy.copy(command)
+            command.name = name
+        out[name] = command
+    return out
+
+
 def builtin_cli() -> click.Group:
-    """The ``ctpse`` group holding only the built-in commands, each loaded."""
+    """The ``ctpse`` group holding only the built-in commands, each loaded (subcommands too)."""
     from ctpse_core.cli import make_cli
 
     group = make_cli()
-    ctx = click.Context(group)
-    loaded = {name: group.get_command(ctx, name) for name in group.list_commands(ctx)}
-    group.commands = {name: cmd for name, cmd in loaded.items() if cmd is not None and _builtin(cmd)}
+    group.commands = _loaded(group, _builtin)
     return group
 
 
