@@ -1,8 +1,9 @@
-"""The ``xlsx`` partner-feed format for ctpse_core (Excel workbooks, read with openpyxl).
+"""Excel workbooks for ctpse_core, with openpyxl: the ``xlsx`` partner-feed format (reading,
+:mod:`ctpse_xlsx.reader`) and the ``xlsx`` report format (writing products, :mod:`ctpse_xlsx.writer`).
 
-Registered through the ``ctpse_register_feed_formats`` hook from the ``ctpse`` entry-point
-group. This module stays light (it is imported whenever ``ctpse`` starts): the reader,
-:func:`ctpse_xlsx.reader.read_xlsx`, and openpyxl are imported when the format is first used.
+Registered through the ``ctpse_register_feed_formats`` and ``ctpse_register_report_formats``
+hooks from the ``ctpse`` entry-point group. This module stays light (it is imported whenever
+``ctpse`` starts): the reader, the writer and openpyxl are imported when a format is first used.
 """
 
 from __future__ import annotations
@@ -11,8 +12,16 @@ from typing import Any
 
 from ctpse_core.plugin import Register, hookimpl
 
-__all__ = ["ctpse_register_feed_formats", "read_xlsx"]
+__all__ = ["ctpse_register_feed_formats", "ctpse_register_report_formats", "read_xlsx"]
 __version__ = "0.1.0"
+
+
+@hookimpl
+def ctpse_register_report_formats(register: Register) -> None:
+    from ctpse_core.reports import ReportFormat
+    from ctpse_xlsx.writer import render_xlsx
+
+    register("xlsx", ReportFormat(render_xlsx, ".xlsx", "Excel workbook", binary=True))
 
 
 @hookimpl

@@ -1,7 +1,8 @@
 """The reader of the ``xlsx`` partner-feed format (Excel workbooks, read with openpyxl).
 
-Workbooks are read in read-only mode, row by row; formulas are read as written
-(``=HYPERLINK(...)``), never evaluated, so the import rejects them like any formula-like
+A marking row above the header (as the products
+written here carry) is skipped on reading. Workbooks are read in read-only mode, row by row;
+formulas are read as written (``=HYPERLINK(...)``), never evaluated, so the import rejects them like any formula-like
 cell. A file that is not a readable workbook is a ``FeedFileError``.
 """
 
@@ -34,6 +35,17 @@ def _sha256(path: Path) -> str:
 
 def _blank(values: tuple[Any, ...]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _marking_row(values: tuple[Any, ...]) -> bool:
+    """A row holding only a protective marking (the first row of a product's sheet)."""
+    from ctpse_core.feeds.text import is_marking_line
+
+    cells = [v for v in values if v is not None and str(v).strip()]
+    if len(cells) != 1 or not isinstance(cells[0], str):
+        return False
+    text = cells[0].strip()
+    return is_marking_line([text if text.startswith("#") else f"#{text}"])
 
 
 def read_xlsx(path: Path, options: ReadOptions) -> Table:
@@ -75,6 +87,8 @@ def read_xlsx(path: Path, options: ReadOptions) -> Table:
                         blank[0] += 1
                     continue
                 if headers is None:
+                    if _marking_row(values):
+                        continue
                     cells = list(values)
                     while cells and (cells[-1] is None or str(cells[-1]).strip() == ""):
                         cells.pop()
