@@ -139,7 +139,7 @@ def deconflict(
                 click.echo(saved.summary(), err=True)
     finally:
         store.close()
-    for line in _skipped_rules(deployments, teams):
+    for line in [*_skipped_rules(deployments, teams), *_case_warnings(deployments)]:
         click.echo(line, err=True)
     title = f"Deconfliction of {len(deployments)} deployments"
     product = conflicts_product(conflicts, title, len(deployments), (d.marking for d in deployments))
@@ -184,6 +184,35 @@ def _skipped_rules(deployments: list[Any], capacities: dict[str, int]) -> list[s
         return []
     shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
     return [f"Warning: rule 'capacity' not checked for teams not in the store: {shown}"]
+
+
+_ID_KINDS = (("team", "teams"), ("operation", "operations"), ("staff", "officers"), ("subject", "subjects"))
+
+
+def _case_warnings(deployments: list[Any]) -> list[str]:
+    """One warning per kind of ID whose values differ only in case (the engine compares IDs
+    exactly, after trimming: ``P1`` and ``p1`` are two officers to it)."""
+    values: dict[str, set[str]] = {kind: set() for kind, _w in _ID_KINDS}
+    for d in deployments:
+        values["team"].add(d.team_id)
+        values["operation"].add(d.operation_id)
+        values["staff"].update(d.staff_ids)
+        values["subject"].update(d.subject_ids)
+    out: list[str] = []
+    for kind, what in _ID_KINDS:
+        by_fold: dict[str, set[str]] = {}
+        for value in values[kind]:
+            by_fold.setdefault(value.casefold(), set()).add(value)
+        clashes = sorted(sorted(v) for v in by_fold.values() if len(v) > 1)
+        if not clashes:
+            continue
+        shown = "; ".join(" and ".join(repr(x) for x in group) for group in clashes[:3])
+        more = f" (and {len(clashes) - 3} more)" if len(clashes) > 3 else ""
+        out.append(
+            f"Warning: {kind} IDs {shown}{more} differ only in case: they are different {what} "
+            "to the engine (IDs are compared exactly, after trimming spaces)"
+        )
+    return out
 
 
 @click.group()

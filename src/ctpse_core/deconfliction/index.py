@@ -264,23 +264,31 @@ def _found_with(frame: DeploymentFrame, rule: ConflictRule, new: int, settings: 
 
 def _capacity_with(frame: DeploymentFrame, new: int) -> Found:
     """:class:`CapacityRule` for the runs through row ``new``, in plain Python (the team's
-    candidate rows are a handful): the deployment alone over capacity, and each maximal run
-    of time in which the team's overlapping deployments need more officers than it has and
-    that has ``new`` among two or more deployments overlapping it."""
+    candidate rows are a handful): the deployment alone over capacity (then nothing else:
+    it is not counted in runs), or each maximal run of time in which the team's overlapping
+    deployments that each fit need more officers than it has and that has ``new`` among two
+    or more deployments overlapping it."""
     cap = int(frame.capacity[new])
     s_new, e_new = int(frame.start[new]), int(frame.end[new])
     if cap < 0 or e_new <= s_new:
         return Found()
     starts, ends, officers = frame.start.tolist(), frame.end.tolist(), frame.officers.tolist()
     team = int(frame.team[new])
-    rows = [r for r in np.flatnonzero(frame.team == team).tolist() if ends[r] > starts[r]]
+    if officers[new] > cap:
+        return Found(
+            group_start=np.array([s_new], dtype=np.int64),
+            group_end=np.array([e_new], dtype=np.int64),
+            group_of=np.zeros(1, dtype=np.int64),
+            group_row=np.array([new], dtype=np.int64),
+        )
+    rows = [
+        r
+        for r in np.flatnonzero(frame.team == team).tolist()
+        if ends[r] > starts[r] and officers[r] <= cap
+    ]
     g_start: list[int] = []
     g_end: list[int] = []
     g_rows: list[list[int]] = []
-    if officers[new] > cap:
-        g_start.append(s_new)
-        g_end.append(e_new)
-        g_rows.append([new])
     delta: dict[int, int] = {}
     for r in rows:
         delta[starts[r]] = delta.get(starts[r], 0) + officers[r]
