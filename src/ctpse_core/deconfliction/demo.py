@@ -68,7 +68,8 @@ def run_demo_step(ctx: Any) -> list[str]:
     for fmt in ("md", "html"):
         (out / f"allocation.{fmt}").write_text(render(allocation, fmt), encoding="utf-8")
         (out / f"conflicts.{fmt}").write_text(render(product, fmt), encoding="utf-8")
-        (out / f"grid-v{version.number}.{fmt}").write_text(render(grid_product(version), fmt), encoding="utf-8")
+        grid = grid_product(version, operations, {t.id: t for t in teams})
+        (out / f"grid-v{version.number}.{fmt}").write_text(render(grid, fmt), encoding="utf-8")
     hard = sum(1 for c in conflicts if c.hard)
     return [
         f"tasking requests: {len(tasking.requests)}; allocated {len(plan.assignments)}, "
