@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
-from itertools import pairwise
 
 import attrs
 import numpy as np
@@ -68,7 +67,7 @@ class Columns:
         return cls(frame.start.tolist(), frame.end.tolist(), frame.op.tolist(), frame.officers.tolist())
 
 
-@attrs.frozen
+@attrs.define(slots=True)
 class Hits:
     """What one rule found with the new deployment: stored rows paired with it, and groups
     ``(rows, start, end)`` whose rows may include :data:`NEW`."""
@@ -80,7 +79,7 @@ class Hits:
         return len(self.pairs) + len(self.groups)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True, slots=True)
 class Probe:
     """The new deployment, coded against the stored frame (``None``: a name no stored
     deployment has), with the stored rows to leave out (its own earlier version)."""
@@ -199,8 +198,12 @@ def _capacity(look: Lookup, p: Probe) -> Hits:
         return Hits()
     cols = look.cols
     lo, hi = p.start, p.end
-    overlapping = [r for r in block.near(lo, hi, 0) if r not in p.own and cols.officers[r] <= cap]
-    if p.officers + sum(cols.officers[r] for r in overlapping) <= cap:
+    officers, own = cols.officers, p.own
+    total = p.officers
+    for r in block.near(lo, hi, 0):
+        if r not in own and officers[r] <= cap:
+            total += officers[r]
+    if total <= cap:
         return Hits()  # even all at once they fit: no run through the new one
     while True:
         # every deployment overlapping or touching [lo, hi]: the load is exact on [lo, hi]
@@ -230,19 +233,23 @@ def _capacity(look: Lookup, p: Probe) -> Hits:
 
 def _runs(starts: dict[int, int], ends: dict[int, int], need: dict[int, int], cap: int) -> list[tuple[int, int]]:
     """Maximal windows in which the summed ``need`` is over ``cap``."""
-    delta: dict[int, int] = {}
-    for r in starts:
-        delta[starts[r]] = delta.get(starts[r], 0) + need[r]
-        delta[ends[r]] = delta.get(ends[r], 0) - need[r]
+    events = [(starts[r], need[r]) for r in starts]
+    events += [(ends[r], -need[r]) for r in starts]
+    events.sort()
     load = 0
     runs: list[list[int]] = []
-    for t0, t1 in pairwise(sorted(delta)):
-        load += delta[t0]
-        if load > cap:
-            if runs and runs[-1][1] == t0:
-                runs[-1][1] = t1
-            else:
-                runs.append([t0, t1])
+    over_since: int | None = None
+    i, n = 0, len(events)
+    while i < n:
+        t = events[i][0]
+        while i < n and events[i][0] == t:
+            load += events[i][1]
+            i += 1
+        if load > cap and over_since is None:
+            over_since = t
+        elif load <= cap and over_since is not None:
+            runs.append([over_since, t])
+            over_since = None
     return [(a, b) for a, b in runs]
 
 
