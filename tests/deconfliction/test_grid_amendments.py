@@ -180,3 +180,32 @@ def test_deconflict_notices_writes_one_need_to_know_notice_per_party(tmp_path: P
         assert secret not in heron
     rowan_text = (out / "notice-op-rowan.md").read_text(encoding="utf-8")
     assert "dep-0002" in rowan_text and "0000 111 222" in rowan_text and "dep-0001" not in rowan_text
+
+
+def test_a_reader_without_the_operations_clearance_sees_its_id_not_its_name() -> None:
+    """Grid cells name the operation only where the reader's clearance reaches the
+    operation's marking: a SECRET reader sees "Op EXAMPLE-HERON", an OFFICIAL-SENSITIVE one
+    sees "op-heron"; with no clearance known (no principal on the unit of work) the name."""
+    import datetime as dt
+
+    from ctpse_core.cli.deconflict import grid_product
+    from ctpse_core.deconfliction.grid import GridVersion, build_entries
+    from ctpse_core.domain.common import UTC
+    from ctpse_core.domain.marking import Marking
+    from ctpse_core.domain.surveillance import Deployment, Operation
+
+    op = Operation(id="op-heron", name="Op EXAMPLE-HERON", sio="DCI Dev Sample", marking=Marking.parse("SECRET"))
+    d = Deployment(id="dep-0001", operation_id="op-heron", team_id="SV-ALPHA",
+                   start=dt.datetime(2025, 3, 25, 6, tzinfo=UTC), end=dt.datetime(2025, 3, 25, 9, tzinfo=UTC))
+    week = dt.date(2025, 3, 24)
+    version = GridVersion(id="g", week=week, number=1, published_by="cato",
+                          entries=build_entries([d], week, {op.id: op}))
+
+    def cell(clearance: Marking | None) -> str:
+        text: str = grid_product(version, {op.id: op}, None, clearance).data()["grid"]["SV-ALPHA"]["Tue 25/03"][0]
+        return text
+
+    assert "Op EXAMPLE-HERON" in cell(Marking.parse("SECRET"))
+    assert "Op EXAMPLE-HERON" in cell(None)
+    hidden = cell(Marking.parse("OFFICIAL-SENSITIVE"))
+    assert "op-heron" in hidden and "HERON" not in hidden.replace("op-heron", "")
