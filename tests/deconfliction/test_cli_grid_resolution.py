@@ -194,4 +194,4 @@ def test_demo_step_writes_grid_and_conflicts(tmp_path: Path) -> None:
     names = {p.name for p in (tmp_path / "deconfliction").iterdir()}
     assert {"conflicts.md", "conflicts.html", "grid-v1.md", "grid-v1.html", "allocation.md", "allocation.html"} <= names
     assert any("none involving allocated requests" in line for line in lines)
-    assert "| SV-ALPHA |" in (tmp_path / "deconfliction" / "grid-v1.md").read_text()
+    assert "| SV-ALPHA (" in (tmp_path / "deconfliction" / "grid-v1.md").read_text()

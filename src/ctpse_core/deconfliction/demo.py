@@ -66,7 +66,7 @@ def run_demo_step(ctx: Any) -> list[str]:
     product = conflicts_product(
         conflicts, "Deconfliction of the synthetic week", len(everything), (d.marking for d in everything)
     )
-    grid = grid_product(version)
+    grid = grid_product(version, operations, {t.id: t for t in teams})
     for fmt in ("md", "html"):  # owner-only files (and folder) above OFFICIAL
         write_marked(out / f"allocation.{fmt}", render(allocation, fmt), allocation.marking)
         write_marked(out / f"conflicts.{fmt}", render(product, fmt), product.marking)
