@@ -20,6 +20,7 @@ from ctpse_core.deconfliction.rules import builtin_rules
 from ctpse_core.domain.common import LONDON, UTC
 from ctpse_core.domain.surveillance import Deployment
 from ctpse_core.errors import InputError
+from ctpse_core.testing.security import seed_admin
 
 CAPS = {"team-a": 6, "team-b": 6}
 DOCS = Path(__file__).parents[2] / "docs" / "deconfliction.md"
@@ -130,7 +131,10 @@ def test_ids_are_trimmed_and_exact_and_case_only_differences_are_warned(tmp_path
     path = _file(tmp_path, items)
     ds = load_deployments(path)
     assert ds[0].id == "a" and ds[0].staff_ids == ("p1",)
-    result = CliRunner().invoke(make_cli(), ["--store", "memory://", "deconflict", str(path), "--format", "json"])
+    url = f"sqlite:///{path.parent / 'semantics.sqlite'}"
+    seed_admin(url, "cato")
+    result = CliRunner().invoke(make_cli(), ["--store", url, "--user", "cato", "deconflict", str(path),
+                                             "--format", "json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["conflicts"] == []
     warnings = [line for line in result.stderr.splitlines() if "differ only in case" in line]

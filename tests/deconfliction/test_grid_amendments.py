@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from ctpse_core.cli import make_cli
+from ctpse_core.testing.security import seed_admin
 
 BASE: dict[str, Any] = {
     "id": "dep-0001",
@@ -37,6 +38,8 @@ SETUP = {
 
 
 def _run(url: str, *args: str) -> Any:
+    if not url.startswith("memory:"):
+        seed_admin(url, "cato")  # --user must be a user of the store
     return CliRunner().invoke(make_cli(), ["--store", url, "--user", "cato", *args])
 
 
