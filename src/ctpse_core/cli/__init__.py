@@ -8,25 +8,51 @@ import os
 import sys
 from typing import Any
 
-import attrs
 import click
 
 from ctpse_core import __version__
-from ctpse_core.errors import CtpseError, InputError, Problem
+from ctpse_core.cli.lazy import LazyGroup
+from ctpse_core.errors import CtpseError, InputError
 
 __all__ = ["CliContext", "main", "make_cli"]
 
 
-@attrs.define
 class CliContext:
-    """What every command gets: the store URL (or ``None`` for the default) and the user."""
+    """What every command gets: the store URL (or ``None`` for the default) and the user.
 
-    store_url: str | None
-    user: str
-    quiet: bool = False
+    A plain class, not attrs: this module is imported whenever ``ctpse`` starts."""
+
+    __slots__ = ("quiet", "store_url", "user")
+
+    def __init__(self, store_url: str | None, user: str, quiet: bool = False) -> None:
+        self.store_url = store_url
+        self.user = user
+        self.quiet = quiet
+
+    def __repr__(self) -> str:
+        return f"CliContext(store_url={self.store_url!r}, user={self.user!r}, quiet={self.quiet!r})"
+
+    def principal(self, store: Any, *, bootstrap: bool = False) -> Any:
+        """The :class:`~ctpse_core.security.Principal` for ``--user`` in ``store`` (an unknown
+        user: exit 2).
+
+        ``bootstrap=True`` is for commands that may run on a store with no users yet (``users
+        add``, ``demo``, ``db import``): there, and only while the store has no users, ``--user``
+        acts as an administrator that is not stored."""
+        if bootstrap and not store.has_users():
+            from ctpse_core.security.principal import TOP_CLEARANCE, Principal, Role
+
+            return Principal(id=self.user, name=self.user, roles=frozenset({Role.ADMINISTRATOR}),
+                             clearance=TOP_CLEARANCE)
+        return store.principal(self.user)
+
+    def unit_of_work(self, store: Any, *, bootstrap: bool = False) -> Any:
+        """A unit of work on ``store`` for ``--user`` (see :meth:`principal`)."""
+        return store.unit_of_work(user=self.principal(store, bootstrap=bootstrap))
 
     def open_store(self, *, create: bool = True) -> Any:
         """The store; with ``create=False`` a missing one is a one-line error, exit 2."""
+        from ctpse_core.problem import Problem
         from ctpse_core.storage import StoreMissing, open_store
 
         try:
@@ -36,7 +62,7 @@ class CliContext:
             raise InputError([Problem("", str(exc))], "no store") from None
 
 
-class CtpseGroup(click.Group):
+class CtpseGroup(LazyGroup):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -79,7 +105,8 @@ def make_cli() -> click.Group:
         "postgresql+psycopg://..., tinydb:///file.json or memory://. [env: CTPSE_STORE]",
     )
     @click.option(
-        "--user", envvar="CTPSE_USER", default=_default_user, help="Who is acting (audit log). [env: CTPSE_USER]"
+        "--user", envvar="CTPSE_USER", default=_default_user,
+        help="Who is acting: a user of the store (`ctpse users list`); default your login. [env: CTPSE_USER]"
     )
     @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
     @click.pass_context

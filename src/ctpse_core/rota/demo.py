@@ -17,9 +17,10 @@ def demo_step(ctx: DemoContext) -> list[str]:
     from ctpse_core.rota.quality import quality
     from ctpse_core.rota.solvers import solve
     from ctpse_core.rota.synth import synthetic_ct_problem
+    from ctpse_core.security.outputs import write_marked
 
     folder = ctx.out / "rota"
-    (folder / "ics").mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     problem = synthetic_ct_problem(staff=60, weeks=1, seed=ctx.seed)
     # a work budget, not a time limit, so every run (and machine) gives the same rota and
     # byte-identical feeds; the time limit is only a safety net
@@ -28,19 +29,18 @@ def demo_step(ctx: DemoContext) -> list[str]:
     save_problem(problem, folder / "problem.json")
     save_roster(result.roster, folder / "rota.json")
     product = RotaProduct(problem, result.roster)
-    (folder / "rota.md").write_text(render(product, "md"), encoding="utf-8")
-    (folder / "rota.html").write_text(render(product, "html"), encoding="utf-8")
+    marking = product.marking  # owner-only files and folders above OFFICIAL
+    write_marked(folder / "rota.md", render(product, "md"), marking)
+    write_marked(folder / "rota.html", render(product, "html"), marking)
     for role in problem.roles:
-        (folder / "ics" / f"role-{role.id}.ics").write_bytes(
-            calendar_for_role(problem, result.roster, role.id)
-        )
+        write_marked(folder / "ics" / f"role-{role.id}.ics", calendar_for_role(problem, result.roster, role.id),
+                     marking)
     people = sorted({a.staff_id for a in result.roster.assignments})
     for sid in people:
-        (folder / "ics" / f"{sid}.ics").write_bytes(
-            calendar_for_person(problem, result.roster, sid)
-        )
+        write_marked(folder / "ics" / f"{sid}.ics", calendar_for_person(problem, result.roster, sid), marking)
     import attrs
 
+    from ctpse_core.domain.common import changed_fields
     from ctpse_core.rota.adapters import to_domain_rota
 
     rota_id = f"rota-{problem.start:%Y%m%d}"
@@ -49,13 +49,19 @@ def demo_step(ctx: DemoContext) -> list[str]:
         stored = uow.rotas.find(rota_id)
         if stored is None:
             uow.rotas.add(record)
+            stored_line = f"rota stored as published Rota record {rota_id} (version {record.published_version})"
+        elif not changed_fields(stored, record, ignore=("published_version",)):
+            # unchanged is unchanged: the same rota again is not a new published version
+            record = stored
+            stored_line = f"rota unchanged: published Rota record {rota_id} stays at version {stored.published_version}"
         else:
-            # re-running the demo publishes a new version over the stored one (optimistic:
+            # a different rota publishes a new version over the stored one (optimistic:
             # the update carries the version we read)
             record = attrs.evolve(
                 record, version=stored.version, published_version=stored.published_version + 1
             )
             uow.rotas.update(record)
+            stored_line = f"rota stored as published Rota record {rota_id} (version {record.published_version})"
         uow.commit()
     ctx.state["rota_problem"] = problem
     ctx.state["rota"] = result.roster
@@ -64,6 +70,6 @@ def demo_step(ctx: DemoContext) -> list[str]:
         f"{len(result.roster.assignments)} shifts; hard violations {report.hard_count}; "
         f"coverage {q.coverage}%; balance {q.balance}",
         f"{len(problem.roles) + len(people)} iCalendar feeds",
-        f"rota stored as published Rota record {rota_id} (version {record.published_version})",
+        stored_line,
         f"written to {folder}",
     ]
