@@ -320,6 +320,8 @@ def _save_change(roster: Any, roster_file: Path, out: Path | None, fmt: str, pro
     save_roster(roster, out or roster_file)
     record = unstructure(roster.changes[-1])
     click.echo(_render("rota-change", f"Rota {record['kind']}", record, fmt, problem), nl=False)
+    for line in roster.changes[-1].warnings:
+        click.echo(f"warning: {line}", err=True)
 
 
 @rota.command()
@@ -335,6 +337,12 @@ def _save_change(roster: Any, roster_file: Path, out: Path | None, fmt: str, pro
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the changed rota here (default: update ROTA).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the change when it breaks any hard rule, even one a coordinator may accept "
+    "(contractual totals, consecutive days, weekends).",
+)
 @_fmt(("json", "md", "html"), "md")
 @click.pass_obj
 def swap(
@@ -347,9 +355,14 @@ def swap(
     day_b: dt.date,
     reason: str,
     out: Path | None,
+    strict: bool,
     fmt: str,
 ) -> None:
-    """Swap A's shift on DAY_A with B's shift on DAY_B (refused if it breaks a hard rule)."""
+    """Swap A's shift on DAY_A with B's shift on DAY_B.
+
+    Refused if it breaks rest, qualification, leave or one-place-at-a-time; contractual
+    totals, consecutive-day limits and weekends it breaks are warnings, recorded and shown
+    (refused too with --strict)."""
     from ctpse_core.rota import changes
     from ctpse_core.rota.io import load_problem, load_roster
 
@@ -364,6 +377,7 @@ def swap(
         day_b=day_b,
         by=getattr(obj, "user", "unknown"),
         reason=reason,
+        strict=strict,
     )
     _save_change(new, roster_file, out, fmt, problem)
 
@@ -381,6 +395,12 @@ def swap(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the changed rota here (default: update ROTA).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the change when it breaks any hard rule, even one a coordinator may accept "
+    "(contractual totals, consecutive days, weekends).",
+)
 @_fmt(("json", "md", "html"), "md")
 @click.pass_obj
 def override(
@@ -393,9 +413,10 @@ def override(
     to_staff: str,
     reason: str,
     out: Path | None,
+    strict: bool,
     fmt: str,
 ) -> None:
-    """Put TO on FROM's SHIFT on DAY (refused if it breaks a hard rule)."""
+    """Put TO on FROM's SHIFT on DAY (refused or warned about as `rota swap`)."""
     from ctpse_core.rota import changes
     from ctpse_core.rota.io import load_problem, load_roster
 
@@ -410,6 +431,7 @@ def override(
         to_staff=to_staff,
         by=getattr(obj, "user", "unknown"),
         reason=reason,
+        strict=strict,
     )
     _save_change(new, roster_file, out, fmt, problem)
 
@@ -480,6 +502,10 @@ def repair(
     if problem_out is not None:
         save_problem(result.problem, problem_out)
     click.echo(_render("rota-repair", "Rota repair", result.as_dict(), fmt, problem), nl=False)
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)
+    for line in result.breaks:
+        click.echo(f"breaks: {line}", err=True)
 
 
 @rota.command("select")

@@ -263,6 +263,9 @@ class ChangeRecord:
     reason: str = ""
     removed: tuple[Assignment, ...] = ()
     added: tuple[Assignment, ...] = ()
+    #: rules the change breaks that a coordinator may accept (contractual totals, run
+    #: lengths, weekends, shift caps), one line each, as the coordinator was told
+    warnings: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
