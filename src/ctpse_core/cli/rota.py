@@ -88,9 +88,9 @@ def rota() -> None:
 @click.argument("problem_file", metavar="PROBLEM", type=_PATH)
 @click.option(
     "--solver",
-    default="builtin",
-    show_default=True,
-    help="A registered rota solver (builtin; cpsat with ctpse_ortools).",
+    default=None,
+    help="A registered rota solver: builtin (no dependency); cpsat and hybrid with "
+    "ctpse_ortools. Default: the strongest installed (hybrid, else builtin).",
 )
 @click.option(
     "--time-limit",
@@ -106,7 +106,7 @@ def rota() -> None:
     help="Stop the built-in solver after this many moves rather than at the time limit: "
     "the same seed and count give the same rota on any machine.",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed (the benchmark's first).")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -115,7 +115,7 @@ def rota() -> None:
 @_fmt(("json", "md", "html"), "json")
 def build(
     problem_file: Path,
-    solver: str,
+    solver: str | None,
     time_limit: float,
     iterations: int | None,
     seed: int,
@@ -124,15 +124,19 @@ def build(
 ) -> None:
     """Solve PROBLEM and write the rota; the validator's verdict goes to standard error.
 
+    Exits with status 1, naming each broken rule, when the rota breaks a hard rule (the
+    rota is still written, for inspection).
+
     With --format md or html the rota goes to --out and a build report (solver, objective,
     hard violations by rule, quality) is printed.
     """
     from ctpse_core.rota.io import dump_roster, load_problem
     from ctpse_core.rota.quality import quality
-    from ctpse_core.rota.solvers import solve, solvers
+    from ctpse_core.rota.solvers import default_solver, solve, solvers
 
     if fmt != "json" and out is None:
         raise click.UsageError("give --out for the rota when --format is md or html")
+    solver = solver or default_solver()
     solvers().get(solver, field="--solver")  # an unknown name: exit 2, the known ones listed
     problem = load_problem(problem_file)
     try:
@@ -165,6 +169,21 @@ def build(
         f"coverage {q.coverage}%; balance {q.balance}",
         err=True,
     )
+    if report.hard_count:
+        from ctpse_core.rota.changes import warning_text
+
+        shown = report.hard[:20]
+        for v in shown:
+            click.echo(f"hard: {warning_text(v)}", err=True)
+        if report.hard_count > len(shown):
+            click.echo(f"hard: ... and {report.hard_count - len(shown)} more", err=True)
+        click.echo(
+            f"error: the rota breaks {report.hard_count} hard rule(s) "
+            f"({', '.join(f'{r} {n}' for r, n in report.hard_by_rule().items())}); "
+            "it is written for inspection but is not usable",
+            err=True,
+        )
+        raise click.exceptions.Exit(1)
 
 
 @rota.command()
@@ -596,16 +615,35 @@ def translate(instance: Path, out: Path, start: dt.date) -> None:
     help="First day (default: Monday 3 March 2025, so the spring clock change falls inside).",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def synth_rota(staff: int, weeks: int, seed: int, start: dt.date | None, out: Path) -> None:
-    """Write a synthetic Counter Terrorism on-call rota problem (6 roles, fictional people)."""
+@click.option(
+    "--as-drawn",
+    is_flag=True,
+    help="Keep the minimum hours as drawn, even where no rota can meet them "
+    "(the problem may then be infeasible).",
+)
+def synth_rota(
+    staff: int, weeks: int, seed: int, start: dt.date | None, out: Path, as_drawn: bool
+) -> None:
+    """Write a synthetic Counter Terrorism on-call rota problem (6 roles, fictional people).
+
+    By default the problem is feasible: a rota breaking no hard rule is built and checked
+    (person by person), and anyone whose minimum hours it cannot reach has the minimum
+    lowered to what it can; the command says how many."""
     from ctpse_core.rota.io import save_problem
-    from ctpse_core.rota.synth import DEFAULT_START, synthetic_ct_problem
+    from ctpse_core.rota.synth import DEFAULT_START, make_feasible, synthetic_ct_problem
 
     problem = synthetic_ct_problem(
-        staff=staff, weeks=weeks, seed=seed, start=start or DEFAULT_START
+        staff=staff, weeks=weeks, seed=seed, start=start or DEFAULT_START, feasible=False
     )
+    if as_drawn:
+        verdict = "feasibility not checked (--as-drawn)"
+    else:
+        problem, lowered = make_feasible(problem, seed)
+        verdict = "feasible (a rota meeting every hard rule was built and checked)"
+        if lowered:
+            verdict += f"; minimum hours lowered for {len(lowered)}: {', '.join(lowered)}"
     save_problem(problem, out)
     click.echo(
         f"{problem.name}: {len(problem.staff)} staff, {len(problem.roles)} roles, "
-        f"{problem.days} days -> {out}"
+        f"{problem.days} days -> {out}; {verdict}"
     )

@@ -31,7 +31,7 @@ from ctpse_core.rota.model import (
 )
 from ctpse_core.synthetic.names import FORENAMES_F, FORENAMES_M, SURNAMES, pick
 
-__all__ = ["CT_ROLES", "DEFAULT_START", "synthetic_ct_problem"]
+__all__ = ["CT_ROLES", "DEFAULT_START", "make_feasible", "synthetic_ct_problem"]
 
 DEFAULT_START = dt.date(2025, 3, 3)
 
@@ -50,10 +50,43 @@ def _phone(k: int) -> PhoneNumber:
     return PhoneNumber(parse_phone(f"07700 900{k:03d}"))
 
 
+def make_feasible(problem: RotaProblem, seed: int = 0) -> tuple[RotaProblem, list[str]]:
+    """The problem with each person's minimum minutes lowered, where needed, to what a
+    schedule of their own that keeps every other hard rule reaches, so a rota breaking no
+    hard rule exists (the witness is checked with the validator). Returns the problem and
+    the IDs of the people whose minimum was lowered."""
+    import attrs
+
+    from ctpse_core.rota.feasibility import witness
+    from ctpse_core.rota.rules import BUILTIN_RULES
+    from ctpse_core.rota.validate import validate
+
+    roster, minutes = witness(problem, seed)
+    people = []
+    lowered = []
+    for person, worked in zip(problem.staff, minutes, strict=True):
+        if person.rules.period_days is None and person.rules.min_total_minutes > worked:
+            person = attrs.evolve(person, rules=attrs.evolve(person.rules, min_total_minutes=worked))
+            lowered.append(person.id)
+        people.append(person)
+    fixed = attrs.evolve(problem, staff=tuple(people))
+    report = validate(fixed, roster, BUILTIN_RULES)
+    if report.hard_count:  # cannot happen unless a rule spans people: say so rather than guess
+        raise ValueError(f"no witness rota: {report.hard_by_rule()}")
+    return fixed, lowered
+
+
 def synthetic_ct_problem(
-    staff: int = 60, weeks: int = 13, seed: int = 1, start: dt.date = DEFAULT_START, roles: int = 6
+    staff: int = 60,
+    weeks: int = 13,
+    seed: int = 1,
+    start: dt.date = DEFAULT_START,
+    roles: int = 6,
+    feasible: bool = True,
 ) -> RotaProblem:
-    """Build the instance; the same arguments give the same problem."""
+    """Build the instance; the same arguments give the same problem. With ``feasible``
+    (the default) minimum hours are lowered where a person could not reach them
+    (:func:`make_feasible`), so a rota breaking no hard rule exists."""
     if staff < 2 * roles or weeks < 1:
         raise ValueError(f"need at least {2 * roles} staff and one week")
     rng = random.Random(seed)
@@ -178,7 +211,7 @@ def synthetic_ct_problem(
         for d in range(days)
         for s in shifts
     )
-    return RotaProblem(
+    problem = RotaProblem(
         name=f"synthetic-ct-{staff}x{weeks}w-seed{seed}",
         start=start,
         days=days,
@@ -192,3 +225,4 @@ def synthetic_ct_problem(
         cover=cover,
         rest=RestRules(),
     )
+    return make_feasible(problem, seed)[0] if feasible else problem

@@ -170,6 +170,8 @@ class CpSatSolver:
     """
 
     name: str = "cpsat"
+    #: how strong the solver is among those installed (the default is the strongest)
+    rank: int = 20
     workers: int = 2
     subsolvers: tuple[str, ...] = ("max_lp",)
 
