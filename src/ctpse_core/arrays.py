@@ -12,9 +12,12 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["runs", "sorted_unique"]
+__all__ = ["Bools", "Floats", "Ints", "runs", "sorted_unique"]
 
 T = TypeVar("T", bound=np.generic)
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
 
 
 def sorted_unique(values: npt.NDArray[T]) -> npt.NDArray[T]:

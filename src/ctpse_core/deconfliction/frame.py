@@ -13,16 +13,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
+from ctpse_core.arrays import Bools, Floats, Ints
+from ctpse_core.deconfliction.sweep import expand_ranges
 from ctpse_core.domain.common import UTC
 from ctpse_core.domain.surveillance import Deployment, DeploymentStatus
 
-__all__ = ["DeploymentFrame", "Floats", "Ints", "from_micros", "to_micros"]
+__all__ = ["Bools", "DeploymentFrame", "Floats", "Ints", "from_micros", "to_micros"]
 
-Ints = npt.NDArray[np.int64]
-Floats = npt.NDArray[np.float64]
-Bools = npt.NDArray[np.bool_]
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -112,8 +110,6 @@ class DeploymentFrame:
 
     def _members(self, kind: str, rows: Ints) -> tuple[Ints, Ints]:
         """Exploded ``(new row, key)`` of ``kind`` for ``rows``, via a cached CSR layout."""
-        from ctpse_core.deconfliction.sweep import expand_ranges
-
         owner: Ints = getattr(self, f"{kind}_row")
         key: Ints = getattr(self, f"{kind}_key")
         cached = self._csr.get(kind)

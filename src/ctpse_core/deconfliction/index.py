@@ -2,7 +2,8 @@
 
 :class:`DeconflictionIndex` keeps, per team, operation, person and subject, the stored
 deployments sorted by start (with the longest duration under that key), and the places
-in grid cells. A check looks up only the deployments that could be related to the new
+in a :class:`~ctpse_core.deconfliction.spatial.PlaceIndex` (KD-trees per radius class, so
+memory does not depend on the ratio of radii). A check looks up only the deployments that could be related to the new
 one under some rule (same key, within the rules' time reach, within the spatial reach),
 then runs the very same rules on that handful. The answer is exactly what a full run
 over stored + new would report for the new deployment, in well under a millisecond
@@ -11,7 +12,6 @@ per lookup.
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from itertools import pairwise
@@ -24,7 +24,7 @@ from ctpse_core.deconfliction.engine import ConflictSet, registered_rules
 from ctpse_core.deconfliction.frame import DeploymentFrame, Ints, to_micros
 from ctpse_core.deconfliction.model import Conflict, Settings
 from ctpse_core.deconfliction.rules import CapacityRule, ConflictRule, Found, PairRule
-from ctpse_core.deconfliction.spatial import EARTH_RADIUS_M, Grid
+from ctpse_core.deconfliction.spatial import PlaceIndex
 from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, Team
 from ctpse_core.storage.base import UnitOfWork
 
@@ -140,6 +140,11 @@ class DeconflictionIndex:
         self.rules = list(rules) if rules is not None else registered_rules()
         self.slack = max((r.reach(self.settings) for r in self.rules), default=0)
         wanted = set().union(*(r.keys for r in self.rules)) if self.rules else set()
+        #: per candidate key, how far apart in time the rules using it look.
+        self._slack = {
+            key: max((r.reach(self.settings) for r in self.rules if key in r.keys), default=0)
+            for key in wanted
+        }
         all_rows = np.arange(len(frame), dtype=np.int64)
         self._by: dict[str, dict[int, _Block]] = {}
         for key, rows, keys in (
@@ -153,17 +158,10 @@ class DeconflictionIndex:
         self._id_rows: dict[str, list[int]] = {}
         for row, deployment_id in enumerate(frame.ids):
             self._id_rows.setdefault(deployment_id, []).append(row)
-        self._grid: Grid | None = None
-        self._max_radius = 0.0
+        self._places: PlaceIndex | None = None
         if "place" in wanted and frame.has_location.any():
             located = np.flatnonzero(frame.has_location)
-            self._max_radius = float(frame.radius[located].max())
-            reach = 2 * self._max_radius + self.settings.buffer_m
-            self._grid = Grid.for_reach(reach, float(np.abs(frame.lat[located]).max()))
-            cell_row, cell_col = self._grid.cells(frame.lat[located], frame.lon[located])
-            self._by["place"] = _blocks(
-                located, self._grid.key(cell_row, cell_col), frame.start, frame.end
-            )
+            self._places = PlaceIndex(located, frame.lat[located], frame.lon[located], frame.radius[located])
 
     @classmethod
     def build(
@@ -184,13 +182,13 @@ class DeconflictionIndex:
     def candidates(self, d: Deployment) -> Ints:
         """Stored rows that some rule could relate to ``d`` (never its own earlier version)."""
         fr = self.frame
-        start, end, slack = to_micros(d.start), to_micros(d.end), self.slack
+        start, end = to_micros(d.start), to_micros(d.end)
         found: list[Ints] = []
 
         def look(kind: str, code: int | None) -> None:
             block = self._by.get(kind, {}).get(code) if code is not None else None
             if block is not None:
-                found.append(block.near(start, end, slack))
+                found.append(block.near(start, end, self._slack[kind]))
 
         if "team" in self._by:
             look("team", fr.code_index("team").get(d.team_id))
@@ -205,9 +203,10 @@ class DeconflictionIndex:
             index = fr.code_index("subject")
             for subject in d.subject_ids:
                 look("subject", index.get(subject))
-        if self._grid is not None and d.location is not None:
-            for cell in self._cells_near(d.location.lat, d.location.lon, d.location.radius_m):
-                look("place", cell)
+        if self._places is not None and d.location is not None:
+            loc, slack = d.location, self._slack["place"]
+            near = self._places.near(loc.lat, loc.lon, loc.radius_m, self.settings.buffer_m)
+            found.append(near[(fr.start[near] < end + slack) & (fr.end[near] + slack > start)])
         rows = sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
         own = self._id_rows.get(d.id)
         if own:
@@ -231,25 +230,6 @@ class DeconflictionIndex:
             if (new_lo, new_hi) == (lo, hi):
                 return rows
             lo, hi = new_lo, new_hi
-
-    def _cells_near(self, lat: float, lon: float, radius: float) -> list[int]:
-        grid = self._grid
-        assert grid is not None
-        reach = (radius + self._max_radius + self.settings.buffer_m) * (1 + 1e-9) + 1.0
-        angle = reach / EARTH_RADIUS_M
-        row, col = (int(v[0]) for v in grid.cells(np.array([lat]), np.array([lon])))
-        row_span = math.ceil(angle / grid.cell_lat)
-        lat_max = min(90.0, abs(lat) + math.degrees(angle))
-        cos_max = math.cos(math.radians(lat_max))
-        ratio = math.sin(min(angle, math.pi) / 2) / cos_max if cos_max > 1e-12 else 2.0
-        if ratio >= 1 or grid.columns == 1:
-            cols = list(range(grid.columns))
-        else:
-            span = math.ceil(2 * math.asin(ratio) / grid.cell_lon)
-            cols = sorted({(col + dc) % grid.columns for dc in range(-span, span + 1)})
-        return [
-            (row + dr) * grid.columns + c for dr in range(-row_span, row_span + 1) for c in cols
-        ]
 
     def check(self, d: Deployment) -> CheckResult:
         """Conflicts between ``d`` and stored deployments (``d`` replaces its stored version)."""

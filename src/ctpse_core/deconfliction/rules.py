@@ -1,7 +1,7 @@
 """Conflict rules and the interface a plugin's rule implements.
 
 A rule says *how to find candidates* (``keys``: deployments sharing a ``team``, a
-``staff`` member, a ``subject``, an ``operation``, or a ``place`` grid cell), *how far
+``staff`` member, a ``subject``, an ``operation``, or a nearby ``place``), *how far
 apart in time* related deployments may be (``reach``; 0 means "overlapping"), and then
 either a vectorised pairwise ``predicate`` (:class:`PairRule`, the easy way) or its own
 ``detect`` (see :class:`CapacityRule`). The engine generates candidates with a sort and
@@ -22,9 +22,10 @@ from typing import Protocol, runtime_checkable
 import attrs
 import numpy as np
 
+from ctpse_core.arrays import sorted_unique
 from ctpse_core.deconfliction.frame import Bools, DeploymentFrame, Ints
 from ctpse_core.deconfliction.model import Settings, Severity
-from ctpse_core.deconfliction.spatial import Grid, haversine_m
+from ctpse_core.deconfliction.spatial import Grid, haversine_m, radius_classes
 from ctpse_core.deconfliction.sweep import load_segments, overlap_join, overlap_self, unique_pairs
 
 __all__ = [
@@ -125,14 +126,17 @@ def _exploded(frame: DeploymentFrame, key: str) -> tuple[Ints, Ints]:
     return rows, (frame.team if key == "team" else frame.op)
 
 
-def candidate_pairs(frame: DeploymentFrame, key: str, slack: int, reach_m: float = 0.0) -> Ints:
+def candidate_pairs(frame: DeploymentFrame, key: str, slack: int, buffer_m: float = 0.0) -> Ints:
     """Distinct row pairs sharing ``key`` whose ``[start, end + slack)`` intervals overlap.
 
-    For ``place``, pairs in the same or neighbouring grid cells for ``reach_m`` metres.
+    For ``place``, pairs whose areas may come within ``buffer_m`` of each other: points in
+    the same or neighbouring grid cells, one grid per pair of radius classes, its cells as
+    big as the two classes' largest radii plus the buffer (so neither the cells nor the
+    candidates grow with the ratio of the largest radius to the smallest).
     """
     n = len(frame)
     if key == "place":
-        return _place_pairs(frame, slack, reach_m)
+        return _place_pairs(frame, slack, buffer_m)
     rows, keys = _exploded(frame, key)
     a, b = overlap_self(keys, frame.start[rows], frame.end[rows], slack)
     if key in ("team", "operation"):  # one key per deployment: each pair came once already
@@ -140,24 +144,38 @@ def candidate_pairs(frame: DeploymentFrame, key: str, slack: int, reach_m: float
     return unique_pairs(rows[a], rows[b], n)
 
 
-def _place_pairs(frame: DeploymentFrame, slack: int, reach_m: float) -> Ints:
+def _place_pairs(frame: DeploymentFrame, slack: int, buffer_m: float) -> Ints:
     rows = np.flatnonzero(frame.has_location)
     if len(rows) < 2:
         return np.zeros((0, 2), dtype=np.int64)
-    lat, lon = frame.lat[rows], frame.lon[rows]
-    grid = Grid.for_reach(reach_m, float(np.abs(lat).max()))
-    cell_row, cell_col = grid.cells(lat, lon)
-    key = grid.key(cell_row, cell_col)
+    lat, lon, radius = frame.lat[rows], frame.lon[rows], frame.radius[rows]
     start, end = frame.start[rows], frame.end[rows] + slack
-    firsts, seconds = [], []
-    a, b = overlap_self(key, start, end)
-    firsts.append(a)
-    seconds.append(b)
-    for dy, dx in grid.offsets():
-        shifted = grid.key(cell_row - dy, cell_col - dx)
-        a, b = overlap_join(key, start, end, shifted, start, end)
-        firsts.append(a)
-        seconds.append(b)
+    classes = radius_classes(radius)
+    present = sorted_unique(classes).tolist()
+    members = {c: np.flatnonzero(classes == c) for c in present}
+    largest = {c: float(radius[m].max()) for c, m in members.items()}
+    firsts: list[Ints] = []
+    seconds: list[Ints] = []
+    for i, ci in enumerate(present):
+        for cj in present[i:]:
+            p, q = members[ci], members[cj]
+            both = p if ci == cj else np.concatenate([p, q])
+            grid = Grid.for_reach(largest[ci] + largest[cj] + buffer_m, float(np.abs(lat[both]).max()))
+            row_p, col_p = grid.cells(lat[p], lon[p])
+            key_p = grid.key(row_p, col_p)
+            if ci == cj:
+                a, b = overlap_self(key_p, start[p], end[p])
+                firsts.append(p[a])
+                seconds.append(p[b])
+                row_q, col_q, offsets = row_p, col_p, grid.offsets()
+            else:
+                row_q, col_q = grid.cells(lat[q], lon[q])
+                offsets = grid.neighbourhood()
+            for dy, dx in offsets:
+                shifted = grid.key(row_q - dy, col_q - dx)
+                a, b = overlap_join(key_p, start[p], end[p], shifted, start[q], end[q])
+                firsts.append(p[a])
+                seconds.append(q[b])
     return unique_pairs(rows[np.concatenate(firsts)], rows[np.concatenate(seconds)], len(frame))
 
 
@@ -187,10 +205,7 @@ class PairRule:
         return self.slack(settings)
 
     def detect(self, frame: DeploymentFrame, settings: Settings) -> Found:
-        reach_m = 0.0
-        if self.key == "place" and frame.has_location.any():
-            reach_m = 2 * float(np.nanmax(frame.radius)) + settings.buffer_m
-        pairs = candidate_pairs(frame, self.key, self.slack(settings), reach_m)
+        pairs = candidate_pairs(frame, self.key, self.slack(settings), settings.buffer_m)
         if len(pairs):
             pairs = pairs[self.predicate(frame, pairs[:, 0], pairs[:, 1], settings)]
         return Found(pairs=pairs)

@@ -1,10 +1,19 @@
-"""Great-circle distance and a latitude/longitude grid that never misses a close pair.
+"""Great-circle distance, a latitude/longitude grid that never misses a close pair, and
+radius classes that keep both bounded whatever the ratio of the radii.
 
-Cells are ``reach`` metres tall (``reach`` = twice the largest radius plus the buffer).
-Columns are as wide as the widest longitude difference two points within ``reach`` of
-each other can have at the highest latitude present, from the haversine formula
-``sin(d/2R) >= cos(lat_max) * sin(dlon/2)``; columns wrap round the antimeridian. So two
-points within ``reach`` are always in the same or neighbouring cells.
+Grid cells are ``reach`` metres tall. Columns are as wide as the widest longitude
+difference two points within ``reach`` of each other can have at the highest latitude
+present, from the haversine formula ``sin(d/2R) >= cos(lat_max) * sin(dlon/2)``; columns
+wrap round the antimeridian. So two points within ``reach`` are always in the same or
+neighbouring cells.
+
+Areas are split into *radius classes* (radii within a factor of 4 of each other, see
+:func:`radius_classes`), so a search never sizes its cells or its ball by a radius much
+larger than the one it is matching: one 60 km area among 300 m ones does not make every
+cell 120 km wide, and a 5 km area checked against zero-radius points does not visit
+millions of one-metre cells. :class:`PlaceIndex` (the instant check) keeps each class in a
+:class:`scipy.spatial.cKDTree` of unit vectors, where the chord length is a monotone
+function of the great-circle distance.
 """
 
 from __future__ import annotations
@@ -13,10 +22,11 @@ import math
 
 import attrs
 import numpy as np
+from scipy.spatial import cKDTree
 
-from ctpse_core.deconfliction.frame import Floats, Ints
+from ctpse_core.arrays import Floats, Ints, sorted_unique
 
-__all__ = ["EARTH_RADIUS_M", "Grid", "haversine_m"]
+__all__ = ["EARTH_RADIUS_M", "Grid", "PlaceIndex", "chord", "haversine_m", "radius_classes", "unit_vectors"]
 
 EARTH_RADIUS_M = 6_371_008.8
 #: half of the neighbourhood: each unordered pair of neighbouring cells is visited once.
@@ -69,3 +79,63 @@ class Grid:
     def offsets(self) -> tuple[tuple[int, int], ...]:
         """Neighbour offsets (beyond the cell itself) to visit each neighbouring pair once."""
         return ((1, 0),) if self.columns == 1 else HALF_NEIGHBOURS
+
+    def neighbourhood(self) -> tuple[tuple[int, int], ...]:
+        """The cell itself and every neighbour (to join two different sets of points)."""
+        cols = (0,) if self.columns == 1 else (-1, 0, 1)
+        return tuple((dy, dx) for dy in (-1, 0, 1) for dx in cols)
+
+
+#: radii in one class are within this factor of each other (class 0: under one metre).
+CLASS_FACTOR = 4.0
+
+
+def radius_classes(radius: Floats) -> Ints:
+    """Class of each radius: 0 below 1 m, then ``[1, 4)``, ``[4, 16)``, ... metres."""
+    r = np.maximum(np.nan_to_num(radius, nan=0.0), 0.0)
+    out: Ints = np.where(
+        r < 1.0, 0, np.floor(np.log(np.maximum(r, 1.0)) / math.log(CLASS_FACTOR)).astype(np.int64) + 1
+    ).astype(np.int64)
+    return out
+
+
+def unit_vectors(lat: Floats, lon: Floats) -> Floats:
+    """Points on the unit sphere, shape ``(n, 3)``."""
+    p, lam = np.radians(lat), np.radians(lon)
+    cos_p = np.cos(p)
+    out: Floats = np.stack([cos_p * np.cos(lam), cos_p * np.sin(lam), np.sin(p)], axis=-1)
+    return out
+
+
+def chord(distance_m: float) -> float:
+    """The unit-sphere chord that is at least the great-circle ``distance_m`` (with a
+    margin of a metre and a part in 10^9, never smaller than the predicate's reach)."""
+    angle = (distance_m * (1 + 1e-9) + 1.0) / EARTH_RADIUS_M
+    return 2.0 if angle >= math.pi else 2 * math.sin(angle / 2) * (1 + 1e-12) + 1e-12
+
+
+class PlaceIndex:
+    """Located rows in one KD-tree per radius class: :meth:`near` finds every row whose
+    area comes within ``buffer`` of a given area, looking in each class no further than
+    that class's largest radius allows. Memory is ``O(n)`` whatever the radii."""
+
+    def __init__(self, rows: Ints, lat: Floats, lon: Floats, radius: Floats) -> None:
+        self._parts: list[tuple[cKDTree, Ints, float]] = []
+        classes = radius_classes(radius)
+        for c in sorted_unique(classes).tolist():
+            sel = np.flatnonzero(classes == c)
+            tree = cKDTree(unit_vectors(lat[sel], lon[sel]))
+            self._parts.append((tree, rows[sel], float(np.nanmax(radius[sel]))))
+
+    def near(self, lat: float, lon: float, radius: float, buffer_m: float) -> Ints:
+        """Rows that may lie within ``radius + their radius + buffer_m`` of ``(lat, lon)``
+        (a superset: the caller applies the exact predicate)."""
+        point = unit_vectors(np.array([lat]), np.array([lon]))[0]
+        found: list[Ints] = []
+        for tree, rows, largest in self._parts:
+            hits = tree.query_ball_point(point, chord(radius + largest + buffer_m))
+            if hits:
+                found.append(rows[np.asarray(hits, dtype=np.int64)])
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return found[0] if len(found) == 1 else np.concatenate(found)

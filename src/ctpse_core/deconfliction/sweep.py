@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ctpse_core.arrays import sorted_unique
-from ctpse_core.deconfliction.frame import Ints
+from ctpse_core.arrays import Ints, sorted_unique
 
 __all__ = ["expand_ranges", "load_segments", "overlap_join", "overlap_self", "unique_pairs"]
 
