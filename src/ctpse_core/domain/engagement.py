@@ -12,6 +12,7 @@ from ctpse_core.domain.nominal import OrderType, RiskTier
 
 __all__ = [
     "Action",
+    "ActionChange",
     "ActionStatus",
     "CivilOrder",
     "Contact",
@@ -20,6 +21,7 @@ __all__ = [
     "Correspondence",
     "CorrespondenceKind",
     "Meeting",
+    "Minute",
 ]
 
 _positive = check(lambda v: v > 0, "{value} must be more than zero")
@@ -74,6 +76,15 @@ class CivilOrder(Record):
 
 
 @attrs.frozen(kw_only=True)
+class Minute:
+    """What a meeting recorded against one agenda item (``item`` is its number, from 1)."""
+
+    item: int
+    note: str = attrs.field(validator=non_empty)
+    recorded_by: str | None = None
+
+
+@attrs.frozen(kw_only=True)
 class Meeting(Record):
     title: str = attrs.field(validator=non_empty)
     held_at: dt.datetime = attrs.field(validator=aware)
@@ -81,6 +92,7 @@ class Meeting(Record):
     kind: str = "NM TTCG"
     attendees: tuple[str, ...] = ()
     agenda: tuple[str, ...] = ()
+    minutes: tuple[Minute, ...] = ()
 
 
 class ActionStatus(enum.StrEnum):
@@ -90,8 +102,22 @@ class ActionStatus(enum.StrEnum):
 
 
 @attrs.frozen(kw_only=True)
+class ActionChange:
+    """One step in an action's history: who did what, when, and why."""
+
+    at: dt.datetime = attrs.field(validator=aware)
+    by: str = attrs.field(validator=non_empty)
+    what: str = attrs.field(validator=non_empty)
+    note: str = ""
+
+
+@attrs.frozen(kw_only=True)
 class Action(Record):
-    """An action from a meeting, with an owner and a deadline that the coordinator chases."""
+    """An action from a meeting, with an owner and a deadline that the coordinator chases.
+
+    ``chair`` is who holds the owner to account (the chair of the meeting that set it);
+    ``history`` records every change (opened, closed, reopened, due date moved).
+    """
 
     description: str = attrs.field(validator=non_empty)
     owner: str = attrs.field(validator=non_empty)
@@ -99,6 +125,9 @@ class Action(Record):
     meeting_id: str | None = None
     status: ActionStatus = ActionStatus.OPEN
     completed_on: dt.date | None = None
+    chair: str | None = None
+    closed_by: str | None = None
+    history: tuple[ActionChange, ...] = ()
 
 
 class CorrespondenceKind(enum.StrEnum):

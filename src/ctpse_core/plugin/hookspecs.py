@@ -189,3 +189,34 @@ def ctpse_after_publish(kind: str, product: Any) -> None:
 
     .. versionadded:: 0.1
     """
+
+
+@hookspec
+def ctpse_register_kpi_metrics(register: Register) -> None:
+    """Register KPI metrics that KPI definitions (TOML) name in their ``metric`` field.
+
+    Called once, the first time KPIs are read or computed. A metric is a
+    ``ctpse_core.performance.Metric(compute, unit, description, levels)`` whose
+    ``compute(ctx)`` gets a ``MetricContext`` (unit of work, period, level, parameters, as-of
+    date) and returns a ``MetricResult`` (one ``Figure`` per scope, the identities of the
+    records read, their highest marking). Build results with ``ctpse_core.performance.Tally``.
+
+    :param register: ``register(metric_name, Metric(...))``.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def ctpse_register_agenda_sources(register: Register) -> None:
+    """Register sources of meeting-agenda items (overdue actions, red KPIs, order deadlines...).
+
+    Called once, the first time an agenda is built. A source is a function
+    ``source(uow, since, day) -> list[AgendaItem]`` giving what is open at ``day`` and what
+    changed since the last meeting of the same type (``since``); meeting types name the
+    sources they want in their ``sources`` list.
+
+    :param register: ``register(source_name, source_function)``.
+
+    .. versionadded:: 0.2
+    """

@@ -43,9 +43,14 @@ __all__ = [
 
 @runtime_checkable
 class Product(Protocol):
-    kind: str
-    title: str
-    marking: Marking
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def marking(self) -> Marking: ...
 
     def data(self) -> dict[str, Any]: ...
 

@@ -1,6 +1,6 @@
 """An example third-party ctpse plugin.
 
-It adds a ``txt`` report format and a ``ctpse example-marking`` command, through the
+It adds a ``txt`` report format, a ``ctpse example-marking`` command and a KPI metric, through the
 same hooks the built-in features use. Install it with ``pip install -e
 examples/ctpse_example_plugin``; block it with ``CTPSE_BLOCK_PLUGINS=example``.
 """
@@ -43,3 +43,27 @@ def example_marking(markings: tuple[str, ...]) -> None:
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
     cli.add_command(example_marking)
+
+
+def open_correspondence(ctx: Any) -> Any:
+    """Correspondence items received by the end of the period and not yet answered then."""
+    from ctpse_core.performance import Tally
+
+    tally = Tally(ratio=False)
+    tally.scope(["region"])
+    for item in ctx.uow.repository("correspondence").list():
+        received = item.received_at.date()
+        answered = item.responded_at.date() if item.responded_at is not None else None
+        if received <= ctx.until and (answered is None or answered > ctx.until):
+            tally.read([item])
+            tally.count(["region"], item.id, 1.0)
+    return tally.result()
+
+
+@hookimpl
+def ctpse_register_kpi_metrics(register: Register) -> None:
+    """A force's own KPI metric; a KPI file names it as ``metric = "example-open-correspondence"``."""
+    from ctpse_core.performance import Metric
+
+    register("example-open-correspondence",
+             Metric(open_correspondence, "count", open_correspondence.__doc__ or "", ("region",)))

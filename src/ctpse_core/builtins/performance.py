@@ -1,0 +1,57 @@
+"""Built-in plugin: the performance framework and meetings (KPI snapshots, metrics, agenda
+sources, ``ctpse kpi`` / ``meeting`` / ``actions`` commands, demo step)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ctpse_core.plugin import Register, hookimpl
+
+
+@hookimpl
+def ctpse_register_record_types(register: Register) -> None:
+    from ctpse_core.domain.performance import KpiSnapshot
+
+    register("kpi_snapshots", KpiSnapshot)
+
+
+@hookimpl
+def ctpse_register_kpi_metrics(register: Register) -> None:
+    from ctpse_core.performance.builtin_metrics import BUILTIN_METRICS
+
+    for name, metric in BUILTIN_METRICS.items():
+        register(name, metric)
+
+
+@hookimpl
+def ctpse_register_agenda_sources(register: Register) -> None:
+    from ctpse_core.meetings.sources import BUILTIN_SOURCES
+
+    for name, source in BUILTIN_SOURCES.items():
+        register(name, source)
+
+
+@hookimpl
+def ctpse_register_commands(cli: click.Group) -> None:
+    from ctpse_core.cli.actions_cmd import actions
+    from ctpse_core.cli.kpi_cmd import kpi
+    from ctpse_core.cli.meeting_cmd import meeting
+
+    cli.add_command(kpi)
+    cli.add_command(meeting)
+    cli.add_command(actions)
+
+
+def _demo(ctx: Any) -> list[str]:
+    from ctpse_core.performance.demo import run
+
+    return run(ctx)
+
+
+@hookimpl
+def ctpse_register_demo_steps(register: Register) -> None:
+    from ctpse_core.demo import DemoStep
+
+    register("performance", DemoStep(80, _demo, "Compute KPIs, build an agenda and chase actions"))
