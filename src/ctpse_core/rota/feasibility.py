@@ -9,7 +9,8 @@ Qu Instance8). :func:`restore` is a steepest descent on the number of hard viola
 over a wider neighbourhood of each person still breaking a rule:
 
 * one day: any other shift or a day off;
-* a shift moved to a day off of the same person (hours kept, the day changed);
+* a shift moved to a day off of the same person within a week (hours kept, the day
+  changed);
 * one day, two people: exchange what they do that day;
 * two days, two people: exchange what they do on both (a weekend shift for a weekday
   one: hours kept, weekends moved to someone with room);
@@ -18,8 +19,8 @@ over a wider neighbourhood of each person still breaking a rule:
 Each rule-breaking person in turn takes the move of theirs that lowers the hard count most
 (ties broken by the soft penalty) among the first that does and the ``lookahead`` moves
 after it; moves are only taken when they lower it, so
-the descent ends; when none does, one rule-breaking person's schedule is planned again
-from nothing with everyone else fixed (as :func:`witness` plans it); failing that it
+the descent ends; when none does (or the person breaks ``replan_at`` rules or more), their schedule is
+planned again from nothing with everyone else fixed (as :func:`witness` plans it); failing that it
 takes a few random moves that add no hard violation (a plateau walk) and tries again,
 until the rota is feasible or the deadline or move budget is spent.
 
@@ -52,7 +53,7 @@ def _moves_for(st: State, nb: Neighbourhood, n: int, rng: random.Random, sampled
                 yield [(n, d, x)]
     worked = [d for d in range(c.n_days) if row[d] != OFF]
     for d1 in worked:
-        for d2 in range(c.n_days):
+        for d2 in range(max(0, d1 - 7), min(c.n_days, d1 + 8)):
             if row[d2] == OFF:
                 for x in nb.options[n][d2]:
                     if x != OFF:
@@ -92,6 +93,7 @@ def restore(
     budget: int = 2_000_000,
     sampled: int = 1_000,
     lookahead: int = 400,
+    replan_at: int = 3,
 ) -> int:
     """Descend on the hard count until ``st`` breaks no hard rule, or ``deadline``
     (``time.perf_counter``) passes, or ``budget`` moves have been priced. Returns the moves
@@ -107,6 +109,13 @@ def restore(
         for n in bad:
             if st.person[n][0] == 0:
                 continue  # mended by an earlier move of this pass
+            if st.person[n][0] >= replan_at:
+                # too many breaches for one move at a time: plan their schedule again
+                replanned = _replan(st, [n], rng)
+                if replanned is not None:
+                    st.apply(replanned[2])
+                    progress = True
+                    continue
             chosen: tuple[int, int, list[Change]] | None = None
             after = 0  # moves priced since the first that helps: look a little further only
             for changes in _moves_for(st, nb, n, rng, sampled):
