@@ -26,9 +26,11 @@ def ctpse_register_rota_solvers(register: Register) -> None:
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
     from ctpse_core.cli.rota import rota, synth_rota
+    from ctpse_core.cli.staff import staff
     from ctpse_core.cli.synth import synth
 
     cli.add_command(rota)
+    cli.add_command(staff)
     synth.add_command(synth_rota)
 
 

@@ -112,6 +112,23 @@ def rota() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the rota JSON (default: standard output, with --format json).",
 )
+@click.option(
+    "--history",
+    "history",
+    nargs=2,
+    multiple=True,
+    type=_PATH,
+    metavar="PROBLEM ROTA",
+    help="An earlier published rota (with its problem) to count nights, weekends and bank "
+    "holidays from for fairness over time; repeat for more.",
+)
+@click.option(
+    "--history-days",
+    type=click.IntRange(1, 3660),
+    default=365,
+    show_default=True,
+    help="How far back the history counts (a rolling window before the problem's start).",
+)
 @_fmt(("json", "md", "html"), "json")
 def build(
     problem_file: Path,
@@ -120,6 +137,8 @@ def build(
     iterations: int | None,
     seed: int,
     out: Path | None,
+    history: tuple[tuple[Path, Path], ...],
+    history_days: int,
     fmt: str,
 ) -> None:
     """Solve PROBLEM and write the rota; the validator's verdict goes to standard error.
@@ -139,6 +158,19 @@ def build(
     solver = solver or default_solver()
     solvers().get(solver, field="--solver")  # an unknown name: exit 2, the known ones listed
     problem = load_problem(problem_file)
+    if history:
+        import attrs
+
+        from ctpse_core.rota.fairness import history_from
+        from ctpse_core.rota.io import load_roster
+
+        published = []
+        for old_problem_file, old_rota_file in history:
+            old_problem = load_problem(old_problem_file)
+            published.append((old_problem, load_roster(old_rota_file, old_problem)))
+        problem = attrs.evolve(
+            problem, fairness=history_from(problem, published, window_days=history_days)
+        )
     try:
         result, report = solve(
             problem, solver, seed=seed, time_limit=time_limit, iterations=iterations
@@ -195,7 +227,15 @@ def build(
     **DATE,
     help="Look for gaps in the 30 days from this date (default: the start of the problem).",
 )
-def check(problem_file: Path, roster_file: Path, fmt: str, today: dt.date | None) -> None:
+@click.option(
+    "--stale-days",
+    type=click.IntRange(1, 3660),
+    default=None,
+    help="Numbers not verified within this many days of --today are listed (default 180).",
+)
+def check(
+    problem_file: Path, roster_file: Path, fmt: str, today: dt.date | None, stale_days: int | None
+) -> None:
     """Validate ROTA against PROBLEM: every violation by rule, person and day, and quality.
 
     Exits with status 1 when any hard rule is broken (the report is still printed), 0 otherwise.
@@ -207,7 +247,7 @@ def check(problem_file: Path, roster_file: Path, fmt: str, today: dt.date | None
     problem = load_problem(problem_file)
     roster = load_roster(roster_file, problem)
     report = validate(problem, roster)
-    q = quality(problem, roster, report, today=today)
+    q = quality(problem, roster, report, today=today, stale_days=stale_days)
     data = {
         "problem": problem.name,
         "hard_violations": report.hard_count,

@@ -20,6 +20,7 @@ from ctpse_core.parsing import parse_phone
 from ctpse_core.rota.model import (
     Commitment,
     Cover,
+    Fairness,
     Person,
     RestRules,
     RoleDef,
@@ -31,9 +32,12 @@ from ctpse_core.rota.model import (
 )
 from ctpse_core.synthetic.names import FORENAMES_F, FORENAMES_M, SURNAMES, pick
 
-__all__ = ["CT_ROLES", "DEFAULT_START", "make_feasible", "synthetic_ct_problem"]
+__all__ = ["CT_ROLES", "DEFAULT_START", "FAIR_WEIGHTS", "make_feasible", "synthetic_ct_problem"]
 
 DEFAULT_START = dt.date(2025, 3, 3)
+
+#: fairness weights of the synthetic instance (configuration: see ctpse_core.rota.fairness)
+FAIR_WEIGHTS = {"nights": 20, "weekends": 20, "bank_holidays": 20}
 
 #: (id, name, qualification)
 CT_ROLES: tuple[tuple[str, str, str], ...] = (
@@ -44,6 +48,13 @@ CT_ROLES: tuple[tuple[str, str, str], ...] = (
     ("ssb", "Regional Special Branch", "Special Branch"),
     ("slt", "SLT on-call", "SLT"),
 )
+
+
+def _verified(rng: random.Random, start: dt.date) -> dt.date:
+    """When a number was last checked: mostly in the four months before ``start``, one in
+    eight between 200 and 500 days before (stale, for the checks to find)."""
+    back = rng.randrange(200, 500) if rng.random() < 0.125 else rng.randrange(0, 120)
+    return start - dt.timedelta(days=back)
 
 
 def _phone(k: int) -> PhoneNumber:
@@ -90,9 +101,16 @@ def synthetic_ct_problem(
     if staff < 2 * roles or weeks < 1:
         raise ValueError(f"need at least {2 * roles} staff and one week")
     rng = random.Random(seed)
+    checks = random.Random(seed + 7919)  # verification days: a stream of their own
     days = weeks * 7
     role_defs = tuple(
-        RoleDef(id=r, name=name, qualification=q, on_call_number=_phone(i + 1))
+        RoleDef(
+            id=r,
+            name=name,
+            qualification=q,
+            on_call_number=_phone(i + 1),
+            number_verified=_verified(checks, start),
+        )
         for i, (r, name, q) in enumerate(CT_ROLES[:roles])
     )
     shifts: list[ShiftDef] = []
@@ -137,7 +155,11 @@ def synthetic_ct_problem(
         numbers = (
             ()
             if i == staff - 1
-            else (ContactNumber(label="on-call mobile", number=_phone(100 + i)),)
+            else (
+                ContactNumber(
+                    label="on-call mobile", number=_phone(100 + i), verified=_verified(checks, start)
+                ),
+            )
         )
         off = frozenset(start + dt.timedelta(days=rng.randrange(days)) for _ in range(2))
         away: set[dt.date] = set(off)
@@ -224,5 +246,6 @@ def synthetic_ct_problem(
         shift_off_requests=tuple(off_requests),
         cover=cover,
         rest=RestRules(),
+        fairness=Fairness(weights=dict(FAIR_WEIGHTS)),
     )
     return make_feasible(problem, seed)[0] if feasible else problem
