@@ -124,15 +124,20 @@ class LocalSearchSolver:
         iterations: int | None = None,
         extra: Sequence[RotaConstraint] = (),
     ) -> SolveResult:
-        """Search from ``roster`` (another solver's rota) with the same moves: the result is
-        never worse on the true cost (hard violations first) than the rota given."""
+        """Search from ``roster`` (another solver's rota) with the same moves, and repair
+        any hard rule still broken (:func:`~ctpse_core.rota.feasibility.restore`): the result
+        is never worse on the true cost (hard violations first) than the rota given."""
         t0 = time.perf_counter()
         rng = random.Random(seed)
         c = compile_problem(problem)
         state = State(c, PersonScorer(c, extra), c.schedule_of(roster))
         done = 0
+        deadline = t0 + time_limit
         if c.n_staff and c.n_days:
-            done = self._search(state, rng, iterations, t0 + time_limit)
+            reserve = deadline - min(15.0, 0.25 * time_limit)
+            done = self._search(state, rng, iterations, deadline, reserve)
+        if state.hard:
+            restore(state, rng, deadline=max(deadline, time.perf_counter() + 1.0), budget=self.restore_budget)
         hard, soft = state.total()
         return SolveResult(
             c.roster(state.sched, roster.solver or self.name, seed, soft),

@@ -119,15 +119,22 @@ class HybridSolver:
             cost = _cost(c, found)
             if cost < best_cost:
                 best, best_cost = found, cost
+        more = deadline - self.polish_share * time_limit - time.perf_counter()
+        if found is None and status != cp_model.INFEASIBLE and more > 0.5:
+            # no rota from CP-SAT yet: give it the time LNS would have had
+            status, found = run(built.model, more, best)
+            if found is not None and (cost := _cost(c, found)) < best_cost:
+                best, best_cost = found, cost
         if status != cp_model.OPTIMAL and best_cost[0] == 0:
             best, best_cost = self._lns(c, built, run, best, best_cost, rng, deadline - self.polish_share * time_limit)
-            left = deadline - time.perf_counter()
-            if left > 0.5:
-                roster = c.roster(best, self.name, seed, best_cost[1])
-                polished = builtin.improve(problem, roster, seed=seed, time_limit=left, extra=extra)
-                if (polished.hard, polished.objective) < best_cost:
-                    best = c.schedule_of(polished.roster)
-                    best_cost = (polished.hard, polished.objective)
+        left = deadline - time.perf_counter()
+        if status != cp_model.OPTIMAL and (left > 0.5 or best_cost[0]):
+            # the built-in's moves polish (and, if no feasible rota was found, repair) it
+            roster = c.roster(best, self.name, seed, best_cost[1])
+            polished = builtin.improve(problem, roster, seed=seed, time_limit=max(left, 1.0), extra=extra)
+            if (polished.hard, polished.objective) < best_cost:
+                best = c.schedule_of(polished.roster)
+                best_cost = (polished.hard, polished.objective)
         roster = c.roster(best, self.name, seed, best_cost[1])
         return SolveResult(roster, best_cost[1], best_cost[0], time.perf_counter() - t0, steps)
 
