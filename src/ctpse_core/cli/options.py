@@ -20,8 +20,9 @@ def format_option(
 ) -> Callable[[Any], Any]:
     """``--format`` with the choices of the report-format registry (read at start-up).
 
-    ``only`` limits the *built-in* formats to those the command supports; formats that
-    third-party plugins register are always offered. ``extra`` adds formats the command
+    ``only`` limits the *built-in* formats to those the command supports; text formats that
+    third-party plugins register are always offered (binary ones, such as ``xlsx``, are
+    written by ``ctpse report``). ``extra`` adds formats the command
     writes itself (e.g. ``ics``).
     """
     from ctpse_core.reports import formats
@@ -30,7 +31,8 @@ def format_option(
     names = [
         n
         for n in registered.names()
-        if only is None or n in only or not (registered.owner(n) or "").startswith("ctpse_core.")
+        if (only is None or n in only or not (registered.owner(n) or "").startswith("ctpse_core."))
+        and not getattr(registered.get(n), "binary", False)  # files: `ctpse report` writes those
     ]
     names += [e for e in extra if e not in names]
     if not names:

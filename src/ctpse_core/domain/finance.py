@@ -9,7 +9,15 @@ import attrs
 
 from ctpse_core.domain.common import Record, aware, check, non_empty, optional_aware
 
-__all__ = ["Authorisation", "BidLine", "FastTimeEvent", "FundingBid", "OvertimeForecast"]
+__all__ = [
+    "Acknowledgement",
+    "Authorisation",
+    "BidLine",
+    "Dissemination",
+    "FastTimeEvent",
+    "FundingBid",
+    "OvertimeForecast",
+]
 
 _non_negative = check(lambda v: v >= 0, "{value} must not be negative")
 
@@ -54,12 +62,40 @@ class Authorisation(Record):
 
 
 @attrs.frozen(kw_only=True)
+class Dissemination:
+    """Who a fast-time event was sent to, when and how (phone, secure email, briefing...)."""
+
+    recipient: str = attrs.field(validator=non_empty)
+    at: dt.datetime = attrs.field(validator=aware)
+    method: str = "secure email"
+
+
+@attrs.frozen(kw_only=True)
+class Acknowledgement:
+    recipient: str = attrs.field(validator=non_empty)
+    at: dt.datetime = attrs.field(validator=aware)
+
+
+@attrs.frozen(kw_only=True)
 class FastTimeEvent(Record):
-    """A fast-time event: a briefing document assessed and disseminated."""
+    """A fast-time event: a briefing document received, assessed and disseminated.
+
+    ``occurred_at`` is when the document was received; ``source`` who sent it. The
+    assessment is who, when, threat and risk grading and the decision; ``disseminations``
+    and ``acknowledgements`` say who was told and who confirmed; ``stage`` is where it is
+    in the intelligence-management process (see ``ctpse_core.tasking.events``).
+    """
 
     title: str = attrs.field(validator=non_empty)
     occurred_at: dt.datetime = attrs.field(validator=aware)
     summary: str = ""
+    source: str | None = None
     assessed_by: str | None = None
     assessed_at: dt.datetime | None = attrs.field(default=None, validator=optional_aware)
+    threat: str | None = None
+    risk: str | None = None
+    decision: str | None = None
     disseminated_to: tuple[str, ...] = ()
+    disseminations: tuple[Dissemination, ...] = ()
+    acknowledgements: tuple[Acknowledgement, ...] = ()
+    stage: str = "received"

@@ -7,13 +7,14 @@ import enum
 
 import attrs
 
-from ctpse_core.domain.common import Record, aware, check, in_range, non_empty, not_before
+from ctpse_core.domain.common import Record, aware, check, in_range, non_empty, not_before, optional_aware
 from ctpse_core.domain.marking import Classification, Marking
 
 __all__ = [
     "COVERT",
     "AssetKind",
     "AssetRequest",
+    "AssetTransition",
     "Deployment",
     "DeploymentStatus",
     "Location",
@@ -133,14 +134,36 @@ class AssetKind(enum.StrEnum):
 
 
 @attrs.frozen(kw_only=True)
-class AssetRequest(Record):
-    """A request for a CT asset, with objectives and a deadline SLT are kept informed of."""
+class AssetTransition:
+    """One step of an asset request: to which status, when, by whom and why."""
 
-    kind: AssetKind
+    status: str = attrs.field(validator=non_empty)
+    at: dt.datetime = attrs.field(validator=aware)
+    by: str = attrs.field(validator=non_empty)
+    why: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class AssetRequest(Record):
+    """A request for a CT asset, with objectives and a deadline SLT are kept informed of.
+
+    ``kind`` is one of :class:`AssetKind` or a kind added by configuration; ``status`` moves
+    requested -> approved / declined -> deployed -> complete / cancelled (see
+    ``ctpse_core.tasking.assets``), each step kept in ``history``.
+    """
+
+    kind: str = attrs.field(converter=str, validator=non_empty)
     operation_id: str = attrs.field(validator=non_empty)
     requested_by: str = attrs.field(validator=non_empty)
     objectives: tuple[str, ...] = attrs.field(
         validator=check(lambda v: len(v) > 0, "at least one objective is required")
     )
     deadline: dt.datetime = attrs.field(validator=aware)
-    status: str = "open"
+    status: str = "requested"
+    #: the requesting region or unit, and where the asset is based
+    requesting_unit: str | None = None
+    asset_home: str | None = None
+    asset_id: str | None = None
+    deployment_id: str | None = None
+    requested_at: dt.datetime | None = attrs.field(default=None, validator=optional_aware)
+    history: tuple[AssetTransition, ...] = ()

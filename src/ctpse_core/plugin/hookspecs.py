@@ -220,3 +220,34 @@ def ctpse_register_agenda_sources(register: Register) -> None:
 
     .. versionadded:: 0.2
     """
+
+
+@hookspec
+def ctpse_register_products(register: Register) -> None:
+    """Register products (the weekly returns, notices, grids, rotas, briefings) by name.
+
+    A product is a ``ProductSpec`` (``ctpse_core.products``): its title, floor marking, the
+    role it serves (``NM coordinator``, ``CATO``...), the formats it offers and
+    ``build(uow, as_of) -> Report``, a function over a unit of work that returns the
+    structured, marked product every format lays out. ``ctpse report --list`` shows them
+    all; ``ctpse report NAME --format F --out FILE`` writes one.
+
+    :param register: ``register(product_name, ProductSpec(...))``.
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec
+def ctpse_report_template_paths() -> list[str]:
+    """Folders of Jinja2 templates searched before the built-in ones.
+
+    A template named ``<product>.<format>.j2`` (``html`` or ``md``) overrides how that
+    product is laid out; ``report.html.j2`` overrides every structured product's page.
+    Templates are autoescaped (HTML) or escaped (Markdown) as the built-in ones are.
+
+    :return: folder paths, searched in order.
+
+    .. versionadded:: 0.2
+    """
+    return []

@@ -1,7 +1,9 @@
 """An example third-party ctpse plugin.
 
-It adds a ``txt`` report format, a ``ctpse example-marking`` command and a KPI metric, through the
-same hooks the built-in features use. Install it with ``pip install -e
+It adds a ``txt`` report format, a ``ctpse example-marking`` command and a KPI metric, and
+overrides the regional grid's HTML page with its own template
+(``templates/regional-grid.html.j2``, found through ``ctpse_report_template_paths``), through
+the same hooks the built-in features use. Install it with ``pip install -e
 examples/ctpse_example_plugin``; block it with ``CTPSE_BLOCK_PLUGINS=example``.
 """
 
@@ -25,6 +27,14 @@ def render_txt(product: Any) -> str:
 @hookimpl
 def ctpse_register_report_formats(register: Register) -> None:
     register("txt", render_txt)
+
+
+@hookimpl
+def ctpse_report_template_paths() -> list[str]:
+    """This plugin's templates are searched before the built-in ones."""
+    from pathlib import Path
+
+    return [str(Path(__file__).parent / "templates")]
 
 
 @click.command("example-marking")

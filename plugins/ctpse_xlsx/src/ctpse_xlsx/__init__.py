@@ -1,8 +1,10 @@
-"""The ``xlsx`` partner-feed format for ctpse_core (Excel workbooks, read with openpyxl).
+"""Excel workbooks for ctpse_core, with openpyxl: the ``xlsx`` partner-feed format (reading)
+and the ``xlsx`` report format (writing products, :mod:`ctpse_xlsx.writer`).
 
-Registered through the ``ctpse_register_feed_formats`` hook from the ``ctpse`` entry-point
-group. Workbooks are read in read-only mode, row by row; formulas are read as written
-(``=HYPERLINK(...)``), never evaluated, so the import rejects them like any formula-like
+Registered through the ``ctpse_register_feed_formats`` and ``ctpse_register_report_formats``
+hooks from the ``ctpse`` entry-point group. A marking row above the header (as the products
+written here carry) is skipped on reading. Workbooks are read in read-only mode, row by row;
+formulas are read as written (``=HYPERLINK(...)``), never evaluated, so the import rejects them like any formula-like
 cell. A file that is not a readable workbook is a ``FeedFileError``.
 """
 
@@ -37,6 +39,17 @@ def _sha256(path: Path) -> str:
 
 def _blank(values: tuple[Any, ...]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _marking_row(values: tuple[Any, ...]) -> bool:
+    """A row holding only a protective marking (the first row of a product's sheet)."""
+    from ctpse_core.feeds.text import is_marking_line
+
+    cells = [v for v in values if v is not None and str(v).strip()]
+    if len(cells) != 1 or not isinstance(cells[0], str):
+        return False
+    text = cells[0].strip()
+    return is_marking_line([text if text.startswith("#") else f"#{text}"])
 
 
 def read_xlsx(path: Path, options: ReadOptions) -> Table:
@@ -78,6 +91,8 @@ def read_xlsx(path: Path, options: ReadOptions) -> Table:
                         blank[0] += 1
                     continue
                 if headers is None:
+                    if _marking_row(values):
+                        continue
                     cells = list(values)
                     while cells and (cells[-1] is None or str(cells[-1]).strip() == ""):
                         cells.pop()
@@ -96,6 +111,14 @@ def read_xlsx(path: Path, options: ReadOptions) -> Table:
 
     return Table(rows=rows(), file_hash=_sha256(path), encoding=None,
                  total=max(total - 1, 0) if total else None, blank_rows=lambda: blank[0], close=close)
+
+
+@hookimpl
+def ctpse_register_report_formats(register: Register) -> None:
+    from ctpse_core.reports import ReportFormat
+    from ctpse_xlsx.writer import render_xlsx
+
+    register("xlsx", ReportFormat(render_xlsx, ".xlsx", "Excel workbook", binary=True))
 
 
 @hookimpl

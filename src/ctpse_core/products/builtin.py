@@ -1,0 +1,37 @@
+"""The built-in products (registered by :mod:`ctpse_core.builtins.products`)."""
+
+from __future__ import annotations
+
+from ctpse_core.products import CATO, LEADERSHIP, NM, ProductSpec
+
+__all__ = ["builtin_products"]
+
+
+def builtin_products() -> list[tuple[str, ProductSpec]]:
+    from ctpse_core.products import briefing, grid, headcount, rota
+
+    return [
+        ("headcount-return", ProductSpec(
+            title="Headcount and reconciliation return, with the correction set for the national list",
+            build=headcount.headcount_return, formats=("xlsx", "html", "md", "csv", "json"),
+            floor=headcount.FLOOR, role=NM)),
+        ("regional-grid", ProductSpec(
+            title="Regional surveillance grid (latest published version of the week)",
+            build=grid.regional_grid, formats=("xlsx", "html", "md", "csv", "json"), floor=grid.FLOOR, role=CATO)),
+        ("grid-amendment-notice", ProductSpec(
+            title="Grid amendment notice: what changed since the previous version, one notice per party told",
+            build=grid.amendment_notice, formats=("docx", "eml", "html", "md", "json"), floor=grid.FLOOR,
+            role=CATO)),
+        ("conflict-notices", ProductSpec(
+            title="Conflict notices: every conflict in the week, one notice per team and the operations room",
+            build=grid.conflict_notices, formats=("eml", "docx", "html", "md", "csv", "json"), floor=grid.FLOOR,
+            role=CATO)),
+        ("on-call-rota", ProductSpec(
+            title="On-call rota with on-call and own numbers, and calendar feeds per role and person",
+            build=rota.on_call_rota, formats=("xlsx", "html", "ics", "md", "csv", "json"), floor=rota.FLOOR,
+            role=CATO)),
+        ("leadership-briefing", ProductSpec(
+            title="Senior leadership briefing: grid, deconfliction, on-call cover and headcount",
+            build=briefing.leadership_briefing, formats=("pptx", "html", "md", "json"), floor=briefing.FLOOR,
+            role=LEADERSHIP)),
+    ]

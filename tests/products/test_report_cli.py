@@ -1,0 +1,73 @@
+"""``ctpse report``: the list of products and formats, and writing one product."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+
+@pytest.fixture
+def store_url(tmp_path: Path, product_store: Any) -> str:
+    """A SQLite copy of the synthetic week (the CLI opens stores by URL)."""
+    from ctpse_core.storage import open_store
+    from ctpse_core.storage.archive import export_store, import_archive
+
+    archive = tmp_path / "week.jsonl"
+    export_store(product_store, archive)
+    url = f"sqlite:///{tmp_path / 'week.sqlite'}"
+    target = open_store(url)
+    import_archive(target, archive)
+    target.close()
+    return url
+
+
+def _run(*args: str) -> Any:
+    from ctpse_core.cli import make_cli
+
+    return CliRunner().invoke(make_cli(), list(args), catch_exceptions=False)
+
+
+def test_list_shows_every_product_and_format_including_plugins() -> None:
+    """--list names each built-in product with role, floor and formats, and the plugins' formats."""
+    from ctpse_core.products.builtin import builtin_products
+
+    result = _run("report", "--list")
+    assert result.exit_code == 0
+    for name, spec in builtin_products():
+        assert name in result.output and str(spec.floor) in result.output
+    for fmt in ("xlsx", "docx", "pptx", "eml", "ics", "html", "txt"):
+        assert f"  {fmt} " in result.output
+
+
+def test_writes_a_product_owner_only(store_url: str, tmp_path: Path) -> None:
+    """A SECRET workbook is written 0600 and says what it wrote; an eml folder holds one draft per party."""
+    out = tmp_path / "grid.xlsx"
+    result = _run("--store", store_url, "report", "regional-grid", "--format", "xlsx", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:2] == b"PK" and stat.S_IMODE(out.stat().st_mode) == 0o600
+    folder = tmp_path / "notices"
+    result = _run("--store", store_url, "report", "grid-amendment-notice", "--format", "eml", "--out", str(folder),
+                  "--as-of", "26/03/2025")
+    assert result.exit_code == 0, result.output
+    assert len(list(folder.glob("*.eml"))) >= 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("report", "no-such-product"), "no-such-product"),
+        (("report", "regional-grid", "--format", "pptx"), "offered as"),
+        (("report", "regional-grid", "--format", "xlsx"), "--out"),
+        (("report", "on-call-rota", "--as-of", "01/01/2020", "--format", "json"), "no stored rota covers"),
+    ],
+)
+def test_mistakes_are_one_error_line_exit_2(store_url: str, args: tuple[str, ...], message: str) -> None:
+    """An unknown product, a format not offered, a binary format without --out and a day
+    without data are each an error line, exit 2, no traceback."""
+    result = _run("--store", store_url, *args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
