@@ -56,6 +56,12 @@ def demo_step(ctx: DemoContext) -> list[str]:
                 record, version=stored.version, published_version=stored.published_version + 1
             )
             uow.rotas.update(record)
+        uow.record_event(
+            "collection" if stored is None else "alteration",
+            "rotas",
+            rota_id,
+            f"demo rota published, version {record.published_version}",
+        )
         uow.commit()
     ctx.state["rota_problem"] = problem
     ctx.state["rota"] = result.roster

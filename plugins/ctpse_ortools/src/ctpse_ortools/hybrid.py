@@ -4,8 +4,8 @@ ctpse_ortools is installed).
 1. **Hint.** The built-in solver's construction plus a short built-in search (a
    twentieth of the time) gives a rota that CP-SAT takes as its solution hint.
 2. **Full solve.** CP-SAT on the whole model (as the ``cpsat`` solver, with its
-   ``max_lp`` worker) for 60 % of the time; if it proves the rota optimal, that is the
-   answer.
+   ``max_lp`` worker) for three quarters of the time; if it proves the rota optimal,
+   that is the answer.
 3. **Large-neighbourhood search** (Shaw; Pisinger and Ropke) guided by CP-SAT, for the
    instances it cannot close: most of the rota is fixed and CP-SAT re-solves a window
    (a run of days for everyone, a group of people for the whole horizon, or a run of
@@ -64,7 +64,7 @@ class HybridSolver:
     rank: int = 30
     workers: int = 2
     hint_share: float = 0.05
-    full_share: float = 0.6
+    full_share: float = 0.75
     polish_share: float = 0.05
     sub_limit: float = 3.0
     window: int = 7
