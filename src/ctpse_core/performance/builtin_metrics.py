@@ -203,6 +203,48 @@ def reconciliation_open(ctx: MetricContext) -> MetricResult:
     return tally.result()
 
 
+def asset_requests_on_time(ctx: MetricContext) -> MetricResult:
+    """Share of the CT asset requests whose deadline fell in the period (up to as of), declined and
+    cancelled ones left out, that were deployed by their deadline (the first move to ``deployed``)."""
+    tally = Tally()
+    end = ctx.until
+    for request in ctx.uow.repository("asset_requests").list():
+        due = _day(request.deadline)
+        if due is None or not (ctx.period.start <= due <= end) or request.status in ("declined", "cancelled"):
+            continue
+        tally.read([request])
+        deployed = [t.at for t in request.history if t.status == "deployed"]
+        hit = bool(deployed) and min(deployed) <= request.deadline
+        tally.count(ctx.scopes(manager=request.requesting_unit), request.id, 1.0 if hit else 0.0)
+    return tally.result()
+
+
+def overtime_within_authorisation(ctx: MetricContext) -> MetricResult:
+    """Share of the operations in signed funding authorisations for periods overlapping this one
+    whose committed overtime (the larger of forecast and claimed) stays within what was authorised."""
+    from ctpse_core.finance.bids import reconcile
+    from ctpse_core.finance.publish import latest_authorisation
+    from ctpse_core.finance.service import forecast_stored
+
+    tally = Tally()
+    bids = [b for b in ctx.uow.repository("funding_bids").list()
+            if b.period_start <= ctx.until and b.period_end >= ctx.period.start]
+    for bid in sorted(bids, key=lambda b: b.id):
+        authorisation = latest_authorisation(ctx.uow, bid.id)
+        if authorisation is None:
+            continue
+        tally.read([bid, authorisation])
+        stored = forecast_stored(ctx.uow, bid.period_start, bid.period_end)
+        for line in reconcile(stored.forecast, bid, authorisation):
+            if line.authorised == 0 and line.bid == 0:
+                continue  # work nobody bid for is the bid's discrepancy, not an overspend of it
+            tally.count(["region"], f"{bid.id}:{line.operation_id}", 1.0 if line.committed <= line.authorised else 0.0)
+    if bids:
+        for name in ("deployments", "rotas", "staff"):
+            tally.read(ctx.uow.repository(name).list())
+    return tally.result()
+
+
 BUILTIN_METRICS: dict[str, Metric] = {
     "engagement-compliance": Metric(engagement_compliance, "%", engagement_compliance.__doc__ or "",
                                     ("manager", "force", "region", "national")),
@@ -220,6 +262,10 @@ BUILTIN_METRICS: dict[str, Metric] = {
                             ("manager", "force", "region", "national")),
     "reconciliation-open": Metric(reconciliation_open, "count", reconciliation_open.__doc__ or "",
                                   ("region", "national")),
+    "asset-requests-on-time": Metric(asset_requests_on_time, "%", asset_requests_on_time.__doc__ or "",
+                                     ("manager", "region", "national")),
+    "overtime-within-authorisation": Metric(overtime_within_authorisation, "%",
+                                            overtime_within_authorisation.__doc__ or "", ("region", "national")),
 }
 
 
