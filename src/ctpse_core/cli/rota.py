@@ -90,7 +90,8 @@ def rota() -> None:
     "--solver",
     default=None,
     help="A registered rota solver: builtin (no dependency); cpsat and hybrid with "
-    "ctpse_ortools. Default: the strongest installed (hybrid, else builtin).",
+    "ctpse_ortools. Default: the strongest installed (cpsat, else builtin); builtin "
+    "with --iterations.",
 )
 @click.option(
     "--time-limit",
@@ -155,7 +156,8 @@ def build(
 
     if fmt != "json" and out is None:
         raise click.UsageError("give --out for the rota when --format is md or html")
-    solver = solver or default_solver()
+    # --iterations only means something to the built-in solver: it is the default then
+    solver = solver or ("builtin" if iterations is not None else default_solver())
     solvers().get(solver, field="--solver")  # an unknown name: exit 2, the known ones listed
     problem = load_problem(problem_file)
     if history:

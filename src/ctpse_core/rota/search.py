@@ -104,7 +104,9 @@ class LocalSearchSolver:
         if c.n_staff and c.n_days:
             done = self._search(state, rng, iterations, deadline, reserve)
         if state.hard:
-            restore(state, rng, deadline=max(deadline, time.perf_counter() + 1.0),
+            # a rota breaking a hard rule is worse than a late one: the repair may run past
+            # the limit, by at most the limit again (and at least 1 s)
+            restore(state, rng, deadline=max(deadline, time.perf_counter() + 1.0) + time_limit,
                     budget=self.restore_budget)
             left = None if iterations is None else iterations - done
             if not state.hard and time.perf_counter() < deadline and (left is None or left > 0):
@@ -137,7 +139,8 @@ class LocalSearchSolver:
             reserve = deadline - min(15.0, 0.25 * time_limit)
             done = self._search(state, rng, iterations, deadline, reserve)
         if state.hard:
-            restore(state, rng, deadline=max(deadline, time.perf_counter() + 1.0), budget=self.restore_budget)
+            restore(state, rng, deadline=max(deadline, time.perf_counter() + 1.0) + time_limit,
+                    budget=self.restore_budget)
         hard, soft = state.total()
         return SolveResult(
             c.roster(state.sched, roster.solver or self.name, seed, soft),

@@ -54,8 +54,8 @@ def solvers() -> Registry[RotaSolver]:
 
 def default_solver() -> str:
     """The strongest solver installed: the highest ``rank`` (a solver without one counts
-    as 0; ties go to the name first in order). ``builtin`` is 10, ``cpsat`` 20 and
-    ``hybrid`` 30 (both from ctpse_ortools)."""
+    as 0; ties go to the name first in order). ``builtin`` is 10, ``hybrid`` 25 and
+    ``cpsat`` 30 (both from ctpse_ortools)."""
     registered = solvers()
     return max(sorted(registered.names()), key=lambda n: int(getattr(registered.get(n), "rank", 0)))
 
