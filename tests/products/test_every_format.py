@@ -40,6 +40,9 @@ def test_product_reads_back_marked_with_its_content(built: dict[str, Any], name:
         from ctpse_core.reports import md_escape
 
         probe = md_escape(probe)
+        heading = report.sections[0].heading
+        assert f"\n## {md_escape(heading)}\n" in output  # laid out once: a real heading, not escaped twice
+        assert "\\\\" not in output
     assert probe and probe in text, (probe, text[:500])
     if fmt not in ("ics", "eml", "csv"):  # CSV is the bare table (the national list's format)
         assert report.title.split(",")[0] in text

@@ -13,7 +13,8 @@ product must hold). Built in: ``json``, ``md``, ``html``, ``csv``, ``ics`` and `
 the first-party plugins add ``xlsx``, ``docx`` and ``pptx``. ``md`` and ``html`` use the
 Jinja2 template ``<kind>.<format>.j2`` found first on the template search path (plugins'
 ``ctpse_report_template_paths``, then this package's ``templates/``), else
-``report.<format>.j2`` for a Report and ``generic.<format>.j2`` otherwise. HTML is
+``generic.<format>.j2``; a Report uses ``<kind>.<format>.j2`` from a plugin's folder, else
+``report.<format>.j2``. HTML is
 autoescaped and Markdown escaped (:func:`md_escape`); every page carries the marking at top
 and bottom (CSV: a ``# MARKING`` comment line first and last). CSV and XLSX cells a
 spreadsheet would run as formulas get a leading apostrophe
@@ -192,6 +193,14 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+class _Laid(str):
+    """Markdown a template has already laid out (a macro's output): not escaped again."""
+
+
+def _md_finalize(value: Any) -> str:
+    return str(value) if isinstance(value, _Laid) else md_escape(value)
+
+
 @cache
 def _environment(paths: tuple[str, ...], markdown: bool) -> Any:
     import jinja2
@@ -203,7 +212,7 @@ def _environment(paths: tuple[str, ...], markdown: bool) -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        finalize=md_escape if markdown else None,
+        finalize=_md_finalize if markdown else None,
     )
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, default=str)
     env.filters["london_day"] = london_day
@@ -213,6 +222,7 @@ def _environment(paths: tuple[str, ...], markdown: bool) -> Any:
     env.filters["uk_value"] = uk_value
     env.filters["cell"] = cell_text
     env.filters["svg_chart"] = svg_chart
+    env.filters["laid_out"] = _Laid
     env.tests["table"] = lambda b: type(b).__name__ == "Table"
     env.tests["facts"] = lambda b: type(b).__name__ == "Facts"
     env.tests["chart"] = lambda b: type(b).__name__ == "Chart"
@@ -321,11 +331,21 @@ def _template(product: Product, fmt: str, markdown: bool = False) -> Any:
     from ctpse_core.reports.document import Report
 
     env = _environment(template_paths(), markdown)
-    fallback = "report" if isinstance(product, Report) else "generic"
+    name = f"{product.kind}.{fmt}.j2"
+    if isinstance(product, Report):
+        # a structured product's own layout comes only from a plugin's folder: the built-in
+        # ``<kind>.<fmt>.j2`` files lay out older product objects that may share its name
+        for loader in env.loader.loaders[:-1]:
+            try:
+                loader.get_source(env, name)
+            except jinja2.TemplateNotFound:
+                continue
+            return env.get_template(name)
+        return env.get_template(f"report.{fmt}.j2")
     try:
-        return env.get_template(f"{product.kind}.{fmt}.j2")
+        return env.get_template(name)
     except jinja2.TemplateNotFound:
-        return env.get_template(f"{fallback}.{fmt}.j2")
+        return env.get_template(f"generic.{fmt}.j2")
 
 
 def render_json(product: Product) -> str:
