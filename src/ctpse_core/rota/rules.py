@@ -553,6 +553,7 @@ def _fairness(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
             if cost:
                 yield Violation(
                     rule="fairness",
+                    day=problem.start,  # over the whole horizon: reported on its first day
                     staff_id=sid,
                     hard=False,
                     penalty=cost,
