@@ -240,3 +240,18 @@ def test_compute_is_audited(store: Any) -> None:
     assert any(e.action == "consultation" and e.collection == "kpi_snapshots" for e in store.audit_events())
 
 
+
+
+def test_correspondence_on_time_uses_the_working_day_clock(store: Any) -> None:
+    """A MAC enquiry with no deadline of its own, received Thu 19 Mar 2026: due Thu 26 Mar (5 working
+    days, the weekend skipped); answered on the 26th is on time, on the 27th late; an outgoing item
+    is not counted."""
+    from ctpse_core.domain.engagement import CorrespondenceKind, Direction
+
+    def item(ident: str, answered: dt.date, direction: Direction = Direction.INCOMING) -> Correspondence:
+        return Correspondence(id=ident, partner="MAC", subject="enquiry", received_at=at(D(2026, 3, 19)),
+                              kind=CorrespondenceKind.MAC_ENQUIRY, responded_at=at(answered), direction=direction)
+
+    add(store, "correspondence", item("M1", D(2026, 3, 26)), item("M2", D(2026, 3, 27)),
+        item("M3", D(2026, 3, 30), Direction.OUTGOING))
+    assert figures(store, "correspondence-on-time") == {"region": 50.0}

@@ -68,9 +68,10 @@ def test_settings_faults_are_exit_2(lists: Path, tmp_path: Path, text: str, expe
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('[left]\nrecord_id = "idd"\n', "Nominal has no field 'idd'"),
-        ('[left]\nrecord_id = "id"\nsurname = ["surname"]\n', "is not text"),
-        ('[left]\nrecord_id = "id"\n[extra]\nx = "y"\n', "unknown field(s): extra"),
+        ('[left]\nrecord_id = "idd"\n', "'idd' is not a field; did you mean 'id'?"),
+        ('[left]\nrecord_id = "id"\nsurname = ["surname"]\n', "column 'surname' must map to a field"),
+        ('[left]\nrecord_id = "id"\n[extra]\nx = "y"\n', "'extra' outside the [left]/[regional]"),
+        ('[left]\nrecord_id = "id"\nsurname = "shoe.size"\n', "'shoe.size' is not a field path of a nominal"),
         ('[left]\nsurname = "surname"\n', "no column maps to the record ID"),
         ("[left\n", "not valid TOML"),
     ],

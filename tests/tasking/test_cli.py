@@ -100,3 +100,17 @@ def test_overtime_amend_needs_an_override_past_the_authorisation(tmp_path: Path)
                          "--override", "SIO decision", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["total_change"] == "28.67" and "audited override" in err
+
+
+def test_assets_staff_names_who_could_be_committed(tmp_path: Path) -> None:
+    """s1 is on dep-1 until 16:00, so for an asset deployment at 10:00 nobody can be committed:
+    the shortfall is 1 and s1's reason names the double-booking."""
+    url = _store(tmp_path)
+    run(url, "assets", "request", "ar-1", "--kind", "forensic", "--operation", "op-1", "--requested-by", "DI X",
+        "--objective", "Examine", "--deadline", "06/03/2026 12:00")
+    code, out, err = run(url, "assets", "staff", "ar-1", "--start", "03/03/2026 10:00", "--hours", "4",
+                         "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["shortfall"] == 1 and data["chosen"] == []
+    assert "person-double-booking" in data["board"][0]["would_break"]

@@ -179,3 +179,17 @@ def test_agenda_source_lists_events_and_missing_acknowledgements() -> None:
         items = agenda_sources().get("fast-time-events")(uow, NOW.date() - dt.timedelta(days=7), NOW.date(), 7)
     assert [(i.section, i.ref, i.owner) for i in items] == [
         ("Fast-time events", "ev-1", ""), ("Fast-time events not acknowledged", "ev-1", "b")]
+
+
+def test_return_csv_has_every_sections_columns() -> None:
+    """The CSV of a return has one header holding every section's columns, so rows of later
+    sections keep their values."""
+    from ctpse_core.reports import render
+
+    store = _board_store()
+    with store.unit_of_work(user="cato") as uow:
+        create_request(uow, _req(), at=NOW)
+        text = render(returns.weekly_secret_meeting_return(uow, WEEK, NOW), "csv")
+    header = text.splitlines()[1].split(",")
+    assert header[0] == "section" and {"team", "kind", "deadline"} <= set(header)
+    assert any(line.startswith("asset_requests,") and "forensic" in line for line in text.splitlines())

@@ -34,6 +34,14 @@ def ctpse_register_agenda_sources(register: Register) -> None:
 
 
 @hookimpl
+def ctpse_register_products(register: Register) -> None:
+    from ctpse_core.performance.reports import performance_products
+
+    for name, spec in performance_products():
+        register(name, spec)
+
+
+@hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
     from ctpse_core.cli.actions_cmd import actions
     from ctpse_core.cli.kpi_cmd import kpi

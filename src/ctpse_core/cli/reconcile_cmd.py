@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -60,6 +61,11 @@ INTERRUPTED_EXIT = 130
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the correction set for JCTPPH (national columns) to this CSV file.",
 )
+@click.option(
+    "--explain-config",
+    is_flag=True,
+    help="Print the comparisons and blocking rules chosen for these lists, and why; reconcile nothing.",
+)
 @pass_ctx
 def reconcile_command(
     ctx: CliContext,
@@ -72,6 +78,7 @@ def reconcile_command(
     fmt: str,
     config_path: Path | None,
     corrections: Path | None,
+    explain_config: bool,
 ) -> None:
     """Reconcile the REGIONAL list against the NATIONAL (JCTPPH) list.
 
@@ -87,7 +94,10 @@ def reconcile_command(
       130  interrupted (Ctrl-C)
     """
     try:
-        _reconcile(ctx, regional, national, mapping, stored, left_feed, right_feed, fmt, config_path, corrections)
+        _reconcile(
+            ctx, regional, national, mapping, stored, left_feed, right_feed, fmt, config_path, corrections,
+            explain_config,
+        )
     except KeyboardInterrupt:
         click.echo("\ninterrupted: nothing more was written", err=True)
         raise click.exceptions.Exit(INTERRUPTED_EXIT) from None
@@ -104,6 +114,7 @@ def _reconcile(
     fmt: str,
     config_path: Path | None,
     corrections: Path | None,
+    explain_config: bool = False,
 ) -> None:
     from ctpse_core.cli.reconcile_input import (
         bad_input,
@@ -147,6 +158,9 @@ def _reconcile(
             uow.commit()
     finally:
         store.close()
+    if explain_config:
+        _explain_config(left, right, config)
+        return
     with click.progressbar(
         length=len(STAGES), label="reconciling", file=sys.stderr, hidden=ctx.quiet
     ) as bar:
@@ -169,3 +183,25 @@ def _reconcile(
         raise click.exceptions.Exit(REJECTED_EXIT)
 
 
+
+
+def _explain_config(left: Any, right: Any, config: Any) -> None:
+    """Print what the engine chose for these lists and why (``--explain-config``)."""
+    from ctpse_core.cli.reconcile_input import bad_input
+    from ctpse_core.errors import ConfigError
+    from ctpse_core.reconcile.engine import _active_rules, _check_columns, choose_config
+
+    try:
+        _check_columns(config, (left, right))
+        chosen, why = choose_config(left, right, config)
+    except ConfigError as exc:
+        raise bad_input(exc) from None
+    titles = {"comparison": "Comparisons", "field": "Fields (agreement among true matches)",
+              "blocking": "Blocking rules chosen", "refused": "Refused"}
+    for part, title in titles.items():
+        lines = [c for c in why if c.part == part]
+        if lines:
+            click.echo(f"{title}:")
+            for c in lines:
+                click.echo(f"  {c.name}: {c.why}")
+    click.echo(f"Comparisons in use: {', '.join(r.name for r in _active_rules(chosen))}")

@@ -8,13 +8,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-import attrs
 import click
 
 from ctpse_core.errors import ConfigError, CtpseError, InputError, Problem
 
 __all__ = [
-    "SideMaps",
     "bad_input",
     "check_feeds",
     "load_mapping_file",
@@ -39,17 +37,7 @@ def bad_input(exc: BaseException, where: str = "") -> InputError:
     return InputError([Problem(field="", reason=line) for line in text.splitlines() if line.strip()], text)
 
 
-@attrs.frozen(kw_only=True)
-class SideMaps:
-    """A mapping file in tables: ``[left]`` (or ``[regional]``) and ``[right]`` (or ``[national]``)."""
-
-    left: dict[str, str] | None = None
-    right: dict[str, str] | None = None
-    regional: dict[str, str] | None = None
-    national: dict[str, str] | None = None
-
-
-_TABLES = ("left", "right", "regional", "national")
+_TABLES = {"left": "left", "regional": "left", "right": "right", "national": "right"}
 
 
 def _parse(path: Path) -> Any:
@@ -61,12 +49,14 @@ def _parse(path: Path) -> Any:
     return tomllib.loads(text)
 
 
-def load_mapping_file(path: Path | None, left_feed: str, right_feed: str) -> dict[str, dict[str, str] | None]:
-    """``header = field`` lines (TOML or JSON), for both lists or in per-list tables; each
-    side's columns checked against its feed (known field paths, the ID mapped)."""
+def load_mapping_file(path: Path | None, left_feed: str, right_feed: str) -> dict[str, Any]:
+    """``header = field`` lines (TOML or JSON), for both lists or in per-list tables (``[left]``
+    or ``[regional]``, ``[right]`` or ``[national]``); a column may also be a table with
+    ``field``, ``date_format`` and ``kind`` (:mod:`ctpse_core.reconcile.listmap`). Each side's
+    columns are checked, and every fault names the table as the file wrote it."""
     if path is None:
         return {"left": None, "right": None}
-    from ctpse_core.convert import structure
+    from ctpse_core.reconcile.listmap import list_mapping
 
     try:
         data = _parse(path)
@@ -77,28 +67,26 @@ def load_mapping_file(path: Path | None, left_feed: str, right_feed: str) -> dic
         raise InputError([Problem(field="", reason=f"{path}: not valid {kind} ({exc})")]) from None
     if not isinstance(data, dict):
         raise InputError([Problem(field="", reason=f"{path}: the mapping must be a table of header = field")])
-    if any(isinstance(data.get(k), dict) for k in _TABLES):
-        maps = structure(data, SideMaps, where=str(path))
-        sides = {"left": maps.left if maps.left is not None else maps.regional,
-                 "right": maps.right if maps.right is not None else maps.national}
-    else:
-        flat = structure(data, dict[str, str], where=str(path))
-        sides = {"left": flat, "right": flat}
-    for side, feed in (("left", left_feed), ("right", right_feed)):
-        columns = sides[side]
-        if columns is not None:
-            _check_columns(path, side, feed, columns)
-    return sides
-
-
-def _check_columns(path: Path, side: str, feed_name: str, columns: dict[str, str]) -> None:
-    from ctpse_core.feeds import feeds
-    from ctpse_core.feeds.mapping import ColumnMapping, apply_mapping
-
+    tables = {k: v for k, v in data.items() if k in _TABLES and isinstance(v, dict)}
+    sides: dict[str, Any] = {"left": None, "right": None}
     try:
-        apply_mapping(feeds().get(feed_name), ColumnMapping(source=f"{path} [{side}]", columns=columns))
+        if tables:
+            stray = sorted(set(data) - set(tables))
+            if stray:
+                raise ConfigError(
+                    f"{path}: {', '.join(map(repr, stray))} outside the [left]/[regional] and "
+                    "[right]/[national] tables; move each column into its list's table"
+                )
+            for name, columns in tables.items():
+                side = _TABLES[name]
+                if sides[side] is not None:
+                    raise ConfigError(f"{path}: [{name}] maps the same list as another table; keep one")
+                sides[side] = list_mapping(columns, f"{path} [{name}]")
+        else:
+            sides = {side: list_mapping(data, str(path)) for side in ("left", "right")}
     except CtpseError as exc:
         raise bad_input(exc) from None
+    return sides
 
 
 def check_feeds(*given: tuple[str, str]) -> None:
@@ -120,7 +108,7 @@ def load_settings(path: Path | None) -> Any:
         raise bad_input(exc) from None
 
 
-def load_side(path: Path, feed: str, columns: dict[str, str] | None) -> tuple[Any, list[Any]]:
+def load_side(path: Path, feed: str, columns: Any) -> tuple[Any, list[Any]]:
     """A list read as feed ``feed``, and its rejected rows; an unreadable, empty or wholly
     rejected file is an :class:`InputError`."""
     from ctpse_core.reconcile import read_table

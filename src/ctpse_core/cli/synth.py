@@ -19,11 +19,16 @@ def synth() -> None:
               help="People in the synthetic population (each list holds about this many records).")
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
-def nominals(count: int, seed: int, out: Path) -> None:
+@click.option("--foreign", is_flag=True,
+              help="Write lists from elsewhere (month-first and YYYYMMDD dates, blank name parts, "
+                   "columns of their own) and OUT/mapping.toml for ctpse reconcile --mapping.")
+def nominals(count: int, seed: int, out: Path, foreign: bool) -> None:
     """Write OUT/regional.csv, OUT/national.csv and OUT/truth.csv (same seed, same bytes)."""
-    from ctpse_core.synthetic.nominals import NoiseConfig, write_nominal_lists
+    from ctpse_core.synthetic.nominals import NoiseConfig, write_foreign_lists, write_nominal_lists
 
-    stats = write_nominal_lists(out, count=count, seed=seed, noise=NoiseConfig())
+    write = write_foreign_lists if foreign else write_nominal_lists
+    stats = write(out, count=count, seed=seed, noise=NoiseConfig())
     for key, value in stats.items():
         click.echo(f"{key.replace('_', ' ')}: {value:,}")
-    click.echo(f"written to {out}: regional.csv, national.csv, truth.csv (synthetic, fictional)")
+    extra = ", mapping.toml" if foreign else ""
+    click.echo(f"written to {out}: regional.csv, national.csv, truth.csv{extra} (synthetic, fictional)")

@@ -111,6 +111,33 @@ def deploy_cmd(ctx: CliContext, request_id: str, asset_id: str, start: dt.dateti
                + (f" with {len(conflicts)} conflict(s): " + "; ".join(conflicts) if conflicts else ""))
 
 
+@assets.command("staff")
+@click.argument("request_id")
+@click.option("--start", **DATETIME, required=True)
+@click.option("--hours", type=click.FloatRange(0.25, 24 * 31), required=True)
+@click.option("-n", "--count", type=click.IntRange(1, 1000), default=1, show_default=True)
+@click.option("--qualification", help="The qualification they must hold.")
+@format_option("md", _FORMATS)
+@out_option()
+@pass_ctx
+def staff_cmd(ctx: CliContext, request_id: str, start: dt.datetime, hours: float, count: int,
+              qualification: str | None, fmt: str, out: Path | None) -> None:
+    """Short-notice staffing for an asset deployment: the first N people who could be committed
+    (the rota builder's selection and the deconfliction rules), with everyone else's reasons."""
+    from ctpse_core.tasking.commitments import board
+
+    def work(uow: Any) -> Any:
+        uow.asset_requests.get(request_id)
+        return board(uow, start, hours=hours, qualification=qualification)
+
+    product = _run(ctx, work)
+    data = product.data()
+    chosen = data["can_commit"][:count]
+    data.update({"request": request_id, "wanted": count, "chosen": chosen, "shortfall": max(0, count - len(chosen))})
+    product.title = f"Short-notice staffing for asset request {request_id}"
+    emit(product, fmt, out)
+
+
 @assets.command("list")
 @click.option("--now", **DATETIME, help="The moment the clock is read at (default: now).")
 @click.option("--only", type=click.Choice(["all", "overdue", "at-risk"]), default="all", show_default=True)

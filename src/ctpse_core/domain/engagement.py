@@ -8,7 +8,7 @@ import enum
 import attrs
 
 from ctpse_core.domain.common import Record, aware, check, non_empty, not_before, optional_aware
-from ctpse_core.domain.nominal import OrderType, RiskTier
+from ctpse_core.domain.nominal import OrderType, Pathway, RiskTier
 
 __all__ = [
     "Action",
@@ -20,8 +20,13 @@ __all__ = [
     "ContactPlan",
     "Correspondence",
     "CorrespondenceKind",
+    "CorrespondenceStatus",
+    "Direction",
     "Meeting",
     "Minute",
+    "OrderStatus",
+    "PathwayPlan",
+    "PathwayStatus",
 ]
 
 _positive = check(lambda v: v > 0, "{value} must be more than zero")
@@ -59,13 +64,31 @@ class Contact(Record):
     outcome: str | None = None
 
 
+class OrderStatus(enum.StrEnum):
+    """Where an order is: considered (not yet applied for), applied for, made (in force), ended."""
+
+    CONSIDERED = "considered"
+    APPLIED = "applied"
+    MADE = "made"
+    REFUSED = "refused"
+    ENDED = "ended"
+
+
 @attrs.frozen(kw_only=True)
 class CivilOrder(Record):
-    """A civil order or condition with the dates that must not be missed."""
+    """A civil order or condition with the dates that must not be missed.
+
+    Dates left empty are derived from the order type's key-date rules
+    (``ctpse_core/orders/order_types.toml``); dates given here win.
+    """
 
     nominal_id: str = attrs.field(validator=non_empty)
     order_type: OrderType
+    status: OrderStatus = OrderStatus.MADE
     made_on: dt.date | None = None
+    starts_on: dt.date | None = attrs.field(default=None, validator=not_before("made_on", "the date made"))
+    last_notified_on: dt.date | None = None
+    owner: str | None = None
     expires_on: dt.date | None = attrs.field(default=None, validator=not_before("made_on", "the date made"))
     review_on: dt.date | None = attrs.field(default=None, validator=not_before("made_on", "the date made"))
     application_window_opens: dt.date | None = None
@@ -132,14 +155,32 @@ class Action(Record):
 
 class CorrespondenceKind(enum.StrEnum):
     MAC_ENQUIRY = "mac-enquiry"
+    PARTNER_REQUEST = "partner-request"
+    OMU_UPDATE = "omu-update"
+    JCTPPH_RETURN = "jctpph-return"
     LETTER = "letter"
     EMAIL = "email"
     REQUEST = "request"
 
 
+class Direction(enum.StrEnum):
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+
+
+class CorrespondenceStatus(enum.StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
 @attrs.frozen(kw_only=True)
 class Correspondence(Record):
-    """Partner correspondence or a MAC enquiry, logged with its deadline."""
+    """Partner correspondence or a MAC enquiry, logged with its deadline.
+
+    With no ``deadline`` the due time is a working-day clock from ``received_at`` set per kind
+    in ``ctpse_core/correspondence/correspondence.toml`` (England and Wales bank holidays).
+    """
 
     partner: str = attrs.field(validator=non_empty)
     subject: str = attrs.field(validator=non_empty)
@@ -150,3 +191,26 @@ class Correspondence(Record):
     )
     responded_at: dt.datetime | None = attrs.field(default=None, validator=optional_aware)
     nominal_ids: tuple[str, ...] = ()
+    direction: Direction = Direction.INCOMING
+    owner: str | None = None
+    status: CorrespondenceStatus = CorrespondenceStatus.OPEN
+    outcome: str | None = None
+    personal_data: bool = False
+
+
+class PathwayStatus(enum.StrEnum):
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    MET = "met"
+    NOT_NEEDED = "not-needed"
+
+
+@attrs.frozen(kw_only=True)
+class PathwayPlan(Record):
+    """One reoffending pathway mapped for a nominal: who leads it, where it is, when it is next reviewed."""
+
+    nominal_id: str = attrs.field(validator=non_empty)
+    pathway: Pathway
+    partner: str = attrs.field(validator=non_empty)
+    status: PathwayStatus = PathwayStatus.NOT_STARTED
+    review_on: dt.date | None = None

@@ -127,6 +127,7 @@ class Nominal(Record):
     region: str | None = None
     orders: tuple[OrderType, ...] = ()
     pathways: tuple[Pathway, ...] = ()
+    release_on: dt.date | None = None  # earliest expected release from custody (prison feeds)
 
     @property
     def full_name(self) -> str:

@@ -60,15 +60,25 @@ def actions_overdue(ctx: MetricContext) -> MetricResult:
 
 
 def correspondence_on_time(ctx: MetricContext) -> MetricResult:
-    """Share of the correspondence due in the period (up to as of) answered by its deadline."""
+    """Share of the incoming correspondence due in the period (up to as of) answered by its
+    deadline. An item without a deadline of its own is due on the working-day clock of its kind
+    (``ctpse_core.correspondence``: England and Wales bank holidays), answered on time when
+    answered by the end of that day."""
+    from ctpse_core.correspondence.service import due_on, load_rules
+    from ctpse_core.domain.engagement import Direction
+
+    working_days = dict(load_rules().get("working_days", {}))
     tally = Tally()
     for item in ctx.uow.repository("correspondence").list():
         assert isinstance(item, Correspondence)
-        due = _day(item.deadline)
-        if due is None or not (ctx.period.start <= due <= ctx.until):
+        due = due_on(item, working_days)
+        if item.direction is Direction.OUTGOING or due is None or not (ctx.period.start <= due <= ctx.until):
             continue
         tally.read([item])
-        answered = item.responded_at is not None and item.deadline is not None and item.responded_at <= item.deadline
+        if item.deadline is not None:
+            answered = item.responded_at is not None and item.responded_at <= item.deadline
+        else:
+            answered = item.responded_at is not None and london(item.responded_at).date() <= due
         owner = getattr(item, "owner", None)
         tally.count(ctx.scopes(manager=owner), item.id, 1.0 if answered else 0.0)
     return tally.result()

@@ -7,10 +7,11 @@ discrepancies, records on one side only, possible matches for review, the headco
 difference and a correction set in the national list's format. See docs/reconciliation.md.
 """
 
-from ctpse_core.reconcile.config import BlockingRule, ReconcileConfig, Tolerances, load_config
+from ctpse_core.reconcile.config import BlockingRule, ReconcileConfig, Tolerances
 from ctpse_core.reconcile.engine import reconcile
 from ctpse_core.reconcile.result import ReconciliationResult
 from ctpse_core.reconcile.review import ReviewDecision, record_decision, stored_decisions
+from ctpse_core.reconcile.settings import load_config
 from ctpse_core.reconcile.table import NominalTable, read_table, table_from_nominals
 
 __all__ = [

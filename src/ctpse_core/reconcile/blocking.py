@@ -68,6 +68,17 @@ def _name_pair(side: Side, names: NameVocab) -> KeyRows:
     return np.arange(len(side), dtype=np.int64), key
 
 
+def _name_part(part: str) -> Callable[[Side, NameVocab], KeyRows]:
+    """The skeleton of the record's own forename or surname (aliases aside)."""
+
+    def key(side: Side, names: NameVocab) -> KeyRows:
+        ids = getattr(side, part)
+        skel = names.skeleton.astype(np.int64)
+        return np.arange(len(side), dtype=np.int64), np.where(ids >= 0, skel[np.maximum(ids, 0)], -1)
+
+    return key
+
+
 def _surname_phonetic(side: Side, names: NameVocab) -> KeyRows:
     nys = names.nysiis.astype(np.int64)
     return np.arange(len(side), dtype=np.int64), np.where(
@@ -76,11 +87,14 @@ def _surname_phonetic(side: Side, names: NameVocab) -> KeyRows:
 
 
 def _dob_part(
-    fn: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]],
+    fn: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]], partial: bool = False
 ) -> Callable[[Side, NameVocab], KeyRows]:
+    """A key from the date of birth; ``partial``: also from a year-only date (``yyyy0000``)."""
+
     def part(side: Side, _names: NameVocab) -> KeyRows:
         dob = side.dob.astype(np.int64)
-        return np.arange(len(side), dtype=np.int64), np.where(dob > 0, fn(dob), -1)
+        known = dob > 0 if partial else dob % 10000 > 0
+        return np.arange(len(side), dtype=np.int64), np.where(known, fn(dob), -1)
 
     return part
 
@@ -101,10 +115,12 @@ _PARTS: dict[str, Callable[[Side, NameVocab], KeyRows]] = {
     "postcode": lambda s, _n: _single(s.postcode),
     "name_token": _name_token,
     "name_pair": _name_pair,
+    "forename": _name_part("forename"),
+    "surname": _name_part("surname"),
     "surname_phonetic": _surname_phonetic,
     "dob": _dob_part(lambda d: d),
     "dob_unordered": _dob_part(_unordered),
-    "year": _dob_part(lambda d: d // 10000),
+    "year": _dob_part(lambda d: d // 10000, partial=True),
     "month": _dob_part(lambda d: d // 100 % 100),
     "day": _dob_part(lambda d: d % 100),
 }
@@ -342,7 +358,7 @@ def candidate_pairs(
 
 def _missing(side: Side, field: str) -> npt.NDArray[np.bool_]:
     if field == "dob":
-        return side.dob <= 0
+        return np.asarray(side.dob % 10000 == 0)  # unknown, or only the year
     if field in ("pnc", "cro", "prison"):
         return np.asarray(getattr(side, field) < 0)
     raise ConfigError(f"only_if_missing must be dob, pnc, cro or prison, not {field!r}")

@@ -23,6 +23,7 @@ from ctpse_core.reconcile.config import ColumnComparison
 from ctpse_core.reconcile.features import NameVocab, Side
 
 __all__ = [
+    "CategoryComparison",
     "CodeComparison",
     "DobComparison",
     "EqualityComparison",
@@ -221,6 +222,10 @@ class DobComparison:
         out[differing == 1] = 2
         out[(xy == yy) & (xm == yd) & (xd == ym) & (xm != xd)] = 3
         out[x == y] = 4
+        # a year-only date (yyyy0000) disagrees when the years differ by more than one and is
+        # not compared otherwise (an agreeing year alone is too weak to count as agreement)
+        partial = (x % 10000 == 0) | (y % 10000 == 0)
+        out[partial] = np.where(np.abs(xy - yy)[partial] > 1, 0, -1)
         out[(x <= 0) | (y <= 0)] = -1
         return out
 
@@ -380,6 +385,27 @@ class CodeComparison:
         return _value_frequency(batch, self.field, levels, len(self.levels) - 1)
 
 
+@attrs.frozen
+class CategoryComparison:
+    """A category in any column (a middle initial, a state): same / different, on plain text."""
+
+    name: str
+    field: str
+    levels: tuple[str, ...] = ("different", "same")
+    identifier: bool = False
+
+    def compute(self, batch: PairBatch) -> I8:
+        _texts_a, keys_a = column_keys(batch.a, self.field)
+        _texts_b, keys_b = column_keys(batch.b, self.field)
+        x, y = keys_a[batch.i], keys_b[batch.j]
+        out: I8 = np.asarray(x == y, dtype=np.int8)
+        out[(x < 0) | (y < 0)] = -1
+        return out
+
+    def frequency(self, batch: PairBatch, levels: I8) -> F64 | None:
+        return _value_frequency(batch, self.field, levels, 1)
+
+
 def _check(name: str, item: Any) -> None:
     if not isinstance(item, MatchRule):
         raise TypeError(
@@ -410,6 +436,8 @@ def column_rules(
             continue
         if spec.kind == "code":
             rules.append(CodeComparison(name=spec.name, field=spec.field, identifier=spec.identifier))
+        elif spec.kind == "category":
+            rules.append(CategoryComparison(name=spec.name, field=spec.field))
         else:
             rules.append(TextComparison(name=spec.name, field=spec.field))
     return rules

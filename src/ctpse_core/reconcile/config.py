@@ -1,24 +1,26 @@
-"""Reconciliation settings: thresholds, blocking rules, tolerances (attrs, loadable from TOML)."""
+"""Reconciliation settings: thresholds, blocking rules, tolerances (attrs).
+
+Plain data only: this module imports nothing else of the engine, so blocking, comparisons
+and explanations can all depend on it. :mod:`ctpse_core.reconcile.settings` reads them from
+TOML and checks the names they use against the registered match rules and checked fields.
+"""
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import attrs
 
-from ctpse_core.errors import ConfigError, Problem, UnknownName
-
 __all__ = [
     "COLUMN_KINDS",
     "DEFAULT_BLOCKING",
+    "FIELD_PART",
+    "KEY_PARTS",
     "BlockingRule",
     "ColumnComparison",
     "ReconcileConfig",
     "Tolerances",
-    "load_config",
+    "field_of_part",
 ]
 
 
@@ -35,6 +37,21 @@ def _fields_tuple(value: str | tuple[str, ...] | list[str] | None) -> tuple[str,
 
 MISSING_FIELDS = ("dob", "pnc", "cro", "prison")
 
+#: Built-in blocking key parts (``blocking.py`` makes their keys; a test keeps the two in step).
+KEY_PARTS: tuple[str, ...] = (
+    "cro", "day", "dob", "dob_unordered", "forename", "month", "name_pair", "name_token", "nationality",
+    "pnc", "postcode", "prison", "sex", "surname", "surname_phonetic", "year",
+)
+#: Prefix of a blocking key part made from any table column: ``field:PATH``.
+FIELD_PART = "field:"
+
+
+def field_of_part(part: str) -> str | None:
+    """The column path of a ``field:PATH`` blocking key part, else None."""
+    if part.startswith(FIELD_PART) and len(part) > len(FIELD_PART):
+        return part[len(FIELD_PART) :]
+    return None
+
 
 def _non_blank(_inst: Any, attr: attrs.Attribute[Any], value: str) -> None:
     if not str(value).strip():
@@ -42,12 +59,9 @@ def _non_blank(_inst: Any, attr: attrs.Attribute[Any], value: str) -> None:
 
 
 def _key_parts(_inst: Any, attr: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
-    from ctpse_core.reconcile.blocking import key_parts
-    from ctpse_core.reconcile.columns import field_of_part
-
     if not value:
         raise ValueError(f"{attr.name} must name at least one key part")
-    known = key_parts()
+    known = KEY_PARTS
     unknown = [k for k in value if k not in known and field_of_part(k) is None]
     if unknown:
         raise ValueError(
@@ -124,8 +138,9 @@ DEFAULT_BLOCKING: tuple[BlockingRule, ...] = (
 )
 
 
-#: Kinds of :class:`ColumnComparison`: free text (Jaro-Winkler levels) or a code (typo levels).
-COLUMN_KINDS = ("text", "code")
+#: Kinds of :class:`ColumnComparison`: free text (Jaro-Winkler levels), a code (typo levels) or a
+#: category (same / different).
+COLUMN_KINDS = ("text", "code", "category")
 
 
 def _kind(_inst: Any, _attr: attrs.Attribute[Any], value: str) -> None:
@@ -139,7 +154,8 @@ class ColumnComparison:
 
     ``kind = "text"``: exact / close / similar / different by Jaro-Winkler (an address line,
     a town); ``kind = "code"``: exact / one character differs or two swapped / different (a
-    partner's reference number). ``identifier = true`` (codes only) lets an exact agreement
+    partner's reference number); ``kind = "category"``: same / different (a middle initial,
+    a state). ``identifier = true`` (codes only) lets an exact agreement
     decide a match before the probabilistic model, like the PNC ID. Its weights are learned
     like every other comparison's.
     """
@@ -198,6 +214,10 @@ class ReconcileConfig:
     disabled_rules: tuple[str, ...] = ()
     #: Comparisons of further columns (address lines, a partner's own reference...).
     comparisons: tuple[ColumnComparison, ...] = ()
+    #: True: only the comparisons and blocking rules configured here (and the built-in
+    #: comparisons); False (the default): they are added to those chosen from the lists
+    #: (:mod:`ctpse_core.reconcile.auto`).
+    replace: bool = False
     #: One-to-one assignment of cross-list matches (between duplicate clusters).
     one_to_one: bool = True
     #: Identifier agreement with name and DOB weight below this is an identifier conflict.
@@ -226,86 +246,3 @@ class ReconcileConfig:
             raise ValueError(
                 f"review_threshold {self.review_threshold} is above match_threshold {self.match_threshold}"
             )
-
-
-def _located(problem: Problem, prefix: str) -> str:
-    """``reconcile.tolerances.text_similarity: must be ...`` (the field not named twice)."""
-    field = f"{prefix}.{problem.field}" if prefix and problem.field else problem.field or prefix
-    name = problem.field.rsplit(".", 1)[-1].split("[", 1)[0]
-    reason = problem.reason
-    for said in (f"{name} ", f"'{name}' "):
-        if name and reason.startswith(said):
-            reason = reason[len(said) :]
-    return f"{field}: {reason}" if field else reason
-
-
-def _build(data: Mapping[str, Any], where: str, prefix: str = "") -> ReconcileConfig:
-    """Structure settings through the project's one converter; every fault in one :class:`ConfigError`."""
-    from ctpse_core.convert import structure
-    from ctpse_core.errors import InputError
-
-    try:
-        config = structure(dict(data), ReconcileConfig)
-    except InputError as exc:
-        lines = [f"{where}: {_located(p, prefix)}" for p in exc.problems] or [f"{where}: {exc.summary}"]
-        raise ConfigError("\n".join(lines)) from None
-    unknown = _unknown_names(config, where, prefix)
-    if unknown:
-        first, *more = unknown
-        raise UnknownName(first.kind, first.names, first.known, where=where, field=first.field, more=more)
-    return config
-
-
-def _unknown_names(config: ReconcileConfig, where: str, prefix: str) -> list[UnknownName]:
-    """Names of match rules (registered or declared comparisons) and checked fields that do not
-    exist, one :class:`UnknownName` per setting (a typo would otherwise be ignored silently)."""
-    from ctpse_core.reconcile.comparisons import match_rules
-    from ctpse_core.reconcile.explain import CHECKED_FIELDS
-
-    rules = sorted([*match_rules().names(), *(c.name for c in config.comparisons)])
-    checks = [
-        ("disabled_rules", config.disabled_rules, "match rule", rules),
-        ("tf_adjust", config.tf_adjust, "match rule", rules),
-        ("authoritative", config.authoritative, "checked field", list(CHECKED_FIELDS)),
-        ("tolerances.ignore", config.tolerances.ignore, "checked field", list(CHECKED_FIELDS)),
-    ]
-    return [
-        UnknownName(kind, bad, known, where=where, field=f"{prefix}.{field}" if prefix else field)
-        for field, given, kind, known in checks
-        if (bad := [n for n in given if n not in known])
-    ]
-
-
-def load_config(
-    path: str | Path | None = None, overrides: Mapping[str, Any] | None = None
-) -> ReconcileConfig:
-    """Read a TOML file (top level or a ``[reconcile]`` table); ``None`` gives the defaults.
-
-    Values go through the project's one converter (:mod:`ctpse_core.convert`): unknown keys,
-    wrong types and out-of-range values are a :class:`ConfigError` naming the file, the
-    field path and the reason, e.g. ``reconcile.toml: reconcile.match_threshold: must be
-    between 0 and 1 (exclusive), got 1.5``. A match rule or checked field that does not exist
-    (``disabled_rules``, ``tf_adjust``, ``authoritative``, ``tolerances.ignore``) is an
-    :class:`~ctpse_core.errors.UnknownName` listing the names allowed, one line per setting.
-    """
-    data: dict[str, Any] = {}
-    where = "reconcile config"
-    prefix = ""
-    if path is not None:
-        where = str(path)
-        try:
-            with Path(path).open("rb") as handle:
-                raw = tomllib.load(handle)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read the settings ({exc.strerror or exc})") from None
-        if "reconcile" in raw:
-            if not isinstance(raw["reconcile"], dict):
-                raise ConfigError(f"{path}: reconcile: must be a table of settings")
-            prefix = "reconcile"
-            data = dict(raw["reconcile"])
-        else:
-            data = dict(raw)
-    data.update(overrides or {})
-    return _build(data, where, prefix)

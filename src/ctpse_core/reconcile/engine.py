@@ -14,6 +14,7 @@ from ctpse_core.arrays import sorted_unique
 from ctpse_core.domain.marking import highest
 from ctpse_core.domain.nominal import Nominal
 from ctpse_core.reconcile import model as fs
+from ctpse_core.reconcile.auto import Choice, choose
 from ctpse_core.reconcile.blocking import candidate_pairs
 from ctpse_core.reconcile.columns import blocked_comparisons
 from ctpse_core.reconcile.comparisons import MatchRule, PairBatch, column_rules, match_rules
@@ -29,9 +30,9 @@ from ctpse_core.reconcile.result import (
     ReconciliationResult,
 )
 from ctpse_core.reconcile.review import ReviewDecision, latest
-from ctpse_core.reconcile.table import NominalTable, table_from_nominals
+from ctpse_core.reconcile.table import NAME_FIELDS, NominalTable, table_from_nominals
 
-__all__ = ["Progress", "reconcile"]
+__all__ = ["Progress", "choose_config", "reconcile"]
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -44,6 +45,8 @@ PART_COMPARISONS: dict[str, tuple[str, ...]] = {
     "prison": ("prison_number",),
     "name_token": ("forename", "surname"),
     "name_pair": ("forename", "surname"),
+    "forename": ("forename",),
+    "surname": ("surname",),
     "surname_phonetic": ("surname",),
     "dob": ("date_of_birth",),
     "dob_unordered": ("date_of_birth",),
@@ -56,7 +59,7 @@ PART_COMPARISONS: dict[str, tuple[str, ...]] = {
 }
 #: Candidate pairs compared at a time.
 _SLICE = 1_000_000
-STAGES = ("encode", "link", "dedupe left", "dedupe right", "decide", "explain")
+STAGES = ("choose", "encode", "link", "dedupe left", "dedupe right", "decide", "explain")
 
 
 @attrs.define
@@ -72,6 +75,8 @@ class _Scored:
     per_rule: dict[str, int]
     skipped: dict[str, int]
     windowed: dict[str, int]
+    #: Per blocking rule, which pairs it produced.
+    masks: dict[str, npt.NDArray[np.bool_]] = attrs.Factory(dict)
 
 
 def _as_table(items: NominalTable | Iterable[Nominal], default: str) -> NominalTable:
@@ -87,6 +92,42 @@ def _as_table(items: NominalTable | Iterable[Nominal], default: str) -> NominalT
 def _active_rules(config: ReconcileConfig) -> list[MatchRule]:
     rules = [rule for name, rule in match_rules().items() if name not in config.disabled_rules]
     return rules + column_rules(config.comparisons, {r.name for r in rules}, config.disabled_rules)
+
+
+def choose_config(
+    left: NominalTable, right: NominalTable, config: ReconcileConfig
+) -> tuple[ReconcileConfig, list[Choice]]:
+    """The configuration with the comparisons and blocking rules chosen from the two lists
+    (:mod:`ctpse_core.reconcile.auto`), and what was chosen and why."""
+
+    def first_pass(enc: Encoded, cfg: ReconcileConfig, same: bool) -> tuple[I64, I64, F64, dict[str, Any]]:
+        side_b = enc.left if same else enc.right
+        scored = _link(enc, enc.left, side_b, _active_rules(cfg), cfg, same, [], None)[0]
+        return scored.i, scored.j, scored.probability, scored.masks
+
+    return choose(left, right, config, first_pass, set(match_rules().names()))
+
+
+def _check_columns(config: ReconcileConfig, tables: tuple[NominalTable, NominalTable]) -> None:
+    """A declared comparison or ``field:`` blocking part on a column a list lacks could never
+    take effect: a :class:`ConfigError` naming it and the list, never silently ignored."""
+    from ctpse_core.errors import ConfigError
+    from ctpse_core.reconcile.config import field_of_part
+
+    wanted = [(f"comparison {c.name!r}", c.field) for c in config.comparisons if c.name not in config.disabled_rules]
+    wanted += [
+        (f"blocking rule {rule.name!r}", path)
+        for rule in config.blocking
+        for path in filter(None, map(field_of_part, rule.keys))
+    ]
+    for what, path in wanted:
+        for table in tables:
+            if path not in table.columns and len(table):
+                extras = f"; its own columns: {', '.join(table.extras)}" if table.extras else ""
+                raise ConfigError(
+                    f"{what}: the {table.source} list has no column {path!r}, so it could never take effect "
+                    f"(map a column to it{extras})"
+                )
 
 
 def _random_pairs(n_a: int, n_b: int, count: int, seed: int, same: bool) -> tuple[I64, I64]:
@@ -195,6 +236,7 @@ def _link(
         per_rule=dict(report.per_rule),
         skipped=dict(report.skipped_blocks),
         windowed=dict(report.windowed_blocks),
+        masks=masks,
     )
     return scored, trained
 
@@ -207,6 +249,7 @@ def _slim(scored: _Scored) -> _Scored:
         i=empty,
         j=empty,
         levels=np.zeros((0, scored.levels.shape[1]), dtype=np.int8),
+        masks={},
         per=np.zeros((0, scored.per.shape[1]), dtype=np.float32),
         weight=np.zeros(0),
         probability=np.zeros(0),
@@ -346,6 +389,9 @@ def reconcile(
     lt, rt = _as_table(left, "left"), _as_table(right, "right")
     if lt.source == rt.source:
         rt = attrs.evolve(rt, source=f"{rt.source} (right)")
+    _check_columns(config, (lt, rt))
+    config, chosen = choose_config(lt, rt, config)
+    lap("choose")
     rules = _active_rules(config)
     enc = encode(lt, rt)
     decided = _decisions_by_index(decisions, (lt.source, rt.source), (lt, rt))
@@ -412,6 +458,7 @@ def reconcile(
         "prior_dedupe_left": dl.prior,
         "prior_dedupe_right": dr.prior,
         "em_iterations": model.iterations,
+        "configuration": [f"{c.part} {c.name}: {c.why}" for c in chosen],
         "seconds": timings,
         "thresholds": {
             "match": config.match_threshold,
@@ -438,7 +485,21 @@ def reconcile(
         stats=stats,
         model=model.table(),
         marking=highest([lt.marking, rt.marking]),
+        incomplete={"left": _incomplete(lt), "right": _incomplete(rt)},
     )
+
+
+def _incomplete(table: NominalTable) -> list[dict[str, Any]]:
+    """Records with a blank name part, or a value blanked as unreadable (``invalid = "blank"``):
+    reconciled on their other evidence, reported (data quality)."""
+    blank = {f: table.column(f) for f in NAME_FIELDS}
+    out: list[dict[str, Any]] = []
+    for k, rid in enumerate(table.ids):
+        missing = [f for f, column in blank.items() if column[k] is None or column[k] == ""]
+        missing += [f"{f} (unreadable)" for f in table.invalid.get(rid, ())]
+        if missing:
+            out.append({"id": rid, "missing": missing})
+    return out
 
 
 def _cluster_list(

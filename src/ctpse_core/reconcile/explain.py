@@ -33,6 +33,8 @@ CHECKED_FIELDS: dict[str, str] = {
     "prison_number": "exact",
 }
 HEADCOUNT_DIMENSIONS = ("status", "force", "category")
+#: Cells every correction row keeps, so that the record can be found (and the file reads back).
+IDENTIFYING = ("id", "surname", "forenames", "date_of_birth")
 
 
 def _text(value: Any) -> str:
@@ -171,7 +173,14 @@ def corrections(
     duplicates_right: Sequence[DuplicateCluster],
     config: ReconcileConfig,
 ) -> tuple[list[str], list[dict[str, str]]]:
-    """Rows for JCTPPH in the national list's own columns, plus ``Action`` and ``Reason``."""
+    """Rows for JCTPPH in the national list's own columns and vocabulary, plus ``Action`` and ``Reason``.
+
+    Values are written as the national file writes them (``Male``, ``Custody``, ``Tier 1``,
+    its own date format), learned from its cells by :func:`~ctpse_core.reconcile.table.read_table`;
+    a value it never holds is written plainly. ``UPDATE`` and ``QUERY`` rows of a matched
+    record carry its identifying cells and only the fields that change (or are disputed);
+    the reason names each change with the record's current and new value.
+    """
     from ctpse_core.builtins.nominal_feeds import NATIONAL_COLUMNS
 
     header_of = dict(right.headers) or {field: header for header, field in NATIONAL_COLUMNS.items()}
@@ -182,21 +191,33 @@ def corrections(
     rpos = {rid: k for k, rid in enumerate(right.ids)}
     lpos = {rid: k for k, rid in enumerate(left.ids)}
 
-    formatted: dict[Any, str] = {}
+    formatted: dict[tuple[str, Any], str] = {}
+    date_format = {f: right.date_style.get(f, config.national_date_format) for f in fields}
 
-    def fmt(value: Any) -> str:
-        found = formatted.get(value)
+    def fmt(value: Any, field: str = "") -> str:
+        """A value in the national list's own vocabulary (as its file writes it), else plain text."""
+        key = (field, value)
+        found = formatted.get(key)
         if found is not None:
             return found
-        text = (value.strftime(config.national_date_format) if isinstance(value, dt.date)
-                else _text(value))
-        formatted[value] = text
+        try:
+            text = right.written.get(field, {}).get(value)
+        except TypeError:  # unhashable
+            text = None
+        if text is None:
+            text = (value.strftime(date_format.get(field, config.national_date_format))
+                    if isinstance(value, dt.date) else _text(value))
+        formatted[key] = text
         return text
 
-    national = [(header_of[f], right.ids if f == "id" else right.column(f)) for f in fields]
+    national = [(f, header_of[f], right.ids if f == "id" else right.column(f)) for f in fields]
 
-    def national_row(k: int) -> dict[str, str]:
-        return {header: fmt(column[k]) for header, column in national}
+    def national_row(k: int, keep: Sequence[str] | None = None) -> dict[str, str]:
+        """The national record's cells; with ``keep``, only its identifying cells and those fields."""
+        return {
+            header: fmt(column[k], f) if keep is None or f in IDENTIFYING or f in keep else ""
+            for f, header, column in national
+        }
 
     out: list[dict[str, str]] = []
     by_pair: dict[tuple[str, str], list[Discrepancy]] = {}
@@ -213,18 +234,18 @@ def corrections(
         if rid not in merged_away:
             by_right.setdefault(rid, []).append((lid, items))
     for rid, asks in by_right.items():
-        row = national_row(rpos[rid])
         wanted: dict[str, dict[str, list[str]]] = {}
-        said: dict[str, Discrepancy] = {}
         for lid, items in asks:
             for d in items:
-                wanted.setdefault(d.field, {}).setdefault(fmt(left.column(d.field)[lpos[lid]]), []).append(lid)
-                said.setdefault(d.field, d)
+                value = fmt(left.column(d.field)[lpos[lid]], d.field)
+                wanted.setdefault(d.field, {}).setdefault(value, []).append(lid)
+        row = national_row(rpos[rid], list(wanted))
         agreed = {f: next(iter(v)) for f, v in wanted.items() if len(v) == 1}
         for field, value in agreed.items():
             row[header_of[field]] = value
         who = sorted({lid for lid, _items in asks})
-        parts = [f"{f} {said[f].right_value or '(blank)'} -> {said[f].left_value}" for f in agreed]
+        now = {f: fmt(right.column(f)[rpos[rid]], f) for f in wanted}
+        parts = [f"{f} {now[f] or '(blank)'} -> {v}" for f, v in agreed.items()]
         parts += [
             f"{f} disputed: " + ", ".join(f"{v or '(blank)'} ({'/'.join(ids)})" for v, ids in sorted(values.items()))
             for f, values in wanted.items() if len(values) > 1
@@ -234,7 +255,7 @@ def corrections(
         out.append(row)
     for lid in only_left:
         k = lpos[lid]
-        row = {header_of[f]: "" if f == "id" else fmt(left.column(f)[k]) for f in fields}
+        row = {header_of[f]: "" if f == "id" else fmt(left.column(f)[k], f) for f in fields}
         row["Action"] = "ADD"
         row["Reason"] = f"on the regional list ({lid}), not found nationally; JCTPPH to assign a reference"
         out.append(row)
@@ -246,7 +267,7 @@ def corrections(
         row["Reason"] = "not on the regional list: confirm transfer, closure or ownership"
         out.append(row)
     for rid, (keep, probability) in merged_away.items():
-        row = national_row(rpos[rid])
+        row = national_row(rpos[rid], ())
         row["Action"] = "MERGE"
         row["Reason"] = f"duplicate of {keep} (probability {probability:.3f})"
         out.append(row)

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ctpse_core.reconcile.normalise import compact, skeleton, split_alias
-from ctpse_core.reconcile.table import NominalTable
+from ctpse_core.reconcile.table import BIRTH_YEAR, NominalTable
 
 __all__ = ["Encoded", "NameVocab", "Side", "encode"]
 
@@ -111,7 +111,7 @@ class Side:
     var_forename: I32
     var_surname: I32
     var_start: I64
-    dob: I32  # yyyymmdd, 0 when unknown
+    dob: I32  # yyyymmdd; yyyy0000 when only the year is known; 0 when unknown
     sex: I32
     nationality: I32
     postcode: I32
@@ -133,9 +133,13 @@ class Encoded:
     cache: dict[str, Any] = attrs.Factory(dict)
 
 
-def _dob_codes(values: Sequence[dt.date | None]) -> I32:
+def _dob_codes(values: Sequence[dt.date | None], years: Sequence[int | None]) -> I32:
+    """``yyyymmdd`` per record; ``yyyy0000`` when only the year is known; 0 when unknown."""
     return np.asarray(
-        [v.year * 10000 + v.month * 100 + v.day if v is not None else 0 for v in values],
+        [
+            v.year * 10000 + v.month * 100 + v.day if v is not None else (y or 0) * 10000
+            for v, y in zip(values, years, strict=True)
+        ],
         dtype=np.int32,
     )
 
@@ -172,7 +176,7 @@ def _side(table: NominalTable, names: NameVocab, factors: dict[str, _Factor]) ->
         var_forename=var_fn,
         var_surname=var_sn,
         var_start=start,
-        dob=_dob_codes(table.column("date_of_birth")),
+        dob=_dob_codes(table.column("date_of_birth"), table.column(BIRTH_YEAR)),
         sex=factors["sex"].encode(str(v) if v is not None else None for v in table.column("sex")),
         nationality=factors["nationality"].encode(
             compact(str(v)) if v else None for v in table.column("nationality")

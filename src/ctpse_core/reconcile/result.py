@@ -157,6 +157,9 @@ class ReconciliationResult:
     stats: dict[str, Any]
     model: list[dict[str, object]]
     marking: Marking = attrs.Factory(Marking)
+    #: Data quality: records reconciled although a name part is blank, per list
+    #: (``{"left": [{"id": ..., "missing": ["forenames"]}], "right": [...]}``).
+    incomplete: dict[str, list[dict[str, Any]]] = attrs.Factory(lambda: {"left": [], "right": []})
     kind: str = "reconciliation"
     title: str = ""
 
@@ -225,6 +228,7 @@ class ReconciliationResult:
                 for h in self.headcount
             ],
             "corrections": len(self.corrections),
+            "incomplete": {side: [dict(r) for r in rows] for side, rows in self.incomplete.items()},
             "stats": self.stats,
             "model": self.model,
         }
@@ -242,6 +246,8 @@ class ReconciliationResult:
             "discrepancies": len(self.discrepancies),
             "identifier_conflicts": len(self.identifier_conflicts),
             "corrections": len(self.corrections),
+            "incomplete_left": len(self.incomplete.get("left", ())),
+            "incomplete_right": len(self.incomplete.get("right", ())),
         }
 
     def rows(self) -> list[dict[str, Any]]:

@@ -33,8 +33,10 @@ from ctpse_core.feeds.definition import FeedDefinition
 from ctpse_core.feeds.formats import Cell, FeedFileError, RawRow, ReadOptions, format_for, open_table
 from ctpse_core.feeds.load import RejectedRow
 from ctpse_core.feeds.plan import ColumnPlan, compile_plan, formula_problem, raw_cells
+from ctpse_core.parsing import PartialDate, column_date_format, read_date
+from ctpse_core.reconcile.listmap import ListMapping
 
-__all__ = ["FIELDS", "NominalTable", "read_table", "table_from_nominals"]
+__all__ = ["BIRTH_YEAR", "FIELDS", "NAME_FIELDS", "NominalTable", "read_table", "table_from_nominals"]
 
 #: Field paths a table keeps (top-level Nominal fields and the first address).
 FIELDS: tuple[str, ...] = (
@@ -59,6 +61,12 @@ FIELDS: tuple[str, ...] = (
     "addresses.0.town",
     "addresses.0.postcode",
 )
+#: Fields whose values are written back to a list in its own vocabulary (corrections).
+_SCALAR_FIELDS = ("date_of_birth", "sex", "nationality", "status", "risk_tier", "category", "force", "region")
+#: Column of the year of birth of records whose date of birth is only a year (a partial date).
+BIRTH_YEAR = "birth_year"
+#: Name parts a record may lack: it is still read and reconciled on its other evidence.
+NAME_FIELDS = ("forenames", "surname")
 
 
 @attrs.define
@@ -74,6 +82,17 @@ class NominalTable:
     #: Headers of the file that no field is read from, and the feed's headers the file lacks.
     unused_columns: tuple[str, ...] = ()
     missing_columns: tuple[str, ...] = ()
+    #: Columns of the list's own (no Nominal field), and the kinds declared for columns.
+    extras: tuple[str, ...] = ()
+    kinds: dict[str, str] = attrs.Factory(dict)
+    #: The date format each date column was read in (``auto`` resolved).
+    date_formats: dict[str, str] = attrs.Factory(dict)
+    #: Record ID -> fields whose unreadable values were blanked (``invalid = "blank"``).
+    invalid: dict[str, tuple[str, ...]] = attrs.Factory(dict)
+    #: The list's own vocabulary: per field, each value as the file most often writes it
+    #: (``Male`` for ``M``, ``Tier 1`` for ``1``), and the strftime format of its dates.
+    written: dict[str, dict[Any, str]] = attrs.Factory(dict)
+    date_style: dict[str, str] = attrs.Factory(dict)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -182,6 +201,50 @@ def _converter_for(path: str, default: Any = attrs.NOTHING, prefix: str = "") ->
         return value, None
 
     return convert
+
+
+def _date_converter(path: str, fmt: str) -> Callable[[Any], Converted]:
+    """Cell -> (date, PartialDate or None, reason) in a declared date format."""
+    validator = _field_info(path)[1].validator if path in FIELDS else None
+
+    def convert(cell: Any) -> Converted:
+        if type(cell) is str:
+            cell = cell.strip()
+        if cell is None or cell == "":
+            return None, None
+        try:
+            value = read_date(cell, fmt)
+            if validator is not None and not isinstance(value, PartialDate):
+                validator(None, _field_info(path)[1], value)
+        except Exception as exc:
+            problems = problems_from(exc)
+            return None, (problems[0].reason if problems else str(exc))
+        return value, None
+
+    return convert
+
+
+_BAD: Any = object()
+
+
+def _lenient(convert: Callable[[Any], Converted]) -> Callable[[Any], Converted]:
+    """A converter whose unreadable values become a marker (blanked, reported), not a rejection."""
+
+    def lenient(cell: Any) -> Converted:
+        value, reason = convert(cell)
+        if reason is not None and not _is_blank(cell):
+            return _BAD, None
+        return value, reason
+
+    return lenient
+
+
+def _text_converter(cell: Any) -> Converted:
+    """A column of the list's own: its text (stripped), ``None`` when blank."""
+    if cell is None:
+        return None, None
+    text = str(cell).strip()
+    return (text or None), None
 
 
 #: Rows gathered before their cells are interned column by column.
@@ -334,10 +397,12 @@ def _convert_column(
     return values, codes, blank
 
 
-def _read(path: Path, feed: FeedDefinition, fmt: str | None, options: ReadOptions) -> _Columns:
+def _read(
+    path: Path, feed: FeedDefinition, fmt: str | None, options: ReadOptions, extras: Sequence[str] = ()
+) -> _Columns:
     table = open_table(path, fmt, options)
     try:
-        columns = _Columns(feed, ("id", *FIELDS), typed=format_for(path, fmt).name != "csv")
+        columns = _Columns(feed, ("id", *FIELDS, *extras), typed=format_for(path, fmt).name != "csv")
         for row in table.rows:
             columns.add(row)
         columns.flush()
@@ -349,38 +414,76 @@ def _read(path: Path, feed: FeedDefinition, fmt: str | None, options: ReadOption
 def read_table(
     feed_name: str,
     path: str | Path,
-    columns: Mapping[str, str] | None = None,
+    columns: Mapping[str, str] | ListMapping | None = None,
     *,
     fmt: str | None = None,
     encoding: str | None = None,
 ) -> tuple[NominalTable, list[RejectedRow]]:
     """Read a nominal list file (any feed format) of feed ``feed_name`` into a table.
 
-    Bad rows come back as rejected rows, each problem naming file, row and the partner's
-    column, exactly as :func:`ctpse_core.feeds.load_records` would reject them (formula
+    ``columns`` replaces the feed's mapping: ``header = field`` lines, or a
+    :class:`~ctpse_core.reconcile.listmap.ListMapping` (from
+    :func:`~ctpse_core.reconcile.listmap.list_mapping`) with each column's date format and
+    kind and the list's own columns, which the table carries under their names. A record
+    with a blank forename or surname is kept (reconciled on its other evidence and reported
+    as incomplete); a date of birth that is only a year goes to the ``birth_year`` column.
+    Other bad rows come back as rejected rows, each problem naming file, row and the
+    partner's column, as :func:`ctpse_core.feeds.load_records` would reject them (formula
     cells, bad values, missing required fields, a record ID used twice). A file that cannot
-    be read, or holds no rows, raises :class:`~ctpse_core.feeds.formats.FeedFileError`.
+    be read, or holds no rows, raises :class:`~ctpse_core.feeds.formats.FeedFileError`; a
+    date column declared ``auto`` that mixes day-first and month-first values raises an
+    :class:`~ctpse_core.errors.InputError` naming a row of each.
     """
     from ctpse_core.feeds import feeds
 
     feed = feeds().get(feed_name)
-    if columns is not None:
+    spec = columns if isinstance(columns, ListMapping) else None
+    if isinstance(columns, ListMapping):
+        feed = feed.with_columns(columns.columns)
+    elif columns is not None:
         feed = feed.with_columns(columns)
+    extras = spec.extras if spec is not None else ()
     path = Path(path)
-    cols = _read(path, feed, fmt, ReadOptions(encoding=encoding))
+    cols = _read(path, feed, fmt, ReadOptions(encoding=encoding), extras)
     count = len(cols)
     if not count:
         raise FeedFileError(path, f"{path.name} has no rows to reconcile (it is empty or has only a header)")
     values: dict[str, list[Any]] = {}
     codes: dict[str, I64] = {}
     blanks: dict[str, npt.NDArray[np.bool_]] = {}
+    formats: dict[str, str] = {}
+    blanked: dict[int, list[str]] = {}
+    written: dict[str, dict[Any, str]] = {}
+    date_style: dict[str, str] = {}
     for slot, field in enumerate(cols.paths):
-        if field == "id":
+        declared = spec.date_formats.get(field) if spec is not None else None
+        if declared is not None:
+            formats[field] = _resolve_format(cols, slot, declared, path)
+            convert = _date_converter(field, formats[field])
+        elif field == "id":
             convert = _converter_for("id", prefix=feed.id_prefix)
+        elif field in extras:
+            convert = _text_converter
         else:
             convert = _converter_for(field, feed.defaults.get(field, attrs.NOTHING))
-        nested = field.startswith(_ADDRESS)
-        values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not nested)
+        if spec is not None and field in spec.blank_invalid:
+            convert = _lenient(convert)
+        keep_going = field.startswith(_ADDRESS) or field in NAME_FIELDS
+        keys = list(cols.interns[slot])
+        values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not keep_going)
+        if field in _SCALAR_FIELDS:
+            written[field], style = _vocabulary(keys, values[field], codes[field])
+            if style is not None:
+                date_style[field] = style
+        bad = [k for k, v in enumerate(values[field]) if v is _BAD]
+        if bad:
+            for row in np.flatnonzero(np.isin(codes[field], bad)).tolist():
+                blanked.setdefault(row, []).append(field)
+            values[field] = [None if v is _BAD else v for v in values[field]]
+    years = [v.year if isinstance(v, PartialDate) else None for v in values["date_of_birth"]]
+    if any(y is not None for y in years):
+        values["date_of_birth"] = [None if isinstance(v, PartialDate) else v for v in values["date_of_birth"]]
+        values[BIRTH_YEAR], codes[BIRTH_YEAR] = years, codes["date_of_birth"]
     _check_addresses(cols, feed, values, codes, blanks, count)
     _check_duplicate_ids(cols, feed, values["id"], codes)
     keep = np.asarray([k for k in range(count) if k not in cols.problems], dtype=np.int64)
@@ -397,16 +500,78 @@ def read_table(
         for number, raw in _raw_rows(path, fmt, ReadOptions(encoding=encoding), rejected_at)
     ]
     first = cols.plans[0]
+    every_id = values.pop("id")
+    kept = set(keep.tolist())
+    table_ids = {k: every_id[int(codes["id"][k])] for k in blanked}
     table = NominalTable(
         source=feed_name,
-        ids=_take(values.pop("id"), codes["id"], keep),
+        ids=_take(every_id, codes["id"], keep),
         columns={f: _take(v, codes[f], keep) for f, v in values.items()},
         marking=feed.marking,
         headers={p: h for p, h in first.field_headers.items() if h not in first.missing},
         unused_columns=first.ignored,
         missing_columns=first.missing,
+        extras=tuple(extras),
+        kinds=dict(spec.kinds) if spec is not None else {},
+        date_formats=formats,
+        invalid={table_ids[k]: tuple(f) for k, f in blanked.items() if k in kept},
+        written=written,
+        date_style=date_style,
     )
     return table, rejected
+
+
+def _resolve_format(cols: _Columns, slot: int, declared: str, path: Path) -> str:
+    """The column's date format; ``auto`` decided from its distinct values, a column that mixes
+    day-first and month-first values refused naming a row of each."""
+    if declared != "auto":
+        return declared
+    from ctpse_core.errors import InputError
+
+    keys = list(cols.interns[slot])
+    fmt, day_first, month_first = column_date_format(_cell(k) for k in keys)
+    if fmt != "mixed":
+        return fmt
+    codes = np.frombuffer(cols.codes[slot], dtype=np.int64)
+    index = {str(_cell(k)).strip(): n for n, k in enumerate(keys)}
+
+    def row_of(text: str | None) -> int:
+        return int(cols.numbers[int(np.flatnonzero(codes == index[str(text)])[0])])
+
+    header = cols.plans[0].column_for(cols.paths[slot]) or cols.paths[slot]
+    reason = (
+        f"{path.name}: column {header!r} has dates that fit only day-first (row {row_of(day_first)}: "
+        f"{day_first}) and dates that fit only month-first (row {row_of(month_first)}: {month_first}); "
+        "fix the rows or declare the column's date_format"
+    )
+    raise InputError([Problem(field="", reason=reason)], reason)
+
+
+#: Date formats a list's own dates are recognised in (for writing corrections back to it).
+_STYLES = ("%d-%b-%Y", "%d/%m/%Y", "%Y-%m-%d", "%m/%d/%Y", "%Y%m%d", "%d %b %Y", "%d %B %Y", "%d.%m.%Y")
+
+
+def _vocabulary(keys: list[Any], values: list[Any], codes: I64) -> tuple[dict[Any, str], str | None]:
+    """Each value as the list most often writes it, and the strftime format of its dates."""
+    import datetime as dt
+
+    counts = np.bincount(codes, minlength=len(keys)) if len(codes) else np.zeros(len(keys), np.int64)
+    best: dict[Any, tuple[int, str]] = {}
+    styles: dict[str, int] = {}
+    for k, (key, value) in enumerate(zip(keys, values, strict=True)):
+        if value is None or isinstance(value, tuple | list) or value is _BAD:
+            continue
+        raw = str(_cell(key)).strip()
+        count = int(counts[k])
+        if raw and count > best.get(value, (0, ""))[0]:
+            best[value] = (count, raw)
+        if isinstance(value, dt.date) and type(_cell(key)) is str:
+            for candidate in _STYLES:
+                if value.strftime(candidate).lower() == raw.lower():
+                    styles[candidate] = styles.get(candidate, 0) + count
+                    break
+    chosen = max(styles, key=lambda k: styles[k]) if styles else None
+    return {v: raw for v, (_n, raw) in best.items()}, chosen
 
 
 def _take(distinct: list[Any], codes: I64, keep: I64) -> list[Any]:

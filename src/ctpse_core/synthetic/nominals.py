@@ -9,6 +9,11 @@ birth, missing fields, aliases used as names, stale status. Siblings and twins
 
 The two lists use different column names and date formats, as the partners do;
 ``truth.csv`` lists every pair of record IDs that are the same person.
+
+``foreign=True`` writes the same people as two lists from elsewhere instead
+(:func:`write_foreign_lists`): month-first dates on one side and ``YYYYMMDD`` on the other,
+blank name parts, and columns no nominal has (a middle initial, a fictional national
+insurance number with the reserved ``QQ`` prefix, a town), with ``mapping.toml`` mapping them.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ __all__ = [
     "Person",
     "generate_lists",
     "generate_people",
+    "write_foreign_lists",
     "write_nominal_lists",
 ]
 
@@ -325,8 +331,24 @@ class Lists:
     people: int
 
 
+Copies = list[tuple[str, int, dict[str, object]]]
+
+
 def generate_lists(count: int, seed: int, noise: NoiseConfig | None = None) -> Lists:
     """Regional and national rows (without headers) and the truth pairs."""
+    regional_ids, national_ids, truth, people = _copies(count, seed, noise)
+    return Lists(
+        regional=[_regional_row(rid, c) for rid, _, c in regional_ids],
+        national=[_national_row(nid, c) for nid, _, c in national_ids],
+        truth=truth,
+        people=people,
+    )
+
+
+def _copies(
+    count: int, seed: int, noise: NoiseConfig | None = None
+) -> tuple[Copies, Copies, list[tuple[str, str, str]], int]:
+    """Every record copy of each list (ID, person key, values) and the truth pairs."""
     noise = noise or NoiseConfig()
     people = generate_people(count, seed, noise)
     rng = random.Random(f"lists:{seed}")
@@ -358,12 +380,7 @@ def generate_lists(count: int, seed: int, noise: NoiseConfig | None = None) -> L
         truth += [(a, b, "duplicate-regional") for i, a in enumerate(rs) for b in rs[i + 1 :]]
         truth += [(a, b, "duplicate-national") for i, a in enumerate(ns) for b in ns[i + 1 :]]
         truth += [(a, b, "match") for a in rs for b in ns]
-    return Lists(
-        regional=[_regional_row(rid, c) for rid, _, c in regional_ids],
-        national=[_national_row(nid, c) for nid, _, c in national_ids],
-        truth=sorted(truth),
-        people=len(people),
-    )
+    return regional_ids, national_ids, sorted(truth), len(people)
 
 
 def _write(path: Path, header: list[str], rows: Iterator[list[str]] | list[list[str]]) -> None:
@@ -388,3 +405,71 @@ def write_nominal_lists(out: Path, count: int, seed: int, noise: NoiseConfig | N
         "national_records": len(lists.national),
         "truth_pairs": len(lists.truth),
     }
+
+
+#: Column layouts of the foreign lists: "list A" writes dates month-first, "list B" as YYYYMMDD.
+FOREIGN_A_COLUMNS = ["ref", "first_name", "middle_initial", "last_name", "birth_date", "gender", "ni_number", "city"]
+FOREIGN_B_COLUMNS = ["id", "given", "family", "mi", "dob", "sex", "nino", "town"]
+#: The column mapping of the foreign lists, as a coordinator would write it.
+FOREIGN_MAPPING = """# Column mapping of the synthetic foreign lists (ctpse synth nominals --foreign).
+[regional]
+ref = "id"
+first_name = "forenames"
+middle_initial = "middle_initial"
+last_name = "surname"
+birth_date = { field = "date_of_birth", date_format = "auto" }
+gender = "sex"
+ni_number = "ni_number"
+city = "city"
+
+[national]
+id = "id"
+given = "forenames"
+family = "surname"
+mi = "middle_initial"
+dob = { field = "date_of_birth", date_format = "auto" }
+sex = "sex"
+nino = "ni_number"
+town = "city"
+"""
+
+
+def _foreign_extra(seed: int, key: int) -> tuple[str, str]:
+    """A person's middle initial and fictional NI number (reserved QQ prefix), from the seed."""
+    rng = random.Random(f"foreign:{seed}:{key}")
+    return rng.choice("ABCDEFGHIJKLMNOPRSTW"), f"QQ{rng.randrange(10**6):06d}{rng.choice('ABCD')}"
+
+
+def _foreign_row(rng: random.Random, seed: int, record_id: str, key: int, c: dict[str, object],
+                 month_first: bool) -> list[str]:
+    middle, ni = _foreign_extra(seed, key)
+    forename = "" if rng.random() < 0.03 else str(c["forename"])
+    surname = "" if rng.random() < 0.01 else str(c["surname"])
+    if rng.random() < 0.05:
+        middle = ""
+    if rng.random() < 0.1:
+        ni = ""
+    elif rng.random() < 0.02:
+        ni = _typo(rng, ni.lower()).upper()
+    dob = c["dob"]
+    written = ""
+    if isinstance(dob, dt.date):
+        written = dob.strftime("%m/%d/%Y") if month_first else dob.strftime("%Y%m%d")
+    sex = {"M": "Male", "F": "Female"}[str(c["sex"])] if month_first else str(c["sex"])
+    return [record_id, forename, middle, surname, written, sex, ni, str(c["town"])]
+
+
+def write_foreign_lists(out: Path, count: int, seed: int, noise: NoiseConfig | None = None) -> dict[str, int]:
+    """Write ``regional.csv`` and ``national.csv`` as lists from elsewhere, ``truth.csv`` and
+    ``mapping.toml`` into ``out``; return counts."""
+    out.mkdir(parents=True, exist_ok=True)
+    regional_ids, national_ids, truth, people = _copies(count, seed, noise)
+    rng = random.Random(f"foreign-noise:{seed}")
+    a = [_foreign_row(rng, seed, rid, key, c, True) for rid, key, c in regional_ids]
+    b = [_foreign_row(rng, seed, nid, key, c, False) for nid, key, c in national_ids]
+    b = [[r[0], r[1], r[3], r[2], r[4], r[5], r[6], r[7]] for r in b]  # list B's own column order
+    _write(out / "regional.csv", FOREIGN_A_COLUMNS, a)
+    _write(out / "national.csv", FOREIGN_B_COLUMNS, b)
+    _write(out / "truth.csv", ["id_a", "id_b", "relation"], [list(t) for t in truth])
+    (out / "mapping.toml").write_text(FOREIGN_MAPPING, encoding="utf-8")
+    return {"people": people, "regional_records": len(a), "national_records": len(b), "truth_pairs": len(truth)}

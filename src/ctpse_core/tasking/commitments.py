@@ -29,6 +29,7 @@ class _Span:
     start: dt.datetime
     end: dt.datetime
     label: str
+    work: bool = True  # leave is not work: it does not count against rest
 
 
 def board(uow: UnitOfWork, at: dt.datetime, *, hours: float = 8.0, qualification: str | None = None,
@@ -59,7 +60,7 @@ def board(uow: UnitOfWork, at: dt.datetime, *, hours: float = 8.0, qualification
         spans.setdefault(lv.staff_id, []).append(_Span(
             dt.datetime.combine(lv.first_day, dt.time(0), tzinfo=LONDON),
             dt.datetime.combine(lv.last_day + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON),
-            f"{lv.kind} leave"))
+            f"{lv.kind} leave", work=False))
     problem = RotaProblem(
         name="commitments-board", start=day - dt.timedelta(days=7), days=15,
         shifts=(ShiftDef(id="board", minutes=60),), staff=tuple(person_from_staff(s) for s in staff),
@@ -75,7 +76,7 @@ def board(uow: UnitOfWork, at: dt.datetime, *, hours: float = 8.0, qualification
         mine = sorted(spans.get(s.id, []), key=lambda x: x.start)
         now = [x for x in mine if x.start <= at < x.end]
         upcoming = [x for x in mine if x.start > at]
-        before = [x for x in mine if x.end <= at]
+        before = [x for x in mine if x.end <= at and x.work]
         probe = Deployment(id=f"board-{s.id}", operation_id="commitments-board", team_id=f"board:{s.id}",
                            start=at, end=end, staff_ids=(s.id,))
         conflicts = [f"{c.rule}: {c.why}" for c in check(probe, index).conflicts] if s.id in {

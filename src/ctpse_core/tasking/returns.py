@@ -85,8 +85,11 @@ class Return:
         }
 
     def rows(self) -> list[dict[str, Any]]:
-        """Flat rows for CSV: one per row of every section."""
-        return [{"section": s.key, **{k: v for k, v in r.items()}} for s in self.sections for r in s.rows]
+        """Flat rows for CSV: one per row of every section, every row with every section's columns
+        (a CSV has one header), ``section`` first."""
+        flat = [{"section": s.key, **r} for s in self.sections for r in s.rows]
+        keys = list(dict.fromkeys(k for r in flat for k in r))
+        return [{k: r.get(k, "") for k in keys} for r in flat]
 
 
 def _section(key: str, title: str, items: Iterable[Any], row: Callable[[Any], dict[str, Any]]) -> Section:

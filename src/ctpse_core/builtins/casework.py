@@ -1,0 +1,57 @@
+"""Built-in plugin: nominal-management casework (engagement tracker, civil orders and
+pathways, correspondence, data quality): feeds, commands, ``ctpse synth casework`` and a demo step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ctpse_core.plugin import Register, hookimpl
+
+#: name -> (record class name, collection, title, partner, protective marking)
+CASEWORK_FEEDS = {
+    "contact-plans": ("ContactPlan", "contact_plans", "Contact plans", "Nominal management", "OFFICIAL-SENSITIVE"),
+    "civil-orders": ("CivilOrder", "civil_orders", "Civil orders and conditions", "Nominal management",
+                     "OFFICIAL-SENSITIVE"),
+    "pathways": ("PathwayPlan", "pathway_plans", "Reoffending pathways", "Offender management units",
+                 "OFFICIAL-SENSITIVE"),
+    "correspondence": ("Correspondence", "correspondence", "Correspondence and MAC enquiries log",
+                       "Nominal management", "OFFICIAL-SENSITIVE"),
+}
+
+
+@hookimpl
+def ctpse_register_feeds(register: Register) -> None:
+    from ctpse_core import domain
+    from ctpse_core.feeds.mapping import builtin_feed
+
+    for name, (class_name, collection, title, partner, marking) in CASEWORK_FEEDS.items():
+        register(name, builtin_feed(name, getattr(domain, class_name), collection, title=title, partner=partner,
+                                    marking=marking))
+
+
+@hookimpl
+def ctpse_register_commands(cli: click.Group) -> None:
+    from ctpse_core.cli.casework_synth import synth_casework
+    from ctpse_core.cli.correspondence_cmd import correspondence, data_quality_cmd
+    from ctpse_core.cli.engagement_cmd import engagement
+    from ctpse_core.cli.orders_cmd import orders, pathways
+    from ctpse_core.cli.synth import synth
+
+    for command in (engagement, orders, pathways, correspondence, data_quality_cmd):
+        cli.add_command(command)
+    synth.add_command(synth_casework)
+
+
+def _demo(ctx: Any) -> list[str]:
+    from ctpse_core.casework_demo import run_demo_step
+
+    return run_demo_step(ctx)
+
+
+@hookimpl
+def ctpse_register_demo_steps(register: Register) -> None:
+    from ctpse_core.demo import DemoStep
+
+    register("casework", DemoStep(40, _demo, "Nominal management casework (engagement, orders, correspondence)"))
