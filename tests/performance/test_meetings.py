@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from kpi_kit import USER, add, at
 
-from ctpse_core.domain import Action, ActionStatus, CivilOrder, Contact, Meeting, OrderType
+from ctpse_core.domain import Action, ActionStatus, CivilOrder, Contact, Meeting, OrderType, Pathway
+from ctpse_core.domain.engagement import PathwayPlan, PathwayStatus
 from ctpse_core.errors import InputError
 from ctpse_core.meetings import (
     add_action,
@@ -56,20 +57,26 @@ def test_agenda_sections_from_what_is_open(store: Any) -> None:
     dues=st.lists(st.tuples(st.integers(-60, 60), st.sampled_from(list(ActionStatus))), max_size=15),
     last_meeting=st.one_of(st.none(), st.integers(1, 40)),
     reviews=st.lists(st.integers(-60, 60), max_size=6),
+    pathway_reviews=st.lists(st.tuples(st.integers(-60, 60), st.sampled_from(list(PathwayStatus))), max_size=6),
 )
 def test_agenda_equals_brute_force_query(dues: list[tuple[int, ActionStatus]], last_meeting: int | None,
-                                         reviews: list[int]) -> None:
-    """The action and order lines of an agenda are exactly those a plain query of the store gives
-    for the same day: open actions due before the day (overdue) or within the horizon (due), and
-    order review dates after the last meeting and before the day (passed) or within the horizon (ahead)."""
+                                         reviews: list[int], pathway_reviews: list[tuple[int, PathwayStatus]]) -> None:
+    """The action, order and pathway lines of an agenda are exactly those a plain query of the store
+    gives for the same day: open actions due before the day (overdue) or within the horizon (due);
+    order and live pathway review dates after the last meeting and before the day (passed) or
+    within the horizon (ahead)."""
     kind = meeting_type("nm-ttcg")
     store = open_store("memory://")
     actions = [Action(id=f"A{i}", description="x", owner="X", due_on=DAY + dt.timedelta(days=d), status=s,
                       completed_on=DAY if s is ActionStatus.DONE else None) for i, (d, s) in enumerate(dues)]
     orders = [CivilOrder(id=f"O{i}", nominal_id="N1", order_type=OrderType.TPIM,
                          review_on=DAY + dt.timedelta(days=d)) for i, d in enumerate(reviews)]
+    plans = [PathwayPlan(id=f"P{i}", nominal_id="N1", pathway=Pathway.ACCOMMODATION, partner="Probation",
+                         status=status, review_on=DAY + dt.timedelta(days=d))
+             for i, (d, status) in enumerate(pathway_reviews)]
     add(store, "actions", *actions)
     add(store, "civil_orders", *orders)
+    add(store, "pathway_plans", *plans)
     if last_meeting is not None:
         add(store, "meetings", Meeting(id="M0", title="t", chair="c", kind=kind.key,
                                        held_at=at(DAY - dt.timedelta(days=last_meeting))))
@@ -84,6 +91,11 @@ def test_agenda_equals_brute_force_query(dues: list[tuple[int, ActionStatus]], l
                  if o.review_on is not None and since < o.review_on < DAY}
     expected |= {("Order deadlines ahead", o.id) for o in orders
                  if o.review_on is not None and DAY <= o.review_on <= horizon}
+    live = [p for p in plans if p.status not in (PathwayStatus.MET, PathwayStatus.NOT_NEEDED)]
+    expected |= {("Pathway reviews passed since the last meeting", p.id) for p in live
+                 if p.review_on is not None and since < p.review_on < DAY}
+    expected |= {("Pathway reviews ahead", p.id) for p in live
+                 if p.review_on is not None and DAY <= p.review_on <= horizon}
     assert got == expected
     assert agenda.since == since
 

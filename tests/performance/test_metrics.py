@@ -7,15 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from hypothesis import given
-from hypothesis import strategies as st
 from kpi_kit import USER, add, at
 
 from ctpse_core.domain import (
     Action,
     ActionStatus,
-    Contact,
-    ContactPlan,
     Correspondence,
     Marking,
     Nominal,
@@ -32,7 +28,6 @@ from ctpse_core.performance import (
     period_of,
     reproduce,
 )
-from ctpse_core.performance.builtin_metrics import overdue_days
 
 MARCH = period_of("month", dt.date(2026, 3, 1))
 D = dt.date
@@ -74,58 +69,6 @@ def test_actions_overdue(store: Any) -> None:
     assert figures(store, "actions-overdue", "manager", as_of=D(2026, 3, 18)) == {"region": 1.0, "X": 1.0}
 
 
-def plans_and_contacts() -> tuple[list[ContactPlan], list[Contact]]:
-    plans = [
-        ContactPlan(id="P1", nominal_id="N1", manager="M", every_days=14, starts_on=D(2026, 2, 1)),
-        ContactPlan(id="P2", nominal_id="N2", manager="M", every_days=14, starts_on=D(2026, 2, 1)),
-        ContactPlan(id="P3", nominal_id="N3", manager="Q", every_days=28, starts_on=D(2026, 3, 20)),
-    ]
-    done = {"N1": [D(2026, 2, 10), D(2026, 2, 22), D(2026, 3, 5), D(2026, 3, 18), D(2026, 3, 30)],
-            "N2": [D(2026, 2, 10), D(2026, 3, 1), D(2026, 3, 10)]}
-    contacts = [
-        Contact(id=f"C-{nominal}-{day}", nominal_id=nominal, manager="M", planned_at=at(day), done_at=at(day))
-        for nominal, days in done.items() for day in days
-    ]
-    contacts += [
-        Contact(id="C-N2-late", nominal_id="N2", manager="M", planned_at=at(D(2026, 3, 24))),
-        Contact(id="C-N3-after", nominal_id="N3", manager="Q", planned_at=at(D(2026, 3, 30)),
-                done_at=at(D(2026, 4, 2))),
-    ]
-    return plans, contacts
-
-
-def test_engagement_compliance(store: Any) -> None:
-    """March: N1 never overdue, N2 overdue from 25 March, N3's first contact not due yet:
-    manager M 50 %, Q 100 %, region 2 of 3. February: N2 was overdue 25-28 Feb, N3 had no plan: 50 %."""
-    plans, contacts = plans_and_contacts()
-    add(store, "contact_plans", *plans)
-    add(store, "contacts", *contacts)
-    assert figures(store, "engagement-compliance", "manager") == {"region": 66.67, "M": 50.0, "Q": 100.0}
-    with store.unit_of_work(user=USER) as uow:
-        feb = MetricContext(uow=uow, period=period_of("month", D(2026, 2, 1)), level="region", params={},
-                            as_of=D(2026, 3, 31))
-        assert metrics().get("engagement-compliance").compute(feb).figures["region"].value == 50.0
-
-
-def test_contacts_overdue(store: Any) -> None:
-    """At 31 March two planned contacts had not happened: N2's of the 24th and N3's (done 2 April)."""
-    _, contacts = plans_and_contacts()
-    add(store, "contacts", *contacts)
-    assert figures(store, "contacts-overdue", "manager") == {"region": 2.0, "M": 1.0, "Q": 1.0}
-    assert figures(store, "contacts-overdue", as_of=D(2026, 3, 20)) == {"region": 0.0}
-
-
-def test_correspondence_on_time(store: Any) -> None:
-    """Three items fell due in March; one was answered by its deadline."""
-    def item(ident: str, due: dt.date, answered: dt.date | None) -> Correspondence:
-        return Correspondence(id=ident, partner="Probation", subject="enquiry", received_at=at(D(2026, 2, 20)),
-                              deadline=at(due, 17), responded_at=at(answered) if answered else None)
-
-    add(store, "correspondence", item("K1", D(2026, 3, 10), D(2026, 3, 9)), item("K2", D(2026, 3, 12), D(2026, 3, 14)),
-        item("K3", D(2026, 3, 20), None), item("K4", D(2026, 4, 10), None))
-    assert figures(store, "correspondence-on-time") == {"region": 33.33}
-
-
 def nominals() -> list[Nominal]:
     def nominal(ident: str, source: str, received: dt.date, **kw: Any) -> Nominal:
         return Nominal(id=ident, forenames="Ada", surname="Example", force="Exampleshire",
@@ -165,30 +108,6 @@ def test_reconciliation_open_counts_what_reconcile_finds(store: Any, tmp_path: P
                 + len(result.identifier_conflicts) + len(result.possible_matches))
     assert expected > 0
     assert figures(store, "reconciliation-open") == {"region": float(expected)}
-
-
-@given(
-    every=st.integers(1, 30),
-    starts=st.integers(0, 60),
-    done=st.lists(st.integers(0, 120), max_size=12),
-    window=st.tuples(st.integers(0, 120), st.integers(0, 40)),
-)
-def test_overdue_days_equals_day_by_day_count(every: int, starts: int, done: list[int],
-                                              window: tuple[int, int]) -> None:
-    """The gap arithmetic equals asking, for each day, whether the last contact (or the plan start)
-    was more than ``every`` days before it."""
-    base = D(2026, 1, 1)
-    start, until = base + dt.timedelta(days=window[0]), base + dt.timedelta(days=window[0] + window[1])
-    plan_start = base + dt.timedelta(days=starts)
-    days = [base + dt.timedelta(days=d) for d in done]
-    brute = 0
-    day = start
-    while day <= until:
-        if day >= plan_start:
-            last = max([plan_start, *(d for d in days if plan_start <= d <= day)])
-            brute += (day - last).days > every
-        day += dt.timedelta(days=1)
-    assert overdue_days(plan_start, every, days, start, until) == brute
 
 
 def _kpi(**kw: Any) -> KpiDefinition:
@@ -238,8 +157,6 @@ def test_compute_is_audited(store: Any) -> None:
         compute_kpis(uow, [_kpi()], D(2026, 3, 31), save=False)
         uow.commit()
     assert any(e.action == "consultation" and e.collection == "kpi_snapshots" for e in store.audit_events())
-
-
 
 
 def test_correspondence_on_time_uses_the_working_day_clock(store: Any) -> None:

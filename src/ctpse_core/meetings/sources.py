@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from ctpse_core.domain.common import LONDON, day_text
-from ctpse_core.domain.engagement import Action, ActionStatus, CivilOrder, Contact
+from ctpse_core.domain.engagement import Action, ActionStatus, CivilOrder, Contact, PathwayPlan, PathwayStatus
 from ctpse_core.domain.marking import highest
 from ctpse_core.domain.nominal import Nominal
 from ctpse_core.domain.performance import KpiSnapshot
@@ -110,6 +110,27 @@ def orders(uow: Any, since: dt.date, day: dt.date, horizon: int) -> list[AgendaI
     return sorted(items, key=lambda i: (i.section, i.due or day, i.ref))
 
 
+def pathways(uow: Any, since: dt.date, day: dt.date, horizon: int) -> list[AgendaItem]:
+    """Reoffending-pathway reviews (not yet met or not needed) that fell due since the last
+    meeting, or fall due within the horizon."""
+    items: list[AgendaItem] = []
+    end = day + dt.timedelta(days=horizon)
+    for plan in sorted(uow.repository("pathway_plans").list(), key=lambda p: p.id):
+        assert isinstance(plan, PathwayPlan)
+        when = plan.review_on
+        if when is None or plan.status in (PathwayStatus.MET, PathwayStatus.NOT_NEEDED):
+            continue
+        if since < when < day:
+            section = "Pathway reviews passed since the last meeting"
+        elif day <= when <= end:
+            section = "Pathway reviews ahead"
+        else:
+            continue
+        text = f"{plan.id} ({plan.pathway}, {plan.nominal_id}, {plan.partner}): review {day_text(when)}"
+        items.append(AgendaItem(section=section, due=when, ref=plan.id, marking=plan.marking, text=text))
+    return sorted(items, key=lambda i: (i.section, i.due or day, i.ref))
+
+
 def reconciliation(uow: Any, since: dt.date, day: dt.date, horizon: int) -> list[AgendaItem]:
     """The latest reported count of open headcount findings (from the KPI snapshots)."""
     latest = _latest_snapshots(uow, day)
@@ -170,6 +191,7 @@ BUILTIN_SOURCES = {
     "nominals-changed": nominals_changed,
     "contacts-overdue": contacts_overdue,
     "orders": orders,
+    "pathways": pathways,
     "reconciliation": reconciliation,
     "red-kpis": red_kpis,
     "assets": assets,

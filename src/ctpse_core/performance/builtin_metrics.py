@@ -8,15 +8,16 @@ Europe/London day. Ratios are percentages; counts are plain numbers.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from ctpse_core.domain.common import london
-from ctpse_core.domain.engagement import Action, ActionStatus, Contact, ContactPlan, Correspondence
+from ctpse_core.domain.engagement import Action, ActionStatus
+from ctpse_core.domain.marking import highest
 from ctpse_core.domain.nominal import Nominal
-from ctpse_core.performance.metrics import Metric, MetricContext, MetricResult, Tally
+from ctpse_core.performance.metrics import Figure, Metric, MetricContext, MetricResult, Tally
 
-__all__ = ["BUILTIN_METRICS", "overdue_days"]
+__all__ = ["BUILTIN_METRICS"]
 
 
 def _day(moment: dt.datetime | None) -> dt.date | None:
@@ -59,88 +60,89 @@ def actions_overdue(ctx: MetricContext) -> MetricResult:
     return tally.result()
 
 
-def correspondence_on_time(ctx: MetricContext) -> MetricResult:
-    """Share of the incoming correspondence due in the period (up to as of) answered by its
-    deadline. An item without a deadline of its own is due on the working-day clock of its kind
-    (``ctpse_core.correspondence``: England and Wales bank holidays), answered on time when
-    answered by the end of that day."""
-    from ctpse_core.correspondence.service import due_on, load_rules
-    from ctpse_core.domain.engagement import Direction
+def _casework_period(ctx: MetricContext) -> Any:
+    from ctpse_core.casework import Period
 
-    working_days = dict(load_rules().get("working_days", {}))
+    return Period(ctx.period.start, ctx.period.end)
+
+
+def _caseload(ctx: MetricContext, purpose: str) -> Any:
+    """The engagement service's cases as of the as-of date (its reads audited there), with the
+    records they came from read into a tally for the inputs hash and marking."""
+    from ctpse_core.engagement.service import load_cases
+
+    return load_cases(ctx.uow, ctx.as_of, purpose=f"KPI {purpose}")
+
+
+def _read_casework(tally: Tally, ctx: MetricContext, load: Any) -> None:
+    tally.read(load.nominals.values())
+    tally.read(ctx.uow.repository("contact_plans").list())
+    tally.read(ctx.uow.repository("contacts").list())
+
+
+def engagement_compliance(ctx: MetricContext) -> MetricResult:
+    """Share of the nominals with a required contact in the period (a deadline falling in it,
+    before the as-of date) whose required contacts all happened on time, under the engagement
+    tracker's own rules (the stricter of the contact policy and the plan; see engagement.md)."""
+    from ctpse_core.engagement.rules import is_compliant
+
     tally = Tally()
-    for item in ctx.uow.repository("correspondence").list():
-        assert isinstance(item, Correspondence)
-        due = due_on(item, working_days)
-        if item.direction is Direction.OUTGOING or due is None or not (ctx.period.start <= due <= ctx.until):
-            continue
-        tally.read([item])
-        if item.deadline is not None:
-            answered = item.responded_at is not None and item.responded_at <= item.deadline
-        else:
-            answered = item.responded_at is not None and london(item.responded_at).date() <= due
-        owner = getattr(item, "owner", None)
-        tally.count(ctx.scopes(manager=owner), item.id, 1.0 if answered else 0.0)
+    load = _caseload(ctx, "engagement compliance")
+    _read_casework(tally, ctx, load)
+    for case in load.cases:
+        verdict = is_compliant(case, ctx.period.start, ctx.period.end, ctx.as_of)
+        if verdict is not None:
+            tally.count(ctx.scopes(manager=case.manager, force=case.force), case.nominal_id, 1.0 if verdict else 0.0)
     return tally.result()
 
 
 def contacts_overdue(ctx: MetricContext) -> MetricResult:
-    """Planned contacts whose planned day had passed by the end of the period (as of) and that
-    had not happened by then."""
+    """Nominals overdue a contact at the end of the period (or the as-of date, when earlier):
+    their next contact under the engagement tracker's rules was due before that day."""
+    from ctpse_core.engagement.rules import next_due
+
     tally = Tally(ratio=False)
     tally.scope(["region"])
-    nominals = _nominals(ctx) if ctx.level == "force" else {}
-    for contact in ctx.uow.repository("contacts").list():
-        assert isinstance(contact, Contact)
-        planned = _day(contact.planned_at)
-        done = _day(contact.done_at)
-        if planned is None or planned >= ctx.until or (done is not None and done <= ctx.until):
-            continue
-        tally.read([contact])
-        force = nominals[contact.nominal_id].force if contact.nominal_id in nominals else None
-        tally.count(ctx.scopes(manager=contact.manager, force=force), contact.id, 1.0)
+    load = _caseload(ctx, "contacts overdue")
+    _read_casework(tally, ctx, load)
+    for case in load.cases:
+        if case.starts_on <= ctx.until and next_due(case, ctx.until) < ctx.until:
+            tally.count(ctx.scopes(manager=case.manager, force=case.force), case.nominal_id, 1.0)
     return tally.result()
 
 
-def overdue_days(starts_on: dt.date, every_days: int, done: Iterable[dt.date], start: dt.date,
-                 until: dt.date) -> int:
-    """How many days in ``start``..``until`` a nominal was overdue for contact: a contact is due
-    ``every_days`` after the plan started or after the last contact; the day a late contact
-    happens is not overdue. Days before the plan started never count."""
-    points = sorted({starts_on, *(d for d in done if starts_on <= d <= until)})
-    total = 0
-    for index, last in enumerate(points):
-        following = points[index + 1] - dt.timedelta(days=1) if index + 1 < len(points) else until
-        first_overdue = max(last + dt.timedelta(days=every_days + 1), start)
-        end = min(following, until)
-        if first_overdue <= end:
-            total += (end - first_overdue).days + 1
-    return total
-
-
-def engagement_compliance(ctx: MetricContext) -> MetricResult:
-    """Share of the nominals with a contact plan active in the period whose required contacts all
-    happened on time: never a day in the period on which a contact was overdue under their plan
-    (due ``every_days`` after the plan started or after the last completed contact)."""
+def _casework_figure(ctx: MetricContext, figure: Any, collections: Iterable[str]) -> MetricResult:
+    """A region figure from a casework service's own KPI function (numerator of denominator)."""
     tally = Tally()
-    done: dict[str, list[dt.date]] = defaultdict(list)
-    contacts = list(ctx.uow.repository("contacts").list())
-    tally.read(contacts)
-    for contact in contacts:
-        assert isinstance(contact, Contact)
-        day = _day(contact.done_at)
-        if day is not None:
-            done[contact.nominal_id].append(day)
-    nominals = _nominals(ctx) if ctx.level == "force" else {}
-    for plan in ctx.uow.repository("contact_plans").list():
-        assert isinstance(plan, ContactPlan)
-        if plan.starts_on > ctx.until:
-            continue
-        tally.read([plan])
-        late = overdue_days(plan.starts_on, plan.every_days, done[plan.nominal_id], ctx.period.start, ctx.until)
-        force = nominals[plan.nominal_id].force if plan.nominal_id in nominals else None
-        tally.count(ctx.scopes(manager=plan.manager, force=force), plan.nominal_id, 0.0 if late else 1.0)
-    return tally.result()
+    for name in collections:
+        tally.read(ctx.uow.repository(name).list())
+    result = tally.result()
+    return MetricResult({"region": Figure(float(figure.numerator), float(figure.denominator))}, result.inputs,
+                        highest([result.marking, figure.marking]))
+
+
+def correspondence_on_time(ctx: MetricContext) -> MetricResult:
+    """Share of the incoming correspondence due in the period (working days, England and Wales
+    bank holidays; before the as-of date) answered by its due day (the correspondence service's rule)."""
+    from ctpse_core.correspondence.service import correspondence_on_time as figure
+
+    return _casework_figure(ctx, figure(ctx.uow, ctx.as_of, _casework_period(ctx)), ["correspondence"])
+
+
+def order_deadlines_met(ctx: MetricContext) -> MetricResult:
+    """Share of the civil-order deadlines in the period (before the as-of date) whose outcome the
+    records show was met (the civil-orders service's rule)."""
+    from ctpse_core.orders.service import order_deadlines_met as figure
+
+    return _casework_figure(ctx, figure(ctx.uow, ctx.as_of, _casework_period(ctx)), ["civil_orders", "nominals"])
+
+
+def data_quality(ctx: MetricContext) -> MetricResult:
+    """Share of the region's nominals with no data-recording fault (stale, incomplete, open
+    duplicate, old provenance...; the data-quality service's checks) as of the as-of date."""
+    from ctpse_core.quality.service import data_quality as figure
+
+    return _casework_figure(ctx, figure(ctx.uow, ctx.as_of), ["nominals", "contact_plans"])
 
 
 _REQUIRED = ("nominal_manager", "risk_tier", "status", "force")
@@ -260,12 +262,14 @@ BUILTIN_METRICS: dict[str, Metric] = {
                                     ("manager", "force", "region", "national")),
     "contacts-overdue": Metric(contacts_overdue, "count", contacts_overdue.__doc__ or "",
                                ("manager", "force", "region", "national")),
+    "order-deadlines-met": Metric(order_deadlines_met, "%", order_deadlines_met.__doc__ or "", ("region", "national")),
+    "data-quality": Metric(data_quality, "%", data_quality.__doc__ or "", ("region", "national")),
     "actions-closed-on-time": Metric(actions_closed_on_time, "%", actions_closed_on_time.__doc__ or "",
                                      ("manager", "region", "national")),
     "actions-overdue": Metric(actions_overdue, "count", actions_overdue.__doc__ or "",
                               ("manager", "region", "national")),
     "correspondence-on-time": Metric(correspondence_on_time, "%", correspondence_on_time.__doc__ or "",
-                                     ("manager", "region", "national")),
+                                     ("region", "national")),
     "data-completeness": Metric(data_completeness, "%", data_completeness.__doc__ or "",
                                 ("manager", "force", "region", "national")),
     "stale-records": Metric(stale_records, "count", stale_records.__doc__ or "",

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ctpse_core.domain.common import LONDON
-
 __all__ = ["run"]
 
 
@@ -15,9 +13,11 @@ def run(ctx: Any) -> list[str]:
     from ctpse_core.meetings import build_agenda, chase, meeting_type
     from ctpse_core.performance import KpiDashboard, NationalReturn, compute_kpis, load_kpis
     from ctpse_core.reports import render
+    from ctpse_core.synthetic.casework import AS_OF
     from ctpse_core.synthetic.meetings import synthetic_meetings
 
-    as_of = ctx.state.get("as_of") or dt.datetime.now(LONDON).date()
+    # the synthetic region's own "today", so the figures are the same on every run and machine
+    as_of: dt.date = ctx.state.get("as_of") or AS_OF
     meetings, actions = synthetic_meetings(as_of, seed=ctx.seed)
     out = ctx.out / "performance"
     out.mkdir(parents=True, exist_ok=True)

@@ -31,8 +31,13 @@ def run_demo_step(ctx: Any) -> list[str]:
     week = SPRING_WEEK
     last = week + dt.timedelta(days=6)
     now = dt.datetime.combine(week + dt.timedelta(days=2), dt.time(10), tzinfo=LONDON)  # Wednesday 10:00
+    from ctpse_core.products.files import write_output
+
     out = ctx.out / "tasking"
-    out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)  # everything in it is marked above OFFICIAL
+
+    def save(name: str, product: Any, fmt: str = "md") -> None:  # owner-only above OFFICIAL
+        write_output(out / name, render(product, fmt), product.marking)
     lines: list[str] = []
     with ctx.store.unit_of_work(user=ctx.user) as uow:
         deployments = [d for d in uow.deployments.list() if week <= d.start.astimezone(LONDON).date() <= last]
@@ -60,7 +65,7 @@ def run_demo_step(ctx: Any) -> list[str]:
         lines.append(f"bid {bid_id}; authorisation with {sum(1 for x in recon if x.discrepancies)} line(s) "
                      f"showing a discrepancy: " + "; ".join(f"{x.operation_id} {x.discrepancies[0]}"
                                                            for x in recon if x.discrepancies)[:200])
-        (out / "forecast.md").write_text(render(forecast_product(stored, ("operation", "rule")), "md"), "utf-8")
+        save("forecast.md", forecast_product(stored, ("operation", "rule")))
         # an amendment: the busiest deployment runs two hours longer
         target = max(deployments, key=lambda d: (d.officers, d.id)) if deployments else None
         if target is not None:
@@ -72,14 +77,13 @@ def run_demo_step(ctx: Any) -> list[str]:
                 result = publish_amendment(uow, stored, longer, bid_id,
                                            override_reason="SIO: subject's movements changed (demo)")
                 note = "refused past the authorisation, then published with an audited override"
-            lines.append(f"amendment {target.id} +2 h: forecast {result.difference.as_dict()['total_change']} "
+            lines.append(f"amendment {target.id} +2 h: forecast £{result.difference.as_dict()['total_change']} "
                          f"({len(result.difference.added)} lines added, {len(result.difference.removed)} removed); "
                          f"{note}")
-            (out / "amendment.md").write_text(render(difference_product(
-                result.difference, f"Forecast change for {target.id}", stored.marking), "md"), "utf-8")
+            save("amendment.md", difference_product(result.difference, f"Forecast change for {target.id}",
+                                                    stored.marking))
             recon = reconcile_stored(uow, stored, bid_id)
-        (out / "reconciliation.md").write_text(render(reconciliation_product(bid_id, recon, stored.marking), "md"),
-                                               "utf-8")
+        save("reconciliation.md", reconciliation_product(bid_id, recon, stored.marking))
         # CT asset requests: two approved (one deployed), one declined, the rest waiting
         for i, req in enumerate(data.asset_requests):
             if uow.asset_requests.find(req.id) is not None:
@@ -120,7 +124,7 @@ def run_demo_step(ctx: Any) -> list[str]:
         uow.commit()
     for product in products:
         for fmt in ("md", "html", "json"):
-            (out / f"{product.kind}.{fmt}").write_text(render(product, fmt), encoding="utf-8")
+            save(f"{product.kind}.{fmt}", product, fmt)
     free = board_product.data()["can_commit"]
     lines.append(f"commitments at {time_text(now)}: {len(free)} of {board_product.data()['staff']} could be "
                  "committed for 8 h")
