@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from pathlib import Path
 
@@ -80,22 +81,9 @@ def test_docs_index_links_every_page() -> None:
 
 def _builtin_commands() -> set[str]:
     """Every command and subcommand path the built-in plugins register (``grid diff``)."""
-    import click
+    from ctpse_core.cli.reference import builtin_commands
 
-    from ctpse_core.cli import make_cli
-
-    found: set[str] = set()
-
-    def walk(group: click.Group, prefix: str) -> None:
-        for name, command in group.commands.items():
-            if not (getattr(command.callback, "__module__", "") or "").startswith("ctpse_core."):
-                continue  # a third-party plugin's command (the example plugin's) documents itself
-            found.add(prefix + name)
-            if isinstance(command, click.Group):
-                walk(command, f"{prefix}{name} ")
-
-    walk(make_cli(), "")
-    return found
+    return set(builtin_commands())
 
 
 def _readme_command_rows() -> set[str]:
@@ -116,3 +104,54 @@ def test_readme_command_table_lists_every_command() -> None:
     missing = sorted(c for c in commands if c not in rows and not any(r.startswith(c + " ") for r in rows))
     assert not missing, f"README's command table has no row for: {', '.join(missing)}"
     assert not rows - commands, f"README's command table names commands that do not exist: {sorted(rows - commands)}"
+
+
+def _nav_pages() -> list[str]:
+    """The pages listed in the ``nav`` of mkdocs.yml (``- Title: page.md`` lines)."""
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = config.split("\nnav:\n", 1)[1]
+    return re.findall(r"^\s+- (?:[^:\n]+: )?(\S+\.md)\s*$", nav, flags=re.M)
+
+
+def test_site_nav_lists_every_page_once() -> None:
+    """mkdocs.yml's nav lists every docs/*.md page exactly once and nothing that does not exist,
+    so a page added to docs/ without a nav entry fails here (and in the strict site build)."""
+    listed = _nav_pages()
+    pages = sorted(p.name for p in (ROOT / "docs").glob("*.md"))
+    assert sorted(set(listed)) == sorted(listed), "a page is listed twice in mkdocs.yml's nav"
+    assert not set(pages) - set(listed), f"mkdocs.yml's nav does not list {sorted(set(pages) - set(listed))}"
+    assert not set(listed) - set(pages), f"mkdocs.yml's nav lists missing pages {sorted(set(listed) - set(pages))}"
+
+
+def test_every_documented_hook_exists() -> None:
+    """Each ``### ctpse_...`` section of docs/plugin_hooks.md is a hookspec: no hook is documented
+    that the code does not have (a renamed or removed hook leaves no stale section)."""
+    docs = (ROOT / "docs" / "plugin_hooks.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^### (ctpse_\w+)", docs, flags=re.M))
+    assert documented == {fn.__name__ for fn in HOOKS}  # type: ignore[attr-defined]
+
+
+def _mkdocs() -> object:
+    """The mkdocs package; under CI a missing one fails (the docs extra is part of CI)."""
+    if os.environ.get("CI"):
+        import mkdocs
+
+        return mkdocs
+    return pytest.importorskip("mkdocs")
+
+
+def test_site_builds_strict_with_generated_cli_reference(tmp_path: Path) -> None:
+    """The documentation site builds with warnings as errors, and its command-line reference,
+    generated from the click commands at build time, has a section for every built-in command."""
+    _mkdocs()
+    pytest.importorskip("mkdocs_click")
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"), strict=True)
+    build(config)
+    page = (tmp_path / "site" / "cli" / "index.html").read_text(encoding="utf-8")
+    anchors = set(re.findall(r'id="(ctpse[a-z-]*)"', page))
+    expected = {"ctpse-" + path.replace(" ", "-") for path in _builtin_commands()}
+    assert expected and not expected - anchors, f"cli reference lacks {sorted(expected - anchors)}"
+    assert (tmp_path / "site" / "plugin_hooks" / "index.html").is_file()

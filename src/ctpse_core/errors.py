@@ -1,14 +1,18 @@
 """Errors a user can act on.
 
 Every error that reaches a coordinator is a :class:`CtpseError`; the CLI turns it
-into a one-line message and a non-zero exit, never a traceback.
+into a one-line message and a non-zero exit, never a traceback. :class:`Problem` (from
+:mod:`ctpse_core.problem`) is loaded on first use, so that importing this module, as every
+command does when ``ctpse`` starts, stays cheap.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-import attrs
+if TYPE_CHECKING:
+    from ctpse_core.problem import Problem
 
 __all__ = [
     "ConfigError",
@@ -18,35 +22,13 @@ __all__ = [
     "NotFoundError",
     "PluginError",
     "Problem",
+    "SettingsError",
     "UnknownName",
 ]
 
 
 class CtpseError(Exception):
     """Base class for every error ctpse_core raises on purpose."""
-
-
-@attrs.frozen
-class Problem:
-    """One thing wrong with one piece of input.
-
-    ``where`` names the place (``file:row`` or ``nominal[12]``), ``field`` the
-    field path inside the record and ``reason`` what is wrong, in words a
-    coordinator understands.
-    """
-
-    field: str
-    reason: str
-    where: str = ""
-    value: object = None
-
-    def __str__(self) -> str:
-        text = f"{self.field}: {self.reason}" if self.field else self.reason
-        return f"{text} @ {self.where}" if self.where else text
-
-    def located(self, where: str) -> Problem:
-        """The same problem, placed at ``where`` (an outer location is prefixed)."""
-        return attrs.evolve(self, where=f"{where}{'/' + self.where if self.where else ''}")
 
 
 class InputError(CtpseError, ValueError):
@@ -67,6 +49,18 @@ class InputError(CtpseError, ValueError):
 
 class ConfigError(CtpseError):
     """Bad configuration: an unknown store URL, an unreadable mapping file, ..."""
+
+
+class SettingsError(InputError, ConfigError):
+    """A mistake in a file or an option the user gave (a mapping file, ``--marking``, a file
+    no format reads): a :class:`ConfigError` to the library, an :class:`InputError` to the
+    command line, which prints the one line (``message`` names the file, line or option) and
+    exits with status 2."""
+
+    def __init__(self, message: str) -> None:
+        from ctpse_core.problem import Problem
+
+        super().__init__([Problem(field="", reason=message)], message)
 
 
 class ConflictError(CtpseError):
@@ -107,6 +101,8 @@ class UnknownName(InputError, NotFoundError):
         self.field = field
         self.more: tuple[UnknownName, ...] = tuple(more)
         value: object = self.names[0] if len(self.names) == 1 else self.names
+        from ctpse_core.problem import Problem
+
         own = Problem(field=field, reason=self.reason, where=where, value=value)
         super().__init__([own, *(p for other in self.more for p in other.problems)], self.line)
 
@@ -141,3 +137,11 @@ class UnknownName(InputError, NotFoundError):
 
 class PluginError(CtpseError):
     """A plugin broke a rule of registration (duplicate name, bad hook, ...)."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Problem":
+        from ctpse_core.problem import Problem
+
+        return Problem
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -29,8 +29,9 @@ def test_demo_step_writes_report_and_feeds(tmp_path: Path) -> None:
 
 def test_demo_twice_on_one_sqlite_store(tmp_path: Path) -> None:
     """`ctpse demo` run twice against the same SQLite file succeeds both times; the second
-    run publishes the rota as version 2 of the same stored record, and the two runs'
-    iCalendar feeds are byte for byte the same, each with a valid UTC DTSTAMP (RFC 5545)
+    run's rota is the same, so the stored record stays at version 1 (unchanged is unchanged:
+    no second published version), and the two runs' iCalendar feeds are byte for byte the same,
+    each with a valid UTC DTSTAMP (RFC 5545)
     that does not come from the clock."""
     from click.testing import CliRunner
 
@@ -44,11 +45,13 @@ def test_demo_twice_on_one_sqlite_store(tmp_path: Path) -> None:
             ["--store", url, "-q", "demo", "--out", str(tmp_path / f"out{run}"), "--scale", "60"],
         )
         assert result.exit_code == 0, (run, result.output)
+        if run == 2:
+            assert "rota unchanged: published Rota record rota-20250303 stays at version 1" in result.output
     store = open_store(url)
     try:
         with store.unit_of_work(user="test") as uow:
             rota = uow.rotas.get("rota-20250303")
-        assert rota.published_version == 2 and rota.version == 2
+        assert rota.published_version == 1 and rota.version == 1
     finally:
         store.close()
     first = sorted((tmp_path / "out1" / "rota" / "ics").glob("*.ics"))
@@ -65,3 +68,20 @@ def test_demo_twice_on_one_sqlite_store(tmp_path: Path) -> None:
         assert stamp == dt.datetime(2025, 3, 3, 0, 0, tzinfo=dt.UTC)  # 00:00 GMT on day one
         assert all(b"DTSTAMP:" in line and line.endswith(b"Z") for line in path.read_bytes().splitlines()
                    if line.startswith(b"DTSTAMP"))
+
+
+def test_demo_step_publishes_a_changed_rota_as_a_new_version(tmp_path: Path) -> None:
+    """The rota step publishes version 2 of the stored rota only when the rota differs (another
+    seed gives other shifts); the same seed again leaves it as it is."""
+    store = MemoryStore("memory://")
+    step = steps().get("rota")
+    step.run(DemoContext(store=store, out=tmp_path / "a", seed=7))
+    again = step.run(DemoContext(store=store, out=tmp_path / "b", seed=7))
+    assert any("rota unchanged" in line for line in again)
+    with store.unit_of_work() as uow:
+        assert uow.rotas.get("rota-20250303").published_version == 1
+    other = step.run(DemoContext(store=store, out=tmp_path / "c", seed=8))
+    assert any("(version 2)" in line for line in other)
+    with store.unit_of_work() as uow:
+        rota = uow.rotas.get("rota-20250303")
+    assert rota.published_version == 2 and rota.version == 2

@@ -33,15 +33,26 @@ def ctpse_register_feeds(register: Register) -> None:
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
-    from ctpse_core.cli.casework_synth import synth_casework
-    from ctpse_core.cli.correspondence_cmd import correspondence, data_quality_cmd
-    from ctpse_core.cli.engagement_cmd import engagement
-    from ctpse_core.cli.orders_cmd import orders, pathways
+    from ctpse_core.cli.lazy import add_lazy_command
     from ctpse_core.cli.synth import synth
 
-    for command in (engagement, orders, pathways, correspondence, data_quality_cmd):
-        cli.add_command(command)
-    synth.add_command(synth_casework)
+    # registered lazily (name, import path, the command's own help line): `ctpse --help` imports none
+    for name, target, short_help in (
+        ("engagement", "ctpse_core.cli.engagement_cmd:engagement",
+         "Engagement tracker: who is due or overdue a contact, compliance, caseloads, schedules."),
+        ("orders", "ctpse_core.cli.orders_cmd:orders",
+         "Civil orders: key dates from rules that cite their legal source, and the horizon."),
+        ("pathways", "ctpse_core.cli.orders_cmd:pathways",
+         "Reoffending pathways: partner, status and review per nominal; nominals with none mapped."),
+        ("correspondence", "ctpse_core.cli.correspondence_cmd:correspondence",
+         "Correspondence and MAC enquiries: log, due, overdue, response times."),
+        ("data-quality", "ctpse_core.cli.correspondence_cmd:data_quality_cmd",
+         "Data-recording compliance: stale, incomplete and duplicate records, old feeds; a worklist per owner."),
+    ):
+        add_lazy_command(cli, name, target, short_help)
+    add_lazy_command(synth, "casework", "ctpse_core.cli.casework_synth:synth_casework",
+                     "Write OUT/*.csv in the built-in feeds' layouts (import with `ctpse import FEED FILE`) "
+                     "and OUT/truth.json.")
 
 
 def _demo(ctx: Any) -> list[str]:

@@ -9,10 +9,11 @@ from ctpse_core.plugin import hookimpl
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
-    from ctpse_core.cli.demo import demo
-    from ctpse_core.cli.plugins_cmd import plugins
+    from ctpse_core.cli.lazy import add_lazy_command
     from ctpse_core.cli.synth import synth
 
-    cli.add_command(plugins)
-    cli.add_command(synth)
-    cli.add_command(demo)
+    add_lazy_command(cli, "plugins", "ctpse_core.cli.plugins_cmd:plugins",
+                     "List installed plugins, their versions and the hooks they implement.")
+    cli.add_command(synth)  # a light group other plugins add subcommands to
+    add_lazy_command(cli, "demo", "ctpse_core.cli.demo:demo",
+                     "Run the weekly cycle on synthetic (fictional) data and write what it produced to OUT.")

@@ -9,6 +9,7 @@ from ctpse_core.plugin import hookimpl
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
-    from ctpse_core.cli.db import db
+    from ctpse_core.cli.lazy import add_lazy_command
 
-    cli.add_command(db)
+    add_lazy_command(cli, "db", "ctpse_core.cli.db:db",
+                     "Create, upgrade, inspect, export and import the store (--store or CTPSE_STORE).")

@@ -28,13 +28,17 @@ def ctpse_register_record_types(register: Register) -> None:
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
-    from ctpse_core.cli.deconflict import deconflict, grid, synth_deployments, synth_tasking
+    from ctpse_core.cli.lazy import add_lazy_command
     from ctpse_core.cli.synth import synth
 
-    cli.add_command(deconflict)
-    cli.add_command(grid)
-    synth.add_command(synth_deployments)
-    synth.add_command(synth_tasking)
+    add_lazy_command(cli, "deconflict", "ctpse_core.cli.deconflict:deconflict",
+                     "Find every conflict among the deployments in FILE (a JSON list) or the store.")
+    add_lazy_command(cli, "grid", "ctpse_core.cli.deconflict:grid",
+                     "The regional grid (teams x days): publish versions and compare them.")
+    add_lazy_command(synth, "deployments", "ctpse_core.cli.deconflict:synth_deployments",
+                     "Write COUNT synthetic deployments (a JSON list) from the clock-change week.")
+    add_lazy_command(synth, "tasking", "ctpse_core.cli.deconflict:synth_tasking",
+                     "Write COUNT synthetic tasking requests, with teams and availability, as a requests file.")
 
 
 def _demo(ctx: object) -> list[str]:

@@ -16,9 +16,10 @@ def ctpse_register_record_types(register: Register) -> None:
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
-    from ctpse_core.cli.import_cmd import import_command
+    from ctpse_core.cli.lazy import add_lazy_command
 
-    cli.add_command(import_command)
+    add_lazy_command(cli, "import", "ctpse_core.cli.import_cmd:import_command",
+                     "Import partner FILE as FEED into the store.")
 
 
 def _import_lists(ctx: object) -> list[str]:

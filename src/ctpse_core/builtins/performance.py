@@ -43,13 +43,14 @@ def ctpse_register_products(register: Register) -> None:
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
-    from ctpse_core.cli.actions_cmd import actions
-    from ctpse_core.cli.kpi_cmd import kpi
-    from ctpse_core.cli.meeting_cmd import meeting
+    from ctpse_core.cli.lazy import add_lazy_command
 
-    cli.add_command(kpi)
-    cli.add_command(meeting)
-    cli.add_command(actions)
+    add_lazy_command(cli, "kpi", "ctpse_core.cli.kpi_cmd:kpi",
+                     "Performance framework: KPIs with targets, RAG status, trend and the national return.")
+    add_lazy_command(cli, "meeting", "ctpse_core.cli.meeting_cmd:meeting",
+                     "Meetings: types, agendas from what is open since the last one, minutes.")
+    add_lazy_command(cli, "actions", "ctpse_core.cli.actions_cmd:actions",
+                     "The action log: owners, chairs, due dates, history; chase what is overdue.")
 
 
 def _demo(ctx: Any) -> list[str]:

@@ -18,9 +18,10 @@ def ctpse_register_products(register: Register) -> None:
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
-    from ctpse_core.cli.report_cmd import report
+    from ctpse_core.cli.lazy import add_lazy_command
 
-    cli.add_command(report)
+    add_lazy_command(cli, "report", "ctpse_core.cli.report_cmd:report",
+                     "Build product NAME from the store and write it in a format (--list: what there is).")
 
 
 @hookimpl

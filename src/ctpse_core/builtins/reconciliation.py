@@ -18,11 +18,12 @@ def ctpse_register_record_types(register: Register) -> None:
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
-    from ctpse_core.cli.reconcile_cmd import reconcile_command
-    from ctpse_core.cli.review_cmd import review
+    from ctpse_core.cli.lazy import add_lazy_command
 
-    cli.add_command(reconcile_command)
-    cli.add_command(review)
+    add_lazy_command(cli, "reconcile", "ctpse_core.cli.reconcile_cmd:reconcile_command",
+                     "Reconcile the REGIONAL list against the NATIONAL (JCTPPH) list.")
+    add_lazy_command(cli, "review", "ctpse_core.cli.review_cmd:review",
+                     "Clerical review of possible matches: list them, record decisions.")
 
 
 def _demo(ctx: Any) -> list[str]:

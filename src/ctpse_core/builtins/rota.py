@@ -25,13 +25,15 @@ def ctpse_register_rota_solvers(register: Register) -> None:
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
-    from ctpse_core.cli.rota import rota, synth_rota
-    from ctpse_core.cli.staff import staff
+    from ctpse_core.cli.lazy import add_lazy_command
     from ctpse_core.cli.synth import synth
 
-    cli.add_command(rota)
-    cli.add_command(staff)
-    synth.add_command(synth_rota)
+    add_lazy_command(cli, "rota", "ctpse_core.cli.rota:rota",
+                     "On-call rotas: build, check, publish, swap, override, repair, select staff.")
+    add_lazy_command(cli, "staff", "ctpse_core.cli.staff:staff",
+                     "Staff contact details: numbers not verified recently.")
+    add_lazy_command(synth, "rota", "ctpse_core.cli.rota:synth_rota",
+                     "Write a synthetic Counter Terrorism on-call rota problem (6 roles, fictional people).")
 
 
 @hookimpl

@@ -25,11 +25,28 @@ def ctpse_register_agenda_sources(register: Register) -> None:
 
 @hookimpl
 def ctpse_register_commands(cli: click.Group) -> None:
-    from ctpse_core.cli.finance_cmd import bids, overtime
-    from ctpse_core.cli.tasking_cmd import assets, commitments, dmm, events, issues, tasking_doc, weekly_return
+    from ctpse_core.cli.lazy import add_lazy_command
 
-    for command in (overtime, bids, assets, events, commitments, weekly_return, tasking_doc, dmm, issues):
-        cli.add_command(command)
+    # registered lazily (name, import path, the command's own help line): `ctpse --help` imports none
+    for name, target, short_help in (
+        ("overtime", "ctpse_core.cli.finance_cmd:overtime",
+         "The overtime forecast under police pay rules (Annex G/H; Police Staff Council)."),
+        ("bids", "ctpse_core.cli.finance_cmd:bids",
+         "Funding bids to the national desk, signed authorisations and reconciliation."),
+        ("assets", "ctpse_core.cli.tasking_cmd:assets",
+         "CT asset requests: request, approve/decline, deploy, complete/cancel; overdue and summary."),
+        ("events", "ctpse_core.cli.tasking_cmd:events",
+         "Fast-time events: receive, assess, disseminate, acknowledge, stage; escalations."),
+        ("commitments", "ctpse_core.cli.tasking_cmd:commitments",
+         "Every staff member's commitments at a moment; who is free, qualified and rested; "
+         "what committing each would break."),
+        ("weekly-return", "ctpse_core.cli.tasking_cmd:weekly_return",
+         "The Weekly Secret Meeting Return's data for a week."),
+        ("tasking-doc", "ctpse_core.cli.tasking_cmd:tasking_doc", "The National Weekly Tasking document's data."),
+        ("dmm", "ctpse_core.cli.tasking_cmd:dmm", "The Daily Management Meeting brief for a day."),
+        ("issues", "ctpse_core.cli.tasking_cmd:issues", "Significant issues the CATO enters for the weekly returns."),
+    ):
+        add_lazy_command(cli, name, target, short_help)
 
 
 def _demo(ctx: object) -> list[str]:

@@ -8,25 +8,33 @@ import os
 import sys
 from typing import Any
 
-import attrs
 import click
 
 from ctpse_core import __version__
-from ctpse_core.errors import CtpseError, InputError, Problem
+from ctpse_core.cli.lazy import LazyGroup
+from ctpse_core.errors import CtpseError, InputError
 
 __all__ = ["CliContext", "main", "make_cli"]
 
 
-@attrs.define
 class CliContext:
-    """What every command gets: the store URL (or ``None`` for the default) and the user."""
+    """What every command gets: the store URL (or ``None`` for the default) and the user.
 
-    store_url: str | None
-    user: str
-    quiet: bool = False
+    A plain class, not attrs: this module is imported whenever ``ctpse`` starts."""
+
+    __slots__ = ("quiet", "store_url", "user")
+
+    def __init__(self, store_url: str | None, user: str, quiet: bool = False) -> None:
+        self.store_url = store_url
+        self.user = user
+        self.quiet = quiet
+
+    def __repr__(self) -> str:
+        return f"CliContext(store_url={self.store_url!r}, user={self.user!r}, quiet={self.quiet!r})"
 
     def open_store(self, *, create: bool = True) -> Any:
         """The store; with ``create=False`` a missing one is a one-line error, exit 2."""
+        from ctpse_core.problem import Problem
         from ctpse_core.storage import StoreMissing, open_store
 
         try:
@@ -36,7 +44,7 @@ class CliContext:
             raise InputError([Problem("", str(exc))], "no store") from None
 
 
-class CtpseGroup(click.Group):
+class CtpseGroup(LazyGroup):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)

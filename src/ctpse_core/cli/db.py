@@ -125,7 +125,8 @@ def import_cmd(ctx: CliContext, file: Path, batch: int) -> None:
     except InputError as exc:
         for line in exc.lines():
             click.echo(f"error: {line}", err=True)
-        click.echo(f"{len(exc.problems)} problem(s) in {file}; nothing was imported", err=True)
+        if len(exc.problems) > 1:  # one mistake is one line; several get a count
+            click.echo(f"{len(exc.problems)} problem(s) in {file}; nothing was imported", err=True)
         raise click.exceptions.Exit(2) from None
     store = ctx.open_store()
     try:

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import click
 
+from ctpse_core.cli.lazy import LazyGroup
+
 __all__ = ["synth"]
 
 
-@click.group()
+@click.group(cls=LazyGroup)
 def synth() -> None:
     """Write synthetic (fictional) data for tests, examples and benchmarks."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
@@ -19,11 +19,13 @@ import attrs
 from ctpse_core.domain.marking import Marking
 
 __all__ = [
+    "BOOKKEEPING_FIELDS",
     "LONDON",
     "UTC",
     "Provenance",
     "Record",
     "aware",
+    "changed_fields",
     "check",
     "day_text",
     "in_range",
@@ -207,6 +209,19 @@ def _restamper(cls: type) -> _Restamp | None:
         return clone
 
     return restamp
+
+
+#: Fields a store or an import stamps, not content: a record differing only in them is unchanged.
+BOOKKEEPING_FIELDS = frozenset({"provenance", "version"})
+
+
+def changed_fields(old: Record, new: Record, ignore: Iterable[str] = ()) -> list[str]:
+    """The names of the fields whose values differ between two records of one type, leaving out
+    the bookkeeping fields and ``ignore`` (e.g. a counter the writer stamps itself)."""
+    skip = BOOKKEEPING_FIELDS | frozenset(ignore)
+    return [
+        f.name for f in attrs.fields(type(new)) if f.name not in skip and getattr(old, f.name) != getattr(new, f.name)
+    ]
 
 
 def with_version(record: R, version: int) -> R:

@@ -12,7 +12,11 @@ from ctpse_core.domain.common import Record
 from ctpse_core.domain.marking import Marking
 from ctpse_core.plugin import Registry, registry
 
-__all__ = ["FeedDefinition", "feeds", "header_key"]
+__all__ = ["DEFAULT_MAX_LENGTH", "FeedDefinition", "feeds", "header_key"]
+
+#: The most characters a cell may hold unless the feed says otherwise (a name, an address line
+#: or a note fits many times over; a 1 MB cell is a broken export, not data).
+DEFAULT_MAX_LENGTH = 1000
 
 
 def header_key(header: str) -> str:
@@ -30,6 +34,10 @@ class FeedDefinition:
     ``defaults`` gives values for fields no column fills (inside a list item, only
     when the row has data for that item). ``id_field`` names the field holding the
     partner's own record ID; a stored record's ID is ``id_prefix`` + that ID.
+    A cell longer than ``max_lengths[field path]`` (else ``max_length``) characters rejects
+    its row, naming the column, the length and the limit. ``references`` maps a field holding
+    other records' IDs to their collection (``staff_id`` -> ``staff``): a row naming an ID the
+    store does not hold is rejected when it is imported.
     """
 
     name: str
@@ -42,10 +50,17 @@ class FeedDefinition:
     id_field: str = "id"
     defaults: Mapping[str, Any] = attrs.field(factory=dict)
     id_prefix: str = ""
+    max_length: int = DEFAULT_MAX_LENGTH
+    max_lengths: Mapping[str, int] = attrs.field(factory=dict)
+    references: Mapping[str, str] = attrs.field(factory=dict)
 
     def with_columns(self, columns: Mapping[str, str]) -> FeedDefinition:
         """The same feed with another column mapping (e.g. from a mapping file)."""
         return attrs.evolve(self, columns=dict(columns))
+
+    def limit_for(self, field_path: str) -> int:
+        """The most characters a cell for ``field_path`` may hold."""
+        return self.max_lengths.get(field_path, self.max_length)
 
     def field_for(self, header: str) -> str | None:
         keyed = {header_key(h): f for h, f in self.columns.items()}

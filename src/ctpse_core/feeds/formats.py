@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ctpse_core.errors import ConfigError, InputError, Problem
+from ctpse_core.errors import InputError, Problem, SettingsError
 from ctpse_core.plugin import Registry, registry
 
 __all__ = [
@@ -112,7 +112,7 @@ def format_for(path: Path, name: str | None = None) -> FeedFormat:
         if suffix in fmt.suffixes:
             return fmt
     known = ", ".join(s for _, f in reg.items() for s in f.suffixes)
-    raise ConfigError(
+    raise SettingsError(
         f"{path.name}: no feed format reads {suffix or 'files without a suffix'!r} files "
         f"(known: {known}); name one with --format"
     )

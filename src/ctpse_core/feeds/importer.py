@@ -30,15 +30,16 @@ from typing import Any
 
 import attrs
 
-from ctpse_core.domain.common import Provenance, Record, utcnow, with_version
+from ctpse_core.domain.common import BOOKKEEPING_FIELDS, Provenance, Record, utcnow, with_version
 from ctpse_core.domain.marking import Marking
 from ctpse_core.domain.quarantine import QuarantinedRow, quarantine_id
-from ctpse_core.errors import ConfigError, InputError, Problem
+from ctpse_core.errors import ConfigError, InputError, Problem, SettingsError
 from ctpse_core.feeds.definition import FeedDefinition, feeds
 from ctpse_core.feeds.formats import RawRow, ReadOptions, format_for, open_table
 from ctpse_core.feeds.load import RejectedRow, RowConverter
 from ctpse_core.feeds.mapping import apply_mapping, load_mapping
 from ctpse_core.feeds.plan import ColumnPlan, raw_cells
+from ctpse_core.feeds.references import dangling_references
 from ctpse_core.feeds.rejects import default_rejects_path, write_rejects
 from ctpse_core.storage.base import Repository, Store, UnitOfWork
 
@@ -134,7 +135,7 @@ def resolve_feed(
         try:
             parsed = marking if isinstance(marking, Marking) else Marking.parse(marking)
         except ValueError as exc:
-            raise ConfigError(f"--marking: {exc}") from None
+            raise SettingsError(f"--marking: {exc}; nothing was imported") from None
         if not parsed.dominates(definition.marking) and not allow_lower_marking:
             raise InputError(
                 [Problem("--marking", f"{parsed} is lower than {definition.marking}, the marking of feed "
@@ -147,7 +148,7 @@ def resolve_feed(
     return definition
 
 
-_SKIP = frozenset({"provenance", "version"})
+_SKIP = BOOKKEEPING_FIELDS
 
 
 @attrs.frozen
@@ -188,10 +189,14 @@ class _Importer:
             # One lookup per batch, not one per row (the converter has already rejected a
             # second row with the same ID, so no row's answer depends on an earlier row's).
             held = repo.find_many(item.id for _, item in batch if not isinstance(item, RejectedRow))
+            dangling = self._dangling(uow, batch)
             new: list[Record] = []
             for raw, item in batch:
                 if isinstance(item, RejectedRow):
                     out.rejected.append(item)
+                    continue
+                if raw.number in dangling:
+                    out.rejected.append(self._rejected(raw, dangling[raw.number]))
                     continue
                 existing = held.get(item.id)
                 if existing is None:
@@ -216,6 +221,21 @@ class _Importer:
                 self._quarantine(uow, out.rejected)
             uow.commit()
         return out
+
+    def _dangling(
+        self, uow: UnitOfWork, batch: Sequence[tuple[RawRow, Record | RejectedRow]]
+    ) -> dict[int, list[Problem]]:
+        if not self.feed.references:
+            return {}
+        rows = [(raw, item) for raw, item in batch if not isinstance(item, RejectedRow)]
+        return dangling_references(
+            uow, self.feed, rows, lambda raw, field: self.converter.plan(raw.headers).column_for(field) or field
+        )
+
+    def _rejected(self, raw: RawRow, problems: list[Problem]) -> RejectedRow:
+        where = f"{self.summary.file}:{raw.number}"
+        located = tuple(p.located(where) for p in problems)
+        return RejectedRow(file=self.summary.file, row=raw.number, raw=raw_cells(raw), problems=located)
 
     def _detail(self, record: Record) -> str:
         p = record.provenance
@@ -302,6 +322,7 @@ def import_feed(
     path = Path(path)
     base = resolve_feed(feed, mapping)
     definition = resolve_feed(base, marking=marking, allow_lower_marking=allow_lower_marking)
+    _check_references(definition)
     rejects_path = _rejects_path(path, rejects)
     factory = _factory(target, user)
     fmt_name = format_for(path, fmt).name
@@ -356,6 +377,15 @@ def import_feed(
     return summary
 
 
+def _check_references(definition: FeedDefinition) -> None:
+    """Every collection the feed's references name is a registered record type."""
+    from ctpse_core.storage.schema import record_types
+
+    types = record_types()
+    for field, collection in definition.references.items():
+        types.get(collection, where=f"feed {definition.name!r}", field=f"references {field!r}")
+
+
 #: Formats whose records each carry their own keys (no single header row to check).
 _PER_OBJECT_KEYS = frozenset({"json", "jsonl"})
 
@@ -392,10 +422,10 @@ def _rejects_path(path: Path, rejects: str | Path | bool | None) -> Path | None:
         return None
     target = default_rejects_path(path) if rejects is None or rejects is True else Path(rejects)
     if target.resolve() == path.resolve():
-        raise ConfigError(f"the rejects file {target} would overwrite the file being imported")
+        raise SettingsError(f"the rejects file {target} would overwrite the file being imported")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir() or not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise ConfigError(
+        raise SettingsError(
             f"cannot write the rejects file {target} (its folder is missing or not writable); "
             "choose another place with --rejects. Nothing was imported."
         )

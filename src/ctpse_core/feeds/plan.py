@@ -100,7 +100,8 @@ class ColumnPlan:
 
     feed: FeedDefinition
     headers: tuple[str, ...]
-    flat: tuple[tuple[int, str, str], ...]
+    #: (cell index, partner header, field, most characters) of each top-level field.
+    flat: tuple[tuple[int, str, str, int], ...]
     nested: tuple[tuple[str, _Node], ...]
     ignored: tuple[str, ...]
     missing: tuple[str, ...]
@@ -137,7 +138,7 @@ class ColumnPlan:
         values = row.values
         count = len(values)
         data: dict[str, Any] = {}
-        for index, header, key in self.flat:
+        for index, header, key, limit in self.flat:
             if index >= count:
                 continue
             value = values[index]
@@ -150,6 +151,9 @@ class ColumnPlan:
                 first = value[0]
                 if first in _SUSPECT and _formula(value):
                     problems.append(_formula_problem(header, value))
+                    continue
+                if len(text) > limit:
+                    problems.append(_length_problem(header, key, text, limit))
                     continue
                 data[key] = text
             else:
@@ -200,6 +204,14 @@ def formula_problem(header: str, value: str) -> Problem | None:
     return None
 
 
+def _length_problem(header: str, field: str, text: str, limit: int) -> Problem:
+    return Problem(
+        field=header,
+        reason=f"is {len(text):,} characters long, more than the {limit:,} allowed for {field} "
+        "(a mapping file's max_length or [max_lengths] sets the limit)",
+    )
+
+
 def _formula_problem(header: str, value: str) -> Problem:
     shown = value if len(value) <= 40 else value[:37] + "..."
     return Problem(field=header, reason=f"{shown!r} looks like a spreadsheet formula; formulas are not accepted")
@@ -213,7 +225,8 @@ class _Node:
     __slots__ = ("children", "defaults", "is_list", "leaves")
 
     def __init__(self) -> None:
-        self.leaves: list[tuple[str | int, int, str]] = []
+        #: (key, cell index, partner header, field path, most characters) of each leaf.
+        self.leaves: list[tuple[str | int, int, str, str, int]] = []
         self.children: dict[str | int, _Node] = {}
         self.defaults: dict[str | int, Any] = {}
         self.is_list = False
@@ -226,7 +239,7 @@ class _Node:
 
     def fill(self, values: Sequence[Cell], count: int, problems: list[Problem]) -> Any:
         out: dict[str | int, Any] = {}
-        for key, index, header in self.leaves:
+        for key, index, header, path, limit in self.leaves:
             if index >= count:
                 continue
             value = values[index]
@@ -238,6 +251,9 @@ class _Node:
                     continue
                 if value[0] in _SUSPECT and _formula(value):
                     problems.append(_formula_problem(header, value))
+                    continue
+                if len(text) > limit:
+                    problems.append(_length_problem(header, path, text, limit))
                     continue
                 value = text
             out[key] = value
@@ -254,15 +270,16 @@ class _Node:
         return out
 
 
-def _tree(slots: Sequence[tuple[int, str, Path_]], defaults: Mapping[str, Any]) -> dict[str, _Node]:
+def _tree(slots: Sequence[tuple[int, str, str, int]], defaults: Mapping[str, Any]) -> dict[str, _Node]:
     roots: dict[str, _Node] = {}
-    for index, header, path in slots:
+    for index, header, field_path, limit in slots:
+        path = parse_path(field_path)
         node = roots.setdefault(str(path[0]), _Node())
         for part in path[1:-1]:
             node.is_list = isinstance(part, int)
             node = node.child(part)
         node.is_list = isinstance(path[-1], int)
-        node.leaves.append((path[-1], index, header))
+        node.leaves.append((path[-1], index, header, field_path, limit))
     for text, value in defaults.items():
         path = parse_path(text)
         if len(path) < 2 or str(path[0]) not in roots:
@@ -292,8 +309,8 @@ def compile_plan(feed: FeedDefinition, headers: Sequence[str]) -> ColumnPlan:
     expected: dict[str, str] = {}
     for header, path in feed.columns.items():
         expected.setdefault(path, header)
-    flat: list[tuple[int, str, str]] = []
-    nested: list[tuple[int, str, Path_]] = []
+    flat: list[tuple[int, str, str, int]] = []
+    nested: list[tuple[int, str, str, int]] = []
     ignored: list[str] = []
     seen: dict[str, str] = {}
     field_headers: dict[str, str] = {}
@@ -310,11 +327,11 @@ def compile_plan(feed: FeedDefinition, headers: Sequence[str]) -> ColumnPlan:
             continue
         seen[field_path] = header
         field_headers[field_path] = header
-        parts = parse_path(field_path)
-        if len(parts) == 1:
-            flat.append((index, header, field_path))
+        slot = (index, header, field_path, feed.limit_for(field_path))
+        if "." in field_path:
+            nested.append(slot)
         else:
-            nested.append((index, header, parts))
+            flat.append(slot)
     for path, header in expected.items():
         field_headers.setdefault(path, header)
     missing = tuple(header for path, header in expected.items() if path not in seen)

@@ -202,6 +202,48 @@ def _no_sheet(path: Path, options: ReadOptions, kind: str) -> None:
         )
 
 
+class _RecordLines:
+    """A text file's lines as the CSV reader takes them, keeping the text of the current record."""
+
+    def __init__(self, handle: Iterator[str]) -> None:
+        self.handle = handle
+        self.current: list[str] = []
+
+    def __iter__(self) -> _RecordLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.handle)
+        self.current.append(line)
+        return line
+
+    def take(self) -> str:
+        """The text of the record just read (its lines since the previous record)."""
+        text = "".join(self.current)
+        self.current = []
+        return text
+
+
+def _final_row(row: RawRow, text: str) -> RawRow:
+    """The last row of a file, refused when the file stops in the middle of it: no line break
+    at the end and fewer cells than the header, or a quoted cell never closed. (A file cut
+    short keeps the cut value and leaves the later cells blank: storing that would be wrong.)"""
+    if text.endswith(("\n", "\r")) or row.extra:
+        return row
+    cells, width = len(row.values), len(row.headers)
+    if cells < width:
+        why = f"it has {cells} of the header's {width} cells"
+    elif text.count('"') % 2:
+        why = "a quoted cell is never closed"
+    else:
+        return row
+    return attrs.evolve(
+        row,
+        error=f"ends early: the file stops in the middle of this row ({why} and there is no line break "
+        "after it), so it looks cut short; export or copy the file again",
+    )
+
+
 def read_csv(path: Path, options: ReadOptions) -> Table:
     """Read a delimited text file; the first non-blank line is the header row.
 
@@ -216,12 +258,15 @@ def read_csv(path: Path, options: ReadOptions) -> Table:
     blank = [0]
 
     def rows() -> Iterator[RawRow]:
-        reader = csv.reader(handle, delimiter=delimiter)
+        lines = _RecordLines(handle)
+        reader = csv.reader(lines, delimiter=delimiter)
         number = 0
+        last: tuple[RawRow, str] | None = None  # held back until we know whether it is the final row
         try:
             headers: tuple[str, ...] | None = None
             for values in reader:
                 number += 1
+                text = lines.take()
                 if _blank(values):
                     if headers is not None:
                         blank[0] += 1
@@ -233,9 +278,14 @@ def read_csv(path: Path, options: ReadOptions) -> Table:
                     width = len(headers)
                     continue
                 if len(values) > width:
-                    yield RawRow(number, headers, tuple(values[:width]), tuple(values[width:]))
+                    row = RawRow(number, headers, tuple(values[:width]), tuple(values[width:]))
                 else:
-                    yield RawRow(number, headers, tuple(values))
+                    row = RawRow(number, headers, tuple(values))
+                if last is not None:
+                    yield last[0]
+                last = (row, text)
+            if last is not None:
+                yield _final_row(*last)
         except csv.Error as exc:
             raise FeedFileError(path, f"{path.name} line {reader.line_num}: cannot be read as CSV ({exc})") from None
         finally:

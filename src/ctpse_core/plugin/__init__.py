@@ -64,15 +64,23 @@ def _listed(variable: str) -> list[str]:
 
 #: Plugin name -> (distribution name, version) for plugins loaded from entry points.
 DISTRIBUTIONS: dict[str, tuple[str, str]] = {}
+#: The names of every ``ctpse`` entry point installed, loaded or blocked (found in the one scan).
+ENTRY_POINT_NAMES: set[str] = set()
 
 
 def _load_entry_points(pm: pluggy.PluginManager) -> None:
-    """Register every ``ctpse`` entry point; one that cannot load is an error naming it."""
+    """Register every ``ctpse`` entry point; one that cannot load is an error naming it.
+
+    The installed distributions are scanned once per plugin manager (the slow part of start-up
+    after the imports); :data:`ENTRY_POINT_NAMES` keeps what the scan found."""
     from importlib.metadata import distributions
 
     for dist in distributions():
         for ep in dist.entry_points:
-            if ep.group != ENTRY_POINT_GROUP or pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
+            if ep.group != ENTRY_POINT_GROUP:
+                continue
+            ENTRY_POINT_NAMES.add(ep.name)
+            if pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
                 continue
             try:
                 plugin = ep.load()
@@ -122,10 +130,9 @@ _registries: dict[str, Registry[Any]] = {}
 
 def unknown_blocked() -> list[str]:
     """Names in ``CTPSE_BLOCK_PLUGINS`` that match no built-in, installed or listed plugin (typos)."""
-    from importlib.metadata import entry_points
-
+    get_plugin_manager()  # the entry points are scanned once, when the plugin manager is built
     known = {f"ctpse_core.{m}" for m in builtin_plugin_names()}
-    known |= {ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
+    known |= ENTRY_POINT_NAMES
     known |= set(_listed(PLUGINS_ENV))
     return [name for name in _listed(BLOCK_ENV) if name not in known]
 
@@ -173,3 +180,4 @@ def reset() -> None:
     get_plugin_manager.cache_clear()
     _registries.clear()
     DISTRIBUTIONS.clear()
+    ENTRY_POINT_NAMES.clear()

@@ -14,8 +14,9 @@ the first-party plugins add ``xlsx``, ``docx`` and ``pptx``. ``md`` and ``html``
 Jinja2 template ``<kind>.<format>.j2`` found first on the template search path (plugins'
 ``ctpse_report_template_paths``, then this package's ``templates/``), else
 ``generic.<format>.j2``; a Report uses ``<kind>.<format>.j2`` from a plugin's folder, else
-``report.<format>.j2``. HTML is
-autoescaped and Markdown escaped (:func:`md_escape`); every page carries the marking at top
+``report.<format>.j2``. HTML is autoescaped and Markdown escaped (:func:`md_escape` for a
+Report, :func:`md_entities` for other products' own templates: ``<script>`` is text either
+way); every page carries the marking at top
 and bottom (CSV: a ``# MARKING`` comment line first and last). CSV and XLSX cells a
 spreadsheet would run as formulas get a leading apostrophe
 (:func:`ctpse_core.feeds.rejects.escape_cell`, the one helper for every such file).
@@ -50,6 +51,7 @@ __all__ = [
     "heading",
     "london_day",
     "london_time",
+    "md_entities",
     "md_escape",
     "render",
     "render_bytes",
@@ -193,6 +195,25 @@ def md_escape(value: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_MD_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def md_entities(value: Any) -> Any:
+    """A value for a Markdown page laid out by its own template (not a :class:`Report`):
+    ``&``, ``<`` and ``>`` as HTML entities, so ``<script>`` from a partner's file is text in
+    any Markdown viewer, as in HTML, while the rest reads as written. Safe markup passes."""
+    if value is None or hasattr(value, "__html__") or isinstance(value, _Laid):
+        return value
+    return str(value).translate(_MD_ENTITIES)
+
+
+def _md_lines(items: Iterable[Any]) -> Any:
+    """Items escaped and joined with ``<br>`` (line breaks inside a Markdown table cell)."""
+    from markupsafe import Markup
+
+    return Markup("<br>".join(str(md_entities(item)) for item in items))
+
+
 class _Laid(str):
     """Markdown a template has already laid out (a macro's output): not escaped again."""
 
@@ -202,7 +223,9 @@ def _md_finalize(value: Any) -> str:
 
 
 @cache
-def _environment(paths: tuple[str, ...], markdown: bool) -> Any:
+def _environment(paths: tuple[str, ...], markdown: bool, entities: bool = False) -> Any:
+    """``markdown``: a Report's Markdown (every value escaped by :func:`md_escape`);
+    ``entities``: another product's Markdown (:func:`md_entities`); neither: HTML (autoescaped)."""
     import jinja2
 
     env = jinja2.Environment(
@@ -212,7 +235,7 @@ def _environment(paths: tuple[str, ...], markdown: bool) -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
-        finalize=_md_finalize if markdown else None,
+        finalize=_md_finalize if markdown else md_entities if entities else None,
     )
     env.filters["tojson_pretty"] = lambda v: json.dumps(v, indent=2, default=str)
     env.filters["london_day"] = london_day
@@ -222,6 +245,7 @@ def _environment(paths: tuple[str, ...], markdown: bool) -> Any:
     env.filters["uk_value"] = uk_value
     env.filters["cell"] = cell_text
     env.filters["svg_chart"] = svg_chart
+    env.filters["md_lines"] = _md_lines
     env.filters["laid_out"] = _Laid
     env.tests["table"] = lambda b: type(b).__name__ == "Table"
     env.tests["facts"] = lambda b: type(b).__name__ == "Facts"
@@ -330,7 +354,7 @@ def _template(product: Product, fmt: str, markdown: bool = False) -> Any:
 
     from ctpse_core.reports.document import Report
 
-    env = _environment(template_paths(), markdown)
+    env = _environment(template_paths(), markdown, entities=fmt == "md" and not markdown)
     name = f"{product.kind}.{fmt}.j2"
     if isinstance(product, Report):
         # a structured product's own layout comes only from a plugin's folder: the built-in

@@ -41,6 +41,7 @@ def demo_step(ctx: DemoContext) -> list[str]:
         )
     import attrs
 
+    from ctpse_core.domain.common import changed_fields
     from ctpse_core.rota.adapters import to_domain_rota
 
     rota_id = f"rota-{problem.start:%Y%m%d}"
@@ -49,19 +50,26 @@ def demo_step(ctx: DemoContext) -> list[str]:
         stored = uow.rotas.find(rota_id)
         if stored is None:
             uow.rotas.add(record)
+            stored_line = f"rota stored as published Rota record {rota_id} (version {record.published_version})"
+        elif not changed_fields(stored, record, ignore=("published_version",)):
+            # unchanged is unchanged: the same rota again is not a new published version
+            record = stored
+            stored_line = f"rota unchanged: published Rota record {rota_id} stays at version {stored.published_version}"
         else:
-            # re-running the demo publishes a new version over the stored one (optimistic:
+            # a different rota publishes a new version over the stored one (optimistic:
             # the update carries the version we read)
             record = attrs.evolve(
                 record, version=stored.version, published_version=stored.published_version + 1
             )
             uow.rotas.update(record)
-        uow.record_event(
-            "collection" if stored is None else "alteration",
-            "rotas",
-            rota_id,
-            f"demo rota published, version {record.published_version}",
-        )
+            stored_line = f"rota stored as published Rota record {rota_id} (version {record.published_version})"
+        if record is not stored:  # a write: audited in the same transaction
+            uow.record_event(
+                "collection" if stored is None else "alteration",
+                "rotas",
+                rota_id,
+                f"demo rota published, version {record.published_version}",
+            )
         uow.commit()
     ctx.state["rota_problem"] = problem
     ctx.state["rota"] = result.roster
@@ -70,6 +78,6 @@ def demo_step(ctx: DemoContext) -> list[str]:
         f"{len(result.roster.assignments)} shifts; hard violations {report.hard_count}; "
         f"coverage {q.coverage}%; balance {q.balance}",
         f"{len(problem.roles) + len(people)} iCalendar feeds",
-        f"rota stored as published Rota record {rota_id} (version {record.published_version})",
+        stored_line,
         f"written to {folder}",
     ]

@@ -18,13 +18,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import attrs
 
 from ctpse_core import convert
 from ctpse_core.domain.common import Record, utcnow
-from ctpse_core.errors import ConfigError, ConflictError, InputError, Problem
+from ctpse_core.errors import ConflictError, InputError, Problem, SettingsError
 from ctpse_core.storage.base import Store
 from ctpse_core.storage.schema import record_types
 
@@ -66,8 +66,22 @@ def export_store(store: Store, path: Path) -> dict[str, int]:
     return {k: v for k, v in counts.items() if v}
 
 
-def _header(path: Path, handle: IO[str]) -> dict[str, Any]:
-    first = handle.readline()
+def _text_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` of each line; a line that is not UTF-8 is an
+    :class:`~ctpse_core.errors.InputError` naming the file, the line and the byte."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                what = "this is not a ctpse archive" if number == 1 else "the archive is damaged"
+                reason = f"is not UTF-8 text (byte 0x{raw[exc.start]:02X} at column {exc.start + 1}); {what}"
+                raise InputError([Problem("header" if number == 1 else "line", reason, where=f"{path}:{number}")],
+                                 f"{path} is not a ctpse archive") from None
+
+
+def _header(path: Path, lines: Iterator[tuple[int, str]]) -> dict[str, Any]:
+    _, first = next(lines, (1, ""))
     try:
         header = json.loads(first)
     except ValueError:
@@ -79,8 +93,8 @@ def _header(path: Path, handle: IO[str]) -> dict[str, Any]:
         )
     version = header.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise ConfigError(
-            f"{path}: archive format version {version!r} is newer than this ctpse_core reads "
+        raise SettingsError(
+            f"{path}:1: archive format version {version!r} is newer than this ctpse_core reads "
             f"({FORMAT_VERSION}); upgrade ctpse_core (pip install -U ctpse_core)"
         )
     return header
@@ -128,8 +142,8 @@ def _read_line(path: Path, number: int, line: str) -> _Line:
     return _Line(number, name, record.id, record)
 
 
-def _lines(path: Path, handle: IO[str]) -> Iterator[_Line]:
-    for number, line in enumerate(handle, start=2):
+def _lines(path: Path, lines: Iterator[tuple[int, str]]) -> Iterator[_Line]:
+    for number, line in lines:
         if line.strip():
             yield _read_line(path, number, line)
 
@@ -144,26 +158,27 @@ def check_archive(path: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     problems: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
-    with open(path, encoding="utf-8") as handle:
-        _header(path, handle)
-        for item in _lines(path, handle):
-            problems.extend(item.problems)
-            if item.record is None:
-                continue
-            key = (item.collection, item.record_id)
-            if key in seen:
-                problems.append(Problem("id", f"duplicate of line {seen[key]}",
-                                        _subject(path, item.number, *key)))
-                continue
-            seen[key] = item.number
-            counts[item.collection] = counts.get(item.collection, 0) + 1
+    lines = _text_lines(path)
+    _header(path, lines)
+    for item in _lines(path, lines):
+        problems.extend(item.problems)
+        if item.record is None:
+            continue
+        key = (item.collection, item.record_id)
+        if key in seen:
+            problems.append(Problem("id", f"duplicate of line {seen[key]}", _subject(path, item.number, *key)))
+            continue
+        seen[key] = item.number
+        counts[item.collection] = counts.get(item.collection, 0) + 1
     if problems:
         raise InputError(problems, f"{path}: {len(problems)} problem(s); nothing was imported")
     return counts
 
 
-def _records(path: Path, handle: IO[str]) -> Iterator[tuple[str, Record]]:
-    for item in _lines(path, handle):
+def _records(path: Path) -> Iterator[tuple[str, Record]]:
+    lines = _text_lines(path)
+    _header(path, lines)
+    for item in _lines(path, lines):
         if item.record is not None:
             yield item.collection, item.record
 
@@ -171,10 +186,8 @@ def _records(path: Path, handle: IO[str]) -> Iterator[tuple[str, Record]]:
 def _already_held(store: Store, path: Path) -> None:
     """Refuse, before writing anything, an archive whose records' IDs are already stored."""
     wanted: dict[str, list[str]] = {}
-    with open(path, encoding="utf-8") as handle:
-        _header(path, handle)
-        for name, record in _records(path, handle):
-            wanted.setdefault(name, []).append(record.id)
+    for name, record in _records(path):
+        wanted.setdefault(name, []).append(record.id)
     held: list[str] = []
     with store.unit_of_work() as uow:
         for name, ids in wanted.items():
@@ -204,7 +217,6 @@ def import_archive(
     _already_held(store, path)
     counts: dict[str, int] = {}
     pending: dict[str, list[Record]] = {}
-    size = 0
 
     def flush() -> None:
         with store.unit_of_work(user=user) as uow:
@@ -214,14 +226,11 @@ def import_archive(
             uow.commit()
         pending.clear()
 
-    with open(path, encoding="utf-8") as handle:
-        _header(path, handle)
-        for name, record in _records(path, handle):
-            pending.setdefault(name, []).append(record)
-            counts[name] = counts.get(name, 0) + 1
-            size += 1
-            if size % batch == 0:
-                flush()
+    for size, (name, record) in enumerate(_records(path), start=1):
+        pending.setdefault(name, []).append(record)
+        counts[name] = counts.get(name, 0) + 1
+        if size % batch == 0:
+            flush()
     if pending:
         flush()
     return counts
