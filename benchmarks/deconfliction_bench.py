@@ -2,7 +2,10 @@
 deployments, by the sweep line, a naive O(n^2) scan, an SQLite self-join and the
 ``intervaltree`` package, in one run: time, peak memory, identical pair sets asserted.
 Then p50/p99 latency of check() for one amended deployment against 1e5 stored (wall clock
-and the thread's CPU time, which leaves out time the process waits for a core), and every
+and the thread's CPU time, which leaves out time the process waits for a core), beside
+SQLite's R*Tree answering the same proximity query for the same amendments in the same run
+(boxes on latitude, longitude and time, then the exact distance, operation and half-open
+time test; the sets of proximity conflicts asserted equal) with the ratio printed, and every
 built-in rule over 1e6 deployments.
 
     python benchmarks/deconfliction_bench.py [--sizes 1000,10000,100000,1000000]
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
+import os
 import sqlite3
 import time
 import tracemalloc
@@ -24,11 +29,69 @@ from typing import Any
 import attrs
 import numpy as np
 
-from ctpse_core.deconfliction.frame import DeploymentFrame, Ints
+from ctpse_core.deconfliction.frame import DeploymentFrame, Ints, to_micros
 from ctpse_core.deconfliction.index import DeconflictionIndex
 from ctpse_core.deconfliction.model import Settings
 from ctpse_core.deconfliction.rules import builtin_rules
+from ctpse_core.deconfliction.spatial import EARTH_RADIUS_M
+from ctpse_core.domain.surveillance import Deployment
 from ctpse_core.synthetic.deployments import synthetic_week
+
+M_PER_DEG = EARTH_RADIUS_M * math.pi / 180
+
+
+class RTreePeer:
+    """The proximity query on SQLite's R*Tree: each stored deployment a box (its area's
+    latitude/longitude bounds, its time in minutes), the query box the new area plus the
+    buffer; the rows found are then tested exactly (distance <= radii + buffer, another
+    operation, half-open overlap), as the proximity rule does."""
+
+    def __init__(self, deployments: list[Deployment], buffer_m: float) -> None:
+        self.buffer = buffer_m
+        self.t0 = min(to_micros(d.start) for d in deployments)
+        self.con = sqlite3.connect(":memory:")
+        self.con.execute("create virtual table r using rtree(k, lat0, lat1, lon0, lon1, t0, t1)")
+        self.rows: list[tuple[str, str, float, float, float, int, int]] = []
+        boxes = []
+        for k, d in enumerate(deployments):
+            assert d.location is not None
+            loc = d.location
+            s, e = to_micros(d.start), to_micros(d.end)
+            self.rows.append((d.id, d.operation_id, loc.lat, loc.lon, loc.radius_m, s, e))
+            boxes.append((k, *self._box(loc.lat, loc.lon, loc.radius_m), self._minutes(s), self._minutes(e)))
+        self.con.executemany("insert into r values (?,?,?,?,?,?,?)", boxes)
+
+    def _minutes(self, micros: int) -> float:
+        return (micros - self.t0) / 60e6
+
+    @staticmethod
+    def _box(lat: float, lon: float, metres: float) -> tuple[float, float, float, float]:
+        m = metres * 1.001 + 1.0
+        dlat = m / M_PER_DEG
+        dlon = m / (M_PER_DEG * max(math.cos(math.radians(min(90.0, abs(lat) + dlat))), 1e-9))
+        return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+    def proximity(self, d: Deployment) -> set[str]:
+        assert d.location is not None
+        loc = d.location
+        s, e = to_micros(d.start), to_micros(d.end)
+        lat0, lat1, lon0, lon1 = self._box(loc.lat, loc.lon, loc.radius_m + self.buffer)
+        found = self.con.execute(
+            "select k from r where lat0 <= ? and lat1 >= ? and lon0 <= ? and lon1 >= ? and t0 < ? and t1 > ?",
+            (lat1, lat0, lon1, lon0, self._minutes(e), self._minutes(s)),
+        ).fetchall()
+        out: set[str] = set()
+        p1, l1 = math.radians(loc.lat), math.radians(loc.lon)
+        for (k,) in found:
+            rid, op, lat, lon, radius, rs, re_ = self.rows[k]
+            if rid == d.id or op == d.operation_id or not (rs < e and s < re_ and rs < re_ and s < e):
+                continue
+            p2 = math.radians(lat)
+            dl = math.radians(lon) - l1
+            h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+            if 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(h, 1.0))) <= loc.radius_m + radius + self.buffer:
+                out.add(rid)
+        return out
 
 
 def sweep(fr: DeploymentFrame) -> Ints:
@@ -140,6 +203,7 @@ def main() -> None:
         amended.append(attrs.evolve(old, start=old.start + shift, end=old.end + shift))
     for d in amended[:50]:  # warm up (imports, caches)
         _ = index.check(d).conflicts
+    rtree_vs_check(deployments, index, amended)
     print("| measured | p50 ms | p99 ms | max ms | conflicts |")
     print("|---|---|---|---|---|")
     for label, explain in (("status and count (explained on demand)", False), ("status and explained conflicts", True)):
@@ -194,6 +258,35 @@ def main() -> None:
                 f"| {n:,} | {len(tasking.teams or ())} | {plan.variables:,} | {plan.rows:,} | {plan.seconds:.2f} | "
                 f"{len(plan.assignments):,} | {plan.coverage:,} / {plan.requested:,} |"
             )
+
+def rtree_vs_check(deployments: list[Deployment], index: DeconflictionIndex, amended: list[Deployment]) -> None:
+    """p50 of the R*Tree's proximity query against check() (every rule) on the same
+    amendments, interleaved so both see the same load; the proximity sets asserted equal."""
+    t0 = time.perf_counter()
+    peer = RTreePeer(deployments, index.settings.buffer_m)
+    print(f"R*Tree build: {time.perf_counter() - t0:.2f} s")
+    for d in amended[:300]:
+        mine = {i for c in index.check(d).conflicts if c.rule == "proximity" for i in c.deployment_ids} - {d.id}
+        assert mine == peer.proximity(d), f"R*Tree and check() disagree on {d.id}"
+    rt: list[float] = []
+    ours: list[float] = []
+    for _round in range(3):
+        for d in amended:
+            c = time.thread_time()
+            peer.proximity(d)
+            rt.append((time.thread_time() - c) * 1000)
+            c = time.thread_time()
+            _ = index.check(d).count
+            ours.append((time.thread_time() - c) * 1000)
+    p_rt, p_ours = float(np.percentile(rt, 50)), float(np.percentile(ours, 50))
+    load = os.getloadavg()[0]
+    print("| measured (CPU time of the thread, 3 rounds) | p50 ms | p99 ms |")
+    print("|---|---|---|")
+    print(f"| SQLite R*Tree, proximity query + exact test | {p_rt:.3f} | {np.percentile(rt, 99):.3f} |")
+    print(f"| check(), every rule, status and count | {p_ours:.3f} | {np.percentile(ours, 99):.3f} |")
+    print(f"check() / R*Tree p50 ratio: {p_ours / p_rt:.2f} (target 2 or less); load average {load:.1f}")
+    print()
+
 
 if __name__ == "__main__":
     main()

@@ -124,7 +124,10 @@ def _stage(name: str, path: Path, batch_size: int, work: Path) -> dict[str, Any]
             return result.rows
     else:
         from ctpse_core.feeds.importer import import_feed
+        from ctpse_core.security import Principal
         from ctpse_core.storage import backends, open_store
+
+        bench = Principal.service("bench")
 
         kind, scheme, *rest = name.split("-")
         if scheme not in backends():
@@ -140,10 +143,10 @@ def _stage(name: str, path: Path, batch_size: int, work: Path) -> dict[str, Any]
         if callable(upgrade):
             upgrade()
         if kind == "reimport":
-            import_feed(store, "regional", path, rejects=False, batch_size=batch_size)
+            import_feed(store, "regional", path, rejects=False, batch_size=batch_size, user=bench)
 
         def run() -> int:
-            summary = import_feed(store, "regional", path, rejects=False, batch_size=batch_size)
+            summary = import_feed(store, "regional", path, rejects=False, batch_size=batch_size, user=bench)
             assert summary.balanced and summary.rejected == 0, summary
             if kind == "reimport":
                 assert summary.unchanged == summary.rows_read, summary

@@ -35,6 +35,9 @@ from ctpse_core.domain import Nominal
 from ctpse_core.storage import open_store
 from ctpse_core.testing.plugin import postgres_admin_url
 from ctpse_core.testing.samples import nominals
+from ctpse_core.testing.security import SYSTEM
+
+BENCH = SYSTEM
 
 
 @contextmanager
@@ -67,14 +70,14 @@ def bench(url: str, records: list[Nominal]) -> dict[str, float]:
     store = open_store(url)
     try:
         def insert() -> None:
-            with store.unit_of_work(user="bench") as uow:
+            with store.unit_of_work(user=BENCH) as uow:
                 uow.nominals.add_many(records)
                 uow.commit()
 
         read: list[Nominal] = []
 
         def read_back() -> None:
-            with store.unit_of_work(user="bench") as uow:
+            with store.unit_of_work(user=BENCH) as uow:
                 read.extend(uow.nominals.list())
 
         ids = [r.id for r in records] + [f"UNKNOWN{n:07d}" for n in range(len(records) // 10)]
@@ -84,14 +87,14 @@ def bench(url: str, records: list[Nominal]) -> dict[str, float]:
         found_one: dict[str, Nominal] = {}
 
         def lookup_many() -> None:
-            with store.unit_of_work(user="bench") as uow:
+            with store.unit_of_work(user=BENCH) as uow:
                 for start in range(0, len(ids), 1000):
                     batch = uow.nominals.find_many(ids[start : start + 1000])
                     if start < len(sample):
                         found_many.update(batch)
 
         def lookup_one() -> None:
-            with store.unit_of_work(user="bench") as uow:
+            with store.unit_of_work(user=BENCH) as uow:
                 for record_id in sample:
                     if (record := uow.nominals.find(record_id)) is not None:
                         found_one[record_id] = record

@@ -51,9 +51,11 @@ def main() -> None:
     os.environ["CTPSE_PLUGINS"] = "partner_feed"
     sys.path.insert(0, str(Path(__file__).parent))
     from ctpse_core.feeds.importer import import_feed
+    from ctpse_core.security import Principal
     from ctpse_core.storage import open_store
 
     store = open_store("memory://")
+    job = Principal.service("partner-feed-example")  # a batch job acts as a named service principal
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "caseload.csv"
         path.write_text(
@@ -62,13 +64,13 @@ def main() -> None:
             "0002,Sample,Ben,31/02/1990,PO Placeholder\n",
             encoding="utf-8",
         )
-        summary = import_feed(store, FEED, path, user="example")
+        summary = import_feed(store, FEED, path, user=job)
         print(f"{summary.rows_read} rows read, {summary.stored} stored, {summary.rejected} rejected")
         if summary.rejects_file is not None:
             with summary.rejects_file.open(encoding="utf-8-sig", newline="") as handle:
                 for row in csv.DictReader(handle):
                     print(f"  rejected row {row['OMU Ref']}: {row['reasons']}")
-    with store.unit_of_work(user="example") as uow:
+    with store.unit_of_work(user=job) as uow:
         nominal = uow.nominals.get("FSH-0001")
     print(f"stored {nominal.id}: {nominal.forenames} {nominal.surname}, force {nominal.force}, {nominal.marking}")
 

@@ -12,11 +12,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from ctpse_core.storage import open_store
+from ctpse_core.testing.security import TEST_USERS, seed_users
 
 
 @pytest.fixture
 def store() -> Iterator[Any]:
-    """An empty in-memory store."""
-    s = open_store("memory://")
+    """An in-memory store whose only records are its users (no principal, no unit of work)."""
+    s = seed_users(open_store("memory://"), *TEST_USERS, "dc", "nm", "t", "analyst")
     yield s
     s.close()

@@ -11,10 +11,12 @@ from click.testing import CliRunner
 
 from ctpse_core.cli import make_cli
 from ctpse_core.synthetic.casework import FEED_FILES
+from ctpse_core.testing.security import seed_admin
 
 
 def _run(*args: str) -> Any:
-    return CliRunner().invoke(make_cli(), list(args), catch_exceptions=False)
+    return CliRunner().invoke(make_cli(), ["--user", "dc", *args] if "--user" not in args else list(args),
+                              catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")
@@ -22,6 +24,7 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     """A store holding a synthetic region of 80 nominals, imported through the feeds."""
     folder = tmp_path_factory.mktemp("casework")
     url = f"sqlite:///{folder / 'store.sqlite'}"
+    seed_admin(url, "dc")
     assert _run("synth", "casework", "--count", "80", "--seed", "3", "--out", str(folder / "data")).exit_code == 0
     for feed, name in FEED_FILES:
         result = _run("--store", url, "-q", "import", feed, str(folder / "data" / name))
@@ -98,7 +101,7 @@ def test_record_contact_then_not_overdue(region: tuple[str, Path], tmp_path: Pat
 def test_bad_input_is_one_error_line(region: tuple[str, Path], args: tuple[str, ...], words: str) -> None:
     """A bad date, period or unknown nominal is a one-line error with exit status 2, no traceback."""
     url, _data = region
-    result = CliRunner().invoke(make_cli(), ["--store", url, *args])
+    result = CliRunner().invoke(make_cli(), ["--store", url, "--user", "dc", *args])
     assert result.exit_code == 2 and words in result.output and "Traceback" not in result.output
 
 
@@ -107,7 +110,7 @@ def test_bad_policy_override(region: tuple[str, Path], tmp_path: Path) -> None:
     url, _data = region
     bad = tmp_path / "policy.toml"
     bad.write_text('[intervals.licence]\n"1" = 0\n')
-    result = CliRunner().invoke(make_cli(), ["--store", url, "engagement", "due", "--config", str(bad)])
+    result = CliRunner().invoke(make_cli(), ["--store", url, "--user", "dc", "engagement", "due", "--config", str(bad)])
     assert result.exit_code == 2 and "intervals.licence.1" in result.output
 
 

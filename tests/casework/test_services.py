@@ -24,6 +24,7 @@ from ctpse_core.domain.common import Provenance
 from ctpse_core.engagement.service import contacts_overdue, engagement_compliance, record_contact
 from ctpse_core.errors import InputError
 from ctpse_core.storage import open_store
+from ctpse_core.testing.security import SYSTEM, seed_users
 
 D = dt.timedelta(days=1)
 SECRET = Marking.parse("SECRET")
@@ -60,7 +61,7 @@ def test_overdue_figure(store: Any) -> None:
     """One of two nominals is overdue as of 16 Mar (due 10 Mar)."""
     _fill(store, [nominal("N1"), nominal("N2")],
           [plan("N1", 14, dt.date(2026, 2, 24)), plan("N2", 14, dt.date(2026, 3, 10))], [])
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         figure = contacts_overdue(uow, AS_OF)
     assert (figure.numerator, figure.denominator) == (1, 2)
 
@@ -84,7 +85,7 @@ def test_record_contact_audited_and_checked(store: Any) -> None:
 def _brute_force(store: Any, first: dt.date, last: dt.date, as_of: dt.date) -> dict[str, tuple[int, int]]:
     """Day by day from each plan's start: a miss is a day when `every` days have passed since the
     last counting contact (or the start) and none came that day. Independent of the rules module."""
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         plans = {p.nominal_id: p for p in uow.contact_plans.list()}
         contacts = list(uow.contacts.list())
     out: dict[str, list[int]] = {}
@@ -124,7 +125,7 @@ def test_compliance_equals_brute_force(people: list[tuple[str, int, int, list[in
                                        length: int) -> None:
     """Compliance per manager from the service equals the brute-force day-by-day count over the
     same stored plans and contacts, for any period and as-of day."""
-    store = open_store("memory://")
+    store = seed_users(open_store("memory://"), "dc", "nm", "t", "analyst")
     base = dt.date(2025, 11, 1)
     nominals, plans, contacts = [], [], []
     for i, (manager, every, start, days) in enumerate(people):
@@ -136,7 +137,7 @@ def test_compliance_equals_brute_force(people: list[tuple[str, int, int, list[in
     first = base + D * offset
     period = Period(first, first + D * length)
     as_of = base + D * 130
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         figure = engagement_compliance(uow, as_of, period)
     assert figure.groups == _brute_force(store, period.first, period.last, as_of)
 
@@ -161,7 +162,7 @@ def test_correspondence_on_time_and_disclosure(store: Any) -> None:
                                         personal_data=True, nominal_ids=("N1",)))
         uow.commit()
     assert ("disclosure", "OUT1") in [(e.action, e.record_id) for e in store.audit_events()]
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         figure = correspondence_on_time(uow, AS_OF, Period.month(2026, 3))
     assert (figure.numerator, figure.denominator) == (1, 2)
 
@@ -192,7 +193,7 @@ def test_horizon_release_unprepared_and_order_figure(store: Any) -> None:
     A notification last made 11 Mar 2025 missed its 11 Mar 2026 re-notification: 0/1 met."""
     from ctpse_core.orders.service import horizon, order_deadlines_met
 
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         uow.nominals.add(nominal("N1", "custody", release_on=AS_OF + 20 * D))
         uow.nominals.add(nominal("N2", "custody", release_on=AS_OF + 20 * D))
         uow.civil_orders.add(CivilOrder(id="O2", nominal_id="N2", order_type=OrderType.NOTIFICATION,
@@ -200,7 +201,7 @@ def test_horizon_release_unprepared_and_order_figure(store: Any) -> None:
         uow.pathway_plans.add(PathwayPlan(id="P2", nominal_id="N2", pathway="accommodation",  # type: ignore[arg-type]
                                           partner="Housing"))
         uow.commit()
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         lists, _marking = horizon(uow, AS_OF)
         figure = order_deadlines_met(uow, AS_OF, Period.month(2026, 3))
     assert [r["nominal_id"] for r in lists["release_unprepared"]] == ["N1"]
@@ -215,7 +216,7 @@ def test_data_quality_checks(store: Any) -> None:
     from ctpse_core.quality.service import data_quality, worklist
 
     old = Provenance(source="regional", received_at=at(AS_OF - 100 * D))
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         uow.nominals.add(nominal("N1"))
         uow.nominals.add(nominal("N2", tier=None))
         uow.nominals.add(nominal("N3", pnc_id="2001/0012345H"))  # type: ignore[arg-type]
@@ -227,7 +228,7 @@ def test_data_quality_checks(store: Any) -> None:
         uow.pathway_plans.add_many(PathwayPlan(id=f"P{n}", nominal_id=n, pathway="health",  # type: ignore[arg-type]
                                                partner="NHS", review_on=AS_OF) for n in ("N1", "N2", "N3", "N4", "N5"))
         uow.commit()
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         rows, _marking, checked = worklist(uow, AS_OF)
         figure = data_quality(uow, AS_OF)
     found = {(r["nominal_id"], r["check"]) for r in rows}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from ctpse_core.cli import make_cli
@@ -14,6 +15,13 @@ from ctpse_core.deconfliction.grid import publish
 from ctpse_core.reports import render
 from ctpse_core.storage.memory import MemoryStore
 from ctpse_core.synthetic.deployments import SPRING_WEEK, synthetic_week
+from ctpse_core.testing.security import add_user, seed_admin
+
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
 
 
 def _run(args: list[str]) -> str:
@@ -29,7 +37,7 @@ def test_plan_json_accounts_for_every_request(tmp_path: Path) -> None:
     out = tmp_path / "tasking.json"
     _run(["synth", "tasking", "--count", "30", "--seed", "3", "--out", str(out)])
     data = json.loads(out.read_text())
-    plan = json.loads(_run(["--store", "memory://", "grid", "plan", str(out), "--format", "json"]))
+    plan = json.loads(_run(["grid", "plan", str(out), "--format", "json"]))
     ids = {r["id"] for r in data["requests"]}
     teams = {t["id"] for t in data["teams"]}
     assigned = {a["request_id"] for a in plan["assignments"]}
@@ -38,9 +46,9 @@ def test_plan_json_accounts_for_every_request(tmp_path: Path) -> None:
     assert {a["team_id"] for a in plan["assignments"]} <= teams
     assert all(u["reasons"] for u in plan["unallocated"])
     assert plan["summary"]["coverage"] <= plan["summary"]["coverage_possible"]
-    md = _run(["--store", "memory://", "grid", "plan", str(out), "--format", "md"]).strip().splitlines()
+    md = _run(["grid", "plan", str(out), "--format", "md"]).strip().splitlines()
     assert md[0] == md[-1] == "**SECRET**"
-    html = _run(["--store", "memory://", "grid", "plan", str(out), "--format", "html"])
+    html = _run(["grid", "plan", str(out), "--format", "html"])
     assert html.count('<div class="marking">SECRET</div>') == 2
     assert html.count("<li><strong>req-") == len(left)
 
@@ -49,6 +57,7 @@ def test_save_publish_amend_and_replan_pinned(tmp_path: Path) -> None:
     """Plan and save, publish version 1, amend one request's window, re-plan with --pinned 1:
     every unamended request keeps its team (pinned) and only the amended one may change."""
     store_url = f"sqlite:///{tmp_path / 'ctpse.db'}"
+    seed_admin(store_url, "tester", "cato")
     out = tmp_path / "tasking.json"
     _run(["synth", "tasking", "--count", "24", "--seed", "5", "--out", str(out)])
     first = json.loads(_run(["--store", store_url, "grid", "plan", str(out), "--save", "--format", "json"]))
@@ -86,7 +95,7 @@ def test_bad_requests_file_names_section_item_and_field(tmp_path: Path) -> None:
             }
         )
     )
-    result = CliRunner().invoke(make_cli(), ["--store", "memory://", "grid", "plan", str(bad)])
+    result = CliRunner().invoke(make_cli(), ["grid", "plan", str(bad)])
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert f"{bad}#requests[0]" in result.output and "end" in result.output
     assert f"{bad}#requests[1]" in result.output and "start" in result.output
@@ -99,6 +108,7 @@ def test_grid_and_conflict_templates(tmp_path: Path) -> None:
     html, marked at top and bottom."""
     week = synthetic_week(40, seed=2)
     store = MemoryStore()
+    add_user(store, "cato")
     with store.unit_of_work(user="cato") as uow:
         for t in week.teams:
             uow.teams.add(t)

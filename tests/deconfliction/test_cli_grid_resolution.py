@@ -18,6 +18,13 @@ from ctpse_core.domain.common import LONDON, UTC
 from ctpse_core.domain.surveillance import Deployment, Operation, Team
 from ctpse_core.errors import InputError
 from ctpse_core.storage.memory import MemoryStore
+from ctpse_core.testing.security import add_user
+
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
 
 
 def test_deconflict_json_names_rule_and_ids(tmp_path: Path) -> None:
@@ -30,7 +37,7 @@ def test_deconflict_json_names_rule_and_ids(tmp_path: Path) -> None:
     )
     assert r.exit_code == 0, r.output
     r = runner.invoke(
-        make_cli(), ["--store", "memory://", "deconflict", str(out), "--format", "json"]
+        make_cli(), ["deconflict", str(out), "--format", "json"]
     )
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)  # standard error carries the one-line warning (no teams stored)
@@ -56,7 +63,7 @@ def test_bad_file_names_item_field_and_reason(tmp_path: Path) -> None:
             ]
         )
     )
-    r = CliRunner().invoke(make_cli(), ["--store", "memory://", "deconflict", str(bad)])
+    r = CliRunner().invoke(make_cli(), ["deconflict", str(bad)])
     assert r.exit_code == 2
     assert "end" in r.output and f"{bad}[0]" in r.output and "Traceback" not in r.output
 
@@ -83,6 +90,7 @@ def test_grid_versions_and_diff_tell_the_right_people() -> None:
     """Publishing twice numbers versions 1 and 2; the diff lists the moved deployment and tells
     both team leaders, CTPOR, R&A (subjects) and NCTPOC (national priority)."""
     store = MemoryStore()
+    add_user(store, "cato")
     week = dt.date(2025, 3, 24)
     start = dt.datetime(2025, 3, 29, 22, tzinfo=LONDON)  # crosses the clock-change midnight
     with store.unit_of_work(user="cato") as uow:
@@ -143,6 +151,7 @@ def test_override_of_hard_rule_needs_justification_and_is_recorded() -> None:
     """Proceeding despite a hard rule without a justification is refused; with one it is
     stored as an override with who and when, and audited."""
     store = MemoryStore()
+    add_user(store, "cato")
     with store.unit_of_work(user="cato") as uow:
         with pytest.raises(InputError, match="justification"):
             resolve(uow, _conflict(True), Decision.PROCEED, "  ", "cato")
@@ -151,7 +160,7 @@ def test_override_of_hard_rule_needs_justification_and_is_recorded() -> None:
         uow.commit()
     assert rec.override and rec.decided_by == "cato" and rec.justification
     assert not soft.override
-    assert [e.action for e in store.audit] == ["override", "decision"]
+    assert [e.action for e in store.audit if e.collection == "conflict_resolutions"] == ["override", "decision"]
 
 
 def test_notice_reveals_only_existence_and_contact() -> None:
@@ -176,12 +185,13 @@ def test_demo_step_writes_grid_and_conflicts(tmp_path: Path) -> None:
     """The demo step allocates the week's requests (none in a hard conflict), stores the week,
     publishes grid version 1 and writes allocation, conflicts and grid in md and html."""
     from ctpse_core.deconfliction.demo import run_demo_step
-    from ctpse_core.demo import DemoContext
+    from ctpse_core.demo import DemoContext, ensure_demo_user
 
     ctx = DemoContext(store=MemoryStore(), out=tmp_path, scale=300)
+    ensure_demo_user(ctx.store, ctx.user)
     lines = run_demo_step(ctx)
     assert any("grid version 1" in line for line in lines)
     names = {p.name for p in (tmp_path / "deconfliction").iterdir()}
     assert {"conflicts.md", "conflicts.html", "grid-v1.md", "grid-v1.html", "allocation.md", "allocation.html"} <= names
     assert any("none involving allocated requests" in line for line in lines)
-    assert "| SV-ALPHA |" in (tmp_path / "deconfliction" / "grid-v1.md").read_text()
+    assert "| SV-ALPHA (" in (tmp_path / "deconfliction" / "grid-v1.md").read_text()

@@ -190,12 +190,13 @@ def test_capacity_single_and_concurrent() -> None:
 
 
 def test_check_sees_a_capacity_run_through_touching_deployments() -> None:
-    """A capacity run made of two over-capacity deployments that only touch is found by check()."""
+    """A capacity run through two deployments that only touch (each over capacity together
+    with the new one, 4 + 3 of 6) is one run, found by check()."""
     from ctpse_core.deconfliction.index import DeconflictionIndex
 
-    a = dep("a", ldt(2025, 5, 6, 8), ldt(2025, 5, 6, 12), officers=7)
-    b = dep("b", ldt(2025, 5, 6, 12), ldt(2025, 5, 6, 16), officers=7)
-    c = dep("c", ldt(2025, 5, 6, 13), ldt(2025, 5, 6, 14), officers=1)
+    a = dep("a", ldt(2025, 5, 6, 8), ldt(2025, 5, 6, 12), officers=4)
+    b = dep("b", ldt(2025, 5, 6, 12), ldt(2025, 5, 6, 16), officers=4)
+    c = dep("c", ldt(2025, 5, 6, 11), ldt(2025, 5, 6, 13), officers=3)
     index = DeconflictionIndex.build([a, b], CAPS, builtin_rules())
     got = {(x.rule, x.deployment_ids) for x in index.check(c).conflicts}
     want = {k for k in brute_force([a, b, c], CAPS) if "c" in k[1]}

@@ -16,6 +16,13 @@ from ctpse_core.deconfliction.grid import UnchangedGridError, publish
 from ctpse_core.domain.common import UTC
 from ctpse_core.domain.surveillance import Deployment
 from ctpse_core.storage import open_store
+from ctpse_core.testing.security import SYSTEM, seed_admin
+
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
 
 
 def _run(url: str, *args: str) -> Any:
@@ -33,7 +40,7 @@ def _store_week(url: str, tmp_path: Path, team: str = "SV-ALPHA") -> None:
 def _numbers(url: str) -> list[int]:
     store = open_store(url)
     try:
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             return sorted(v.number for v in uow.grid_versions.list())
     finally:
         store.close()
@@ -43,6 +50,7 @@ def test_empty_week_is_refused_unless_forced(tmp_path: Path) -> None:
     """No deployments in the week: exit 2, one line saying so and naming the week, nothing
     stored; --force publishes version 1 all the same."""
     url = f"sqlite:///{tmp_path / 's.db'}"
+    seed_admin(url, "tester", "cato")
     result = _run(url, "grid", "publish", "--week", "24/03/2025")
     assert result.exit_code == 2
     assert result.stdout == "" and "Traceback" not in result.output
@@ -59,6 +67,7 @@ def test_unchanged_grid_is_not_published_again(tmp_path: Path) -> None:
     """Publishing twice with nothing changed says "no change since version 1" and stores no
     version 2; after an amendment version 2 is published; --force publishes version 3."""
     url = f"sqlite:///{tmp_path / 's.db'}"
+    seed_admin(url, "tester", "cato")
     _store_week(url, tmp_path)
     assert _run(url, "grid", "publish", "--week", "26/03/2025").exit_code == 0
     again = _run(url, "grid", "publish", "--week", "26/03/2025")
@@ -79,7 +88,7 @@ def test_publish_service_raises_unchanged_with_the_latest_version() -> None:
     store = open_store("memory://")
     week = dt.date(2025, 3, 24)
     start = dt.datetime(2025, 3, 25, 9, tzinfo=UTC)
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         uow.deployments.add(Deployment(id="d1", operation_id="op-a", team_id="SV-ALPHA", start=start,
                                        end=start + dt.timedelta(hours=4)))
         v1 = publish(uow, week, "cato")
@@ -106,6 +115,7 @@ def test_plugins_hear_of_a_published_grid(tmp_path: Path, monkeypatch: pytest.Mo
     pm.register(listener, name="test-grid-listener")
     try:
         url = f"sqlite:///{tmp_path / 's.db'}"
+        seed_admin(url, "tester", "cato")
         _store_week(url, tmp_path)
         assert _run(url, "grid", "publish", "--week", "26/03/2025").exit_code == 0
     finally:

@@ -16,6 +16,13 @@ from click.testing import CliRunner
 from ctpse_core.cli import make_cli
 from ctpse_core.storage import open_store
 from ctpse_core.synthetic.tasking import write_tasking_file
+from ctpse_core.testing.security import SYSTEM, seed_admin
+
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
 
 
 def _interrupt(*_a: object, **_k: object) -> Any:
@@ -60,6 +67,7 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path, monkeypatch: pytest.Monk
     tasking = tmp_path / "tasking.json"
     write_tasking_file(tasking, 6, 1)
     url = f"sqlite:///{tmp_path / 's.db'}"
+    seed_admin(url, "tester", "cato")
     open_store(url).close()  # an empty store: read-only commands (grid diff) never create one
     filled = [a.format(week=_week(tmp_path, True), tasking=tasking, out=tmp_path / "out.json") for a in args]
     result = _invoke("--store", url, *filled)
@@ -68,7 +76,7 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.stdout == ""
     store = open_store(url)
     try:
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             assert uow.deployments.count() == 0 and uow.grid_versions.count() == 0
     finally:
         store.close()
@@ -78,12 +86,13 @@ def test_ctrl_c_after_saving_says_what_was_kept(tmp_path: Path, monkeypatch: pyt
     """Interrupted while printing the report after --save: the line says the deployments were saved."""
     monkeypatch.setattr("ctpse_core.reports.render", _interrupt)
     url = f"sqlite:///{tmp_path / 's.db'}"
+    seed_admin(url, "tester", "cato")
     result = _invoke("--store", url, "deconflict", str(_week(tmp_path, True)), "--save")
     assert result.exit_code == 130
     assert result.stderr.splitlines()[-1] == "interrupted: the deployments were saved; the report was not printed"
     store = open_store(url)
     try:
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             assert uow.deployments.count() == 2
     finally:
         store.close()
@@ -104,7 +113,7 @@ def test_real_sigint_in_a_process_exits_130_without_traceback(tmp_path: Path) ->
     )
     env = {**os.environ, "CTPSE_USER": "cato"}
     done = subprocess.run(
-        [sys.executable, "-c", script, "--store", "memory://", "deconflict", str(week)],
+        [sys.executable, "-c", script, "deconflict", str(week)],
         capture_output=True, text=True, timeout=60, env=env, check=False,
     )
     assert done.returncode == 130, done.stderr
@@ -114,7 +123,7 @@ def test_real_sigint_in_a_process_exits_130_without_traceback(tmp_path: Path) ->
 @pytest.mark.parametrize(("overlapping", "flag", "code"), [(True, True, 1), (False, True, 0), (True, False, 0)])
 def test_fail_on_hard(tmp_path: Path, overlapping: bool, flag: bool, code: int) -> None:
     """--fail-on-hard exits 1 (after printing the report) only when a hard conflict is found."""
-    args = ["--store", "memory://", "deconflict", str(_week(tmp_path, overlapping)), "--format", "json"]
+    args = ["deconflict", str(_week(tmp_path, overlapping)), "--format", "json"]
     result = _invoke(*args, *(["--fail-on-hard"] if flag else []))
     assert result.exit_code == code, result.output
     data = json.loads(result.stdout)

@@ -5,9 +5,11 @@ least SECRET and as high as anything in them."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from ctpse_core.cli import make_cli
@@ -15,9 +17,22 @@ from ctpse_core.deconfliction.files import load_deployments, load_tasking
 from ctpse_core.domain.marking import Classification
 from ctpse_core.synthetic.deployments import synthetic_week
 from ctpse_core.synthetic.tasking import synthetic_tasking, write_tasking_file
+from ctpse_core.testing.security import seed_admin
+
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
+
+
+MEMORY = "memory://"
 
 
 def _run(url: str, *args: str) -> Any:
+    if url == MEMORY:  # the seeded store of this test (fixture _cli_store)
+        url = os.environ["CTPSE_STORE"]
+    seed_admin(url, "cato")
     result = CliRunner().invoke(make_cli(), ["--store", url, "--user", "cato", *args])
     assert result.exit_code == 0, result.output
     return result
@@ -34,7 +49,7 @@ def test_synthetic_surveillance_records_are_secret(tmp_path: Path) -> None:
     assert {str(o.marking) for o in tasking.operations or ()} == {"SECRET"}
     assert {t.marking.classification for t in tasking.teams or ()} == {Classification.OFFICIAL}
     out = tmp_path / "week.json"
-    _run("memory://", "synth", "deployments", "--count", "30", "--out", str(out))
+    _run(MEMORY, "synth", "deployments", "--count", "30", "--out", str(out))
     assert {str(d.marking) for d in load_deployments(out)} == {"SECRET"}
     path = tmp_path / "tasking.json"
     write_tasking_file(path, 10, 2)
@@ -48,6 +63,7 @@ def test_report_grid_and_diff_show_secret_and_carry_caveats(tmp_path: Path) -> N
     one deployment marked SECRET [UK EYES ONLY] raises the report, the next grid version and the
     diff to that marking."""
     url = f"sqlite:///{tmp_path / 's.db'}"
+    seed_admin(url, "tester", "cato")
     out = tmp_path / "week.json"
     _run(url, "synth", "deployments", "--count", "30", "--seed", "3", "--out", str(out))
     report = _run(url, "deconflict", str(out), "--save", "--format", "json")

@@ -14,6 +14,12 @@ from ctpse_core.cli import make_cli
 from ctpse_core.synthetic.tasking import write_tasking_file
 
 
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
+
+
 @pytest.fixture
 def tasking(tmp_path: Path) -> dict[str, Any]:
     path = tmp_path / "tasking.json"
@@ -25,7 +31,7 @@ def tasking(tmp_path: Path) -> dict[str, Any]:
 def _plan(tmp_path: Path, data: Any) -> Any:
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    return CliRunner().invoke(make_cli(), ["--store", "memory://", "grid", "plan", str(path)]), path
+    return CliRunner().invoke(make_cli(), ["grid", "plan", str(path)]), path
 
 
 def test_unknown_references_name_file_row_field_and_value(tmp_path: Path, tasking: dict[str, Any]) -> None:

@@ -9,9 +9,16 @@ import pytest
 from click.testing import CliRunner
 
 from ctpse_core.cli import make_cli
+from ctpse_core.testing.security import seed_admin
 
 RAW = ("{'", "['", "Marking(", "datetime.")
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
 
 
 def _run(runner: CliRunner, store: str, *args: str) -> str:
@@ -28,6 +35,7 @@ def test_products_show_london_times_and_no_reprs(tmp_path: Path, fmt: str) -> No
     diff names the change, the deployment and who must be told."""
     runner = CliRunner()
     store = f"sqlite:///{tmp_path / 'store.db'}"
+    seed_admin(store, "tester", "cato")
     week, tasking = tmp_path / "week.json", tmp_path / "tasking.json"
     _run(runner, store, "synth", "deployments", "--seed", "1", "--count", "40", "--out", str(week))
     _run(runner, store, "synth", "tasking", "--seed", "1", "--count", "20", "--out", str(tasking))

@@ -32,6 +32,12 @@ PLUGIN = """
 T0 = dt.datetime(2025, 3, 24, 18, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
+
+
 def _deployments() -> list[Deployment]:
     return [
         Deployment(id=f"d{k}", operation_id="op1", team_id=f"T{k}", start=T0, end=T0 + dt.timedelta(hours=4),
@@ -50,7 +56,7 @@ def test_plugin_rule_is_used_by_cli_and_api(fresh_plugins: None, monkeypatch: py
     assert [c.rule for c in deconflict(_deployments())] == ["same-operation-overlap"]
     week = tmp_path / "week.json"
     week.write_text(json.dumps([unstructure(d) for d in _deployments()]), encoding="utf-8")
-    result = CliRunner().invoke(make_cli(), ["--store", "memory://", "deconflict", str(week), "--format", "json"])
+    result = CliRunner().invoke(make_cli(), ["deconflict", str(week), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert "same-operation-overlap" in result.output
 
@@ -60,7 +66,7 @@ def test_capacity_rule_skipped_without_teams_is_announced(tmp_path: Path) -> Non
     the capacity rule could not run, and why."""
     week = tmp_path / "week.json"
     week.write_text(json.dumps([unstructure(d) for d in _deployments()]), encoding="utf-8")
-    result = CliRunner().invoke(make_cli(), ["--store", "memory://", "deconflict", str(week)])
+    result = CliRunner().invoke(make_cli(), ["deconflict", str(week)])
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning")]
     assert warnings == ["Warning: rule 'capacity' could not run: no teams are stored, so team capacities are unknown"]

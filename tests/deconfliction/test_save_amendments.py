@@ -14,6 +14,13 @@ from ctpse_core.deconfliction.amend import save_deployments
 from ctpse_core.deconfliction.files import load_deployments
 from ctpse_core.errors import ConflictError
 from ctpse_core.storage import open_store
+from ctpse_core.testing.security import SYSTEM, seed_admin
+
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
 
 
 def _item(i: str, start: str = "2025-03-30T09:00:00+01:00", end: str = "2025-03-30T17:00:00+01:00",
@@ -30,6 +37,7 @@ def test_save_again_updates_amended_and_adds_new(tmp_path: Path) -> None:
     """Saving a file twice after amending one deployment's window, another's team and place and
     adding a third updates the two in place (version 2), adds the third and leaves the rest."""
     url = f"sqlite:///{tmp_path / 's.db'}"
+    seed_admin(url, "tester", "cato")
     week = tmp_path / "week.json"
     week.write_text(json.dumps([_item("d1"), _item("d2", team="SV-BRAVO"), _item("d3", team="SV-CHARLIE")]))
     first = _save(url, week)
@@ -47,7 +55,7 @@ def test_save_again_updates_amended_and_adds_new(tmp_path: Path) -> None:
     assert "saved: 1 added, 2 updated, 1 unchanged" in second.stderr
     store = open_store(url)
     try:
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             stored = {d.id: d for d in uow.deployments.list()}
     finally:
         store.close()
@@ -62,6 +70,7 @@ def test_stale_version_in_file_is_reported_and_nothing_saved(tmp_path: Path) -> 
     """A file that amends version 1 of a deployment the store already has at version 2 fails
     with one line naming the deployment and both versions; the other amendment is not saved."""
     url = f"sqlite:///{tmp_path / 's.db'}"
+    seed_admin(url, "tester", "cato")
     week = tmp_path / "week.json"
     week.write_text(json.dumps([_item("d1"), _item("d2", team="SV-BRAVO")]))
     assert _save(url, week).exit_code == 0
@@ -75,7 +84,7 @@ def test_stale_version_in_file_is_reported_and_nothing_saved(tmp_path: Path) -> 
     assert err.startswith("Error: nothing was saved") and "'d1'" in err and "version 2" in err
     store = open_store(url)
     try:
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             assert uow.deployments.get("d1").team_id == "SV-DELTA"
             assert uow.deployments.get("d2").team_id == "SV-BRAVO"
     finally:
@@ -86,25 +95,26 @@ def test_concurrent_amendment_raises_conflict_at_commit(tmp_path: Path) -> None:
     """Two people amend the same deployment at once: the second commit raises ConflictError
     naming the deployment, and the first one's amendment stays."""
     url = f"sqlite:///{tmp_path / 's.db'}"
+    seed_admin(url, "tester", "cato")
     week = tmp_path / "week.json"
     week.write_text(json.dumps([_item("d1")]))
     store = open_store(url)
     try:
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             save_deployments(uow, load_deployments(week))
             uow.commit()
         week.write_text(json.dumps([_item("d1", team="SV-BRAVO")]))
         mine = load_deployments(week)
         week.write_text(json.dumps([_item("d1", team="SV-DELTA")]))
         theirs = load_deployments(week)
-        with store.unit_of_work() as slow:
+        with store.unit_of_work(user=SYSTEM) as slow:
             assert save_deployments(slow, mine).updated == ("d1",)
-            with store.unit_of_work() as fast:
+            with store.unit_of_work(user=SYSTEM) as fast:
                 save_deployments(fast, theirs)
                 fast.commit()
             with pytest.raises(ConflictError, match="'d1'"):
                 slow.commit()
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             assert uow.deployments.get("d1").team_id == "SV-DELTA"
     finally:
         store.close()
@@ -115,14 +125,14 @@ def test_amendment_never_lowers_the_marking(tmp_path: Path) -> None:
     store = open_store("memory://")
     week = tmp_path / "week.json"
     week.write_text(json.dumps([_item("d1", marking="SECRET")]))
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         save_deployments(uow, load_deployments(week))
         uow.commit()
     week.write_text(json.dumps([_item("d1", team="SV-BRAVO")]))
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         save_deployments(uow, load_deployments(week))
         uow.commit()
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         d1 = uow.deployments.get("d1")
     assert d1.team_id == "SV-BRAVO" and str(d1.marking) == "SECRET"
 

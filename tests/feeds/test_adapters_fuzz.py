@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from ctpse_core.errors import CtpseError
 from ctpse_core.feeds.importer import ImportSummary, import_feed
 from ctpse_core.storage.memory import MemoryStore
+from ctpse_core.testing.security import SYSTEM
 
 NATIONAL = ["JCTPPH Ref", "Surname", "Forename(s)", "Alias Names", "DOB", "Gender", "PNC ID", "Status", "Tier",
             "CT Orders"]
@@ -41,7 +42,7 @@ def _check(summary: ImportSummary, store: MemoryStore) -> None:
 def _import(path: Path) -> tuple[ImportSummary | None, MemoryStore]:
     store = MemoryStore()
     try:
-        summary = import_feed(store, "national", path, batch_size=7)
+        summary = import_feed(store, "national", path, batch_size=7, user=SYSTEM)
     except CtpseError as exc:
         assert str(exc).strip()
         return None, store

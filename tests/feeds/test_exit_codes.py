@@ -11,12 +11,22 @@ import pytest
 from click.testing import CliRunner
 
 from ctpse_core.cli import make_cli
+from ctpse_core.testing.security import seed_admin
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(*args: str, store: str = "memory://") -> tuple[int, str, str]:
-    result = CliRunner().invoke(make_cli(), ["--store", store, *args], catch_exceptions=False)
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without a store of their own run on a seeded store as its administrator."""
+    return ctpse_cli_store
+
+
+def _run(*args: str, store: str | None = None) -> tuple[int, str, str]:
+    if store is not None:
+        seed_admin(store, "tester")  # a new store's administrator (CTPSE_USER=tester)
+    where = [] if store is None else ["--store", store]
+    result = CliRunner().invoke(make_cli(), [*where, *args], catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -49,10 +59,11 @@ def test_db_import_of_a_damaged_line_names_the_line(tmp_path: Path) -> None:
     assert _run("import", "regional", str(_regional(tmp_path)), store=store)[0] == 0
     archive = tmp_path / "backup.jsonl"
     assert _run("db", "export", str(archive), store=store)[0] == 0
+    bad_line = len(archive.read_bytes().splitlines()) + 1  # after the records and the audit log
     archive.write_bytes(archive.read_bytes() + b'{"collection": "nominals", "record": {"id": "\xff"}}\n')
     code, _, err = _run("db", "import", str(archive), store=f"sqlite:///{tmp_path / 't.db'}")
     assert code == 2
-    assert f"{archive}:3" in err and "damaged" in err and len(err.strip().splitlines()) == 1
+    assert f"{archive}:{bad_line}" in err and "damaged" in err and len(err.strip().splitlines()) == 1
 
 
 def test_unknown_marking_is_one_line_exit_2(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from ctpse_core.feeds.definition import feeds
 from ctpse_core.feeds.importer import import_feed
 from ctpse_core.feeds.mapping import default_mapping
 from ctpse_core.feeds.plan import check_path
+from ctpse_core.testing.security import SYSTEM
 
 FEEDS = [
     "national", "regional", "prison-pathfinder", "community-pathfinder", "maesem", "engagements",
@@ -47,11 +48,11 @@ def test_good_sample_imports_without_rejects(name: str, tmp_path: Path, store: A
     headers, rows = samples[name]
     for fmt, (suffix, write) in writers.items():
         path = write(tmp_path / f"{name}-{fmt}{suffix}", headers, rows)
-        summary = import_feed(store, name, path)
+        summary = import_feed(store, name, path, user=SYSTEM)
         assert summary.rejected == 0, (fmt, path.with_name(path.stem + ".rejects.csv").read_text())
         assert summary.rows_read == len(rows) and summary.balanced
     feed = feeds().get(name)
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         stored = list(uow.repository(feed.collection).list())
     assert len(stored) == len(rows)
     for record in stored:
@@ -64,8 +65,8 @@ def test_good_sample_imports_without_rejects(name: str, tmp_path: Path, store: A
 def test_staff_numbers_are_normalised_with_labels(tmp_path: Path, store: Any, samples: Any, writers: Any) -> None:
     """Staff contact numbers become E.164 with the mobile/desk labels from the mapping defaults."""
     headers, rows = samples["staff"]
-    import_feed(store, "staff", writers["csv"][1](tmp_path / "staff.csv", headers, rows))
-    with store.unit_of_work() as uow:
+    import_feed(store, "staff", writers["csv"][1](tmp_path / "staff.csv", headers, rows), user=SYSTEM)
+    with store.unit_of_work(user=SYSTEM) as uow:
         first = uow.repository("staff").get("S-001")
         second = uow.repository("staff").get("S-002")
     assert [(n.label, n.number) for n in first.numbers] == [("mobile", "+447700900101"), ("desk", "+442079460101")]
@@ -76,8 +77,8 @@ def test_staff_numbers_are_normalised_with_labels(tmp_path: Path, store: Any, sa
 def test_regional_dates_and_identifiers_are_normalised(tmp_path: Path, store: Any, samples: Any, writers: Any) -> None:
     """Day-first dates in every typed form and short PNC IDs are stored in canonical form."""
     headers, rows = samples["regional"]
-    import_feed(store, "regional", writers["csv"][1](tmp_path / "regional.csv", headers, rows))
-    with store.unit_of_work() as uow:
+    import_feed(store, "regional", writers["csv"][1](tmp_path / "regional.csv", headers, rows), user=SYSTEM)
+    with store.unit_of_work(user=SYSTEM) as uow:
         repo = uow.repository("nominals")
         a, c = repo.get("RG9000001"), repo.get("RG9000003")
     assert str(a.date_of_birth) == "1990-01-31" and str(c.date_of_birth) == "1979-03-12"
@@ -91,7 +92,7 @@ def test_synthetic_lists_import_with_zero_rejects(feed: str, tmp_path: Path, sto
     from ctpse_core.synthetic.nominals import write_nominal_lists
 
     counts = write_nominal_lists(tmp_path, count=600, seed=11)
-    summary = import_feed(store, feed, tmp_path / f"{feed}.csv")
+    summary = import_feed(store, feed, tmp_path / f"{feed}.csv", user=SYSTEM)
     assert summary.rejected == 0
     assert summary.stored == counts[f"{feed}_records"] == summary.rows_read
     assert not (tmp_path / f"{feed}.rejects.csv").exists()

@@ -12,8 +12,14 @@ from ctpse_core.cli import make_cli
 from ctpse_core.cli.import_cmd import REJECTED_EXIT
 
 
+@pytest.fixture(autouse=True)
+def _store(ctpse_cli_store: str) -> str:
+    """Every command runs on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
+
+
 def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(make_cli(), ["--store", "memory://", *args], catch_exceptions=False)
+    result = CliRunner().invoke(make_cli(), list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -71,7 +77,7 @@ def test_unreadable_file_is_one_line_error(tmp_path: Path) -> None:
 )
 def test_usage_errors(args: list[str], message: str, tmp_path: Path) -> None:
     """Unknown feeds and missing arguments are readable errors."""
-    result = CliRunner().invoke(make_cli(), ["--store", "memory://", *args])
+    result = CliRunner().invoke(make_cli(), list(args))
     assert result.exit_code != 0
     assert message in result.output
 

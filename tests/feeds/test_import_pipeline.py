@@ -16,6 +16,7 @@ from ctpse_core.feeds.importer import ImportInterrupted, ImportSummary, import_f
 from ctpse_core.plugin import get_plugin_manager, hookimpl
 from ctpse_core.storage.base import UnitOfWork
 from ctpse_core.storage.memory import MemoryStore
+from ctpse_core.testing.security import SYSTEM, add_user
 
 HEADERS = ["record_id", "surname", "forenames", "date_of_birth", "status", "risk_tier"]
 
@@ -33,7 +34,7 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
 
 
 def _nominals(store: Any) -> dict[str, Any]:
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         return {n.id: n for n in uow.repository("nominals").list()}
 
 
@@ -41,10 +42,10 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path: Path) -> None:
     """A second import of the same file: every row unchanged, no new audit event, same versions."""
     store = MemoryStore()
     path = _write(tmp_path / "regional.csv", _rows(30))
-    first = import_feed(store, "regional", path)
+    first = import_feed(store, "regional", path, user=SYSTEM)
     before = _nominals(store)
     events = len(store.audit)
-    second = import_feed(store, "regional", path)
+    second = import_feed(store, "regional", path, user=SYSTEM)
     assert (first.stored, second.stored, second.unchanged, second.updated) == (30, 0, 30, 0)
     assert second.balanced
     assert _nominals(store) == before
@@ -55,6 +56,7 @@ def test_newer_export_updates_changed_records_as_alterations(tmp_path: Path) -> 
     """A newer export: changed rows are updated (version 2, new provenance) with an alteration
     event naming the fields; unchanged rows stay; new rows are stored; nothing is duplicated."""
     store = MemoryStore()
+    add_user(store, "coordinator", roles=("nominal_manager",))
     import_feed(store, "regional", _write(tmp_path / "regional.csv", _rows(10)), user="coordinator")
     newer = _rows(12)
     newer[2][4] = "licence"
@@ -72,14 +74,14 @@ def test_newer_export_updates_changed_records_as_alterations(tmp_path: Path) -> 
         ("RG0000003", "status"), ("RG0000006", "risk_tier"),
     }
     assert all(e.user == "coordinator" for e in alterations)
-    assert sum(1 for e in store.audit if e.action == "collection") == 12
+    assert sum(1 for e in store.audit if e.action == "collection" and e.collection == "nominals") == 12
 
 
 def test_provenance_and_marking_override(tmp_path: Path) -> None:
     """Each record keeps feed, file, hash, row and received-at; --marking overrides the feed's marking."""
     store = MemoryStore()
     summary = import_feed(store, "regional", _write(tmp_path / "regional.csv", _rows(3)),
-                          marking="SECRET [UK EYES ONLY]")
+                          marking="SECRET [UK EYES ONLY]", user=SYSTEM)
     record = _nominals(store)["RG0000002"]
     assert record.marking == Marking.parse("SECRET [UK EYES ONLY]")
     assert summary.marking == "SECRET [UK EYES ONLY]"
@@ -101,7 +103,7 @@ def test_lowering_the_marking_is_refused(tmp_path: Path, lower: str) -> None:
     store = MemoryStore()
     path = _write(tmp_path / "regional.csv", _rows(3))
     with pytest.raises(InputError) as info:
-        import_feed(store, "regional", path, mapping=_secret_mapping(tmp_path), marking=lower)
+        import_feed(store, "regional", path, mapping=_secret_mapping(tmp_path), marking=lower, user=SYSTEM)
     (line,) = info.value.lines()
     assert line.startswith(f"--marking: {lower} is lower than SECRET [UK EYES ONLY], the marking of feed 'regional';")
     assert "--allow-lower-marking" in line
@@ -114,6 +116,7 @@ def test_lowering_with_the_override_is_recorded(tmp_path: Path) -> None:
     feed's marking, and every audit event of the import records the override; raising or
     keeping the marking records nothing."""
     store = MemoryStore()
+    add_user(store, "nm-coordinator", roles=("nominal_manager",))
     path = _write(tmp_path / "regional.csv", _rows(3))
     summary = import_feed(store, "regional", path, mapping=_secret_mapping(tmp_path), marking="OFFICIAL",
                           allow_lower_marking=True, user="nm-coordinator")
@@ -124,14 +127,15 @@ def test_lowering_with_the_override_is_recorded(tmp_path: Path) -> None:
     events = [e for e in store.audit if e.collection == "nominals"]
     assert len(events) == 3
     assert all("marking OFFICIAL LOWERED from SECRET [UK EYES ONLY] by override" in e.detail for e in events)
-    raised = import_feed(MemoryStore(), "regional", path, marking="SECRET", allow_lower_marking=True)
+    raised = import_feed(MemoryStore(), "regional", path, marking="SECRET", allow_lower_marking=True, user=SYSTEM)
     assert raised.marking_lowered_from == "" and raised.marking == "SECRET"
 
 
 def test_bad_marking_is_a_config_error(tmp_path: Path) -> None:
     """An unreadable --marking is refused before anything is read."""
     with pytest.raises(ConfigError, match="--marking"):
-        import_feed(MemoryStore(), "regional", _write(tmp_path / "regional.csv", _rows(1)), marking="PUBLIC")
+        import_feed(MemoryStore(), "regional", _write(tmp_path / "regional.csv", _rows(1)), marking="PUBLIC",
+                    user=SYSTEM)
 
 
 class _FailingCommits:
@@ -141,7 +145,7 @@ class _FailingCommits:
         self.store, self.fail_on, self.error, self.commits = store, fail_on, error, 0
 
     def __call__(self) -> UnitOfWork:
-        uow = self.store.unit_of_work(user="test")
+        uow = self.store.unit_of_work(user=SYSTEM)
         outer = self
         real_commit = uow.commit
 
@@ -160,11 +164,12 @@ def test_a_crash_keeps_committed_batches_and_none_of_the_failed_one(tmp_path: Pa
     store = MemoryStore()
     path = _write(tmp_path / "regional.csv", _rows(450))
     with pytest.raises(RuntimeError, match="disk on fire"):
-        import_feed(_FailingCommits(store, 3, RuntimeError("disk on fire")), "regional", path, batch_size=100)
+        import_feed(_FailingCommits(store, 3, RuntimeError("disk on fire")), "regional", path, batch_size=100,
+                    user=SYSTEM)
     assert len(_nominals(store)) == 200
     assert sorted(_nominals(store))[-1] == "RG0000200"
     assert sum(1 for e in store.audit if e.action == "collection") == 200
-    again = import_feed(store, "regional", path, batch_size=100)
+    again = import_feed(store, "regional", path, batch_size=100, user=SYSTEM)
     assert (again.unchanged, again.stored) == (200, 250)
 
 
@@ -175,7 +180,7 @@ def test_ctrl_c_reports_what_was_committed(tmp_path: Path) -> None:
     rows[10][3] = "31/02/1980"  # one reject in the first batch
     path = _write(tmp_path / "regional.csv", rows)
     with pytest.raises(ImportInterrupted) as info:
-        import_feed(_FailingCommits(store, 2, KeyboardInterrupt()), "regional", path, batch_size=100)
+        import_feed(_FailingCommits(store, 2, KeyboardInterrupt()), "regional", path, batch_size=100, user=SYSTEM)
     summary = info.value.summary
     assert summary.interrupted and summary.balanced
     assert (summary.rows_read, summary.stored, summary.rejected, summary.batches) == (100, 99, 1, 1)
@@ -186,10 +191,10 @@ def test_ctrl_c_reports_what_was_committed(tmp_path: Path) -> None:
 def test_ids_clashing_with_another_feed_are_rejected(tmp_path: Path, samples: Any) -> None:
     """A row whose ID another feed already holds is quarantined, and the other record is untouched."""
     store = MemoryStore()
-    import_feed(store, "regional", _write(tmp_path / "regional.csv", _rows(2)))
+    import_feed(store, "regional", _write(tmp_path / "regional.csv", _rows(2)), user=SYSTEM)
     national = tmp_path / "national.csv"
     national.write_text("JCTPPH Ref,Surname,Forename(s)\nRG0000001,OTHER,Person\nJCT-1,NEW,Person\n", encoding="utf-8")
-    summary = import_feed(store, "national", national)
+    summary = import_feed(store, "national", national, user=SYSTEM)
     assert (summary.stored, summary.rejected) == (1, 1)
     assert _nominals(store)["RG0000001"].surname == "Madeup1"
     text = (tmp_path / "national.rejects.csv").read_text(encoding="utf-8-sig")
@@ -207,7 +212,7 @@ def test_id_prefix_from_a_mapping_file_namespaces_ids(tmp_path: Path) -> None:
     path = tmp_path / "jctpph.csv"
     path.write_text("Ref,Family name,Given name,Born\n7,SMITHSON,Kilo,5/6/1977\n", encoding="utf-8")
     store = MemoryStore()
-    summary = import_feed(store, "national", path, mapping=mapping)
+    summary = import_feed(store, "national", path, mapping=mapping, user=SYSTEM)
     assert summary.stored == 1
     record = _nominals(store)["JCT:7"]
     assert str(record.date_of_birth) == "1977-06-05"
@@ -228,7 +233,7 @@ def test_mapping_errors_are_readable(tmp_path: Path) -> None:
         mapping = tmp_path / f"m{number}.toml"
         mapping.write_text(text, encoding="utf-8")
         with pytest.raises(ConfigError) as info:
-            import_feed(MemoryStore(), "national", path, mapping=mapping)
+            import_feed(MemoryStore(), "national", path, mapping=mapping, user=SYSTEM)
         assert message in str(info.value), (text, str(info.value))
         assert f"m{number}.toml" in str(info.value)
 
@@ -240,7 +245,7 @@ def test_extend_mapping_adds_a_renamed_column(tmp_path: Path) -> None:
     path = tmp_path / "national.csv"
     path.write_text("JCTPPH Ref,Surname,Forename(s),Date of Birth\nJCT-1,A,B,01/02/1990\n", encoding="utf-8")
     store = MemoryStore()
-    assert import_feed(store, "national", path, mapping=mapping).stored == 1
+    assert import_feed(store, "national", path, mapping=mapping, user=SYSTEM).stored == 1
     assert str(_nominals(store)["JCT-1"].date_of_birth) == "1990-02-01"
 
 
@@ -263,7 +268,7 @@ def recorder(fresh_plugins: None) -> Iterator[_Recorder]:
 def test_after_import_hook_runs_after_commit(tmp_path: Path, recorder: _Recorder) -> None:
     """ctpse_after_import gets the feed name and the final summary, once the rows are committed."""
     store = MemoryStore()
-    summary = import_feed(store, "regional", _write(tmp_path / "regional.csv", _rows(5)))
+    summary = import_feed(store, "regional", _write(tmp_path / "regional.csv", _rows(5)), user=SYSTEM)
     assert recorder.calls == [("regional", summary)]
     assert len(store.data["nominals"]) == 5
 
@@ -277,16 +282,16 @@ def test_rejects_file_location_and_cleanup(tmp_path: Path) -> None:
     path = _write(tmp_path / "regional.csv", rows)
     elsewhere = tmp_path / "out" / "bad.csv"
     elsewhere.parent.mkdir()
-    summary = import_feed(store, "regional", path, rejects=elsewhere)
+    summary = import_feed(store, "regional", path, rejects=elsewhere, user=SYSTEM)
     assert summary.rejects_file == elsewhere and elsewhere.exists()
-    import_feed(store, "regional", path)
+    import_feed(store, "regional", path, user=SYSTEM)
     assert (tmp_path / "regional.rejects.csv").exists()
     rows[1][3] = "01/01/1980"
-    clean = import_feed(store, "regional", _write(path, rows))
+    clean = import_feed(store, "regional", _write(path, rows), user=SYSTEM)
     assert clean.rejected == 0 and clean.rejects_file is None
     assert not (tmp_path / "regional.rejects.csv").exists()
     with pytest.raises(ConfigError, match="would overwrite the file being imported"):
-        import_feed(store, "regional", path, rejects=path)
+        import_feed(store, "regional", path, rejects=path, user=SYSTEM)
 
 
 def test_quarantine_is_not_duplicated_on_reimport(tmp_path: Path) -> None:
@@ -295,8 +300,8 @@ def test_quarantine_is_not_duplicated_on_reimport(tmp_path: Path) -> None:
     rows = _rows(4)
     rows[0][2] = "@SUM(A1:A2)"
     path = _write(tmp_path / "regional.csv", rows)
-    import_feed(store, "regional", path)
-    import_feed(store, "regional", path)
+    import_feed(store, "regional", path, user=SYSTEM)
+    import_feed(store, "regional", path, user=SYSTEM)
     quarantined = list(store.data["quarantined_rows"].values())
     assert len(quarantined) == 1
     assert quarantined[0].reasons[0].startswith("forenames: '@SUM(A1:A2)' looks like a spreadsheet formula")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from ctpse_core.feeds.importer import import_feed
+from ctpse_core.testing.security import SYSTEM
 
 HEADERS = ["JCTPPH Ref", "Surname", "Forename(s)", "DOB", "Gender", "PNC ID", "Tier", "Notes from partner"]
 GOOD_1 = ["JCT-1", "TESTPERSON", "Alfa", "31-Jan-1990", "Male", "01/12345H", "Tier 2", "extra column"]
@@ -48,7 +49,7 @@ def test_messy_rows_are_quarantined_with_column_named(fmt: str, tmp_path: Path, 
     column; good rows are stored; extra columns are reported as ignored; counts balance."""
     suffix, write = writers[fmt]
     path = write(tmp_path / f"national{suffix}", HEADERS, ROWS)
-    summary = import_feed(store, "national", path)
+    summary = import_feed(store, "national", path, user=SYSTEM)
     assert summary.balanced
     assert summary.rows_read == len(ROWS)
     assert summary.stored == 2
@@ -59,7 +60,7 @@ def test_messy_rows_are_quarantined_with_column_named(fmt: str, tmp_path: Path, 
         assert any(r.startswith(f"{column}: ") for r in reasons[partner_id]), (partner_id, reasons[partner_id])
     assert any("duplicate of row" in r for r in reasons["JCT-2"])
     assert any("duplicate of row" in r for r in reasons["JCT-1"])
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         stored = {n.id: n for n in uow.repository("nominals").list()}
         quarantined = list(uow.repository("quarantined_rows").list())
     assert set(stored) == {"JCT-1", "JCT-2"}
@@ -74,7 +75,7 @@ def test_rejects_file_escapes_formulas_and_reimports(tmp_path: Path, store: Any,
     """The rejects file keeps the original columns plus reasons, escapes formula cells, and once
     fixed imports cleanly (the reasons column is ignored)."""
     path = writers["csv"][1](tmp_path / "national.csv", HEADERS, [GOOD_1, FORMULA, IMPOSSIBLE_DATE])
-    import_feed(store, "national", path)
+    import_feed(store, "national", path, user=SYSTEM)
     rejects = tmp_path / "national.rejects.csv"
     with rejects.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
@@ -89,7 +90,7 @@ def test_rejects_file_escapes_formulas_and_reimports(tmp_path: Path, store: Any,
         if r[0] == "JCT-3":
             r[3] = "28/02/1990"
     again = writers["csv"][1](tmp_path / "national.fixed.csv", [*HEADERS], fixed)
-    second = import_feed(store, "national", again)
+    second = import_feed(store, "national", again, user=SYSTEM)
     assert (second.stored, second.rejected) == (1, 1)
     assert second.balanced
 
@@ -102,7 +103,7 @@ def test_missing_required_column_rejects_every_row_naming_it(
     headers = [h for h in HEADERS if h != "Surname"]
     rows = [[v for h, v in zip(HEADERS, row, strict=True) if h != "Surname"] for row in (GOOD_1, GOOD_2)]
     suffix, write = writers[fmt]
-    summary = import_feed(store, "national", write(tmp_path / f"national{suffix}", headers, rows))
+    summary = import_feed(store, "national", write(tmp_path / f"national{suffix}", headers, rows), user=SYSTEM)
     assert (summary.rows_read, summary.rejected, summary.stored) == (2, 2, 0)
     assert "Surname" in summary.missing_columns
     reasons = _reasons_by_id(tmp_path / "national.rejects.csv")
@@ -114,7 +115,7 @@ def test_empty_objects_and_rows_in_json_are_quarantined(tmp_path: Path, store: A
     path = tmp_path / "national.json"
     path.write_text('[{}, {"JCTPPH Ref": "JCT-1", "Surname": "A", "Forename(s)": "B"}, {"JCTPPH Ref": ""}]',
                     encoding="utf-8")
-    summary = import_feed(store, "national", path)
+    summary = import_feed(store, "national", path, user=SYSTEM)
     assert (summary.rows_read, summary.stored, summary.rejected) == (3, 1, 2) and summary.balanced
     text = (tmp_path / "national.rejects.csv").read_text(encoding="utf-8-sig")
     assert "JCTPPH Ref: column is missing (needed for id)" in text
@@ -128,7 +129,7 @@ def test_blank_rows_and_long_rows_in_csv(tmp_path: Path, store: Any) -> None:
     lines = [",".join(HEADERS), ",".join(GOOD_1), "", ",,,,", ",".join([*GOOD_2, "", ""]),
              ",".join([*IMPOSSIBLE_DATE[:1], "A", "B", "01/01/1990", "", "", "", "", "surplus"])]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    summary = import_feed(store, "national", path)
+    summary = import_feed(store, "national", path, user=SYSTEM)
     assert (summary.rows_read, summary.stored, summary.rejected, summary.blank_rows) == (3, 2, 1, 2)
     reasons = _reasons_by_id(tmp_path / "national.rejects.csv")
     assert "9 cells but the header has 8 columns" in reasons["JCT-3"][0]
@@ -138,7 +139,7 @@ def test_duplicate_header_for_one_field_is_reported(tmp_path: Path, store: Any) 
     """Two headers giving the same field make every row a reported reject, not a silent choice."""
     path = tmp_path / "national.csv"
     path.write_text("JCTPPH Ref,Surname,Forename(s),forenames\nJCT-1,A,B,C\n", encoding="utf-8")
-    summary = import_feed(store, "national", path)
+    summary = import_feed(store, "national", path, user=SYSTEM)
     assert summary.rejected == 1 and summary.balanced
     text = (tmp_path / "national.rejects.csv").read_text(encoding="utf-8-sig")
     assert "both give forenames" in text

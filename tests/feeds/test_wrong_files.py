@@ -12,10 +12,11 @@ from ctpse_core.cli import make_cli
 from ctpse_core.errors import ConfigError, CtpseError, InputError
 from ctpse_core.feeds.importer import import_feed
 from ctpse_core.storage import Store
+from ctpse_core.testing.security import SYSTEM
 
 
 def _stored(store: Store) -> int:
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         return uow.nominals.count() + uow.quarantined_rows.count()
 
 
@@ -35,7 +36,7 @@ def test_workbook_renamed_to_csv(tmp_path: Path, store: Store) -> None:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("xl/workbook.xml", "<workbook/>")
     with pytest.raises(CtpseError, match=r"regional.csv is an Excel workbook .*--format xlsx"):
-        import_feed(store, "regional", path)
+        import_feed(store, "regional", path, user=SYSTEM)
     assert _stored(store) == 0
 
 
@@ -45,7 +46,7 @@ def test_unwritable_rejects_file_refused_first(
     """A rejects file that cannot be written is reported before the import, and nothing is stored."""
     path = _regional(tmp_path, samples)
     with pytest.raises(ConfigError, match=r"cannot write the rejects file .*Nothing was imported"):
-        import_feed(store, "regional", path, rejects=tmp_path / "no-such-folder" / "rejects.csv")
+        import_feed(store, "regional", path, rejects=tmp_path / "no-such-folder" / "rejects.csv", user=SYSTEM)
     assert _stored(store) == 0
 
 
@@ -57,7 +58,7 @@ def test_file_of_another_feed_is_refused_whole(
     path = tmp_path / "leave.csv"
     path.write_text(",".join(headers) + "\n" + "\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        import_feed(store, "regional", path)
+        import_feed(store, "regional", path, user=SYSTEM)
     (line,) = info.value.lines()
     assert "none of its columns belong to feed 'regional'" in line and "Staff No" in line
     assert line.endswith("@ leave.csv")

@@ -18,6 +18,7 @@ from ctpse_core.finance.bids import Claim, Thresholds, bid_from_forecast, budget
 from ctpse_core.finance.publish import publish_amendment, record_authorisation, submit_bid
 from ctpse_core.finance.service import forecast_stored
 from ctpse_core.storage import open_store
+from ctpse_core.testing.security import seed_users
 
 RULES = builtin_pay_rules()
 MON = dt.date(2026, 3, 2)
@@ -96,7 +97,7 @@ def test_budget_position_per_code() -> None:
 
 
 def _store_with_deployment():  # type: ignore[no-untyped-def]
-    store = open_store("memory://")
+    store = seed_users(open_store("memory://"), "cato")
     start = dt.datetime(2026, 3, 3, 5, tzinfo=LONDON)
     d = Deployment(id="dep-1", operation_id="op-1", team_id="SV-A", start=start,
                    end=dt.datetime(2026, 3, 3, 16, tzinfo=LONDON), staff_ids=("s1",),

@@ -16,6 +16,7 @@ from ctpse_core.casework import Period
 from ctpse_core.performance import MetricContext, metrics, period_of
 from ctpse_core.storage import open_store
 from ctpse_core.synthetic.casework import AS_OF, FEED_FILES, write_casework
+from ctpse_core.testing.security import seed_users
 
 MONTHS = [period_of("month", AS_OF - dt.timedelta(days=31 * k)) for k in range(3)]
 
@@ -26,7 +27,7 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
     folder: Path = tmp_path_factory.mktemp("casework")
     write_casework(folder, count=120, seed=11, as_of=AS_OF)
-    store = open_store("memory://")
+    store = seed_users(open_store("memory://"), "kpi-tester")
     for feed, name in FEED_FILES:
         import_feed(store, feed, folder / name, user=USER, rejects=False)
     yield store

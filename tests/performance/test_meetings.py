@@ -24,6 +24,7 @@ from ctpse_core.meetings import (
     reopen_action,
 )
 from ctpse_core.storage import open_store
+from ctpse_core.testing.security import seed_users
 
 D = dt.date
 DAY = D(2026, 6, 10)
@@ -66,7 +67,7 @@ def test_agenda_equals_brute_force_query(dues: list[tuple[int, ActionStatus]], l
     order and live pathway review dates after the last meeting and before the day (passed) or
     within the horizon (ahead)."""
     kind = meeting_type("nm-ttcg")
-    store = open_store("memory://")
+    store = seed_users(open_store("memory://"), USER)
     actions = [Action(id=f"A{i}", description="x", owner="X", due_on=DAY + dt.timedelta(days=d), status=s,
                       completed_on=DAY if s is ActionStatus.DONE else None) for i, (d, s) in enumerate(dues)]
     orders = [CivilOrder(id=f"O{i}", nominal_id="N1", order_type=OrderType.TPIM,

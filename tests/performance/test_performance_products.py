@@ -17,6 +17,7 @@ from ctpse_core.performance.reports import performance_products
 from ctpse_core.products import build, render_product
 from ctpse_core.storage import open_store
 from ctpse_core.synthetic.meetings import synthetic_meetings
+from ctpse_core.testing.security import seed_users
 
 AS_OF = dt.date(2026, 6, 30)
 OFFERED = [(name, fmt) for name, spec in performance_products() for fmt in spec.formats]
@@ -24,7 +25,7 @@ OFFERED = [(name, fmt) for name, spec in performance_products() for fmt in spec.
 
 @pytest.fixture(scope="module")
 def built() -> Iterator[dict[str, Any]]:
-    store = open_store("memory://")
+    store = seed_users(open_store("memory://"), USER)
     meetings, actions = synthetic_meetings(AS_OF, seed=3)
     overdue = next(i for i, a in enumerate(actions) if a.status is ActionStatus.OPEN and a.due_on < AS_OF)
     actions[overdue] = attrs.evolve(actions[overdue], marking=Marking.parse("SECRET"))

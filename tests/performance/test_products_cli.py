@@ -27,6 +27,7 @@ from ctpse_core.performance import (
     parse_kpis,
 )
 from ctpse_core.reports import render
+from ctpse_core.testing.security import seed_admin
 
 D = dt.date
 
@@ -113,6 +114,7 @@ def test_bad_kpi_file_names_file_kpi_and_field() -> None:
 
 
 def _run(args: list[str], store_url: str) -> Any:
+    seed_admin(store_url, USER)
     return CliRunner().invoke(make_cli(), ["--store", store_url, "--user", USER, "-q", *args])
 
 

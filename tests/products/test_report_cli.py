@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from ctpse_core.testing.products import USER
+from ctpse_core.testing.security import SYSTEM
+
 
 @pytest.fixture
 def store_url(tmp_path: Path, product_store: Any) -> str:
@@ -17,10 +20,10 @@ def store_url(tmp_path: Path, product_store: Any) -> str:
     from ctpse_core.storage.archive import export_store, import_archive
 
     archive = tmp_path / "week.jsonl"
-    export_store(product_store, archive)
+    export_store(product_store, archive, user=USER)
     url = f"sqlite:///{tmp_path / 'week.sqlite'}"
     target = open_store(url)
-    import_archive(target, archive)
+    import_archive(target, archive, user=SYSTEM)  # a new store: the archive brings its users
     target.close()
     return url
 
@@ -28,7 +31,7 @@ def store_url(tmp_path: Path, product_store: Any) -> str:
 def _run(*args: str) -> Any:
     from ctpse_core.cli import make_cli
 
-    return CliRunner().invoke(make_cli(), list(args), catch_exceptions=False)
+    return CliRunner().invoke(make_cli(), ["--user", USER, *args], catch_exceptions=False)
 
 
 def test_list_shows_every_product_and_format_including_plugins() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from ctpse_core.cli import make_cli
@@ -12,6 +13,12 @@ from ctpse_core.reconcile.engine import choose_config
 
 FORENAMES = ["Ash", "Birch", "Cedar", "Dune", "Elm", "Fern", "Gale", "Heath", "Iris", "Juniper"]
 SURNAMES = ["Quillby", "Rookwood", "Sallowmere", "Thistlecombe", "Umberfold"]
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
+
 
 
 def _lists() -> tuple[NominalTable, NominalTable]:
@@ -73,7 +80,7 @@ def test_explain_config_prints_what_was_chosen_and_why(tmp_path: Path) -> None:
         '[national]\nid = "id"\ngiven = "forenames"\nfamily = "surname"\nnino = "ni_number"\n',
         encoding="utf-8",
     )
-    out = CliRunner().invoke(make_cli(), ["--store", "memory://", "-q", "reconcile", str(tmp_path / "r.csv"),
+    out = CliRunner().invoke(make_cli(), ["-q", "reconcile", str(tmp_path / "r.csv"),
                                           str(tmp_path / "n.csv"), "--mapping", str(tmp_path / "m.toml"),
                                           "--explain-config"])
     assert out.exit_code == 0, out.output

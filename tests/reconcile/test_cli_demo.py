@@ -5,12 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from ctpse_core.cli import make_cli
 from ctpse_core.demo import DemoContext, run_demo
 from ctpse_core.storage import open_store
 from ctpse_core.synthetic.nominals import write_nominal_lists
+from ctpse_core.testing.security import SYSTEM, seed_users
+
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
 
 
 def test_reconcile_json_is_one_object_with_the_keys(tmp_path: Path) -> None:
@@ -19,8 +27,6 @@ def test_reconcile_json_is_one_object_with_the_keys(tmp_path: Path) -> None:
     out = CliRunner().invoke(
         make_cli(),
         [
-            "--store",
-            "memory://",
             "-q",
             "reconcile",
             str(tmp_path / "regional.csv"),
@@ -54,7 +60,7 @@ def test_reconcile_json_is_one_object_with_the_keys(tmp_path: Path) -> None:
 
 def test_missing_file_argument_is_a_clear_error(tmp_path: Path) -> None:
     """Without files or --stored the command explains what it needs (no traceback)."""
-    out = CliRunner().invoke(make_cli(), ["--store", "memory://", "-q", "reconcile"])
+    out = CliRunner().invoke(make_cli(), ["-q", "reconcile"])
     assert out.exit_code != 0 and "REGIONAL and NATIONAL" in out.output
 
 
@@ -85,7 +91,7 @@ def test_mapping_file_reads_renamed_headers(tmp_path: Path) -> None:
     mapping = tmp_path / "map.toml"
     mapping.write_text('[left]\nRef = "id"\n"Family Name" = "surname"\n"Given Names" = "forenames"\n'
                        'date_of_birth = "date_of_birth"\npnc_id = "pnc_id"\n', encoding="utf-8")
-    out = CliRunner().invoke(make_cli(), ["--store", "memory://", "-q", "reconcile", str(renamed),
+    out = CliRunner().invoke(make_cli(), ["-q", "reconcile", str(renamed),
                                           str(tmp_path / "national.csv"), "--mapping", str(mapping),
                                           "--format", "json"])
     assert out.exit_code == 0, out.output
@@ -99,8 +105,9 @@ def test_stored_lists_are_reconciled(tmp_path: Path, monkeypatch) -> None:  # ty
 
     write_nominal_lists(tmp_path, count=150, seed=8)
     shared = open_store("memory://")
+    seed_users(shared)
     shared.close = lambda: None  # type: ignore[method-assign]
-    with shared.unit_of_work(user="test") as uow:
+    with shared.unit_of_work(user=SYSTEM) as uow:
         for feed in ("regional", "national"):
             uow.nominals.add_many(load_records(feed, tmp_path / f"{feed}.csv").records)
         uow.commit()

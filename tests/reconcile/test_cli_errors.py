@@ -12,6 +12,13 @@ from click.testing import CliRunner, Result
 from ctpse_core.cli import make_cli
 from ctpse_core.storage import open_store
 from ctpse_core.synthetic.nominals import write_nominal_lists
+from ctpse_core.testing.security import SYSTEM, seed_users
+
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +29,7 @@ def lists(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(make_cli(), ["--store", "memory://", "-q", *args])
+    return CliRunner().invoke(make_cli(), ["-q", *args])
 
 
 def reconcile(lists: Path, *args: str, regional: Path | None = None) -> Result:
@@ -169,6 +176,7 @@ def shared(monkeypatch: pytest.MonkeyPatch) -> Any:
     import ctpse_core.storage
 
     store = open_store("memory://")
+    seed_users(store)
     store.close = lambda: None
     monkeypatch.setattr(ctpse_core.storage, "open_store", lambda url=None, **_: store)
     return store
@@ -189,7 +197,7 @@ def test_decide_checks_ids_decision_and_reviewer(lists: Path, shared: Any) -> No
     assert out.exit_code == 2 and "same or not-same" in out.output
     out = decide(lists, "RG0000001", "JCT-0000001", "same", user="  ")
     assert out.exit_code == 2 and "reviewer's name is empty" in out.output
-    with shared.unit_of_work() as uow:
+    with shared.unit_of_work(user=SYSTEM) as uow:
         assert list(uow.repository("review_decisions").list()) == []
     out = decide(lists, "RG0000001", "JCT-0000001", "not-same")
     assert out.exit_code == 0 and "not the same person (by dc.ada)" in out.output, out.output

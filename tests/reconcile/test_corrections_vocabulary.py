@@ -6,10 +6,18 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from ctpse_core.cli import make_cli
 from ctpse_core.synthetic.nominals import write_nominal_lists
+
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
+
 
 
 def test_corrections_use_the_national_vocabulary_and_only_changed_fields(tmp_path: Path) -> None:
@@ -18,7 +26,7 @@ def test_corrections_use_the_national_vocabulary_and_only_changed_fields(tmp_pat
     the changed fields only, and its reason says what changes from what."""
     write_nominal_lists(tmp_path, count=400, seed=7)
     target = tmp_path / "corrections.csv"
-    out = CliRunner().invoke(make_cli(), ["--store", "memory://", "-q", "reconcile", str(tmp_path / "regional.csv"),
+    out = CliRunner().invoke(make_cli(), ["-q", "reconcile", str(tmp_path / "regional.csv"),
                                           str(tmp_path / "national.csv"), "--corrections", str(target)])
     assert out.exit_code == 0, out.output
     lines = target.read_text(encoding="utf-8").splitlines()[1:-1]  # the marking lines

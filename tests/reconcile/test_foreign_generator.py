@@ -16,6 +16,13 @@ from ctpse_core.reconcile.listmap import list_mapping
 from ctpse_core.synthetic.nominals import write_foreign_lists
 
 
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
+
+
+
 @pytest.fixture(scope="module")
 def foreign(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("foreign")
@@ -36,7 +43,7 @@ def test_cli_and_python_give_the_same_links(foreign: Path) -> None:
     """ctpse reconcile with the mapping file and read_table + reconcile with the same mapping find
     exactly the same matches (exit 0: nothing rejected), with precision and recall >= 0.99."""
     out = CliRunner().invoke(make_cli(), [
-        "--store", "memory://", "-q", "reconcile", str(foreign / "regional.csv"), str(foreign / "national.csv"),
+        "-q", "reconcile", str(foreign / "regional.csv"), str(foreign / "national.csv"),
         "--mapping", str(foreign / "mapping.toml"), "--format", "json",
     ])
     assert out.exit_code == 0, out.output

@@ -6,6 +6,7 @@ import json
 import tomllib
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from ctpse_core.cli import make_cli
@@ -43,6 +44,12 @@ mid = "middle_initial"
 nino = { field = "ni_number", kind = "identifier" }
 """
 
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
+
+
 
 def _files(tmp_path: Path, regional: str = REGIONAL, mapping: str = MAPPING) -> tuple[Path, Path, Path]:
     paths = tmp_path / "r.csv", tmp_path / "n.csv", tmp_path / "map.toml"
@@ -52,7 +59,7 @@ def _files(tmp_path: Path, regional: str = REGIONAL, mapping: str = MAPPING) -> 
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(make_cli(), ["--store", "memory://", "-q", *args])
+    return CliRunner().invoke(make_cli(), ["-q", *args])
 
 
 def test_declared_date_formats_and_a_bare_year(tmp_path: Path) -> None:

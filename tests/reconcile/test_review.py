@@ -6,11 +6,19 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from ctpse_core.cli import make_cli
 from ctpse_core.reconcile import ReconcileConfig, reconcile, record_decision, stored_decisions
 from ctpse_core.storage import open_store
+from ctpse_core.testing.security import SYSTEM, seed_users
+
+
+@pytest.fixture(autouse=True)
+def _cli_store(ctpse_cli_store: str) -> str:
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    return ctpse_cli_store
 
 
 def _possible_lists(kit) -> tuple[list, list]:  # type: ignore[no-untyped-def,type-arg]
@@ -46,12 +54,13 @@ CONFIG = ReconcileConfig()
 def test_same_decision_turns_a_possible_match_into_a_match(kit) -> None:  # type: ignore[no-untyped-def]
     """After a reviewer says "same person", the pair is matched (basis review) on every run."""
     store = open_store("memory://")
+    seed_users(store)
     with store.unit_of_work(user="dc.ada") as uow:
         record_decision(
             uow, "regional", "R901", "national", "N901", same=True, note="custody photo"
         )
         uow.commit()
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         decisions = stored_decisions(uow)
     assert decisions[0].reviewer == "dc.ada" and decisions[0].note == "custody photo"
     result = reconcile(*_possible_lists(kit), CONFIG, decisions=decisions)
@@ -63,10 +72,11 @@ def test_same_decision_turns_a_possible_match_into_a_match(kit) -> None:  # type
 def test_not_same_decision_separates_a_matching_pair(kit) -> None:  # type: ignore[no-untyped-def]
     """A "not the same" decision keeps even a strong pair apart."""
     store = open_store("memory://")
+    seed_users(store)
     with store.unit_of_work(user="dc.ben") as uow:
         record_decision(uow, "national", "N000", "regional", "R000", same=False)  # either order
         uow.commit()
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         decisions = stored_decisions(uow)
     result = reconcile(*kit.make_lists(), decisions=decisions)
     assert ("R000", "N000") not in {(m.left, m.right) for m in result.matches}
@@ -78,6 +88,7 @@ def test_review_cli_records_a_decision_used_by_reconcile(tmp_path: Path, kit, mo
     from ctpse_core.synthetic.nominals import write_nominal_lists
 
     shared = open_store("memory://")  # one store for every command of this test
+    seed_users(shared)
     shared.close = lambda: None  # type: ignore[method-assign]
     monkeypatch.setattr(ctpse_core.storage, "open_store", lambda url=None, **_: shared)
 

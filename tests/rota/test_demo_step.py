@@ -7,8 +7,9 @@ from pathlib import Path
 
 import icalendar
 
-from ctpse_core.demo import DemoContext, steps
+from ctpse_core.demo import DemoContext, ensure_demo_user, steps
 from ctpse_core.storage.memory import MemoryStore
+from ctpse_core.testing.security import SYSTEM
 
 
 def test_demo_step_writes_report_and_feeds(tmp_path: Path) -> None:
@@ -17,6 +18,7 @@ def test_demo_step_writes_report_and_feeds(tmp_path: Path) -> None:
     step = steps().get("rota")
     assert step.order == 60
     ctx = DemoContext(store=MemoryStore("memory://"), out=tmp_path, seed=7)
+    ensure_demo_user(ctx.store, ctx.user)
     lines = step.run(ctx)
     assert any("hard violations 0" in line for line in lines)
     md = (tmp_path / "rota" / "rota.md").read_text()
@@ -49,7 +51,7 @@ def test_demo_twice_on_one_sqlite_store(tmp_path: Path) -> None:
             assert "rota unchanged: published Rota record rota-20250303 stays at version 1" in result.output
     store = open_store(url)
     try:
-        with store.unit_of_work(user="test") as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             rota = uow.rotas.get("rota-20250303")
         assert rota.published_version == 1 and rota.version == 1
     finally:

@@ -11,9 +11,11 @@ from ctpse_core.cli import make_cli
 from ctpse_core.storage import open_store
 from ctpse_core.storage.sql import head_revision
 from ctpse_core.testing.samples import nominals
+from ctpse_core.testing.security import SYSTEM
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    env = {"CTPSE_USER": "tester", **(env or {})}
     result = CliRunner().invoke(make_cli(), list(args), env=env, catch_exceptions=False)
     return result.exit_code, result.output
 
@@ -24,8 +26,12 @@ def test_db_init_status_export_import(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     code, out = _run("--store", url, "db", "init")
     assert code == 0 and f"ready at schema {head_revision()}" in out
+    code, out = _run("--store", url, "users", "list")
+    assert code == 2 and "'tester' is not a user of this store" in out
+    code, out = _run("--store", url, "users", "add", "tester")
+    assert code == 0 and "added first user and administrator tester" in out
     store = open_store(url)
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         uow.nominals.add_many(nominals(40))
         uow.commit()
     store.close()
@@ -33,10 +39,10 @@ def test_db_init_status_export_import(tmp_path: Path) -> None:
     assert code == 0 and "up to date" in out and "nominals: 40" in out
     archive = tmp_path / "backup.jsonl"
     code, out = _run("--store", url, "db", "export", str(archive))
-    assert code == 0 and "exported 40 records" in out
+    assert code == 0 and "exported 41 records" in out and "users: 1" in out
     target = f"tinydb:///{tmp_path / 'moved.json'}"
     code, out = _run("--store", target, "--user", "tester", "db", "import", str(archive))
-    assert code == 0 and "imported 40 records" in out
+    assert code == 0 and "imported 41 records" in out
     code, out = _run("--store", target, "db", "status")
     assert "nominals: 40" in out
 
@@ -86,6 +92,7 @@ def test_demo_uses_the_default_store(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def _run_split(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    env = {"CTPSE_USER": "tester", **(env or {})}
     result = CliRunner().invoke(make_cli(), list(args), env=env, catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 

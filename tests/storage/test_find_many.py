@@ -15,6 +15,7 @@ from ctpse_core.storage import open_store
 from ctpse_core.storage.base import Repository
 from ctpse_core.storage.sql import SqlStore
 from ctpse_core.testing.samples import nominals
+from ctpse_core.testing.security import SYSTEM
 
 
 class _DictRepository(Repository[Nominal]):
@@ -86,11 +87,11 @@ def test_sql_find_many_is_one_select_per_chunk_of_500(sql_store: SqlStore) -> No
     under SQLite's bound-parameter limit), not 1,200; IDs with pending changes in the unit of
     work are answered from the unit and never asked of the database."""
     records = nominals(1200, seed=12)
-    with sql_store.unit_of_work() as uow:
+    with sql_store.unit_of_work(user=SYSTEM) as uow:
         uow.nominals.add_many(records)
         uow.commit()
     selects = _record_selects(sql_store)
-    with sql_store.unit_of_work() as uow:
+    with sql_store.unit_of_work(user=SYSTEM) as uow:
         found = uow.nominals.find_many(r.id for r in records)
         assert len(found) == 1200
         assert len(selects) == 3
@@ -113,9 +114,9 @@ def test_import_into_sql_looks_up_once_per_batch(sql_store: SqlStore, tmp_path: 
     lines = ["record_id,surname,forenames,date_of_birth,status,risk_tier"]
     lines += [f"RG{i:07d},Madeup{i},Alfa,01/01/1980,custody,2" for i in range(1, 1201)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    first = import_feed(sql_store, "regional", path, batch_size=500, rejects=False)
+    first = import_feed(sql_store, "regional", path, batch_size=500, rejects=False, user=SYSTEM)
     assert first.stored == 1200
     selects = _record_selects(sql_store)
-    again = import_feed(sql_store, "regional", path, batch_size=500, rejects=False)
+    again = import_feed(sql_store, "regional", path, batch_size=500, rejects=False, user=SYSTEM)
     assert (again.unchanged, again.stored, again.updated, again.batches) == (1200, 0, 0, 3)
     assert len(selects) == 3

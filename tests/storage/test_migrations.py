@@ -16,6 +16,7 @@ from ctpse_core.storage import open_store
 from ctpse_core.storage.sql import SqlStore, alembic_config, head_revision
 from ctpse_core.storage.sql_schema import metadata
 from ctpse_core.testing.samples import nominals
+from ctpse_core.testing.security import SYSTEM
 
 
 def _make_revision_one(url: str) -> list[dict[str, object]]:
@@ -46,9 +47,9 @@ def _upgrade_keeps_data(url: str) -> None:
     try:
         assert store.schema_status().current == "0001"
         with pytest.raises(ConfigError, match="ctpse db upgrade"):
-            store.unit_of_work()
+            store.unit_of_work(user=SYSTEM)
         assert store.upgrade().up_to_date
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             assert [convert.unstructure(r) for r in uow.nominals.list()] == expected
             uow.record_event("consultation", "nominals")
             uow.commit()

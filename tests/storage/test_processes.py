@@ -17,6 +17,7 @@ import pytest
 from ctpse_core.storage import open_store
 from ctpse_core.testing.processes import CRASH_SEED, race
 from ctpse_core.testing.samples import nominals
+from ctpse_core.testing.security import SYSTEM
 
 ROUNDS = 6
 
@@ -24,7 +25,7 @@ ROUNDS = 6
 def _race(url: str) -> None:
     store = open_store(url)
     records = nominals(3, seed=4)
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         uow.nominals.add_many(records)
         uow.commit()
     store.close()
@@ -47,7 +48,7 @@ def _race(url: str) -> None:
     told = [m for *_, ms in results for m in ms]
     assert told and all("by someone else" in m and "reload and try again" in m for m in told)
     store = open_store(url)
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         final = list(uow.nominals.list())
     store.close()
     for record in final:  # every win is there (no lost update), on every record (all or nothing)
@@ -94,7 +95,7 @@ def _kill_mid_import(url: str, total: int, batch: int) -> None:
     assert reported < total, "the writer finished before it was killed"
 
     store = open_store(url)
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         stored = list(uow.nominals.list())
     events = store.audit_events()
     store.close()

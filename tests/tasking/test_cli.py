@@ -13,11 +13,12 @@ from ctpse_core.domain.common import LONDON, Provenance
 from ctpse_core.domain.staff import Staff
 from ctpse_core.domain.surveillance import COVERT, Deployment
 from ctpse_core.storage import open_store
+from ctpse_core.testing.security import seed_users
 
 
 def _store(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'ctpse.sqlite'}"
-    store = open_store(url)
+    store = seed_users(open_store(url), "cato")
     start = dt.datetime(2026, 3, 3, 5, tzinfo=LONDON)
     with store.unit_of_work(user="cato") as uow:
         uow.staff.add(Staff(id="s1", forenames="Ada", surname="Example", rank="DC"))

@@ -17,6 +17,7 @@ from ctpse_core.tasking import returns
 from ctpse_core.tasking.assets import at_risk, create_request, deploy, move, overdue, slt_summary, transition
 from ctpse_core.tasking.commitments import board
 from ctpse_core.tasking.events import acknowledge, assess, disseminate, escalations, receive, set_stage
+from ctpse_core.testing.security import seed_users
 
 NOW = dt.datetime(2026, 3, 4, 10, tzinfo=LONDON)
 WEEK = dt.date(2026, 3, 2)
@@ -62,7 +63,7 @@ def test_deadline_clock_overdue_and_at_risk() -> None:
 def test_an_asset_cannot_be_in_two_places() -> None:
     """Deploying an asset already deployed at an overlapping time breaks the team double-booking
     rule: refused without an override reason, stored with one (audited)."""
-    store = open_store("memory://")
+    store = seed_users(open_store("memory://"), "cato")
     with store.unit_of_work(user="cato") as uow:
         for ident in ("ar-1", "ar-2"):
             create_request(uow, _req(ident), at=NOW)
@@ -80,14 +81,14 @@ def test_an_asset_cannot_be_in_two_places() -> None:
 
 def test_unknown_asset_kind_is_refused() -> None:
     """A kind that is not configured is an input error listing the configured kinds."""
-    store = open_store("memory://")
+    store = seed_users(open_store("memory://"), "cato")
     with store.unit_of_work(user="cato") as uow, pytest.raises(InputError, match="forensic, media-viewing"):
         create_request(uow, _req(kind="dog"))
 
 
 def test_events_not_acknowledged_within_n_minutes_are_escalated() -> None:
     """Sent to three at 10:00, two acknowledge: at 10:29 nobody is listed, at 10:30 the third is."""
-    store = open_store("memory://")
+    store = seed_users(open_store("memory://"), "cato")
     with store.unit_of_work(user="cato") as uow:
         receive(uow, FastTimeEvent(id="ev-1", title="Briefing (fictional)", occurred_at=NOW, source="CTP East",
                                    marking=COVERT))
@@ -107,7 +108,7 @@ def test_events_not_acknowledged_within_n_minutes_are_escalated() -> None:
 
 
 def _board_store():  # type: ignore[no-untyped-def]
-    store = open_store("memory://")
+    store = seed_users(open_store("memory://"), "cato")
     with store.unit_of_work(user="cato") as uow:
         for sid, quals in (("s1", {"SV"}), ("s2", {"SV"}), ("s3", set()), ("s4", {"SV"})):
             uow.staff.add(Staff(id=sid, forenames="Sam", surname=f"Example {sid}", rank="DC",
@@ -171,7 +172,7 @@ def test_agenda_source_lists_events_and_missing_acknowledgements() -> None:
     the recipient who has not acknowledged it by the end of the day."""
     from ctpse_core.meetings.agenda import agenda_sources
 
-    store = open_store("memory://")
+    store = seed_users(open_store("memory://"), "cato")
     with store.unit_of_work(user="cato") as uow:
         receive(uow, FastTimeEvent(id="ev-1", title="Briefing", occurred_at=NOW, source="x", marking=COVERT))
         disseminate(uow, "ev-1", ("a", "b"), at=NOW)

@@ -17,6 +17,7 @@ from ctpse_core.errors import CtpseError
 from ctpse_core.feeds.formats import FeedFileError, formats
 from ctpse_core.feeds.importer import ImportSummary, import_feed
 from ctpse_core.storage.memory import MemoryStore
+from ctpse_core.testing.security import SYSTEM
 
 HEADERS = ["JCTPPH Ref", "Surname", "Forename(s)", "DOB", "PNC ID", "Tier", "Partner notes"]
 
@@ -55,7 +56,7 @@ def test_messy_workbook_rows_are_quarantined_naming_the_column(tmp_path: Path) -
     ]
     path = _workbook(tmp_path / "national.xlsx", rows)
     store = MemoryStore()
-    summary = import_feed(store, "national", path)
+    summary = import_feed(store, "national", path, user=SYSTEM)
     assert summary.format == "xlsx" and summary.balanced
     assert (summary.rows_read, summary.stored, summary.rejected, summary.blank_rows) == (6, 2, 4, 1)
     assert "Partner notes" in summary.ignored_columns
@@ -76,12 +77,12 @@ def test_named_sheet_and_missing_sheet(tmp_path: Path) -> None:
                      [["Leave Ref", "Staff No", "First Day", "Last Day"],
                       ["L-1", "S-1", dt.date(2025, 4, 1), dt.date(2025, 4, 3)]], title="Leave 2025")
     store = MemoryStore()
-    with store.unit_of_work(user="hr") as uow:  # leave names a stored staff member
+    with store.unit_of_work(user=SYSTEM) as uow:  # leave names a stored staff member
         uow.staff.add(Staff(id="S-1", forenames="Alfa", surname="Testperson"))
         uow.commit()
-    assert import_feed(store, "leave", path, sheet="Leave 2025").stored == 1
+    assert import_feed(store, "leave", path, sheet="Leave 2025", user=SYSTEM).stored == 1
     with pytest.raises(FeedFileError, match=r"has no worksheet 'Sheet9' \(it has: Leave 2025\)"):
-        import_feed(store, "leave", path, sheet="Sheet9")
+        import_feed(store, "leave", path, sheet="Sheet9", user=SYSTEM)
 
 
 def test_text_saved_as_xlsx_is_a_readable_error(tmp_path: Path) -> None:
@@ -89,13 +90,13 @@ def test_text_saved_as_xlsx_is_a_readable_error(tmp_path: Path) -> None:
     path = tmp_path / "staff.xlsx"
     path.write_text("Staff No,Forename\nS-1,Echo\n", encoding="utf-8")
     with pytest.raises(FeedFileError, match="is not a readable Excel workbook"):
-        import_feed(MemoryStore(), "staff", path)
+        import_feed(MemoryStore(), "staff", path, user=SYSTEM)
 
 
 def _outcome(path: Path) -> ImportSummary | None:
     store = MemoryStore()
     try:
-        summary = import_feed(store, "national", path, batch_size=5)
+        summary = import_feed(store, "national", path, batch_size=5, user=SYSTEM)
     except CtpseError as exc:
         assert str(exc).strip()
         return None

@@ -32,6 +32,7 @@ def _demo(ctx: Any) -> list[str]:
     from ctpse_core.reconcile import read_table, reconcile
     from ctpse_core.reconcile.review import stored_decisions
     from ctpse_core.reports import render
+    from ctpse_core.security.outputs import write_marked
 
     assert isinstance(ctx, DemoContext)
     folder = ctx.state.get("nominals_dir")
@@ -44,10 +45,9 @@ def _demo(ctx: Any) -> list[str]:
     result = reconcile(left, right, decisions=decisions)
     get_plugin_manager().hook.ctpse_after_reconcile(result=result)
     out = ctx.out / "reconciliation"
-    out.mkdir(parents=True, exist_ok=True)
-    for fmt in ("md", "html", "json"):
-        (out / f"reconciliation.{fmt}").write_text(render(result, fmt), encoding="utf-8")
-    (out / "corrections-for-jctpph.csv").write_text(result.correction_csv(), encoding="utf-8")
+    for fmt in ("md", "html", "json"):  # owner-only files (and folder) above OFFICIAL
+        write_marked(out / f"reconciliation.{fmt}", render(result, fmt), result.marking)
+    write_marked(out / "corrections-for-jctpph.csv", result.correction_csv(), result.marking)
     ctx.state["reconciliation"] = result
     return [f"{k.replace('_', ' ')}: {v}" for k, v in result.summary().items()] + [
         f"written to {out}"

@@ -32,6 +32,24 @@ class CliContext:
     def __repr__(self) -> str:
         return f"CliContext(store_url={self.store_url!r}, user={self.user!r}, quiet={self.quiet!r})"
 
+    def principal(self, store: Any, *, bootstrap: bool = False) -> Any:
+        """The :class:`~ctpse_core.security.Principal` for ``--user`` in ``store`` (an unknown
+        user: exit 2).
+
+        ``bootstrap=True`` is for commands that may run on a store with no users yet (``users
+        add``, ``demo``, ``db import``): there, and only while the store has no users, ``--user``
+        acts as an administrator that is not stored."""
+        if bootstrap and not store.has_users():
+            from ctpse_core.security.principal import TOP_CLEARANCE, Principal, Role
+
+            return Principal(id=self.user, name=self.user, roles=frozenset({Role.ADMINISTRATOR}),
+                             clearance=TOP_CLEARANCE)
+        return store.principal(self.user)
+
+    def unit_of_work(self, store: Any, *, bootstrap: bool = False) -> Any:
+        """A unit of work on ``store`` for ``--user`` (see :meth:`principal`)."""
+        return store.unit_of_work(user=self.principal(store, bootstrap=bootstrap))
+
     def open_store(self, *, create: bool = True) -> Any:
         """The store; with ``create=False`` a missing one is a one-line error, exit 2."""
         from ctpse_core.problem import Problem
@@ -87,7 +105,8 @@ def make_cli() -> click.Group:
         "postgresql+psycopg://..., tinydb:///file.json or memory://. [env: CTPSE_STORE]",
     )
     @click.option(
-        "--user", envvar="CTPSE_USER", default=_default_user, help="Who is acting (audit log). [env: CTPSE_USER]"
+        "--user", envvar="CTPSE_USER", default=_default_user,
+        help="Who is acting: a user of the store (`ctpse users list`); default your login. [env: CTPSE_USER]"
     )
     @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
     @click.pass_context

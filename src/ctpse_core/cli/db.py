@@ -70,7 +70,7 @@ def status(ctx: CliContext) -> None:
         state = "up to date" if st.up_to_date else "needs `ctpse db upgrade`"
         click.echo(f"schema: {st.current} (this ctpse_core: {st.head}) {state}")
         if st.up_to_date:
-            with store.unit_of_work() as uow:
+            with ctx.unit_of_work(store, bootstrap=True) as uow:  # counts only
                 for name in record_types().names():
                     count = uow.repository(name).count()
                     if count:
@@ -83,7 +83,8 @@ def status(ctx: CliContext) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 @pass_ctx
 def export_cmd(ctx: CliContext, file: Path) -> None:
-    """Write every record to FILE, a portable JSON-lines archive (its folder must exist)."""
+    """Write every record and the audit log to FILE, a portable JSON-lines archive (its folder
+    must exist). The export is logged as a disclosure."""
     from ctpse_core.errors import InputError, Problem
     from ctpse_core.storage.archive import export_store
 
@@ -96,7 +97,7 @@ def export_cmd(ctx: CliContext, file: Path) -> None:
         raise cannot_write(f"{folder} {what}; create the folder first, or give a file in an existing folder")
     store = ctx.open_store(create=False)
     try:
-        counts = export_store(store, file)
+        counts = export_store(store, file, user=ctx.principal(store))
     except OSError as exc:  # no permission, disk full...: name FILE, not the .part file written first
         raise cannot_write(exc.strerror or str(exc)) from None
     finally:
@@ -112,7 +113,9 @@ def export_cmd(ctx: CliContext, file: Path) -> None:
               help="Records per unit of work.")
 @pass_ctx
 def import_cmd(ctx: CliContext, file: Path, batch: int) -> None:
-    """Add every record of the archive FILE to the store (keeping record versions).
+    """Add every record of the archive FILE to the store (keeping record versions) and its
+    audit log (into a store whose log is empty). On a store with no users, --user may import
+    (the archive brings its users).
 
     The whole archive is checked first: every bad line is reported (exit 2) and nothing is
     written unless every line is good.
@@ -130,7 +133,7 @@ def import_cmd(ctx: CliContext, file: Path, batch: int) -> None:
         raise click.exceptions.Exit(2) from None
     store = ctx.open_store()
     try:
-        counts = import_archive(store, file, batch=batch, user=ctx.user)
+        counts = import_archive(store, file, batch=batch, user=ctx.principal(store, bootstrap=True))
     finally:
         store.close()
     click.echo(f"imported {sum(counts.values())} records from {file}")

@@ -96,6 +96,12 @@ def conflicts_product(conflicts: list[Any], title: str, counted: int, markings: 
     is_flag=True,
     help="Exit with status 1 when any hard-rule conflict is found (the report is still printed).",
 )
+@click.option(
+    "--notices",
+    "notices_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write one need-to-know notice per operation in a conflict into this folder.",
+)
 @format_option(default="md", only=("json", "md", "html"))
 @pass_ctx
 @interruptible("nothing was saved")
@@ -107,6 +113,7 @@ def deconflict(
     buffer_m: float,
     rest_hours: float,
     fail_on_hard: bool,
+    notices_dir: Path | None,
     fmt: str,
 ) -> None:
     """Find every conflict among the deployments in FILE (a JSON list) or the store.
@@ -137,9 +144,12 @@ def deconflict(
                 saved = _save(uow, deployments)
                 done_so_far("the deployments were saved; the report was not printed")
                 click.echo(saved.summary(), err=True)
+            if notices_dir is not None:
+                written = _write_notices(uow, notices_dir, conflicts, deployments)
+                click.echo(f"notices: {written} written to {notices_dir} (one per operation in a conflict)", err=True)
     finally:
         store.close()
-    for line in _skipped_rules(deployments, teams):
+    for line in [*_skipped_rules(deployments, teams), *_case_warnings(deployments)]:
         click.echo(line, err=True)
     title = f"Deconfliction of {len(deployments)} deployments"
     product = conflicts_product(conflicts, title, len(deployments), (d.marking for d in deployments))
@@ -148,6 +158,25 @@ def deconflict(
     if fail_on_hard and hard:
         click.echo(f"{hard} conflict(s) break a hard rule (--fail-on-hard)", err=True)
         raise click.exceptions.Exit(1)
+
+
+def _write_notices(uow: Any, folder: Path, conflicts: list[Any], deployments: list[Any]) -> int:
+    """Write ``notice-<operation>.md`` per operation involved (each told only of its own
+    deployments and whom to call), audited as disclosures; returns how many were written."""
+    import re
+
+    from ctpse_core.deconfliction.resolution import party_notices
+
+    operations = {o.id: o for o in uow.operations.list()}
+    found = party_notices(conflicts, {d.id: d for d in deployments}, operations)
+    folder.mkdir(parents=True, exist_ok=True)
+    for notice in found:
+        name = re.sub(r"[^A-Za-z0-9._-]", "_", notice.operation_id)
+        (folder / f"notice-{name}.md").write_text(notice.text(), encoding="utf-8")
+        detail = f"deconfliction notice, {len(notice.lines)} conflict(s)"
+        uow.record_event("disclosure", "operations", notice.operation_id, detail)
+    uow.commit()
+    return len(found)
 
 
 @contextlib.contextmanager
@@ -186,34 +215,92 @@ def _skipped_rules(deployments: list[Any], capacities: dict[str, int]) -> list[s
     return [f"Warning: rule 'capacity' not checked for teams not in the store: {shown}"]
 
 
+_ID_KINDS = (("team", "teams"), ("operation", "operations"), ("staff", "officers"), ("subject", "subjects"))
+
+
+def _case_warnings(deployments: list[Any]) -> list[str]:
+    """One warning per kind of ID whose values differ only in case (the engine compares IDs
+    exactly, after trimming: ``P1`` and ``p1`` are two officers to it)."""
+    values: dict[str, set[str]] = {kind: set() for kind, _w in _ID_KINDS}
+    for d in deployments:
+        values["team"].add(d.team_id)
+        values["operation"].add(d.operation_id)
+        values["staff"].update(d.staff_ids)
+        values["subject"].update(d.subject_ids)
+    out: list[str] = []
+    for kind, what in _ID_KINDS:
+        by_fold: dict[str, set[str]] = {}
+        for value in values[kind]:
+            by_fold.setdefault(value.casefold(), set()).add(value)
+        clashes = sorted(sorted(v) for v in by_fold.values() if len(v) > 1)
+        if not clashes:
+            continue
+        shown = "; ".join(" and ".join(repr(x) for x in group) for group in clashes[:3])
+        more = f" (and {len(clashes) - 3} more)" if len(clashes) > 3 else ""
+        out.append(
+            f"Warning: {kind} IDs {shown}{more} differ only in case: they are different {what} "
+            "to the engine (IDs are compared exactly, after trimming spaces)"
+        )
+    return out
+
+
 @click.group()
 def grid() -> None:
     """The regional grid (teams x days): publish versions and compare them."""
 
 
-def grid_product(version: Any) -> Any:
+def grid_product(
+    version: Any, operations: Any = None, teams: Any = None, clearance: Any = None
+) -> Any:
+    """The grid as a product: one cell line per deployment and day with what a reader acts
+    on: the times, the operation's name (its ID when the reader's ``clearance`` does not
+    reach the operation's marking, or no operation record is known), the place, the officers
+    and the deployment ID (the one ID on the line). Rows are teams, labelled with the team's
+    name and leader when ``teams`` (ID -> Team) are given."""
+    from ctpse_core.deconfliction.grid import place_text
     from ctpse_core.domain.marking import highest
     from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct
 
+    ops, known = operations or {}, teams or {}
+
+    def op_label(op_id: str) -> str:
+        op = ops.get(op_id)
+        if op is None or (clearance is not None and not clearance.dominates(op.marking)):
+            return op_id
+        return str(op.name)
+
+    def cell(e: Any) -> str:
+        status = "" if e.status.value == "planned" else f" ({e.status.value})"
+        return (
+            f"{e.start.astimezone(_london()):%H:%M}-{e.end.astimezone(_london()):%H:%M} "
+            f"{op_label(e.operation_id)}{status}, {place_text(e.location)}, {e.officers} officers "
+            f"[{e.deployment_id}]"
+        )
+
+    def team_label(team_id: str) -> str:
+        team = known.get(team_id)
+        if team is None:
+            return team_id
+        extra = [x for x in (team.name if team.name != team_id else None, team.leader) if x]
+        return f"{team_id} ({', '.join(extra)})" if extra else team_id
+
     days = [version.week + dt.timedelta(days=i) for i in range(7)]
-    teams = sorted({e.team_id for e in version.entries})
+    team_ids = sorted({e.team_id for e in version.entries})
     table = {
         team: {
             day.strftime("%a %d/%m"): [
-                f"{e.deployment_id} {e.operation_id} {e.start.astimezone(_london()):%H:%M}-"
-                f"{e.end.astimezone(_london()):%H:%M}"
-                for e in version.entries
-                if e.team_id == team and e.day == day
+                cell(e) for e in version.entries if e.team_id == team and e.day == day
             ]
             for day in days
         }
-        for team in teams
+        for team in team_ids
     }
     data = {
         "week": version.week.isoformat(),
         "days": [day.strftime("%a %d/%m") for day in days],
-        "teams": teams,
+        "teams": team_ids,
+        "team_labels": {team: team_label(team) for team in team_ids},
         "version": version.number,
         "published_by": version.published_by,
         "published_at": version.published_at.isoformat(),
@@ -227,6 +314,22 @@ def grid_product(version: Any) -> Any:
         marking=highest([COVERT, version.marking]),
     )
 
+
+def _clearance(uow: Any) -> Any:
+    """The reader's clearance, when the unit of work knows its principal's (a unit of work
+    looks unknown attributes up as record collections, so ask its class first)."""
+    if not hasattr(type(uow), "principal"):
+        return None
+    return getattr(uow.principal, "clearance", None)
+
+
+def change_lines(changes: list[Any]) -> list[str]:
+    """One line per grid change: what changed and who must be told."""
+    out = []
+    for c in changes:
+        what = f" ({'; '.join(c.what)})" if c.what else f" ({c.after})" if c.kind in ("moved", "cancelled") else ""
+        out.append(f"{c.kind} {c.deployment_id}{what}: tell {', '.join(c.tell)}")
+    return out
 
 
 def _london() -> Any:
@@ -251,14 +354,21 @@ def grid_publish(ctx: CliContext, week: dt.date, force: bool, fmt: str) -> None:
     An empty week is refused (exit 2), and a grid identical to the last published version is
     not published again ("no change since version N", exit 0); --force publishes either.
     """
-    from ctpse_core.deconfliction.grid import EmptyGridError, UnchangedGridError, publish
+    from ctpse_core.deconfliction.grid import EmptyGridError, UnchangedGridError, diff, publish, versions
     from ctpse_core.plugin import get_plugin_manager
     from ctpse_core.reports import render
 
     store = ctx.open_store()
     try:
         with store.unit_of_work(user=ctx.user) as uow:
+            earlier = versions(uow, week)
             version = publish(uow, week, ctx.user, force=force)
+            teams = {t.id: t for t in uow.teams.list()}
+            operations = {o.id: o for o in uow.operations.list()}
+            changes = (
+                diff(earlier[-1], version, teams, {d.id: d for d in uow.deployments.list()}) if earlier else []
+            )
+            clearance = _clearance(uow)
             with _nothing_saved_on_conflict():
                 uow.commit()
             done_so_far(f"grid version {version.number} was published; ctpse grid diff shows it")
@@ -281,7 +391,14 @@ def grid_publish(ctx: CliContext, week: dt.date, force: bool, fmt: str) -> None:
         return
     finally:
         store.close()
-    product = grid_product(version)
+    if earlier:
+        click.echo(
+            f"published version {version.number}: {len(changes)} change(s) since version {earlier[-1].number}",
+            err=True,
+        )
+        for line in change_lines(changes):
+            click.echo(line, err=True)
+    product = grid_product(version, operations, teams, clearance)
     click.echo(render(product, fmt), nl=False)
     get_plugin_manager().hook.ctpse_after_publish(kind="grid", product=product)
 
@@ -305,17 +422,19 @@ def grid_diff(ctx: CliContext, v1: int, v2: int, week: dt.date, fmt: str) -> Non
         with store.unit_of_work(user=ctx.user) as uow:
             old, new = get_version(uow, week, v1), get_version(uow, week, v2)
             teams = {t.id: t for t in uow.teams.list()}
+            now = {d.id: d for d in uow.deployments.list()}
     finally:
         store.close()
     rows = [
         {
             "deployment_id": c.deployment_id,
             "kind": c.kind,
+            "what": list(c.what),
             "before": c.before,
             "after": c.after,
             "tell": list(c.tell),
         }
-        for c in diff(old, new, teams)
+        for c in diff(old, new, teams, now)
     ]
     product = SimpleProduct(
         "grid-diff",
@@ -340,9 +459,11 @@ def synth_deployments(count: int, seed: int, out: Path) -> None:
     click.echo(f"deployments: {count}\nwritten to {out}")
 
 
-def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
+def allocation_product(plan: Any, title: str, operations: Any = None, teams: Any = None) -> Any:
     """The allocation as a product: summary, assignments, unallocated requests with reasons,
-    changes against the previous plan, released pins and allowed conflicts."""
+    changes against the previous plan, released pins and allowed conflicts. Marked at least as
+    high as every deployment on it and every operation and team it names (``operations`` and
+    ``teams``: ID -> record)."""
     from ctpse_core.domain.marking import highest
     from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct
@@ -392,7 +513,12 @@ def allocation_product(plan: Any, title: str, operations: Any = None) -> Any:
             {"rule": c.rule, "deployment_ids": list(c.deployment_ids), "why": c.why} for c in plan.allowed_conflicts
         ],
     }
-    marking = highest([COVERT, *(d.marking for d in plan.deployments)])
+    crews = teams or {}
+    named = [
+        *(ops[d.operation_id].marking for d in plan.deployments if d.operation_id in ops),
+        *(crews[d.team_id].marking for d in plan.deployments if d.team_id in crews),
+    ]
+    marking = highest([COVERT, *(d.marking for d in plan.deployments), *named])
     return SimpleProduct("allocation", title, data, marking=marking, rows=assignments)
 
 
@@ -492,7 +618,8 @@ def grid_plan(
     finally:
         store.close()
     title = f"Allocation of {len(tasking.requests)} tasking requests"
-    click.echo(render(allocation_product(plan, title, {o.id: o for o in operations}), fmt), nl=False)
+    product = allocation_product(plan, title, {o.id: o for o in operations}, {t.id: t for t in teams})
+    click.echo(render(product, fmt), nl=False)
 
 
 def _save_plan(uow: Any, plan: Any, stored: list[Any], tasking: Any) -> list[str]:
@@ -507,10 +634,14 @@ def _save_plan(uow: Any, plan: Any, stored: list[Any], tasking: Any) -> list[str
 
     planned = set(plan.assignments) | {u.request_id for u in plan.unallocated}
     lines = [save_deployments(uow, plan.deployments).summary("deployments")]
+    cancelled: list[str] = []
     for d in stored:
         dropped = d.request_id in planned and d.request_id not in plan.assignments
         if dropped and d.status is not DeploymentStatus.CANCELLED:
             uow.deployments.update(attrs.evolve(d, status=DeploymentStatus.CANCELLED))
+            cancelled.append(f"{d.id} (request {d.request_id}, team {d.team_id}: no longer allocated)")
+    if cancelled:
+        lines.append(f"cancelled deployments: {len(cancelled)}: {'; '.join(cancelled)}")
     if tasking.teams is not None:
         lines.append(save_records(uow.teams, tasking.teams, "team").summary("teams"))
     if tasking.operations is not None:

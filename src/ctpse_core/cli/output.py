@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,23 +47,16 @@ def out_option() -> Callable[[Any], Any]:
 
 def emit(product: Any, fmt: str, out: Path | None) -> None:
     """Render ``product`` in ``fmt`` to ``out`` (or standard output). A file marked above OFFICIAL
-    is created owner-only (0600), as is a folder this makes for it (0700)."""
-    from ctpse_core.domain.marking import Classification
+    is created owner-only (0600), as is a folder this makes for it (0700)
+    (:func:`ctpse_core.security.outputs.write_marked`)."""
     from ctpse_core.reports import render
+    from ctpse_core.security.outputs import write_marked
 
     text = render(product, fmt)
     if out is None:
         click.echo(text, nl=False)
         return
-    private = product.marking.classification > Classification.OFFICIAL
-    if not out.parent.exists():
-        out.parent.mkdir(parents=True, mode=0o700 if private else 0o777)
     if out.parent.is_file():
         raise InputError([Problem(field="--out", reason=f"{out.parent} is a file, not a folder", where=str(out))])
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    fd = os.open(out, flags, 0o600 if private else 0o644)
-    if private:
-        os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    write_marked(out, text, product.marking)
     click.echo(f"{product.title}: written to {out} ({product.marking})", err=True)

@@ -131,6 +131,7 @@ def _reconcile(
     from ctpse_core.reconcile.review import stored_decisions
     from ctpse_core.reconcile.stored import stored_tables
     from ctpse_core.reports import render
+    from ctpse_core.security.outputs import write_marked
 
     if not stored and (regional is None or national is None):
         raise InputError([Problem(field="", reason="give REGIONAL and NATIONAL files, or --stored")])
@@ -173,7 +174,7 @@ def _reconcile(
     get_plugin_manager().hook.ctpse_after_reconcile(result=result)
     if corrections is not None:
         try:
-            corrections.write_text(result.correction_csv(), encoding="utf-8")
+            write_marked(corrections, result.correction_csv(), result.marking)  # owner-only above OFFICIAL
         except OSError as exc:
             raise bad_input(exc, str(corrections)) from None
     click.echo(render(result, fmt), nl=False)

@@ -10,7 +10,7 @@ The public names are re-exported here; the modules behind them are small:
 from ctpse_core.deconfliction.engine import ConflictSet, conflict_rules, deconflict, find_conflicts
 from ctpse_core.deconfliction.frame import DeploymentFrame
 from ctpse_core.deconfliction.model import Conflict, Settings, Severity
-from ctpse_core.deconfliction.rules import CapacityRule, ConflictRule, Found, PairRule
+from ctpse_core.deconfliction.rules import CapacityRule, ConflictRule, Found, PairRule, RestRule
 
 __all__ = [
     "CapacityRule",
@@ -20,6 +20,7 @@ __all__ = [
     "DeploymentFrame",
     "Found",
     "PairRule",
+    "RestRule",
     "Settings",
     "Severity",
     "conflict_rules",

@@ -48,7 +48,7 @@ from ctpse_core.deconfliction.engine import find_conflicts, registered_rules
 from ctpse_core.deconfliction.frame import DeploymentFrame, to_micros
 from ctpse_core.deconfliction.grid import london_days
 from ctpse_core.deconfliction.model import Conflict, Settings
-from ctpse_core.deconfliction.rules import ConflictRule, Found
+from ctpse_core.deconfliction.rules import ConflictRule, Found, RestRule
 from ctpse_core.domain.staff import Leave, Staff
 from ctpse_core.domain.surveillance import (
     Deployment,
@@ -218,7 +218,10 @@ def allocate(
     """
     began = time.perf_counter()
     settings = settings or Settings()
-    all_rules = list(rules) if rules is not None else registered_rules()
+    all_rules = [
+        r.as_pairs() if isinstance(r, RestRule) else r
+        for r in (list(rules) if rules is not None else registered_rules())
+    ]
     reqs = list(requests)
     team_list = list(teams)
     avail = availability or Availability()
@@ -521,7 +524,8 @@ def _team_cliques(
         cols_of_team.setdefault(t, []).append(col)
     for t, cols in cols_of_team.items():
         team = teams[t]
-        live = [d for d in existing if d.team_id == team.id and d.end > d.start]
+        # a deployment over capacity alone is its own conflict, not load (as in the rule)
+        live = [d for d in existing if d.team_id == team.id and d.end > d.start and d.officers <= team.capacity]
         spans = [(reqs[problem.pairs[c][0]], c) for c in cols]
         spans = [(r, c) for r, c in spans if r.end > r.start]
         points = sorted({r.start for r, _c in spans} | {d.start for d in live})

@@ -16,6 +16,7 @@ def run_demo_step(ctx: Any) -> list[str]:
     from ctpse_core.deconfliction.engine import deconflict
     from ctpse_core.deconfliction.grid import UnchangedGridError, publish
     from ctpse_core.reports import render
+    from ctpse_core.security.outputs import write_marked
     from ctpse_core.synthetic.tasking import synthetic_tasking
 
     booked_week = synthetic_week(min(max(ctx.scale // 50, 16), 60), seed=ctx.seed)
@@ -60,15 +61,16 @@ def run_demo_step(ctx: Any) -> list[str]:
             version, published = exc.latest, "unchanged, not published again"
         uow.commit()
     out = ctx.out / "deconfliction"
-    out.mkdir(parents=True, exist_ok=True)
-    allocation = allocation_product(plan, "Allocation of the synthetic week's tasking requests", operations)
+    allocation = allocation_product(plan, "Allocation of the synthetic week's tasking requests", operations,
+                                    {t.id: t for t in teams})
     product = conflicts_product(
         conflicts, "Deconfliction of the synthetic week", len(everything), (d.marking for d in everything)
     )
-    for fmt in ("md", "html"):
-        (out / f"allocation.{fmt}").write_text(render(allocation, fmt), encoding="utf-8")
-        (out / f"conflicts.{fmt}").write_text(render(product, fmt), encoding="utf-8")
-        (out / f"grid-v{version.number}.{fmt}").write_text(render(grid_product(version), fmt), encoding="utf-8")
+    grid = grid_product(version, operations, {t.id: t for t in teams})
+    for fmt in ("md", "html"):  # owner-only files (and folder) above OFFICIAL
+        write_marked(out / f"allocation.{fmt}", render(allocation, fmt), allocation.marking)
+        write_marked(out / f"conflicts.{fmt}", render(product, fmt), product.marking)
+        write_marked(out / f"grid-v{version.number}.{fmt}", render(grid, fmt), grid.marking)
     hard = sum(1 for c in conflicts if c.hard)
     return [
         f"tasking requests: {len(tasking.requests)}; allocated {len(plan.assignments)}, "

@@ -2,7 +2,10 @@
 
 A deployment appears on every London calendar day it touches (a 22:00-06:00 deployment
 is on two days; days are cut at London midnight, so the clock-change Sunday is 23 hours
-long). ``diff`` lists what changed between two versions and who must be told.
+long). Every field an affected party acts on is on the grid entry, so a change to any of
+them (times, team, officers, named officers, subjects, place and radius, planned ->
+confirmed) makes a new version. ``diff`` lists what changed between two versions, field by
+field, and who must be told; a deployment that left the week says where it went.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import attrs
 
 from ctpse_core.domain.common import LONDON, Record, aware, utcnow
 from ctpse_core.domain.marking import highest
-from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, Operation, Team
+from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, Location, Operation, Team
 from ctpse_core.errors import CtpseError, InputError, NotFoundError, Problem
 from ctpse_core.storage.base import UnitOfWork
 
@@ -52,6 +55,10 @@ class GridEntry:
     national_priority: bool = False
     #: the tasking request the deployment serves (what re-planning pins).
     request_id: str | None = None
+    status: DeploymentStatus = DeploymentStatus.PLANNED
+    location: Location | None = None
+    staff_ids: tuple[str, ...] = ()
+    subject_ids: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -103,6 +110,10 @@ def build_entries(
                         has_subjects=bool(d.subject_ids),
                         national_priority=bool(op and op.national_priority),
                         request_id=d.request_id,
+                        status=d.status,
+                        location=d.location,
+                        staff_ids=tuple(d.staff_ids),
+                        subject_ids=tuple(d.subject_ids),
                     )
                 )
     out.sort(key=lambda e: (e.team_id, e.day, e.start, e.deployment_id))
@@ -183,30 +194,80 @@ class MissingVersion(InputError, NotFoundError):
 
 @attrs.frozen(kw_only=True)
 class Change:
-    """One deployment added, removed or changed between two versions, and who to tell."""
+    """One deployment added, removed, moved, cancelled or changed between two versions,
+    what changed (``what``: one ``field: before -> after`` line each) and who to tell."""
 
     deployment_id: str
-    kind: str  # added | removed | changed
+    kind: str  # added | removed | moved | cancelled | changed
     before: str
     after: str
     tell: tuple[str, ...]
+    what: tuple[str, ...] = ()
+
+
+def london(moment: dt.datetime) -> str:
+    return f"{moment.astimezone(LONDON):%a %d/%m/%Y %H:%M %Z}"
+
+
+def place_text(location: Location | None) -> str:
+    """``Fictonbury (51.45500, -0.97500, radius 300 m)``, or ``no place given``."""
+    if location is None:
+        return "no place given"
+    where = f"{location.lat:.5f}, {location.lon:.5f}, radius {location.radius_m:.0f} m"
+    return f"{location.name} ({where})" if location.name else where
+
+
+def _fields(e: GridEntry) -> dict[str, str]:
+    """What a reader acts on, by field, as text."""
+    return {
+        "team": e.team_id,
+        "operation": e.operation_id,
+        "times": f"{london(e.start)} to {london(e.end)}",
+        "officers": str(e.officers),
+        "status": e.status.value,
+        "place": place_text(e.location),
+        "named officers": ", ".join(e.staff_ids) or "none",
+        "subjects": ", ".join(e.subject_ids) or ("some" if e.has_subjects else "none"),
+        "national priority": "yes" if e.national_priority else "no",
+    }
 
 
 def _summary(entries: list[GridEntry]) -> str:
     if not entries:
         return ""
     e = entries[0]
+    f = _fields(e)
     days = ", ".join(x.day.strftime("%a %d/%m") for x in entries)
     return (
-        f"{e.team_id} {e.operation_id} {e.start.astimezone(LONDON):%a %d/%m/%Y %H:%M %Z} to "
-        f"{e.end.astimezone(LONDON):%a %d/%m/%Y %H:%M %Z} ({e.officers} officers; {days})"
+        f"{e.team_id} {e.operation_id} {f['times']} ({e.officers} officers; {f['status']}; "
+        f"at {f['place']}; named officers: {f['named officers']}; subjects: {f['subjects']}; {days})"
     )
 
 
-def diff(old: GridVersion, new: GridVersion, teams: Mapping[str, Team]) -> list[Change]:
-    """Each deployment whose grid entries differ, with the parties who must be told:
-    the leader of every team affected, the operations room (always), Research & Analysis
-    when subjects are involved, and the NCTPOC Mobilisation Desk for national priorities."""
+def _what(before: list[GridEntry], after: list[GridEntry]) -> tuple[str, ...]:
+    old, new = _fields(before[0]), _fields(after[0])
+    out = [f"{k}: {old[k]} -> {new[k]}" for k in old if old[k] != new[k]]
+    days_old = [e.day for e in before]
+    days_new = [e.day for e in after]
+    if days_old != days_new and not out:
+        out.append(
+            "days: " + ", ".join(f"{d:%a %d/%m}" for d in days_old) + " -> "
+            + ", ".join(f"{d:%a %d/%m}" for d in days_new)
+        )
+    return tuple(out)
+
+
+def diff(
+    old: GridVersion,
+    new: GridVersion,
+    teams: Mapping[str, Team],
+    deployments: Mapping[str, Deployment] | None = None,
+) -> list[Change]:
+    """Each deployment whose grid entries differ, what changed, and the parties who must be
+    told: the leader of every team affected, the operations room (always), Research &
+    Analysis when subjects are involved, and the NCTPOC Mobilisation Desk for national
+    priorities. With ``deployments`` (the store now), one that left the week is ``moved``
+    (``after`` says where to) or ``cancelled`` rather than ``removed``."""
 
     def by_id(v: GridVersion) -> dict[str, list[GridEntry]]:
         out: dict[str, list[GridEntry]] = {}
@@ -221,9 +282,19 @@ def diff(old: GridVersion, new: GridVersion, teams: Mapping[str, Team]) -> list[
         if b == a:
             continue
         kind = "added" if not b else "removed" if not a else "changed"
+        after_text = _summary(a)
+        moved_team: list[str] = []
+        now = (deployments or {}).get(dep_id)
+        if kind == "removed" and now is not None:
+            if now.status is DeploymentStatus.CANCELLED:
+                kind, after_text = "cancelled", "cancelled"
+            else:
+                kind = "moved"
+                after_text = f"moved to {now.team_id} {london(now.start)} to {london(now.end)}"
+                moved_team = [now.team_id]
         both = b + a
         tell: list[str] = []
-        for team_id in dict.fromkeys(e.team_id for e in both):
+        for team_id in dict.fromkeys([*(e.team_id for e in both), *moved_team]):
             team = teams.get(team_id)
             tell.append(
                 f"Team leader {team_id}" + (f" ({team.leader})" if team and team.leader else "")
@@ -238,8 +309,9 @@ def diff(old: GridVersion, new: GridVersion, teams: Mapping[str, Team]) -> list[
                 deployment_id=dep_id,
                 kind=kind,
                 before=_summary(b),
-                after=_summary(a),
+                after=after_text,
                 tell=tuple(tell),
+                what=_what(b, a) if kind == "changed" else (),
             )
         )
     return changes

@@ -12,17 +12,16 @@ per lookup.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import pairwise
 
-import attrs
 import numpy as np
 
 from ctpse_core.arrays import sorted_unique
 from ctpse_core.deconfliction.engine import ConflictSet, registered_rules
 from ctpse_core.deconfliction.frame import DeploymentFrame, Ints, to_micros
 from ctpse_core.deconfliction.model import Conflict, Settings
+from ctpse_core.deconfliction.quick import NEW, Block, Columns, Hits, Lookup, Probe, fast_plan
 from ctpse_core.deconfliction.rules import CapacityRule, ConflictRule, Found, PairRule
 from ctpse_core.deconfliction.spatial import PlaceIndex
 from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, Team
@@ -35,27 +34,7 @@ ACCEPTED_WITH = "accepted with conflict"
 _NONE = np.zeros(0, dtype=np.int64)
 
 
-@attrs.frozen
-class _Block:
-    starts: Ints
-    ends: Ints
-    rows: Ints
-    longest: int
-    #: the starts as a Python list: ``bisect`` on it costs far less than a numpy call.
-    start_list: list[int] = attrs.field(factory=list)
-
-    def near(self, start: int, end: int, slack: int) -> Ints:
-        """Rows whose ``[s, e)`` comes within ``slack`` of ``[start, end)``."""
-        lo = bisect_left(self.start_list, start - slack - self.longest)
-        hi = bisect_left(self.start_list, end + slack, lo)
-        if hi == lo:
-            return _NONE
-        keep = self.ends[lo:hi] + slack > start
-        out: Ints = self.rows[lo:hi][keep]
-        return out
-
-
-def _blocks(rows: Ints, keys: Ints, start: Ints, end: Ints) -> dict[int, _Block]:
+def _blocks(rows: Ints, keys: Ints, start: Ints, end: Ints) -> dict[int, Block]:
     if len(rows) == 0:
         return {}
     order = np.lexsort((start[rows], keys))
@@ -66,11 +45,12 @@ def _blocks(rows: Ints, keys: Ints, start: Ints, end: Ints) -> dict[int, _Block]
     s_all, e_all = start[rows], end[rows]
     dur = e_all - s_all
     longest = np.maximum.reduceat(dur, firsts)
-    out: dict[int, _Block] = {}
+    out: dict[int, Block] = {}
+    s_list, e_list, r_list = s_all.tolist(), e_all.tolist(), rows.tolist()
     for k, a, b, m in zip(
         keys[firsts].tolist(), firsts.tolist(), lasts.tolist(), longest.tolist(), strict=True
     ):
-        out[k] = _Block(s_all[a:b], e_all[a:b], rows[a:b], max(int(m), 0), s_all[a:b].tolist())
+        out[k] = Block(s_list[a:b], e_list[a:b], r_list[a:b], max(int(m), 0))
     return out
 
 
@@ -85,15 +65,22 @@ class CheckResult:
         *,
         found: ConflictSet | None = None,
         row: int = -1,
+        counted: tuple[int, bool] | None = None,
+        build: Callable[[], tuple[ConflictSet, int]] | None = None,
     ) -> None:
         self.deployment_id = deployment_id
         self._found = found
         self._row = row
-        self._conflicts: tuple[Conflict, ...] | None = None if found is not None else tuple(conflicts)
+        self._counted = counted
+        self._build = build
+        lazy = found is not None or build is not None
+        self._conflicts: tuple[Conflict, ...] | None = None if lazy else tuple(conflicts)
 
     @property
     def count(self) -> int:
         """How many conflicts (without explaining them)."""
+        if self._counted is not None:
+            return self._counted[0]
         if self._found is not None:
             return len(self._found)
         return len(self.conflicts)
@@ -101,7 +88,9 @@ class CheckResult:
     @property
     def conflicts(self) -> tuple[Conflict, ...]:
         if self._conflicts is None:
-            assert self._found is not None
+            if self._found is None:
+                assert self._build is not None
+                self._found, self._row = self._build()
             self._conflicts = tuple(self._found.conflicts(involving=self._row))
         return self._conflicts
 
@@ -112,6 +101,8 @@ class CheckResult:
     @property
     def hard(self) -> bool:
         """True when a conflict breaks a hard rule (proceeding needs a recorded override)."""
+        if self._counted is not None:
+            return self._counted[1]
         if self._found is not None:
             return any(rule.hard and len(f) for rule, f in self._found.found)
         return any(c.hard for c in self.conflicts)
@@ -146,7 +137,7 @@ class DeconflictionIndex:
             for key in wanted
         }
         all_rows = np.arange(len(frame), dtype=np.int64)
-        self._by: dict[str, dict[int, _Block]] = {}
+        self._by: dict[str, dict[int, Block]] = {}
         for key, rows, keys in (
             ("team", all_rows, frame.team),
             ("operation", all_rows, frame.op),
@@ -161,7 +152,23 @@ class DeconflictionIndex:
         self._places: PlaceIndex | None = None
         if "place" in wanted and frame.has_location.any():
             located = np.flatnonzero(frame.has_location)
-            self._places = PlaceIndex(located, frame.lat[located], frame.lon[located], frame.radius[located])
+            self._places = PlaceIndex(
+                located,
+                frame.lat[located],
+                frame.lon[located],
+                frame.radius[located],
+                frame.start[located],
+                frame.end[located],
+            )
+        self._plan = fast_plan(self.rules, self.settings)
+        if self._plan is not None:
+            self._lookup = Lookup(
+                cols=Columns.of(frame),
+                blocks=self._block,
+                near_place=self._near_place,
+                frame=frame,
+                settings=self.settings,
+            )
 
     @classmethod
     def build(
@@ -179,6 +186,16 @@ class DeconflictionIndex:
     def __len__(self) -> int:
         return len(self.frame)
 
+    def _block(self, kind: str, code: int | None) -> Block | None:
+        return self._by.get(kind, {}).get(code) if code is not None else None
+
+    def _near_place(self, lat: float, lon: float, radius: float, start: int, end: int) -> list[int]:
+        """Located rows that may be near the area at ``[start, end)`` (each once)."""
+        if self._places is None:
+            return []
+        slack = self._slack.get("place", 0)
+        return list(self._places.near_set(lat, lon, radius, self.settings.buffer_m, start - slack, end + slack))
+
     def candidates(self, d: Deployment) -> Ints:
         """Stored rows that some rule could relate to ``d`` (never its own earlier version)."""
         fr = self.frame
@@ -188,7 +205,7 @@ class DeconflictionIndex:
         def look(kind: str, code: int | None) -> None:
             block = self._by.get(kind, {}).get(code) if code is not None else None
             if block is not None:
-                found.append(block.near(start, end, self._slack[kind]))
+                found.append(np.array(block.near(start, end, self._slack[kind]), dtype=np.int64))
 
         if "team" in self._by:
             look("team", fr.code_index("team").get(d.team_id))
@@ -205,7 +222,9 @@ class DeconflictionIndex:
                 look("subject", index.get(subject))
         if self._places is not None and d.location is not None:
             loc, slack = d.location, self._slack["place"]
-            near = self._places.near(loc.lat, loc.lon, loc.radius_m, self.settings.buffer_m)
+            near = self._places.near(
+                loc.lat, loc.lon, loc.radius_m, self.settings.buffer_m, start - slack, end + slack
+            )
             found.append(near[(fr.start[near] < end + slack) & (fr.end[near] + slack > start)])
         rows = sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
         own = self._id_rows.get(d.id)
@@ -222,7 +241,7 @@ class DeconflictionIndex:
             return np.zeros(0, dtype=np.int64)
         lo, hi = start, end
         while True:
-            rows = block.near(lo, hi, 1)  # touching counts: a run can pass through it
+            rows = np.array(block.near(lo, hi, 1), dtype=np.int64)  # touching counts
             if len(rows) == 0:
                 return rows
             new_lo = min(lo, int(self.frame.start[rows].min()))
@@ -235,10 +254,64 @@ class DeconflictionIndex:
         """Conflicts between ``d`` and stored deployments (``d`` replaces its stored version)."""
         if d.status is DeploymentStatus.CANCELLED:
             return CheckResult(d.id, ())
+        if self._plan is not None:
+            return self._quick(d, self._plan)
         sub = self.frame.take(self.candidates(d)).extend_with([d], self.capacities)
         new = len(sub) - 1
         found = [(rule, _found_with(sub, rule, new, self.settings)) for rule in self.rules]
         return CheckResult(d.id, found=ConflictSet(sub, self.settings, found), row=new)
+
+
+    def _quick(self, d: Deployment, plan: list[tuple[ConflictRule, Callable[[Lookup, Probe], Hits]]]) -> CheckResult:
+        """The built-in rules in plain Python (see :mod:`.quick`); explained on first use."""
+        fr = self.frame
+        loc = d.location
+        probe = Probe(
+            start=to_micros(d.start),
+            end=to_micros(d.end),
+            op=fr.code_index("op").get(d.operation_id),
+            team=fr.code_index("team").get(d.team_id),
+            staff=[c for c in (fr.code_index("staff").get(x) for x in dict.fromkeys(d.staff_ids)) if c is not None],
+            subjects=[
+                c for c in (fr.code_index("subject").get(x) for x in dict.fromkeys(d.subject_ids)) if c is not None
+            ],
+            officers=d.officers,
+            capacity=self.capacities.get(d.team_id, -1),
+            place=None if loc is None else (loc.lat, loc.lon, loc.radius_m),
+            own=frozenset(self._id_rows.get(d.id, ())),
+        )
+        hits = [(rule, how(self._lookup, probe)) for rule, how in plan]
+        count = sum(len(h) for _r, h in hits)
+        hard = any(rule.hard and len(h) for rule, h in hits)
+        return CheckResult(d.id, counted=(count, hard), build=lambda: self._explainable(d, hits))
+
+    def _explainable(self, d: Deployment, hits: list[tuple[ConflictRule, Hits]]) -> tuple[ConflictSet, int]:
+        """A frame of the rows the hits name plus ``d``, and the hits as :class:`Found`s on it."""
+        used = sorted(
+            {r for _rule, h in hits for r in h.pairs}
+            | {r for _rule, h in hits for rows, _s, _e in h.groups for r in rows if r != NEW}
+        )
+        sub = self.frame.take(np.array(used, dtype=np.int64)).extend_with([d], self.capacities)
+        new = len(sub) - 1
+        at = {r: i for i, r in enumerate(used)}
+        at[NEW] = new
+        found: list[tuple[ConflictRule, Found]] = []
+        for rule, h in hits:
+            pairs = np.array([[at[r], new] for r in h.pairs], dtype=np.int64).reshape(-1, 2)
+            members = [[at[r] for r in rows] for rows, _s, _e in h.groups]
+            found.append(
+                (
+                    rule,
+                    Found(
+                        pairs=pairs,
+                        group_start=np.array([g[1] for g in h.groups], dtype=np.int64),
+                        group_end=np.array([g[2] for g in h.groups], dtype=np.int64),
+                        group_of=np.repeat(np.arange(len(members), dtype=np.int64), [len(m) for m in members]),
+                        group_row=np.array([r for m in members for r in m], dtype=np.int64),
+                    ),
+                )
+            )
+        return ConflictSet(sub, self.settings, found), new
 
 
 def _found_with(frame: DeploymentFrame, rule: ConflictRule, new: int, settings: Settings) -> Found:
@@ -264,23 +337,31 @@ def _found_with(frame: DeploymentFrame, rule: ConflictRule, new: int, settings: 
 
 def _capacity_with(frame: DeploymentFrame, new: int) -> Found:
     """:class:`CapacityRule` for the runs through row ``new``, in plain Python (the team's
-    candidate rows are a handful): the deployment alone over capacity, and each maximal run
-    of time in which the team's overlapping deployments need more officers than it has and
-    that has ``new`` among two or more deployments overlapping it."""
+    candidate rows are a handful): the deployment alone over capacity (then nothing else:
+    it is not counted in runs), or each maximal run of time in which the team's overlapping
+    deployments that each fit need more officers than it has and that has ``new`` among two
+    or more deployments overlapping it."""
     cap = int(frame.capacity[new])
     s_new, e_new = int(frame.start[new]), int(frame.end[new])
     if cap < 0 or e_new <= s_new:
         return Found()
     starts, ends, officers = frame.start.tolist(), frame.end.tolist(), frame.officers.tolist()
     team = int(frame.team[new])
-    rows = [r for r in np.flatnonzero(frame.team == team).tolist() if ends[r] > starts[r]]
+    if officers[new] > cap:
+        return Found(
+            group_start=np.array([s_new], dtype=np.int64),
+            group_end=np.array([e_new], dtype=np.int64),
+            group_of=np.zeros(1, dtype=np.int64),
+            group_row=np.array([new], dtype=np.int64),
+        )
+    rows = [
+        r
+        for r in np.flatnonzero(frame.team == team).tolist()
+        if ends[r] > starts[r] and officers[r] <= cap
+    ]
     g_start: list[int] = []
     g_end: list[int] = []
     g_rows: list[list[int]] = []
-    if officers[new] > cap:
-        g_start.append(s_new)
-        g_end.append(e_new)
-        g_rows.append([new])
     delta: dict[int, int] = {}
     for r in rows:
         delta[starts[r]] = delta.get(starts[r], 0) + officers[r]

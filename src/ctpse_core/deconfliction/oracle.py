@@ -2,7 +2,8 @@
 
 It reads the rules' definitions straight from :mod:`ctpse_core.deconfliction.model`
 (half-open intervals, distance ``<=`` radii plus buffer, rest strictly under the
-minimum) on ``Deployment`` objects and Python datetimes, sharing nothing with the fast
+minimum between an officer's consecutive deployments, capacity runs of deployments that
+each fit) on ``Deployment`` objects and Python datetimes, sharing nothing with the fast
 engine but the distance formula. Property tests and benchmarks compare against it.
 """
 
@@ -69,11 +70,23 @@ def brute_force(
                     and _distance(a, b) <= (a.location.radius_m + b.location.radius_m + s.buffer_m)
                 ):
                     out.add(("proximity", ids))
-        elif shared_staff:
-            gap = max(b.start - a.end, a.start - b.end)
-            if gap < rest:
-                out.add(("rest", ids))
+    out |= _rest(live, rest)
     out |= _capacity(live, capacities)
+    return out
+
+
+def _rest(live: Sequence[Deployment], rest: dt.timedelta) -> set[Key]:
+    """Per officer: each deployment and the next one(s) (earliest start at or after its end)."""
+    out: set[Key] = set()
+    for person in {p for d in live for p in d.staff_ids}:
+        mine = [d for d in live if person in d.staff_ids]
+        for a in mine:
+            later = [b for b in mine if b.start >= a.end]
+            if not later:
+                continue
+            first = min(b.start for b in later)
+            if first - a.end < rest:
+                out |= {("rest", tuple(sorted((a.id, b.id)))) for b in later if b.start == first}
     return out
 
 
@@ -87,7 +100,7 @@ def _capacity(live: Sequence[Deployment], capacities: Mapping[str, int]) -> set[
         cap = capacities.get(team)
         if cap is None:
             continue
-        mine = [d for d in live if d.team_id == team]
+        mine = [d for d in live if d.team_id == team and d.officers <= cap]  # over alone: own conflict
         instants = sorted({d.start for d in mine} | {d.end for d in mine})
         run: set[str] = set()
         for t0, _t1 in pairwise(instants):

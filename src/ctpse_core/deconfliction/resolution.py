@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
 
 from ctpse_core.deconfliction.model import Conflict
 from ctpse_core.domain.common import LONDON, Record, aware, utcnow
-from ctpse_core.domain.surveillance import Deployment, Operation
+from ctpse_core.domain.marking import Marking, highest
+from ctpse_core.domain.surveillance import COVERT, Deployment, Operation
 from ctpse_core.errors import InputError, Problem
 from ctpse_core.storage.base import UnitOfWork
 
-__all__ = ["ConflictResolution", "Decision", "Notice", "notices", "resolve"]
+__all__ = ["ConflictResolution", "Decision", "Notice", "PartyNotice", "notices", "party_notices", "resolve"]
 
 
 class Decision(enum.StrEnum):
@@ -122,4 +123,43 @@ def notices(
                 f"with another deployment from {when}. Before deploying, call {call}.",
             )
         )
+    return out
+
+
+@attrs.frozen
+class PartyNotice:
+    """Everything one party (an operation) is told about the conflicts its deployments are
+    in: one line per conflict, marked as high as its own deployments (never the other's)."""
+
+    operation_id: str
+    operation_name: str
+    lines: tuple[str, ...]
+    marking: Marking
+
+    def text(self) -> str:
+        body = "\n".join(f"- {line}" for line in self.lines)
+        return (
+            f"{self.marking}\n\n# Deconfliction notice for {self.operation_name}\n\n"
+            f"{body}\n\nNothing in this notice describes another operation's plan.\n\n{self.marking}\n"
+        )
+
+
+def party_notices(
+    conflicts: Iterable[Conflict], deployments: Mapping[str, Deployment], operations: Mapping[str, Operation]
+) -> list[PartyNotice]:
+    """One need-to-know notice per operation involved in any of ``conflicts`` (each of its
+    :func:`notices` lines, in time order), sorted by operation ID."""
+    lines: dict[str, list[str]] = {}
+    own: dict[str, list[Marking]] = {}
+    for conflict in conflicts:
+        for n in notices(conflict, deployments, operations):
+            lines.setdefault(n.to_operation, [])
+            if n.text not in lines[n.to_operation]:
+                lines[n.to_operation].append(n.text)
+            own.setdefault(n.to_operation, []).append(deployments[n.deployment_id].marking)
+    out = []
+    for op_id in sorted(lines):
+        op = operations.get(op_id)
+        name = f"{op.name} ({op_id})" if op is not None else op_id
+        out.append(PartyNotice(op_id, name, tuple(lines[op_id]), highest([COVERT, *own[op_id]])))
     return out

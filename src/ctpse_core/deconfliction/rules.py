@@ -26,7 +26,7 @@ from ctpse_core.arrays import sorted_unique
 from ctpse_core.deconfliction.frame import Bools, DeploymentFrame, Ints
 from ctpse_core.deconfliction.model import Settings, Severity
 from ctpse_core.deconfliction.spatial import Grid, haversine_m, radius_classes
-from ctpse_core.deconfliction.sweep import load_segments, overlap_join, overlap_self, unique_pairs
+from ctpse_core.deconfliction.sweep import load_segments, next_after, overlap_join, overlap_self, unique_pairs
 
 __all__ = [
     "KEYS",
@@ -34,6 +34,7 @@ __all__ = [
     "ConflictRule",
     "Found",
     "PairRule",
+    "RestRule",
     "builtin_rules",
     "candidate_pairs",
 ]
@@ -299,9 +300,62 @@ def _why_rest(frame: DeploymentFrame, a: int, b: int, s: Settings) -> str:
 
 
 @attrs.frozen(kw_only=True)
+class RestRule:
+    """An officer with less than the minimum rest between the end of one deployment and the
+    start of the *next* one (the deployments of that officer with the earliest start at or
+    after the first one's end; all of them on a tie). Only consecutive deployments are
+    compared: with three duties 6 h apart the officer is told of two short rests, not three.
+
+    Whether a *set* of deployments breaks the rule is the same as comparing every pair (a
+    short gap to a later duty means an even shorter one to the next), so the allocation plans
+    with :meth:`as_pairs`, whose pairwise rows are exact for it."""
+
+    name: str = "rest"
+    severity: Severity = Severity.HARD
+    hard: bool = True
+    description: str = "a person without the minimum rest between consecutive deployments"
+    keys: frozenset[str] = frozenset({"staff"})
+
+    def reach(self, settings: Settings) -> int:
+        return settings.rest_seconds * 1_000_000
+
+    def detect(self, frame: DeploymentFrame, settings: Settings) -> Found:
+        rows, keys = frame.staff_row, frame.staff_key
+        a, b = next_after(keys, frame.start[rows], frame.end[rows])
+        first, second = rows[a], rows[b]
+        short = frame.start[second] - frame.end[first] < self.reach(settings)
+        return Found(pairs=unique_pairs(first[short], second[short], len(frame)))
+
+    def why(
+        self,
+        frame: DeploymentFrame,
+        rows: tuple[int, ...],
+        start: int,
+        end: int,
+        settings: Settings,
+    ) -> str:
+        return _why_rest(frame, rows[0], rows[1], settings)
+
+    def as_pairs(self) -> PairRule:
+        """The same rule over every pair of one officer's deployments (for planning)."""
+        return PairRule(
+            name=self.name,
+            key="staff",
+            predicate=_short_rest,
+            explain=_why_rest,
+            severity=self.severity,
+            hard=self.hard,
+            slack=lambda s: s.rest_seconds * 1_000_000,
+            description=self.description,
+        )
+
+
+@attrs.frozen(kw_only=True)
 class CapacityRule:
-    """A deployment asking for more officers than its team has, and overlapping
-    deployments of one team that together need more officers than the team has."""
+    """A deployment asking for more officers than its team has (one conflict, that
+    deployment alone), and overlapping deployments of one team that together need more
+    officers than the team has, counting only deployments that each fit the team (one
+    already over capacity alone is its own conflict and is not counted again)."""
 
     name: str = "capacity"
     severity: Severity = Severity.HARD
@@ -314,9 +368,11 @@ class CapacityRule:
 
     def detect(self, frame: DeploymentFrame, settings: Settings) -> Found:
         live = (frame.end > frame.start) & (frame.capacity >= 0)
-        alone = np.flatnonzero(live & (frame.officers > frame.capacity))
+        over = live & (frame.officers > frame.capacity)
+        alone = np.flatnonzero(over)
+        end = np.where(over, frame.start, frame.end)  # over alone: left out of the runs
         seg_team, seg_start, seg_end = load_segments(
-            frame.team, frame.start, frame.end, frame.officers, frame.capacity
+            frame.team, frame.start, end, frame.officers, frame.capacity
         )
         # merge touching overloaded segments of one team into runs
         new_run = np.ones(len(seg_team), dtype=bool)
@@ -324,7 +380,7 @@ class CapacityRule:
         firsts = np.flatnonzero(new_run)
         lasts = np.r_[firsts[1:], len(seg_team)][: len(firsts)] - 1
         run_team, run_start, run_end = seg_team[firsts], seg_start[firsts], seg_end[lasts]
-        run, row = overlap_join(run_team, run_start, run_end, frame.team, frame.start, frame.end)
+        run, row = overlap_join(run_team, run_start, run_end, frame.team, frame.start, end)
         order = np.lexsort((row, run))
         run, row = run[order], row[order]
         size = np.bincount(run, minlength=len(run_team))
@@ -402,14 +458,5 @@ def builtin_rules() -> list[ConflictRule]:
             "at overlapping times",
         ),
         CapacityRule(),
-        PairRule(
-            name="rest",
-            key="staff",
-            predicate=_short_rest,
-            explain=_why_rest,
-            severity=Severity.HARD,
-            hard=True,
-            slack=lambda s: s.rest_seconds * 1_000_000,
-            description="a person without the minimum rest between deployments",
-        ),
+        RestRule(),
     ]

@@ -24,7 +24,7 @@ import attrs
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ctpse_core.arrays import Floats, Ints, sorted_unique
+from ctpse_core.arrays import Floats, Ints
 
 __all__ = ["EARTH_RADIUS_M", "Grid", "PlaceIndex", "chord", "haversine_m", "radius_classes", "unit_vectors"]
 
@@ -114,28 +114,83 @@ def chord(distance_m: float) -> float:
     return 2.0 if angle >= math.pi else 2 * math.sin(angle / 2) * (1 + 1e-12) + 1e-12
 
 
+#: width of a time slab of :class:`PlaceIndex` (one day, in microseconds).
+SLAB_US = 86_400 * 1_000_000
+#: a deployment touching more slabs than this is kept with its class's long ones instead.
+MAX_SLABS = 32
+
+
 class PlaceIndex:
-    """Located rows in one KD-tree per radius class: :meth:`near` finds every row whose
-    area comes within ``buffer`` of a given area, looking in each class no further than
-    that class's largest radius allows. Memory is ``O(n)`` whatever the radii."""
+    """Located rows in KD-trees, one per radius class and one-day time slab: :meth:`near`
+    finds every row whose area comes within ``buffer`` of a given area (and, given a time
+    window, whose interval comes near it), looking in each class no further than that
+    class's largest radius allows. A row is in each slab its ``[start, end]`` touches, or,
+    past :data:`MAX_SLABS` of them, in its class's tree of long rows (always searched).
+    Memory is ``O(n)`` whatever the radii."""
 
-    def __init__(self, rows: Ints, lat: Floats, lon: Floats, radius: Floats) -> None:
-        self._parts: list[tuple[cKDTree, Ints, float]] = []
+    def __init__(
+        self, rows: Ints, lat: Floats, lon: Floats, radius: Floats, start: Ints | None = None, end: Ints | None = None
+    ) -> None:
+        self._parts: dict[tuple[int, int], tuple[cKDTree, list[int], float]] = {}
+        self._classes: list[int] = []
+        points = unit_vectors(lat, lon)
         classes = radius_classes(radius)
-        for c in sorted_unique(classes).tolist():
-            sel = np.flatnonzero(classes == c)
-            tree = cKDTree(unit_vectors(lat[sel], lon[sel]))
-            self._parts.append((tree, rows[sel], float(np.nanmax(radius[sel]))))
+        if start is None or end is None:
+            first = last = np.zeros(len(rows), dtype=np.int64)
+        else:
+            first, last = start // SLAB_US, np.maximum(end, start) // SLAB_US
+        long = last - first >= MAX_SLABS
+        span = np.where(long, 1, last - first + 1)
+        member = np.repeat(np.arange(len(rows), dtype=np.int64), span)
+        offset = np.arange(len(member), dtype=np.int64) - np.repeat(np.cumsum(span) - span, span)
+        slab = np.where(long[member], -(2**62), first[member] + offset)
+        key_class = classes[member]
+        order = np.lexsort((slab, key_class))
+        member, slab, key_class = member[order], slab[order], key_class[order]
+        cut = np.flatnonzero((np.diff(slab) != 0) | (np.diff(key_class) != 0)) + 1
+        for lo, hi in zip(np.r_[0, cut].tolist(), np.r_[cut, len(member)].tolist(), strict=True):
+            if hi == lo:
+                continue
+            sel = member[lo:hi]
+            c = int(key_class[lo])
+            self._parts[(c, int(slab[lo]))] = (
+                cKDTree(points[sel]),
+                rows[sel].tolist(),
+                float(np.nanmax(radius[sel])),
+            )
+        self._classes = sorted({c for c, _s in self._parts})
+        self._timed = start is not None and end is not None
 
-    def near(self, lat: float, lon: float, radius: float, buffer_m: float) -> Ints:
-        """Rows that may lie within ``radius + their radius + buffer_m`` of ``(lat, lon)``
-        (a superset: the caller applies the exact predicate)."""
-        point = unit_vectors(np.array([lat]), np.array([lon]))[0]
-        found: list[Ints] = []
-        for tree, rows, largest in self._parts:
-            hits = tree.query_ball_point(point, chord(radius + largest + buffer_m))
-            if hits:
-                found.append(rows[np.asarray(hits, dtype=np.int64)])
-        if not found:
-            return np.zeros(0, dtype=np.int64)
-        return found[0] if len(found) == 1 else np.concatenate(found)
+    def near(
+        self, lat: float, lon: float, radius: float, buffer_m: float, t0: int | None = None, t1: int | None = None
+    ) -> Ints:
+        """Rows that may lie within ``radius + their radius + buffer_m`` of ``(lat, lon)`` and,
+        given ``[t0, t1]``, that may come near that time (a superset: the caller applies the
+        exact predicate; each row once, in no particular order)."""
+        return np.array(sorted(self.near_set(lat, lon, radius, buffer_m, t0, t1)), dtype=np.int64)
+
+    def near_set(
+        self, lat: float, lon: float, radius: float, buffer_m: float, t0: int | None = None, t1: int | None = None
+    ) -> set[int]:
+        """:meth:`near` as a Python set (for the instant check's plain-Python path)."""
+        p, lam = math.radians(lat), math.radians(lon)
+        point = (math.cos(p) * math.cos(lam), math.cos(p) * math.sin(lam), math.sin(p))
+        if not self._timed or t0 is None or t1 is None:
+            slabs = sorted({s for _c, s in self._parts})
+        else:
+            first, last = t0 // SLAB_US, max(t1, t0) // SLAB_US
+            if last - first + 1 > len(self._parts):
+                slabs = sorted({s for _c, s in self._parts})
+            else:
+                slabs = [-(2**62), *range(first, last + 1)]
+        found: set[int] = set()
+        parts = self._parts
+        for c in self._classes:
+            for slab in slabs:
+                part = parts.get((c, slab))
+                if part is None:
+                    continue
+                tree, rows, largest = part
+                hits = tree.query_ball_point(point, chord(radius + largest + buffer_m), return_sorted=False)
+                found.update(rows[h] for h in hits)
+        return found

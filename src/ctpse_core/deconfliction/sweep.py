@@ -14,7 +14,7 @@ import numpy as np
 
 from ctpse_core.arrays import Ints, sorted_unique
 
-__all__ = ["expand_ranges", "load_segments", "overlap_join", "overlap_self", "unique_pairs"]
+__all__ = ["expand_ranges", "load_segments", "next_after", "overlap_join", "overlap_self", "unique_pairs"]
 
 
 def expand_ranges(lo: Ints, hi: Ints) -> tuple[Ints, Ints]:
@@ -69,6 +69,25 @@ def overlap_self(key: Ints, start: Ints, end: Ints, slack: int = 0) -> tuple[Int
     hi = np.searchsorted(cs_sorted, ce[order], side="left")
     i, j = expand_ranges(np.arange(1, len(order) + 1, dtype=np.int64), hi)
     return idx[order[i]], idx[order[j]]
+
+
+def next_after(key: Ints, start: Ints, end: Ints) -> tuple[Ints, Ints]:
+    """Pairs ``(a, b)`` with equal key where ``b`` is among the *next* intervals after ``a``:
+    the ones with the earliest start at or after ``a``'s end (all of them on a tie). Empty
+    intervals (``end <= start``) take part in nothing. ``O(n log n + k)``."""
+    idx = np.flatnonzero(end > start)
+    k, s, e = key[idx], start[idx], end[idx]
+    cs, ce = _composite([k, k], [s, e])
+    order = np.argsort(cs, kind="stable")
+    cs_sorted, k_sorted = cs[order], k[order]
+    lo = np.searchsorted(cs_sorted, ce, side="left")
+    inside = lo < len(order)
+    inside[inside] = k_sorted[lo[inside]] == k[inside]
+    a = np.flatnonzero(inside)
+    lo = lo[a]
+    hi = np.searchsorted(cs_sorted, cs_sorted[lo], side="right")
+    i, j = expand_ranges(lo, hi)
+    return idx[a[i]], idx[order[j]]
 
 
 def overlap_join(

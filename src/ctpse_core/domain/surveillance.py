@@ -41,6 +41,8 @@ class Location:
     lat: float = attrs.field(validator=in_range(-90, 90))
     lon: float = attrs.field(validator=in_range(-180, 180))
     radius_m: float = attrs.field(default=0.0, validator=_non_negative)
+    #: what the place is called (what a reader of the grid looks for), if given.
+    name: str | None = None
 
 
 @attrs.frozen(kw_only=True)

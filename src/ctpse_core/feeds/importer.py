@@ -31,7 +31,7 @@ from typing import Any
 import attrs
 
 from ctpse_core.domain.common import BOOKKEEPING_FIELDS, Provenance, Record, utcnow, with_version
-from ctpse_core.domain.marking import Marking
+from ctpse_core.domain.marking import Marking, highest
 from ctpse_core.domain.quarantine import QuarantinedRow, quarantine_id
 from ctpse_core.errors import ConfigError, InputError, Problem, SettingsError
 from ctpse_core.feeds.definition import FeedDefinition, feeds
@@ -41,6 +41,7 @@ from ctpse_core.feeds.mapping import apply_mapping, load_mapping
 from ctpse_core.feeds.plan import ColumnPlan, raw_cells
 from ctpse_core.feeds.references import dangling_references
 from ctpse_core.feeds.rejects import default_rejects_path, write_rejects
+from ctpse_core.security.principal import Principal
 from ctpse_core.storage.base import Repository, Store, UnitOfWork
 
 __all__ = ["QUARANTINE", "ImportInterrupted", "ImportSummary", "import_feed", "resolve_feed"]
@@ -75,6 +76,9 @@ class ImportSummary:
     missing_columns: tuple[str, ...] = ()
     rejects_file: Path | None = None
     interrupted: bool = False
+    #: Stored records whose marking was higher than this import's: they keep the higher one
+    #: (a marking is lowered only by an explicit downgrade, ``ctpse marking downgrade``).
+    markings_kept: int = 0
 
     @property
     def balanced(self) -> bool:
@@ -100,6 +104,10 @@ class ImportSummary:
             rows.append(("columns ignored", ", ".join(self.ignored_columns)))
         if self.missing_columns:
             rows.append(("columns missing", ", ".join(self.missing_columns)))
+        if self.markings_kept:
+            rows.append(("markings kept higher", f"{self.markings_kept} stored record(s) are marked higher than "
+                         f"{self.marking}: they keep their higher marking (lower one only with "
+                         "`ctpse marking downgrade`)"))
         if self.rejects_file is not None:
             rows.append(("rejects file", str(self.rejects_file)))
         if self.interrupted:
@@ -168,6 +176,7 @@ class _Batch:
     stored: int = 0
     updated: int = 0
     unchanged: int = 0
+    markings_kept: int = 0
     rejected: list[RejectedRow] = attrs.Factory(list)
 
 
@@ -207,13 +216,19 @@ class _Importer:
                 if source != feed.name:
                     out.rejected.append(self._clash(raw, item, source))
                     continue
+                kept = ""
+                if not item.marking.dominates(existing.marking):  # never lowered by a re-import
+                    higher = highest([existing.marking, item.marking])
+                    kept = f"; marking kept at {higher} (the feed says {item.marking})"
+                    item = attrs.evolve(item, marking=higher)
+                    out.markings_kept += 1
                 changed = self.compare.changes(existing, item)
                 if not changed:
                     out.unchanged += 1
                     continue
                 held[item.id] = repo.update(with_version(item, existing.version))
                 uow.record_event("alteration", collection, item.id,
-                                 f"{self._detail(item)}; changed: {', '.join(changed)}")
+                                 f"{self._detail(item)}; changed: {', '.join(changed)}{kept}")
                 out.updated += 1
             repo.add_many(new)
             out.stored = len(new)
@@ -283,7 +298,7 @@ class _Importer:
         repo.add_many(new)
 
 
-def _factory(target: Store | UowFactory, user: str | None) -> UowFactory:
+def _factory(target: Store | UowFactory, user: str | Principal | None) -> UowFactory:
     if isinstance(target, Store):
         return lambda: target.unit_of_work(user=user)
     return target
@@ -301,7 +316,7 @@ def import_feed(
     sheet: str | None = None,
     rejects: str | Path | bool | None = None,
     batch_size: int = 1000,
-    user: str | None = None,
+    user: str | Principal | None = None,
     progress: Progress | None = None,
     allow_lower_marking: bool = False,
 ) -> ImportSummary:
@@ -344,6 +359,7 @@ def import_feed(
         summary.stored += out.stored
         summary.updated += out.updated
         summary.unchanged += out.unchanged
+        summary.markings_kept += out.markings_kept
         summary.rejected += len(out.rejected)
         summary.batches += 1
         committed.extend(out.rejected)

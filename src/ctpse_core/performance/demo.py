@@ -13,6 +13,7 @@ def run(ctx: Any) -> list[str]:
     from ctpse_core.meetings import build_agenda, chase, meeting_type
     from ctpse_core.performance import KpiDashboard, NationalReturn, compute_kpis, load_kpis
     from ctpse_core.reports import render
+    from ctpse_core.security.outputs import write_marked
     from ctpse_core.synthetic.casework import AS_OF
     from ctpse_core.synthetic.meetings import synthetic_meetings
 
@@ -35,12 +36,13 @@ def run(ctx: Any) -> list[str]:
         lists = chase(uow, as_of)
         uow.commit()
     dashboard = KpiDashboard(board)
-    for fmt in ("html", "md", "json"):
-        (out / f"kpi-dashboard.{fmt}").write_text(render(dashboard, fmt), encoding="utf-8")
-    (out / "national-performance-return.csv").write_text(render(NationalReturn(board), "csv"), encoding="utf-8")
+    national = NationalReturn(board)
+    for fmt in ("html", "md", "json"):  # owner-only files above OFFICIAL
+        write_marked(out / f"kpi-dashboard.{fmt}", render(dashboard, fmt), dashboard.marking)
+    write_marked(out / "national-performance-return.csv", render(national, "csv"), national.marking)
     for fmt in ("md", "html"):
-        (out / f"agenda-nm-ttcg.{fmt}").write_text(render(agenda, fmt), encoding="utf-8")
-        (out / f"action-chase.{fmt}").write_text(render(lists, fmt), encoding="utf-8")
+        write_marked(out / f"agenda-nm-ttcg.{fmt}", render(agenda, fmt), agenda.marking)
+        write_marked(out / f"action-chase.{fmt}", render(lists, fmt), lists.marking)
     region = board.region_lines()
     rag_counts = {c: sum(1 for line in region if line.rag == c) for c in ("green", "amber", "red")}
     return [

@@ -15,8 +15,8 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from ctpse_core.domain.marking import Marking
     from ctpse_core.plugin.registry import Register
+    from ctpse_core.security.principal import Principal
 
 hookspec = pluggy.HookspecMarker("ctpse")
 
@@ -145,17 +145,23 @@ def ctpse_register_demo_steps(register: Register) -> None:
 
 
 @hookspec(firstresult=True)
-def ctpse_access_decision(marking: Marking, partner: str, purpose: str) -> bool | None:
-    """Decide whether material with ``marking`` may be disclosed to ``partner`` for ``purpose``.
+def ctpse_access_decision(principal: Principal, action: str, target: Any, purpose: str) -> bool | None:
+    """Decide whether ``principal`` may do ``action`` to ``target`` for ``purpose``.
 
-    The first plugin to return a boolean decides; ``None`` passes the question on.
+    Asked by ``uow.authorize``/``uow.visible`` (``ctpse_core.security.policy.decide``) before
+    the built-in role policy. The first plugin to return a boolean decides; ``None`` passes the
+    question on (to the built-in policy when nobody answers). No answer can let a principal
+    read up: a target marked above the principal's clearance is always refused.
 
-    :param marking: the protective marking of the material.
-    :param partner: the receiving partner's name.
-    :param purpose: why it is being disclosed (e.g. ``correction-set``).
+    :param principal: who is asking (``ctpse_core.security.Principal``: id, roles, clearance).
+    :param action: ``read``, ``create``, ``update``, ``delete``, ``combine``, ``disclose``,
+        ``publish``, ``downgrade``, ``manage`` or ``audit``.
+    :param target: a stored record, a product (anything with a ``marking``) or a collection name.
+    :param purpose: why (e.g. ``correction-set``; may be empty).
     :return: ``True`` to allow, ``False`` to refuse, ``None`` to abstain.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2 was ``(marking, partner, purpose)``; now any action by any principal.
     """
 
 

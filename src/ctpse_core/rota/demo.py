@@ -17,9 +17,10 @@ def demo_step(ctx: DemoContext) -> list[str]:
     from ctpse_core.rota.quality import quality
     from ctpse_core.rota.solvers import solve
     from ctpse_core.rota.synth import synthetic_ct_problem
+    from ctpse_core.security.outputs import write_marked
 
     folder = ctx.out / "rota"
-    (folder / "ics").mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     problem = synthetic_ct_problem(staff=60, weeks=1, seed=ctx.seed)
     # a work budget, not a time limit, so every run (and machine) gives the same rota and
     # byte-identical feeds; the time limit is only a safety net
@@ -28,17 +29,15 @@ def demo_step(ctx: DemoContext) -> list[str]:
     save_problem(problem, folder / "problem.json")
     save_roster(result.roster, folder / "rota.json")
     product = RotaProduct(problem, result.roster)
-    (folder / "rota.md").write_text(render(product, "md"), encoding="utf-8")
-    (folder / "rota.html").write_text(render(product, "html"), encoding="utf-8")
+    marking = product.marking  # owner-only files and folders above OFFICIAL
+    write_marked(folder / "rota.md", render(product, "md"), marking)
+    write_marked(folder / "rota.html", render(product, "html"), marking)
     for role in problem.roles:
-        (folder / "ics" / f"role-{role.id}.ics").write_bytes(
-            calendar_for_role(problem, result.roster, role.id)
-        )
+        write_marked(folder / "ics" / f"role-{role.id}.ics", calendar_for_role(problem, result.roster, role.id),
+                     marking)
     people = sorted({a.staff_id for a in result.roster.assignments})
     for sid in people:
-        (folder / "ics" / f"{sid}.ics").write_bytes(
-            calendar_for_person(problem, result.roster, sid)
-        )
+        write_marked(folder / "ics" / f"{sid}.ics", calendar_for_person(problem, result.roster, sid), marking)
     import attrs
 
     from ctpse_core.domain.common import changed_fields

@@ -2,15 +2,21 @@
 
 Line 1 is a header::
 
-    {"format": "ctpse-archive", "format_version": 1, "schema": "0002", "source": "sqlite",
+    {"format": "ctpse-archive", "format_version": 2, "schema": "0003", "source": "sqlite",
      "exported_at": "2024-05-01T09:00:00+00:00", "collections": {"nominals": 1200}}
 
 then one line per record, by collection then ID::
 
     {"collection": "nominals", "record": {...convert.unstructure(record)...}}
 
-Records keep their ``version``, so an archive moves a store between backends losslessly
-(``sqlite -> tinydb -> postgresql -> memory -> sqlite`` gives equal data).
+then (format version 2) one line per audit-log entry, oldest first, exactly as stored::
+
+    {"audit": {"seq": 1, "at": "...", "user": "dc.ada", "operation": "collection", ..., "hash": "..."}}
+
+Records keep their ``version`` and the log keeps its sequence numbers, times and hashes, so an
+archive moves a store between backends losslessly and the moved log still verifies
+(``sqlite -> tinydb -> postgresql -> memory -> sqlite`` gives equal data). An export is a
+disclosure and an import a collection: both are audited.
 """
 
 from __future__ import annotations
@@ -25,21 +31,33 @@ import attrs
 from ctpse_core import convert
 from ctpse_core.domain.common import Record, utcnow
 from ctpse_core.errors import ConflictError, InputError, Problem, SettingsError
+from ctpse_core.security.audit import AuditEvent, verify
+from ctpse_core.security.principal import Principal
 from ctpse_core.storage.base import Store
 from ctpse_core.storage.schema import record_types
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "check_archive", "export_store", "import_archive"]
 
 FORMAT = "ctpse-archive"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
-def export_store(store: Store, path: Path) -> dict[str, int]:
-    """Write every record of ``store`` to ``path``; return the count per collection."""
+def export_store(store: Store, path: Path, user: str | Principal | None = None) -> dict[str, int]:
+    """Write every record and the audit log of ``store`` to ``path`` for ``user`` (a user ID or
+    :class:`~ctpse_core.security.Principal`); return the count per collection. The export is
+    logged (a disclosure per collection) once the file is complete."""
     counts: dict[str, int] = {}
-    with store.unit_of_work() as uow:
+    principal = store.principal(user)
+    with store.unit_of_work(user=principal) as uow:
         for name in record_types().names():
             counts[name] = uow.repository(name).count()
+        if uow.withheld:
+            from ctpse_core.security.policy import AccessDenied
+
+            raise AccessDenied(
+                f"{principal.id} cannot export this store: {uow.withheld} record(s) are above their clearance, "
+                "and an archive must hold everything; ask someone cleared for all of it"
+            )
     header = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -52,17 +70,25 @@ def export_store(store: Store, path: Path) -> dict[str, int]:
     try:
         with open(tmp, "w", encoding="utf-8") as out:
             out.write(json.dumps(header, ensure_ascii=False) + "\n")
-            with store.unit_of_work() as uow:
+            with store.unit_of_work(user=principal) as uow:
                 for name, count in counts.items():
                     if not count:
                         continue
                     for record in uow.repository(name).list():
                         line = {"collection": name, "record": convert.unstructure(record)}
                         out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+            for entry in store.iter_audit():
+                out.write(json.dumps({"audit": entry.as_dict()}, ensure_ascii=False, separators=(",", ":")) + "\n")
         tmp.replace(path)
     except BaseException:  # a failed or interrupted export leaves no partial file behind
         tmp.unlink(missing_ok=True)
         raise
+    with store.unit_of_work(user=principal) as uow:
+        for name, count in counts.items():
+            if count:
+                uow.record_event("disclosure", name, detail=f"{count} records exported to {path.name}",
+                                 purpose="store export (db export)", recipient_org="archive file")
+        uow.commit()
     return {k: v for k, v in counts.items() if v}
 
 
@@ -102,13 +128,25 @@ def _header(path: Path, lines: Iterator[tuple[int, str]]) -> dict[str, Any]:
 
 @attrs.frozen
 class _Line:
-    """One record line: where it is, what it holds, and its record or its problems."""
+    """One record line: where it is, what it holds, and its record or its problems (an audit
+    line: its ``entry``)."""
 
     number: int
     collection: str
     record_id: str
     record: Record | None
     problems: tuple[Problem, ...] = ()
+    entry: AuditEvent | None = None
+
+
+def _audit_line(where: str, number: int, data: object) -> _Line:
+    try:
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+        entry = AuditEvent.from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        return _Line(number, "", "", None, (Problem("audit", f"is not an audit entry ({exc})", where),))
+    return _Line(number, "", "", None, entry=entry)
 
 
 def _subject(path: Path, number: int, collection: str, record_id: str) -> str:
@@ -121,6 +159,8 @@ def _read_line(path: Path, number: int, line: str) -> _Line:
         item = json.loads(line)
     except ValueError as exc:
         return _Line(number, "", "", None, (Problem("line", f"is not JSON ({exc})", where),))
+    if isinstance(item, dict) and set(item) == {"audit"}:
+        return _audit_line(where, number, item["audit"])
     if not isinstance(item, dict) or set(item) != {"collection", "record"}:
         reason = "must be an object with exactly the keys 'collection' and 'record'"
         return _Line(number, "", "", None, (Problem("line", reason, where),))
@@ -158,10 +198,13 @@ def check_archive(path: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     problems: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
+    entries: list[AuditEvent] = []
     lines = _text_lines(path)
     _header(path, lines)
     for item in _lines(path, lines):
         problems.extend(item.problems)
+        if item.entry is not None:
+            entries.append(item.entry)
         if item.record is None:
             continue
         key = (item.collection, item.record_id)
@@ -170,9 +213,17 @@ def check_archive(path: Path) -> dict[str, int]:
             continue
         seen[key] = item.number
         counts[item.collection] = counts.get(item.collection, 0) + 1
+    if entries and not (result := verify(entries)).ok:
+        problems.append(Problem("audit", f"the archived audit log does not verify: {result}", str(path)))
     if problems:
         raise InputError(problems, f"{path}: {len(problems)} problem(s); nothing was imported")
     return counts
+
+
+def _entries(path: Path) -> list[AuditEvent]:
+    lines = _text_lines(path)
+    _header(path, lines)
+    return [item.entry for item in _lines(path, lines) if item.entry is not None]
 
 
 def _records(path: Path) -> Iterator[tuple[str, Record]]:
@@ -183,13 +234,13 @@ def _records(path: Path) -> Iterator[tuple[str, Record]]:
             yield item.collection, item.record
 
 
-def _already_held(store: Store, path: Path) -> None:
+def _already_held(store: Store, path: Path, principal: Principal) -> None:
     """Refuse, before writing anything, an archive whose records' IDs are already stored."""
     wanted: dict[str, list[str]] = {}
     for name, record in _records(path):
         wanted.setdefault(name, []).append(record.id)
     held: list[str] = []
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=principal) as uow:
         for name, ids in wanted.items():
             repo = uow.repository(name)
             for start in range(0, len(ids), 500):
@@ -203,9 +254,12 @@ def _already_held(store: Store, path: Path) -> None:
 
 
 def import_archive(
-    store: Store, path: Path, batch: int = 5000, user: str | None = None
+    store: Store, path: Path, batch: int = 5000, user: str | Principal | None = None
 ) -> dict[str, int]:
-    """Add every record of the archive at ``path`` to ``store``, keeping versions.
+    """Add every record of the archive at ``path`` to ``store`` for ``user``, keeping versions,
+    and its audit log exactly as archived (the store's log must then be empty: a
+    :class:`~ctpse_core.errors.ConflictError` otherwise); each batch is then logged as a
+    collection, chained after the archived entries.
 
     The whole archive is checked first (:func:`check_archive`: every bad line is
     reported and nothing is written), then the store (a record whose ID is already held
@@ -214,15 +268,19 @@ def import_archive(
     per collection.
     """
     check_archive(path)
-    _already_held(store, path)
+    principal = store.principal(user)
+    _already_held(store, path, principal)
+    entries = _entries(path)
+    if entries:
+        store.restore_audit(entries)
     counts: dict[str, int] = {}
     pending: dict[str, list[Record]] = {}
 
     def flush() -> None:
-        with store.unit_of_work(user=user) as uow:
+        with store.unit_of_work(user=principal) as uow:
             for name, records in pending.items():
                 uow.repository(name).restore(records)
-                uow.record_event("import", name, detail=f"{len(records)} records from {path.name}")
+                uow.record_event("collection", name, detail=f"{len(records)} records from archive {path.name}")
             uow.commit()
         pending.clear()
 

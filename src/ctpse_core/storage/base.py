@@ -1,8 +1,10 @@
 """The storage contract: repositories, the unit of work, and a store.
 
-Services take a :class:`UnitOfWork` and never touch a database API::
+Services take a :class:`UnitOfWork` and never touch a database API. A unit of work is
+always opened for a principal (a user ID the store knows, or a
+:class:`~ctpse_core.security.Principal`); without one there is no unit of work::
 
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user="dc.ada") as uow:
         uow.nominals.add(nominal)
         uow.commit()
 
@@ -22,22 +24,12 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from ctpse_core.domain.common import Record
+from ctpse_core.security.audit import AuditEvent, operation_of
+from ctpse_core.security.principal import NoPrincipal, Principal, UnknownUser
 
 __all__ = ["AuditEvent", "Repository", "SchemaStatus", "Store", "UnitOfWork"]
 
 R = TypeVar("R", bound=Record)
-
-
-@attrs.frozen(kw_only=True)
-class AuditEvent:
-    """One processing of personal data (DPA 2018 s.62): collection, alteration, consultation,
-    disclosure, combination or erasure; written in the same transaction as the change."""
-
-    action: str
-    collection: str
-    record_id: str | None = None
-    user: str | None = None
-    detail: str = ""
 
 
 class Repository(abc.ABC, Generic[R]):
@@ -113,9 +105,14 @@ class Repository(abc.ABC, Generic[R]):
 
 
 class UnitOfWork(abc.ABC):
-    """One all-or-nothing piece of work over every repository."""
+    """One all-or-nothing piece of work over every repository, for one :attr:`principal`."""
 
-    user: str | None = None
+    principal: Principal
+
+    @property
+    def user(self) -> str:
+        """The acting principal's ID (what the audit log records)."""
+        return self.principal.id
 
     def __enter__(self) -> UnitOfWork:
         self.events: list[AuditEvent] = []
@@ -139,18 +136,84 @@ class UnitOfWork(abc.ABC):
         """The repository of a registered collection (``nominals``, ``deployments``...)."""
 
     def record_event(
-        self, action: str, collection: str, record_id: str | None = None, detail: str = ""
-    ) -> None:
-        """Note a processing of personal data; written with the commit, dropped on rollback."""
-        self.events.append(
-            AuditEvent(
-                action=action,
-                collection=collection,
-                record_id=record_id,
-                user=self.user,
-                detail=detail,
-            )
+        self,
+        action: str,
+        collection: str,
+        record_id: str | None = None,
+        detail: str = "",
+        *,
+        operation: str | None = None,
+        purpose: str = "",
+        recipient_org: str | None = None,
+        recipient_person: str | None = None,
+        agreement: str | None = None,
+        fields: tuple[str, ...] | list[str] = (),
+    ) -> AuditEvent:
+        """Note a processing of personal data (DPA 2018 s.62); written, hash-chained, in the
+        commit's own transaction (if it cannot be written nothing is), dropped on rollback.
+
+        ``action`` is one of ``collection``, ``alteration``, ``consultation``, ``disclosure``,
+        ``combination``, ``erasure`` (or a verb with ``operation=`` one of them). ``detail``
+        and ``purpose`` must hold no personal values (no names, dates of birth...): record IDs
+        and counts only. A disclosure names ``recipient_org``/``recipient_person``, the
+        ``agreement`` it went under and the ``fields`` sent.
+        """
+        event = AuditEvent(
+            action=action,
+            operation=operation_of(action, operation),
+            collection=collection,
+            record_id=record_id,
+            user=self.principal.id,
+            detail=detail,
+            purpose=purpose,
+            recipient_org=recipient_org,
+            recipient_person=recipient_person,
+            agreement=agreement,
+            fields=fields,
         )
+        self.events.append(event)
+        return event
+
+    def can(self, action: str, target: Any, purpose: str = "") -> bool:
+        """True when the principal may do ``action`` (``read``, ``create``, ``update``,
+        ``delete``, ``combine``, ``disclose``, ``publish``, ``downgrade``, ``manage``,
+        ``audit``) to ``target`` (a record, a product, a collection name) for ``purpose``."""
+        from ctpse_core.security.policy import decide
+
+        return decide(self.principal, action, target, purpose).allowed
+
+    def authorize(self, action: str, target: Any, purpose: str = "") -> None:
+        """Raise :class:`~ctpse_core.security.policy.AccessDenied` (saying why) unless the
+        principal may do ``action`` to ``target`` for ``purpose`` (deny by default; no read up)."""
+        from ctpse_core.security.policy import AccessDenied, decide
+
+        decision = decide(self.principal, action, target, purpose)
+        if not decision.allowed:
+            raise AccessDenied(decision.reason)
+
+    def visible(self, records: Iterable[R], purpose: str = "") -> Iterator[R]:
+        """The records the principal may read, in order: never one above its clearance or
+        outside its caveats ("no read up"), nor of a collection its roles may not read. Use it
+        on every list, report, export and search; count what it held back with
+        :meth:`withheld` when the reader should know something was left out. (Repositories
+        already hold back records above the principal's clearance: no read up at the storage
+        layer; this adds the role check.)"""
+        from ctpse_core.security.policy import read_filter
+
+        self._withheld = getattr(self, "_withheld", 0)
+        allowed = read_filter(self.principal, purpose)
+        for record in records:
+            if allowed(record):
+                yield record
+            else:
+                self._withheld += 1
+
+    @property
+    def withheld(self) -> int:
+        """How many records were held back from this principal in this unit of work so far: by
+        the repositories (above its clearance or outside its caveats: never returned by
+        ``find``, ``find_many``, ``list`` or ``count``) and by :meth:`visible` (roles)."""
+        return getattr(self, "_withheld", 0)
 
     @abc.abstractmethod
     def commit(self) -> None: ...
@@ -172,17 +235,60 @@ class SchemaStatus:
         return self.current == self.head
 
 
+#: The principal the store itself uses to look users up (never written to the log).
+_LOOKUP = Principal.service("user-lookup", roles=())
+
+
 class Store(abc.ABC):
     """An opened store URL: makes units of work."""
 
     url: str
 
+    def unit_of_work(self, user: str | Principal | None = None) -> UnitOfWork:
+        """A unit of work for ``user``: a user ID this store knows, or a :class:`Principal`
+        (e.g. ``Principal.service("nightly-import")``). ``None`` is refused
+        (:class:`~ctpse_core.security.NoPrincipal`); an unknown or disabled user ID raises
+        :class:`~ctpse_core.security.UnknownUser`."""
+        return self.open_unit(self.principal(user))
+
+    def principal(self, user: str | Principal | None) -> Principal:
+        """The principal for a user ID (looked up in the ``users`` collection) or as given."""
+        if isinstance(user, Principal):
+            return user
+        if user is None or not str(user).strip():
+            raise NoPrincipal()
+        with self.open_unit(_LOOKUP) as uow:
+            found = uow.repository("users").find(user)
+        if found is None:
+            raise UnknownUser(user)
+        if not found.active:
+            raise UnknownUser(user, reason="is disabled in this store; ask an administrator")
+        principal: Principal = found.principal()
+        return principal
+
+    def has_users(self) -> bool:
+        """True once any user is stored (the first user of an empty store is its administrator)."""
+        with self.open_unit(_LOOKUP) as uow:
+            return next(iter(uow.repository("users").list()), None) is not None
+
     @abc.abstractmethod
-    def unit_of_work(self, user: str | None = None) -> UnitOfWork: ...
+    def open_unit(self, principal: Principal) -> UnitOfWork:
+        """A new unit of work for ``principal`` (backends implement this; callers use
+        :meth:`unit_of_work`)."""
 
     @abc.abstractmethod
     def audit_events(self) -> list[AuditEvent]:
-        """The audit log, oldest first: the events of every committed unit of work."""
+        """The audit log, oldest first: the sealed (numbered, timed, chained) entries."""
+
+    def iter_audit(self) -> Iterator[AuditEvent]:
+        """The audit log, oldest first, read in pages (backends with big logs override)."""
+        yield from self.audit_events()
+
+    @abc.abstractmethod
+    def restore_audit(self, entries: list[AuditEvent]) -> None:
+        """Write archived entries exactly as they are (``seq``, ``at``, ``hash`` kept) into an
+        empty log (moving a store); a :class:`~ctpse_core.errors.ConflictError` if the log
+        already holds entries."""
 
     def close(self) -> None:  # noqa: B027 - optional for backends
         """Release connections and files."""

@@ -15,17 +15,21 @@ from __future__ import annotations
 
 import abc
 import heapq
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import attrs
 
 from ctpse_core.domain.common import Record, with_version
+from ctpse_core.domain.marking import Classification
 from ctpse_core.errors import ConflictError
+from ctpse_core.security.principal import ALL_CAVEATS, Principal, clears
 from ctpse_core.storage.base import AuditEvent, Repository, UnitOfWork
 from ctpse_core.storage.schema import record_types
 
 __all__ = ["BufferedRepository", "BufferedUnitOfWork", "Change", "changed_elsewhere"]
+
+_WRITES = frozenset({"collection", "alteration", "erasure"})
 
 
 @attrs.define
@@ -103,10 +107,28 @@ class BufferedRepository(Repository[Any]):
     def _exists_error(self, record_id: str) -> ConflictError:
         return ConflictError(f"{self.collection} record {record_id!r} already exists")
 
+    def _cleared(self) -> Callable[[Record], bool] | None:
+        """No read up, at the storage layer: a test that holds back (and counts in
+        ``uow.withheld``) every record above the principal's clearance or outside its caveats;
+        ``None`` when the principal is cleared for everything."""
+        clearance = self._uow.principal.clearance
+        if clearance.classification == Classification.TOP_SECRET and ALL_CAVEATS in clearance.caveats:
+            return None
+        uow = self._uow
+
+        def ok(record: Record) -> bool:
+            if clears(clearance, record.marking):
+                return True
+            uow._withheld = uow.withheld + 1
+            return False
+
+        return ok
+
     def find(self, record_id: str) -> Record | None:
-        if record_id in self._pending:
-            return self._pending[record_id].record
-        return self._load(record_id)
+        change = self._pending.get(record_id)
+        found = self._load(record_id) if change is None else change.record
+        ok = self._cleared()
+        return found if found is None or ok is None or ok(found) else None
 
     def find_many(self, record_ids: Iterable[str]) -> dict[str, Record]:
         if isinstance(record_ids, str):
@@ -120,7 +142,8 @@ class BufferedRepository(Repository[Any]):
             record = stored.get(record_id) if change is None else change.record
             if record is not None:
                 found[record_id] = record
-        return found
+        ok = self._cleared()
+        return found if ok is None else {i: r for i, r in found.items() if ok(r)}
 
     def _put_new(self, record: Record) -> None:
         change = self._pending.get(record.id)
@@ -200,6 +223,11 @@ class BufferedRepository(Repository[Any]):
             change.record = None
 
     def list(self) -> Iterator[Record]:
+        ok = self._cleared()
+        records = self._listed()
+        yield from (records if ok is None else (r for r in records if ok(r)))
+
+    def _listed(self) -> Iterator[Record]:
         if not self._pending:
             yield from self._stored()
             return
@@ -212,7 +240,7 @@ class BufferedRepository(Repository[Any]):
                 yield record
 
     def count(self) -> int:
-        if not self._pending:
+        if not self._pending and self._cleared() is None:
             return self._count_stored()
         return sum(1 for _ in self.list())
 
@@ -222,8 +250,8 @@ class BufferedUnitOfWork(UnitOfWork):
 
     repository_class: type[BufferedRepository]
 
-    def __init__(self, user: str | None = None) -> None:
-        self.user = user
+    def __init__(self, principal: Principal) -> None:
+        self.principal = principal
         self.pending: dict[str, dict[str, Change]] = {}
         self.events: list[AuditEvent] = []
         self._repositories: dict[str, BufferedRepository] = {}
@@ -245,12 +273,32 @@ class BufferedUnitOfWork(UnitOfWork):
 
     @abc.abstractmethod
     def _apply(self, changes: list[Change], events: list[AuditEvent]) -> None:
-        """Apply every change and write the events in one transaction, or none of it."""
+        """Apply every change and write the events in one transaction, or none of it.
+
+        The events are appended to the hash-chained log with
+        :func:`ctpse_core.security.audit.seal` after reading the log's head *under the same
+        write lock* as the changes, so two writers never chain onto the same head."""
+
+    def unaudited(self, changes: list[Change]) -> list[AuditEvent]:
+        """Events for the changes no recorded event covers: a service cannot write without a
+        log entry. An event covers a change when it names the same collection and record, or
+        names the collection with no record (a batch) as a collection, alteration or erasure."""
+        named = {(e.collection, e.record_id) for e in self.events if e.record_id is not None}
+        batches = {e.collection for e in self.events if e.record_id is None and e.operation in _WRITES}
+        extra: list[AuditEvent] = []
+        for change in changes:
+            if (change.collection, change.record_id) in named or change.collection in batches:
+                continue
+            operation = "collection" if change.base is None else "erasure" if change.record is None else "alteration"
+            extra.append(AuditEvent(action=operation, operation=operation, collection=change.collection,
+                                    record_id=change.record_id, user=self.principal.id,
+                                    detail="logged by the unit of work"))
+        return extra
 
     def commit(self) -> None:
         changes = self.changes()
         if changes or self.events:
-            self._apply(changes, list(self.events))
+            self._apply(changes, [*self.events, *self.unaudited(changes)])
         self.rollback()
 
     def rollback(self) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
-from ctpse_core.domain.common import Record
+from ctpse_core.domain.common import Record, utcnow
+from ctpse_core.errors import ConflictError
+from ctpse_core.security.audit import seal
+from ctpse_core.security.principal import Principal
 from ctpse_core.storage.base import AuditEvent, Store, UnitOfWork
 from ctpse_core.storage.buffered import (
     BufferedRepository,
@@ -43,8 +46,8 @@ class _MemoryRepository(BufferedRepository):
 class _MemoryUnitOfWork(BufferedUnitOfWork):
     repository_class = _MemoryRepository
 
-    def __init__(self, store: MemoryStore, user: str | None) -> None:
-        super().__init__(user)
+    def __init__(self, store: MemoryStore, principal: Principal) -> None:
+        super().__init__(principal)
         self.store = store
 
     def _apply(self, changes: list[Change], events: list[AuditEvent]) -> None:
@@ -54,13 +57,16 @@ class _MemoryUnitOfWork(BufferedUnitOfWork):
                 stored = data.get(change.collection, {}).get(change.record_id)
                 if (stored.version if stored is not None else None) != change.base:
                     raise changed_elsewhere(change)
+            audit = self.store.audit
+            last = audit[-1] if audit else None
+            sealed = seal(events, (last.seq or 0) if last else 0, last.hash if last else None, utcnow())
             for change in changes:
                 collection = data.setdefault(change.collection, {})
                 if change.record is None:
                     collection.pop(change.record_id, None)
                 else:
                     collection[change.record_id] = change.record
-            self.store.audit.extend(events)
+            audit.extend(sealed)
 
 
 class MemoryStore(Store):
@@ -72,9 +78,18 @@ class MemoryStore(Store):
         self.audit: list[AuditEvent] = []
         self.lock = threading.Lock()
 
-    def unit_of_work(self, user: str | None = None) -> UnitOfWork:
-        return _MemoryUnitOfWork(self, user)
+    def open_unit(self, principal: Principal) -> UnitOfWork:
+        return _MemoryUnitOfWork(self, principal)
 
     def audit_events(self) -> list[AuditEvent]:
         with self.lock:
             return list(self.audit)
+
+    def restore_audit(self, entries: list[AuditEvent]) -> None:
+        with self.lock:
+            if self.audit:
+                raise ConflictError(
+                    f"the audit log of {self.url} already has {len(self.audit)} entries; "
+                    "an archived log can only be restored into an empty one"
+                )
+            self.audit.extend(entries)

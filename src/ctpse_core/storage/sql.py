@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Iterator
@@ -27,6 +28,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from ctpse_core import convert
 from ctpse_core.domain.common import Record, utcnow
 from ctpse_core.errors import ConfigError, ConflictError
+from ctpse_core.security.audit import seal
+from ctpse_core.security.principal import Principal
 from ctpse_core.storage.base import AuditEvent, SchemaStatus, Store, UnitOfWork
 from ctpse_core.storage.buffered import (
     BufferedRepository,
@@ -46,6 +49,9 @@ _PAGE = 2000
 _CHUNK = 500
 #: Key of the PostgreSQL advisory lock held while a schema is created or upgraded.
 _PG_LOCK = 0x637470_7365
+#: Key of the PostgreSQL advisory lock held while entries are appended to the audit chain
+#: (SQLite needs none: every write transaction is ``BEGIN IMMEDIATE``).
+_PG_AUDIT_LOCK = 0x637470_6175
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -138,6 +144,7 @@ def _sqlite_events(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA secure_delete = ON")  # erased values are overwritten, not left in free pages
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -267,8 +274,8 @@ def _row(change: Change, now: Any) -> dict[str, Any]:
 class _SqlUnitOfWork(BufferedUnitOfWork):
     repository_class = _SqlRepository
 
-    def __init__(self, store: SqlStore, user: str | None) -> None:
-        super().__init__(user)
+    def __init__(self, store: SqlStore, principal: Principal) -> None:
+        super().__init__(principal)
         self.store = store
 
     def _apply(self, changes: list[Change], events: list[AuditEvent]) -> None:
@@ -281,20 +288,7 @@ class _SqlUnitOfWork(BufferedUnitOfWork):
             with engine.connect().execution_options(ctpse_write=True) as conn, conn.begin():
                 self._run(conn, deletes, updates, inserts, now)
                 if events:
-                    conn.execute(
-                        insert(AUDIT_LOG),
-                        [
-                            {
-                                "at": now,
-                                "user": e.user,
-                                "action": e.action,
-                                "collection": e.collection,
-                                "record_id": e.record_id,
-                                "detail": e.detail,
-                            }
-                            for e in events
-                        ],
-                    )
+                    append_audit(conn, events, now)
         except IntegrityError:
             raise self._taken(inserts) from None
         except DBAPIError as exc:
@@ -372,6 +366,61 @@ class _SqlUnitOfWork(BufferedUnitOfWork):
         return ConflictError("a record was added by someone else at the same time; try again")
 
 
+def _audit_row(e: AuditEvent) -> dict[str, Any]:
+    return {
+        "seq": e.seq,
+        "at": e.at,
+        "user": e.user,
+        "action": e.action,
+        "operation": e.operation,
+        "collection": e.collection,
+        "record_id": e.record_id,
+        "detail": e.detail,
+        "purpose": e.purpose,
+        "recipient_org": e.recipient_org,
+        "recipient_person": e.recipient_person,
+        "agreement": e.agreement,
+        "fields": _ENCODE(list(e.fields)),
+        "hash": e.hash,
+    }
+
+
+def _audit_entry(r: Any) -> AuditEvent:
+    return AuditEvent(
+        seq=r.seq,
+        at=r.at,
+        user=r.user,
+        action=r.action,
+        operation=r.operation,
+        collection=r.collection,
+        record_id=r.record_id,
+        detail=r.detail,
+        purpose=r.purpose,
+        recipient_org=r.recipient_org,
+        recipient_person=r.recipient_person,
+        agreement=r.agreement,
+        fields=() if r.fields in ("[]", "", None) else tuple(json.loads(r.fields)),
+        hash=r.hash,
+    )
+
+
+def _lock_audit(conn: Connection) -> None:
+    """Serialise appends to the chain inside this write transaction (PostgreSQL: an advisory
+    transaction lock; SQLite: the transaction is already ``BEGIN IMMEDIATE``)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_AUDIT_LOCK})
+
+
+def append_audit(conn: Connection, events: list[AuditEvent], now: Any) -> None:
+    """Chain ``events`` onto the log's head and insert them, in the caller's transaction."""
+    _lock_audit(conn)
+    head = conn.execute(
+        select(AUDIT_LOG.c.seq, AUDIT_LOG.c.hash).order_by(AUDIT_LOG.c.seq.desc()).limit(1)
+    ).first()
+    sealed = seal(events, head.seq if head else 0, head.hash if head else None, now)
+    conn.execute(insert(AUDIT_LOG), [_audit_row(e) for e in sealed])
+
+
 class SqlStore(Store):
     """A store in an SQL database (SQLite or PostgreSQL)."""
 
@@ -441,7 +490,7 @@ class SqlStore(Store):
 
     # -- units of work ------------------------------------------------------------------
 
-    def unit_of_work(self, user: str | None = None) -> UnitOfWork:
+    def open_unit(self, principal: Principal) -> UnitOfWork:
         status = self._status
         if not status.up_to_date:
             raise ConfigError(
@@ -449,22 +498,57 @@ class SqlStore(Store):
                 f"ctpse_core needs {status.head!r}: run `ctpse db upgrade` "
                 "(back it up first with `ctpse db export`)"
             )
-        return _SqlUnitOfWork(self, user)
+        return _SqlUnitOfWork(self, principal)
 
     def audit_events(self) -> list[AuditEvent]:
         """The audit log, oldest first."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(AUDIT_LOG).order_by(AUDIT_LOG.c.seq)).all()
-        return [
-            AuditEvent(
-                action=r.action,
-                collection=r.collection,
-                record_id=r.record_id,
-                user=r.user,
-                detail=r.detail,
-            )
-            for r in rows
-        ]
+        return list(self.iter_audit())
+
+    def iter_audit(self, page: int = 20_000) -> Iterator[AuditEvent]:
+        """The audit log, oldest first, in keyset pages (bounded memory). Rows are read with
+        plain SQL and turned into entries without validation (``AuditEvent.stored``): this is
+        what ``ctpse audit verify`` reads, a million entries at a time, and verify checks them."""
+        from ctpse_core.security.audit import COLUMNS
+
+        names = ", ".join(f'"{c}"' for c in COLUMNS)
+        statement = f"SELECT {names} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"
+        if self.engine.dialect.name == "postgresql":
+            statement = statement.replace("?", "%s")
+        stored, utc, parse, loads = AuditEvent.stored, dt.UTC, dt.datetime.fromisoformat, json.loads
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    cursor.execute(statement, (last, page))
+                    rows = cursor.fetchall()
+                finally:
+                    cursor.close()
+            for row in rows:
+                values = list(row)
+                at = values[1]
+                if isinstance(at, str):  # SQLite: naive UTC text
+                    at = parse(at).replace(tzinfo=utc)
+                elif at is not None:
+                    at = at.astimezone(utc)
+                values[1] = at
+                values[12] = () if values[12] in ("[]", "", None) else tuple(loads(values[12]))
+                yield stored(tuple(values))
+            if len(rows) < page:
+                return
+            last = rows[-1][0]
+
+    def restore_audit(self, entries: list[AuditEvent]) -> None:
+        with self.engine.connect().execution_options(ctpse_write=True) as conn, conn.begin():
+            _lock_audit(conn)
+            held = conn.execute(select(func.count()).select_from(AUDIT_LOG)).scalar_one()
+            if held:
+                raise ConflictError(
+                    f"the audit log of {_redacted(self.url)!r} already has {held} entries; "
+                    "an archived log can only be restored into an empty one (use a new store)"
+                )
+            for start in range(0, len(entries), _PAGE):
+                conn.execute(insert(AUDIT_LOG), [_audit_row(e) for e in entries[start : start + _PAGE]])
 
     def close(self) -> None:
         self.engine.dispose()

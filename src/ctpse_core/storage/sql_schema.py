@@ -3,8 +3,9 @@
 One ``records`` table holds every collection, keyed by (collection, id): a plugin's new
 record type needs no migration. ``data`` is the JSON of ``convert.unstructure(record)``;
 ``version`` and ``marking`` are copied out of it for optimistic concurrency and for
-access checks in SQL. ``audit_log`` is append-only and written in the same transaction
-as the changes it describes (``seq`` orders it; a hash chain can be added later).
+access checks in SQL. ``audit_log`` is append-only (triggers refuse UPDATE and DELETE) and
+written in the same transaction as the changes it describes; ``seq`` numbers it from 1 and
+``hash`` chains each entry to the one before (:mod:`ctpse_core.security.audit`).
 Times are stored in UTC and come back timezone-aware.
 """
 
@@ -85,5 +86,13 @@ AUDIT_LOG = Table(
     Column("collection", String(64), nullable=False),
     Column("record_id", String(128)),
     Column("detail", Text, nullable=False, default=""),
+    Column("operation", String(20), nullable=False, server_default=""),
+    Column("purpose", Text, nullable=False, server_default=""),
+    Column("recipient_org", String(200)),
+    Column("recipient_person", String(200)),
+    Column("agreement", String(128)),
+    Column("fields", Text, nullable=False, server_default="[]"),
+    Column("hash", String(64)),
     Index(None, "collection", "record_id"),
+    Index("ix_audit_log_user", "user"),
 )

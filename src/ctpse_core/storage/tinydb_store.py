@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import json
 import os
@@ -29,7 +30,9 @@ from tinydb.table import Document, Table
 
 from ctpse_core import convert
 from ctpse_core.domain.common import Record, utcnow
-from ctpse_core.errors import ConfigError
+from ctpse_core.errors import ConfigError, ConflictError
+from ctpse_core.security.audit import seal
+from ctpse_core.security.principal import Principal
 from ctpse_core.storage.base import AuditEvent, SchemaStatus, Store, UnitOfWork
 from ctpse_core.storage.buffered import (
     BufferedRepository,
@@ -42,11 +45,37 @@ __all__ = ["SCHEMA_VERSION", "TinyStore", "tinydb_path"]
 
 #: The TinyDB schema this code writes. 1: one table per collection, documents keyed by
 #: record ID holding ``convert.unstructure(record)``; ``_ctpse_audit`` and ``_ctpse_meta``.
-SCHEMA_VERSION = 1
+#: 2: audit entries carry the s.62 fields and the hash chain (``AuditEvent.as_dict``).
+SCHEMA_VERSION = 2
 META = "_ctpse_meta"
 AUDIT = "_ctpse_audit"
+
+
+def _chain_audit(tables: dict[str, Any]) -> None:
+    """1 -> 2: number the audit entries 1..n, name their operation and chain them."""
+    from ctpse_core.security.audit import operation_of
+
+    docs = tables.get(AUDIT) or {}
+    ordered = [docs[k] for k in sorted(docs)]
+    events = []
+    for doc in ordered:
+        try:
+            operation = operation_of(doc["action"])
+        except ValueError:
+            operation = "alteration"
+        events.append(AuditEvent.from_dict({**doc, "operation": operation, "seq": None, "hash": None}))
+    sealed: list[AuditEvent] = []
+    previous: str | None = None
+    for number, (doc, event) in enumerate(zip(ordered, events, strict=True), start=1):
+        at = dt.datetime.fromisoformat(doc["at"])
+        entry = seal([event], number - 1, previous, at)[0]
+        previous = entry.hash
+        sealed.append(entry)
+    tables[AUDIT] = {f"{e.seq:012d}": e.as_dict() for e in sealed}
+
+
 #: Upgrades from version N to N + 1, applied to the raw tables dict.
-UPGRADES: dict[int, Callable[[dict[str, Any]], None]] = {}
+UPGRADES: dict[int, Callable[[dict[str, Any]], None]] = {1: _chain_audit}
 
 
 def _doc(value: dict[str, Any], doc_id: str) -> Document:
@@ -172,8 +201,8 @@ class _TinyRepository(BufferedRepository):
 class _TinyUnitOfWork(BufferedUnitOfWork):
     repository_class = _TinyRepository
 
-    def __init__(self, store: TinyStore, user: str | None) -> None:
-        super().__init__(user)
+    def __init__(self, store: TinyStore, principal: Principal) -> None:
+        super().__init__(principal)
         self.store = store
 
     def _apply(self, changes: list[Change], events: list[AuditEvent]) -> None:
@@ -224,25 +253,12 @@ class _TinyUnitOfWork(BufferedUnitOfWork):
                 table.update(replace, doc_ids=list(new))
             if added:
                 table.insert_multiple(added)
-        if events:
+        if events:  # under the store's file lock: one writer chains at a time
             audit = db.table(AUDIT)
-            start = len(audit)
-            at = utcnow().isoformat()
-            audit.insert_multiple(
-                _doc(
-                    {
-                        "seq": start + n + 1,
-                        "at": at,
-                        "user": e.user,
-                        "action": e.action,
-                        "collection": e.collection,
-                        "record_id": e.record_id,
-                        "detail": e.detail,
-                    },
-                    doc_id=f"{start + n + 1:012d}",
-                )
-                for n, e in enumerate(events)
-            )
+            last = max(audit._read_table(), default=None) if len(audit) else None
+            head = audit.get(doc_id=last) if last is not None else None
+            sealed = seal(events, int(head["seq"]) if head else 0, head["hash"] if head else None, utcnow())
+            audit.insert_multiple(_doc(e.as_dict(), doc_id=f"{e.seq:012d}") for e in sealed)
 
 
 class TinyStore(Store):
@@ -345,28 +361,36 @@ class TinyStore(Store):
             self._status = SchemaStatus(current=str(version), head=str(SCHEMA_VERSION))
         return self._status
 
-    def unit_of_work(self, user: str | None = None) -> UnitOfWork:
+    def open_unit(self, principal: Principal) -> UnitOfWork:
         if not self._status.up_to_date:
             raise ConfigError(
                 f"store {self.url!r} is at schema version {self._status.current}, this "
                 f"ctpse_core needs {self._status.head}: run `ctpse db upgrade`"
             )
-        return _TinyUnitOfWork(self, user)
+        return _TinyUnitOfWork(self, principal)
 
     def audit_events(self) -> list[AuditEvent]:
         with self.lock:
             self.refresh()
             docs = sorted(self.db.table(AUDIT), key=lambda d: str(d.doc_id))
-        return [
-            AuditEvent(
-                action=d["action"],
-                collection=d["collection"],
-                record_id=d["record_id"],
-                user=d["user"],
-                detail=d["detail"],
-            )
-            for d in docs
-        ]
+        return [AuditEvent.from_dict(dict(d)) for d in docs]
+
+    def restore_audit(self, entries: list[AuditEvent]) -> None:
+        with self.lock, self.file_lock():
+            self.refresh()
+            audit = self.db.table(AUDIT)
+            if len(audit):
+                raise ConflictError(
+                    f"the audit log of {self.url!r} already has {len(audit)} entries; "
+                    "an archived log can only be restored into an empty one (use a new store)"
+                )
+            try:
+                audit.insert_multiple(_doc(e.as_dict(), doc_id=f"{e.seq:012d}") for e in entries)
+                self.middleware.flush()
+            except BaseException:
+                self.middleware.cache = None
+                raise
+            self.seen = self.signature()
 
     def close(self) -> None:
         with self.lock:

@@ -25,6 +25,9 @@ from ctpse_core.domain.staff import Leave, Staff
 from ctpse_core.domain.surveillance import COVERT, Location, Operation, TaskingRequest, Team, TeamUnavailability
 from ctpse_core.synthetic.deployments import _PLACES, _TEAMS, _WORDS, SPRING_WEEK
 
+#: fictional kinds of place a deployment is at, for the grid's place names.
+_AREAS = ("retail park", "station car park", "industrial estate", "high street", "bus depot", "marina")
+
 __all__ = ["synthetic_tasking", "tasking_record", "write_tasking_file"]
 
 _SKILLS = {
@@ -121,7 +124,7 @@ def synthetic_tasking(count: int, seed: int = 1, week: dt.date = SPRING_WEEK) ->
         hours = int(rng.choice([4, 6, 8, 10, 12]))
         end = (start.astimezone(dt.UTC) + dt.timedelta(hours=hours)).astimezone(LONDON)
         skills = _ASKS[int(rng.choice(len(_ASKS), p=probs / probs.sum()))][1]
-        lat, lon = _PLACES[int(rng.integers(0, len(_PLACES)))][1:]
+        place, lat, lon = _PLACES[int(rng.integers(0, len(_PLACES)))]
         subjects = sorted(
             {shared_subjects[int(k)] for k in rng.integers(0, len(shared_subjects), int(rng.integers(0, 3)))}
         )
@@ -145,6 +148,7 @@ def synthetic_tasking(count: int, seed: int = 1, week: dt.date = SPRING_WEEK) ->
                     lat=round(lat + float(rng.normal(0, 0.01)), 5),
                     lon=round(lon + float(rng.normal(0, 0.015)), 5),
                     radius_m=float(rng.choice([100.0, 200.0, 300.0, 500.0])),
+                    name=f"{place} ({_AREAS[i % len(_AREAS)]})",
                 ),
                 subject_ids=tuple(subjects),
                 staff_ids=named,

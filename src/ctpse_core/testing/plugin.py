@@ -9,6 +9,10 @@ Fixtures:
     the test fails if ``CI`` is set, and is skipped with the reason otherwise.
 ``ctpse_sqlite_url`` / ``ctpse_tinydb_url``
     A new store file in the test's temporary folder.
+``ctpse_cli_store``
+    For command-line tests: a new SQLite store in the test's folder whose administrators
+    (cleared for everything) are :data:`~ctpse_core.testing.security.TEST_USERS`, set as
+    ``CTPSE_STORE`` with ``CTPSE_USER=tester`` for the test; its URL.
 """
 
 from __future__ import annotations
@@ -101,3 +105,15 @@ def ctpse_sqlite_url(tmp_path: Path) -> str:
 def ctpse_tinydb_url(tmp_path: Path) -> str:
     """A new TinyDB store file in the test's folder."""
     return f"tinydb:///{tmp_path / 'store.json'}"
+
+
+@pytest.fixture
+def ctpse_cli_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A seeded SQLite store (TEST_USERS, all administrators) as CTPSE_STORE, CTPSE_USER=tester."""
+    from ctpse_core.testing.security import TEST_USERS, seed_admin
+
+    url = f"sqlite:///{tmp_path / 'cli-store.sqlite'}"
+    seed_admin(url, *TEST_USERS)
+    monkeypatch.setenv("CTPSE_STORE", url)
+    monkeypatch.setenv("CTPSE_USER", "tester")
+    return url

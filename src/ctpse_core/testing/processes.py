@@ -14,7 +14,7 @@ import attrs
 
 from ctpse_core.errors import ConflictError
 
-__all__ = ["CRASH_SEED", "race", "write_batches"]
+__all__ = ["CRASH_SEED", "append_events", "race", "write_batches"]
 
 CRASH_SEED = 21
 
@@ -22,6 +22,7 @@ CRASH_SEED = 21
 def race(url: str, record_ids: list[str], rounds: int, name: str, barrier: Any, out: Any) -> None:
     """Each round: read the records, wait for the other writer, update them all in one unit
     of work (adding ``name-round`` to their aliases) and commit. Put (wins, conflicts)."""
+    from ctpse_core.security import Principal
     from ctpse_core.storage import open_store
 
     store = open_store(url)
@@ -31,7 +32,7 @@ def race(url: str, record_ids: list[str], rounds: int, name: str, barrier: Any, 
     try:
         for n in range(rounds):
             token = f"{name}-{n}"
-            with store.unit_of_work(user=name) as uow:
+            with store.unit_of_work(user=Principal.service(name)) as uow:
                 read = [uow.nominals.get(i) for i in record_ids]
                 barrier.wait(timeout=60)
                 try:
@@ -48,8 +49,27 @@ def race(url: str, record_ids: list[str], rounds: int, name: str, barrier: Any, 
     out.put((name, wins, conflicts, messages[:1]))
 
 
+def append_events(url: str, name: str, units: int, barrier: Any) -> None:
+    """Commit ``units`` units of work of two audit events each, as service ``name``, after
+    waiting for the other appender (two processes appending to one chain at once)."""
+    from ctpse_core.security import Principal
+    from ctpse_core.storage import open_store
+
+    store = open_store(url)
+    barrier.wait(timeout=60)
+    try:
+        for n in range(units):
+            with store.unit_of_work(user=Principal.service(name)) as uow:
+                uow.record_event("consultation", "nominals", f"{name}-{n}-a")
+                uow.record_event("consultation", "nominals", f"{name}-{n}-b")
+                uow.commit()
+    finally:
+        store.close()
+
+
 def write_batches(url: str, total: int, batch: int) -> None:
     """Add ``total`` nominals, ``batch`` per unit of work, reporting each commit."""
+    from ctpse_core.security import Principal
     from ctpse_core.storage import open_store
     from ctpse_core.testing.samples import nominals
 
@@ -57,7 +77,7 @@ def write_batches(url: str, total: int, batch: int) -> None:
     store = open_store(url)
     print("ready", flush=True)
     for start in range(0, total, batch):
-        with store.unit_of_work(user="loader") as uow:
+        with store.unit_of_work(user=Principal.service("loader")) as uow:
             uow.nominals.add_many(records[start : start + batch])
             uow.record_event("collection", "nominals", detail=f"batch from {start}")
             uow.commit()

@@ -72,7 +72,9 @@ def fill_week(store: Store, *, nominals: int = 60, deployments: int = 16, staff:
     """Fill ``store`` with a synthetic week (see the module); return it."""
     from ctpse_core.feeds.importer import import_feed
     from ctpse_core.synthetic.nominals import write_nominal_lists
+    from ctpse_core.testing.security import seed_users
 
+    seed_users(store, USER)  # no principal, no unit of work: USER is the store's administrator
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         write_nominal_lists(folder, nominals, seed=seed)

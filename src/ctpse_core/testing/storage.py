@@ -24,19 +24,21 @@ import pytest
 
 from ctpse_core.domain import Nominal, Operation, Record
 from ctpse_core.errors import ConflictError, NotFoundError
+from ctpse_core.security import NoPrincipal, Principal, UnknownUser, verify
 from ctpse_core.storage import Store, open_store
 from ctpse_core.testing.samples import nominals, varied_records
+from ctpse_core.testing.security import SYSTEM, add_user
 
 __all__ = ["PersistentStorageContract", "StorageContract"]
 
 
 def _all(store: Store, collection: str) -> list[Any]:
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         return list(uow.repository(collection).list())
 
 
 def _add(store: Store, collection: str, records: Sequence[Record]) -> list[Any]:
-    with store.unit_of_work(user="contract") as uow:
+    with store.unit_of_work(user=Principal.service("contract")) as uow:
         stored = [uow.repository(collection).add(r) for r in records]
         uow.commit()
     return stored
@@ -59,13 +61,13 @@ class StorageContract:
         """A committed add is found again, equal field by field, at version 1."""
         record = nominals(1, seed=3)[0]
         _add(store, "nominals", [record])
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             found = uow.nominals.get(record.id)
         assert found == attrs.evolve(record, version=1)
 
     def test_missing_record(self, store: Store) -> None:
         """find gives None and get raises NotFoundError for an unknown ID."""
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             assert uow.nominals.find("NOPE") is None
             with pytest.raises(NotFoundError, match="NOPE"):
                 uow.nominals.get("NOPE")
@@ -82,7 +84,7 @@ class StorageContract:
 
     def test_uncommitted_work_is_discarded(self, store: Store) -> None:
         """Leaving a unit of work without commit leaves the store unchanged."""
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             uow.nominals.add(nominals(1)[0])
         assert _all(store, "nominals") == []
 
@@ -90,7 +92,7 @@ class StorageContract:
         """An exception inside a unit of work leaves the store exactly as before."""
         first, second = nominals(2)
         _add(store, "nominals", [first])
-        with pytest.raises(RuntimeError), store.unit_of_work() as uow:
+        with pytest.raises(RuntimeError), store.unit_of_work(user=SYSTEM) as uow:
             uow.nominals.add(second)
             stored = uow.nominals.get(first.id)
             uow.nominals.update(attrs.evolve(stored, surname="Changed"))
@@ -102,7 +104,7 @@ class StorageContract:
         in ID order."""
         a, b, c, d = nominals(4)
         _add(store, "nominals", [b, d])
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             uow.nominals.add(c)
             uow.nominals.add(a)
             uow.nominals.update(attrs.evolve(uow.nominals.get(b.id), surname="Pending"))
@@ -119,7 +121,7 @@ class StorageContract:
         records = _add(store, "nominals", nominals(4, seed=7))
         _add(store, "operations", [Operation(id=records[0].id, name="Op", sio="DCI Example")])
         asked = [records[2].id, "MISSING1", records[0].id, records[2].id, "MISSING2", records[3].id]
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             found = uow.nominals.find_many(asked)
             assert list(found) == [records[2].id, records[0].id, records[3].id]
             assert found == {i: uow.nominals.find(i) for i in found}
@@ -135,7 +137,7 @@ class StorageContract:
         absent, one removed then added again is the new one, and IDs never stored are absent."""
         kept, updated, removed, readded = _add(store, "nominals", nominals(4, seed=8))
         added, transient = nominals(2, seed=9, prefix="NEW")
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             uow.nominals.add(added)
             uow.nominals.add(transient)
             uow.nominals.remove(transient.id)
@@ -151,14 +153,14 @@ class StorageContract:
             assert (found[readded.id].surname, found[readded.id].version) == ("Again", 1)
             assert found[added.id] == attrs.evolve(added, version=1)
             assert found[kept.id] == kept
-        with store.unit_of_work() as uow:  # nothing was committed
+        with store.unit_of_work(user=SYSTEM) as uow:  # nothing was committed
             assert uow.nominals.find_many(ids) == {r.id: r for r in (kept, updated, removed, readded)}
 
     def test_find_many_sees_other_units_commits(self, store: Store) -> None:
         """find_many reads what other units of work have committed since this one started."""
         first, second = nominals(2, seed=10)
         _add(store, "nominals", [first])
-        reader, writer = store.unit_of_work(), store.unit_of_work()
+        reader, writer = store.unit_of_work(user=SYSTEM), store.unit_of_work(user=SYSTEM)
         with reader, writer:
             assert list(reader.nominals.find_many([first.id, second.id])) == [first.id]
             writer.nominals.add(second)
@@ -172,11 +174,11 @@ class StorageContract:
         """find_many of more IDs than one database query takes (1,200 stored, 1,500 asked,
         pending changes among them) gives every one, as find would."""
         records = nominals(1200, seed=11)
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             uow.nominals.add_many(records)
             uow.commit()
         asked = [f"NOM{n:07d}" for n in range(1500, 0, -1)]  # 300 missing, reversed order
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             uow.nominals.remove(records[0].id)
             uow.nominals.update(attrs.evolve(uow.nominals.get(records[-1].id), surname="Late"))
             found = uow.nominals.find_many(asked)
@@ -188,14 +190,14 @@ class StorageContract:
     def test_find_many_refuses_a_single_id_string(self, store: Store) -> None:
         """find_many given one ID string (not a collection of IDs) raises TypeError rather
         than looking up each character."""
-        with store.unit_of_work() as uow, pytest.raises(TypeError, match="find"):
+        with store.unit_of_work(user=SYSTEM) as uow, pytest.raises(TypeError, match="find"):
             uow.nominals.find_many("NOM0000001")
 
     def test_add_existing_id_conflicts(self, store: Store) -> None:
         """Adding a record whose ID is taken raises ConflictError (add and add_many)."""
         record = nominals(1)[0]
         _add(store, "nominals", [record])
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             with pytest.raises(ConflictError, match="already exists"):
                 uow.nominals.add(record)
             with pytest.raises(ConflictError, match="already exists"):
@@ -204,17 +206,17 @@ class StorageContract:
     def test_wrong_record_type_is_refused(self, store: Store) -> None:
         """A repository holds one record type only."""
         operation = Operation(id="OP1", name="Operation Fictional", sio="DCI Example")
-        with store.unit_of_work() as uow, pytest.raises(TypeError, match="Nominal"):
+        with store.unit_of_work(user=SYSTEM) as uow, pytest.raises(TypeError, match="Nominal"):
             uow.nominals.add(operation)
 
     def test_update_bumps_version_and_refuses_stale(self, store: Store) -> None:
         """update stores version + 1; updating from an old version raises ConflictError."""
         record = _add(store, "nominals", nominals(1))[0]
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             updated = uow.nominals.update(attrs.evolve(record, surname="Newname"))
             uow.commit()
         assert updated.version == 2
-        with store.unit_of_work() as uow, pytest.raises(ConflictError, match="version 1"):
+        with store.unit_of_work(user=SYSTEM) as uow, pytest.raises(ConflictError, match="version 1"):
             uow.nominals.update(attrs.evolve(record, surname="Stale"))
         assert _all(store, "nominals")[0].surname == "Newname"
 
@@ -223,8 +225,8 @@ class StorageContract:
         raises ConflictError and none of its other changes are saved."""
         record = _add(store, "nominals", nominals(1))[0]
         extra = nominals(1, prefix="EXTRA")[0]
-        first = store.unit_of_work(user="one")
-        second = store.unit_of_work(user="two")
+        first = store.unit_of_work(user=Principal.service("one"))
+        second = store.unit_of_work(user=Principal.service("two"))
         with first, second:
             mine = first.nominals.get(record.id)
             theirs = second.nominals.get(record.id)
@@ -243,7 +245,7 @@ class StorageContract:
     def test_concurrent_adds_of_same_id_conflict(self, store: Store) -> None:
         """Two units of work add the same ID; the second commit raises ConflictError."""
         record = nominals(1)[0]
-        first, second = store.unit_of_work(), store.unit_of_work()
+        first, second = store.unit_of_work(user=SYSTEM), store.unit_of_work(user=SYSTEM)
         with first, second:
             first.nominals.add(record)
             second.nominals.add(attrs.evolve(record, surname="Other"))
@@ -255,7 +257,7 @@ class StorageContract:
     def test_remove_checks_version(self, store: Store) -> None:
         """remove erases a record; with a stale version it raises ConflictError."""
         a, b = _add(store, "nominals", nominals(2))
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             with pytest.raises(ConflictError):
                 uow.nominals.remove(a.id, version=7)
             uow.nominals.remove(a.id, version=1)
@@ -265,7 +267,7 @@ class StorageContract:
     def test_remove_of_record_changed_elsewhere_conflicts(self, store: Store) -> None:
         """A removal based on a version someone else has since updated is refused."""
         record = _add(store, "nominals", nominals(1))[0]
-        remover, updater = store.unit_of_work(), store.unit_of_work()
+        remover, updater = store.unit_of_work(user=SYSTEM), store.unit_of_work(user=SYSTEM)
         with remover, updater:
             remover.nominals.remove(record.id, version=1)
             updater.nominals.update(attrs.evolve(record, surname="Kept"))
@@ -279,7 +281,7 @@ class StorageContract:
         is stored as the new record."""
         a, b = nominals(2)
         _add(store, "nominals", [b])
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             uow.nominals.add(a)
             uow.nominals.remove(a.id)
             uow.nominals.remove(b.id)
@@ -292,10 +294,10 @@ class StorageContract:
     def test_add_many_stores_all_in_order(self, store: Store) -> None:
         """add_many stores every record at version 1; list() returns them in ID order."""
         records = nominals(1200, seed=5)
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             assert uow.nominals.add_many(reversed(records)) == 1200
             uow.commit()
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             assert uow.nominals.count() == 1200
             listed = list(uow.nominals.list())
         assert listed == [attrs.evolve(r, version=1) for r in records]
@@ -303,11 +305,11 @@ class StorageContract:
     def test_restore_keeps_versions(self, store: Store) -> None:
         """restore stores records with their own version; a taken ID raises ConflictError."""
         records = [attrs.evolve(r, version=n + 3) for n, r in enumerate(nominals(3))]
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             assert uow.nominals.restore(records) == 3
             uow.commit()
         assert _all(store, "nominals") == records
-        with store.unit_of_work() as uow, pytest.raises(ConflictError):
+        with store.unit_of_work(user=SYSTEM) as uow, pytest.raises(ConflictError):
             uow.nominals.restore(records[:1])
 
     def test_collections_are_separate(self, store: Store) -> None:
@@ -319,13 +321,14 @@ class StorageContract:
 
     def test_unknown_collection(self, store: Store) -> None:
         """Asking for a collection nobody registered raises NotFoundError naming it."""
-        with store.unit_of_work() as uow, pytest.raises(NotFoundError, match="no_such_things"):
+        with store.unit_of_work(user=SYSTEM) as uow, pytest.raises(NotFoundError, match="no_such_things"):
             uow.repository("no_such_things")
 
     def test_audit_events_commit_with_the_change(self, store: Store) -> None:
         """Events recorded in a unit of work are written with its commit, in order, with the
         user; a rolled-back unit writes none."""
         record = nominals(1)[0]
+        add_user(store, "analyst1", roles=("analyst",))
         before = len(store.audit_events())
         with store.unit_of_work(user="analyst1") as uow:
             uow.nominals.add(record)
@@ -342,11 +345,45 @@ class StorageContract:
             ("collection", record.id, "analyst1", "added from test"),
             ("consultation", record.id, "analyst1", ""),
         ]
+        assert [e.operation for e in events] == ["collection", "consultation"]
+        assert [e.seq for e in events] == [before + 1, before + 2]
+        assert verify(store.audit_events()).ok
+
+    def test_no_unit_of_work_without_a_known_principal(self, store: Store) -> None:
+        """No principal, a blank one, or a user ID the store does not know: no unit of work."""
+        with pytest.raises(NoPrincipal):
+            store.unit_of_work()
+        with pytest.raises(NoPrincipal):
+            store.unit_of_work(user=" ")
+        with pytest.raises(UnknownUser, match=r"nobody.*not a user"):
+            store.unit_of_work(user="nobody")
+
+    def test_audit_chain_verifies_and_names_a_reordered_entry(self, store: Store) -> None:
+        """Entries written by several commits form one chain that verifies; the same entries
+        with two swapped do not, and the first swapped one is named."""
+        for n in range(3):
+            with store.unit_of_work(user=SYSTEM) as uow:
+                uow.record_event("consultation", "nominals", f"N{n}")
+                uow.record_event("consultation", "nominals", f"M{n}")
+                uow.commit()
+        entries = store.audit_events()
+        assert verify(entries).ok and verify(entries).entries == len(entries)
+        swapped = [*entries[:2], entries[3], entries[2], *entries[4:]]
+        result = verify(swapped)
+        assert not result.ok and result.bad_seq == entries[3].seq
+
+    def test_archived_log_restores_only_into_an_empty_log(self, store: Store) -> None:
+        """restore_audit refuses a store whose log already holds entries."""
+        with store.unit_of_work(user=SYSTEM) as uow:
+            uow.record_event("consultation", "nominals", "N1")
+            uow.commit()
+        with pytest.raises(ConflictError, match="already has"):
+            store.restore_audit(store.audit_events())
 
     def test_unit_of_work_is_reusable_after_commit(self, store: Store) -> None:
         """After commit the same unit can go on: further changes need another commit."""
         a, b = nominals(2)
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             uow.nominals.add(a)
             uow.commit()
             uow.nominals.add(b)
@@ -373,10 +410,10 @@ class PersistentStorageContract(StorageContract):
         record = _add(store, "nominals", nominals(1))[0]
         other = self.open(store_url)
         try:
-            with other.unit_of_work() as uow:
+            with other.unit_of_work(user=SYSTEM) as uow:
                 uow.nominals.update(attrs.evolve(record, surname="Other"))
                 uow.commit()
-            with store.unit_of_work() as uow, pytest.raises(ConflictError):
+            with store.unit_of_work(user=SYSTEM) as uow, pytest.raises(ConflictError):
                 uow.nominals.update(attrs.evolve(record, surname="Mine"))
                 uow.commit()
             assert _all(store, "nominals")[0].surname == "Other"

@@ -13,7 +13,10 @@ from urllib.parse import quote, unquote
 
 from ctpse_core import convert
 from ctpse_core.domain import Record
-from ctpse_core.errors import ConfigError
+from ctpse_core.domain.common import utcnow
+from ctpse_core.errors import ConfigError, ConflictError
+from ctpse_core.security import Principal
+from ctpse_core.security.audit import seal
 from ctpse_core.storage import AuditEvent, Store, UnitOfWork
 from ctpse_core.storage.buffered import (
     BufferedRepository,
@@ -48,15 +51,18 @@ class _Repository(BufferedRepository):
 class _UnitOfWork(BufferedUnitOfWork):
     repository_class = _Repository
 
-    def __init__(self, store: JsonDirStore, user: str | None) -> None:
-        super().__init__(user)
+    def __init__(self, store: JsonDirStore, principal: Principal) -> None:
+        super().__init__(principal)
         self.store = store
 
     def _path(self, change: Change) -> Path:
         return self.store.root / change.collection / f"{quote(change.record_id, safe='')}.json"
 
     def _apply(self, changes: list[Change], events: list[AuditEvent]) -> None:
-        with self.store.lock, self.store.file_lock():
+        with self.store.lock, self.store.file_lock():  # one writer chains onto the log at a time
+            held = self.store.audit_events()
+            head = held[-1] if held else None
+            sealed = seal(events, (head.seq or 0) if head else 0, head.hash if head else None, utcnow())
             for change in changes:  # check every version first: all or nothing
                 path = self._path(change)
                 version = json.loads(path.read_text())["version"] if path.exists() else None
@@ -71,9 +77,7 @@ class _UnitOfWork(BufferedUnitOfWork):
                 tmp = path.with_suffix(".tmp")
                 tmp.write_text(json.dumps(convert.unstructure(change.record)), encoding="utf-8")
                 os.replace(tmp, path)
-            with open(self.store.root / "_audit.jsonl", "a", encoding="utf-8") as log:
-                for event in events:
-                    log.write(json.dumps(convert.unstructure(event)) + "\n")
+            self.store.append_audit(sealed)
 
 
 class JsonDirStore(Store):
@@ -101,12 +105,23 @@ class JsonDirStore(Store):
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def unit_of_work(self, user: str | None = None) -> UnitOfWork:
-        return _UnitOfWork(self, user)
+    def open_unit(self, principal: Principal) -> UnitOfWork:
+        return _UnitOfWork(self, principal)
+
+    def append_audit(self, entries: list[AuditEvent]) -> None:
+        with open(self.root / "_audit.jsonl", "a", encoding="utf-8") as log:
+            for entry in entries:
+                log.write(json.dumps(entry.as_dict()) + "\n")
 
     def audit_events(self) -> list[AuditEvent]:
         path = self.root / "_audit.jsonl"
         if not path.exists():
             return []
         lines = path.read_text(encoding="utf-8").splitlines()
-        return [convert.structure(json.loads(line), AuditEvent) for line in lines]
+        return [AuditEvent.from_dict(json.loads(line)) for line in lines]
+
+    def restore_audit(self, entries: list[AuditEvent]) -> None:
+        with self.lock, self.file_lock():
+            if self.audit_events():
+                raise ConflictError(f"the audit log of {self.url} already has entries; restore into a new store")
+            self.append_audit(entries)

@@ -1,1 +1,1 @@
-"""Schema revisions, oldest first: 0001 records, 0002 audit log."""
+"""Schema revisions, oldest first: 0001 records, 0002 audit log, 0003 audit chain and triggers."""
