@@ -1,16 +1,20 @@
-"""Both rota solvers on published Employee Shift Scheduling Benchmark instances.
+"""Every installed rota solver on published Employee Shift Scheduling Benchmark instances.
 
 Each instance file (Curtois and Qu text format, ``SECTION_HORIZON`` ...) is translated
-with :func:`ctpse_core.rota.benchmark_format.read_benchmark`, solved with the built-in
-solver and CP-SAT, checked with the independent validator (0 hard violations required)
+with :func:`ctpse_core.rota.benchmark_format.read_benchmark`, solved with each installed
+solver (builtin; cpsat and hybrid with ctpse_ortools; the default, the strongest
+installed, is marked) for each seed, checked with the independent validator (0 hard violations required)
 and scored a second time by :func:`benchmark_objective`, which reads the instance text
 itself and applies the format's own objective (under/over-cover weight x deviation plus
 the weights of unmet shift-on and broken shift-off requests) to the solution. Gaps are
 to the published optimum / best known value (schedulingbenchmarks.org, Curtois and Qu
 2014). Instance files are public third-party data: keep them outside the repository.
 
-    python benchmarks/rota_instances.py /tmp/nsp/Instance*.txt
-        [--builtin-limit 60] [--cpsat-limit 60] [--seed 1]
+    nice -n 10 python benchmarks/rota_instances.py /work/shared/benchmarks/shift-scheduling/Instance*.txt
+        [--limit 60] [--seeds 1 2 3] [--solvers builtin cpsat hybrid]
+
+One row per instance and seed: each solver's objective (``!`` after it when a hard rule
+is broken), gap to best known (%) and seconds. The load average is printed at the end.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from pathlib import Path
 
 from ctpse_core.rota.benchmark_format import read_benchmark
 from ctpse_core.rota.model import Roster
-from ctpse_core.rota.solvers import solve, solvers
+from ctpse_core.rota.solvers import DEFAULT_SEED, SolverError, default_solver, solve, solvers
 
 # Published optimum / best-known objective values, schedulingbenchmarks.org (instances 1-8).
 BEST_KNOWN = {
@@ -80,41 +84,52 @@ def _gap(value: int, best: int | None) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="+", type=Path)
-    parser.add_argument("--builtin-limit", type=float, default=60.0)
-    parser.add_argument("--cpsat-limit", type=float, default=60.0)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--limit", type=float, default=60.0, help="seconds per solver and run")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[DEFAULT_SEED, 2, 3])
+    parser.add_argument("--solvers", nargs="+", default=None)
     args = parser.parse_args()
-    names = [n for n in ("builtin", "cpsat") if n in solvers()]
-    limits = {"builtin": args.builtin_limit, "cpsat": args.cpsat_limit}
-    header = ["instance", "staff x days", "best known"]
+    installed = solvers().names()
+    names = [n for n in (args.solvers or ("builtin", "cpsat", "hybrid")) if n in installed]
+    default = default_solver()
+    header = ["instance", "seed", "staff x days", "best known"]
     for n in names:
-        header += [n, "gap %", "s"]
+        label = f"{n} (default)" if n == default else n
+        header += [label, "gap %", "s"]
     table = [header]
     failed = False
     for path in args.paths:
         text = path.read_text(encoding="utf-8")
         problem = read_benchmark(path)
         best = BEST_KNOWN.get(path.stem)
-        row = [path.stem, f"{len(problem.staff)} x {problem.days}", str(best or "?")]
-        for n in names:
-            t0 = time.perf_counter()
-            result, report = solve(problem, n, seed=args.seed, time_limit=limits[n])
-            seconds = time.perf_counter() - t0
-            own = benchmark_objective(text, result.roster, problem.start)
-            if report.hard_count or own != result.objective or own != report.soft_penalty:
-                failed = True
-                print(f"{path.stem} {n}: hard={report.hard_count} solver={result.objective} "
-                      f"validator={report.soft_penalty} benchmark={own}", file=sys.stderr)
-            row += [str(own), _gap(own, best), f"{seconds:.1f}"]
-        table.append(row)
-        print(" | ".join(row), flush=True)
+        for seed in args.seeds:
+            row = [path.stem, str(seed), f"{len(problem.staff)} x {problem.days}", str(best or "?")]
+            for n in names:
+                t0 = time.perf_counter()
+                try:
+                    result, report = solve(problem, n, seed=seed, time_limit=args.limit)
+                except SolverError as exc:
+                    print(f"{path.stem} {n} seed {seed}: {exc}", file=sys.stderr)
+                    row += ["-", "-", f"{time.perf_counter() - t0:.1f}"]
+                    failed = True
+                    continue
+                seconds = time.perf_counter() - t0
+                own = benchmark_objective(text, result.roster, problem.start)
+                if report.hard_count or own != result.objective or own != report.soft_penalty:
+                    failed = True
+                    print(f"{path.stem} {n} seed {seed}: hard={report.hard_count} {report.hard_by_rule()} "
+                          f"solver={result.objective} validator={report.soft_penalty} benchmark={own}",
+                          file=sys.stderr)
+                mark = "!" if report.hard_count else ""
+                row += [f"{own}{mark}", _gap(own, best), f"{seconds:.1f}"]
+            table.append(row)
+            print(" | ".join(row) + f"   (load {os.getloadavg()[0]:.2f})", flush=True)
     print()
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     print("| " + " | ".join(c.ljust(w) for c, w in zip(header, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for r in table[1:]:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
-    print(f"\nlimits: builtin {args.builtin_limit:g} s, cpsat {args.cpsat_limit:g} s; "
+    print(f"\nlimit {args.limit:g} s per solver and run; seeds {' '.join(map(str, args.seeds))}; "
           f"{os.cpu_count()} cores; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if failed:
         sys.exit(1)

@@ -165,3 +165,84 @@ def test_repair_explains_a_gap_it_cannot_fill() -> None:
     fixed = repair(problem, result.roster, everyone, by="cato")
     assert fixed.notes
     assert all("left uncovered" in n or "moved" in n for n in fixed.notes)
+
+
+def _all_overrides(problem: RotaProblem, roster: Roster, limit: int) -> tuple[int, int, set[str]]:
+    """Try every override of every assignment to every qualified person free that day:
+    (accepted, tried, rules named by refusals)."""
+    need = {s.id: problem.required_qualification(s) for s in problem.shifts}
+    accepted = tried = 0
+    refusing: set[str] = set()
+    for a in roster.assignments[:limit]:
+        busy = {b.staff_id for b in roster.assignments if b.day == a.day}
+        for p in problem.staff:
+            if p.id in busy or (need[a.shift] and need[a.shift] not in p.qualifications):
+                continue
+            tried += 1
+            try:
+                override(problem, roster, day=a.day, shift=a.shift, from_staff=a.staff_id,
+                         to_staff=p.id, by="cato")
+                accepted += 1
+            except InputError as exc:
+                refusing.update(item.field for item in exc.problems)
+    return accepted, tried, refusing
+
+
+def test_overrides_break_only_rules_a_coordinator_may_accept() -> None:
+    """On a synthetic rota, overrides to qualified free people mostly go through: only rest,
+    qualification, leave and one-place-at-a-time rules refuse them; contractual totals,
+    run lengths and weekends become warnings (the old check refused every one)."""
+    from ctpse_core.rota.changes import NEVER_BROKEN
+
+    problem = synthetic_ct_problem(staff=24, weeks=1, seed=3)
+    result, report = solve(problem, seed=1, time_limit=20, iterations=20_000)
+    assert report.hard_count == 0
+    accepted, tried, refusing = _all_overrides(problem, result.roster, 30)
+    assert tried > 50
+    assert accepted >= tried // 3
+    assert refusing <= NEVER_BROKEN
+
+
+def test_override_breaking_minimum_hours_is_a_warning_unless_strict() -> None:
+    """Standing someone down below their contractual minimum is allowed with a recorded
+    warning naming the rule; with strict=True the same override is refused."""
+    problem = synthetic_ct_problem(staff=24, weeks=1, seed=3)
+    result, _report = solve(problem, seed=1, time_limit=20, iterations=20_000)
+    roster = result.roster
+    warned = None
+    for a in roster.assignments:
+        busy = {b.staff_id for b in roster.assignments if b.day == a.day}
+        need = next(problem.required_qualification(s) for s in problem.shifts if s.id == a.shift)
+        for p in problem.staff:
+            if p.id in busy or need not in p.qualifications:
+                continue
+            try:
+                changed = override(problem, roster, day=a.day, shift=a.shift,
+                                   from_staff=a.staff_id, to_staff=p.id, by="cato")
+            except InputError:
+                continue
+            if any("min_total_minutes" in w for w in changed.changes[-1].warnings):
+                warned = (a, p.id, changed)
+                break
+        if warned:
+            break
+    assert warned is not None
+    a, to, changed = warned
+    assert any(v.rule == "min_total_minutes" for v in validate(problem, changed).hard)
+    with pytest.raises(InputError, match="min_total_minutes"):
+        override(problem, roster, day=a.day, shift=a.shift, from_staff=a.staff_id, to_staff=to,
+                 by="cato", strict=True)
+
+
+def test_repair_reports_every_hard_rule_its_result_breaks() -> None:
+    """Taking someone off sick for most of the week leaves them under their minimum hours:
+    the repair's ``breaks`` says so (it used to be silent), and lists exactly the
+    validator's hard violations of the repaired rota."""
+    problem = synthetic_ct_problem(staff=24, weeks=1, seed=3)
+    result, _ = solve(problem, seed=1, time_limit=20, iterations=20_000)
+    who = result.roster.assignments[0].staff_id
+    fixed = repair(problem, result.roster, [Removal(who, problem.start, problem.end)], by="cato")
+    hard = validate(fixed.problem, fixed.roster).hard
+    assert len(fixed.breaks) == len(hard)
+    assert any(who in line and "min_total_minutes" in line for line in fixed.breaks)
+    assert fixed.as_dict()["breaks"] == fixed.breaks

@@ -77,13 +77,15 @@ def test_demo_step_publishes_a_changed_rota_as_a_new_version(tmp_path: Path) -> 
     seed gives other shifts); the same seed again leaves it as it is."""
     store = MemoryStore("memory://")
     step = steps().get("rota")
-    step.run(DemoContext(store=store, out=tmp_path / "a", seed=7))
+    first = DemoContext(store=store, out=tmp_path / "a", seed=7)
+    ensure_demo_user(store, first.user)
+    step.run(first)
     again = step.run(DemoContext(store=store, out=tmp_path / "b", seed=7))
     assert any("rota unchanged" in line for line in again)
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         assert uow.rotas.get("rota-20250303").published_version == 1
     other = step.run(DemoContext(store=store, out=tmp_path / "c", seed=8))
     assert any("(version 2)" in line for line in other)
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         rota = uow.rotas.get("rota-20250303")
     assert rota.published_version == 2 and rota.version == 2

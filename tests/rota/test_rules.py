@@ -14,6 +14,7 @@ from ctpse_core.domain.common import LONDON
 from ctpse_core.rota.model import (
     Assignment,
     Commitment,
+    Fairness,
     Roster,
     RotaLeave,
     RotaProblem,
@@ -154,6 +155,13 @@ CASES: list[
         [("P2", 4, "sio-day")],
         "P2",
         4,
+    ),
+    (
+        "fairness",
+        lambda p: attrs.evolve(p, fairness=Fairness(weights={"nights": 5})),
+        [("P1", 0, "sio-night"), ("P1", 2, "sio-night")],
+        "P1",
+        0,
     ),
     ("under_cover", same, [], None, 0),
     ("over_cover", same, [("P1", 0, "sio-day"), ("P2", 0, "sio-day")], None, 0),

@@ -113,3 +113,14 @@ def test_cli_build_with_cpsat(tmp_path: Path) -> None:
         runner.invoke(cli, ["rota", "check", str(problem), str(rota), "--format", "json"]).exit_code
         == 0
     )
+
+
+def test_synthetic_problems_are_feasible_by_default() -> None:
+    """`synth rota --staff 20 --weeks 2` as drawn has no feasible rota (CP-SAT proves it);
+    made feasible (the default), CP-SAT finds a rota breaking no hard rule."""
+    drawn = synthetic_ct_problem(staff=20, weeks=2, seed=1, feasible=False)
+    with pytest.raises(SolverError, match="cannot all be met"):
+        CpSatSolver().solve(drawn, time_limit=20)
+    problem = synthetic_ct_problem(staff=20, weeks=2, seed=1)
+    result = CpSatSolver().solve(problem, time_limit=20)
+    assert validate(problem, result.roster).hard_count == 0

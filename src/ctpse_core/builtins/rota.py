@@ -30,6 +30,8 @@ def ctpse_register_commands(cli: click.Group) -> None:
 
     add_lazy_command(cli, "rota", "ctpse_core.cli.rota:rota",
                      "On-call rotas: build, check, publish, swap, override, repair, select staff.")
+    add_lazy_command(cli, "staff", "ctpse_core.cli.staff:staff",
+                     "Staff contact details.")
     add_lazy_command(synth, "rota", "ctpse_core.cli.rota:synth_rota",
                      "Write a synthetic Counter Terrorism on-call rota problem (6 roles, fictional people).")
 

@@ -88,9 +88,10 @@ def rota() -> None:
 @click.argument("problem_file", metavar="PROBLEM", type=_PATH)
 @click.option(
     "--solver",
-    default="builtin",
-    show_default=True,
-    help="A registered rota solver (builtin; cpsat with ctpse_ortools).",
+    default=None,
+    help="A registered rota solver: builtin (no dependency); cpsat and hybrid with "
+    "ctpse_ortools. Default: the strongest installed (cpsat, else builtin); builtin "
+    "with --iterations.",
 )
 @click.option(
     "--time-limit",
@@ -106,35 +107,72 @@ def rota() -> None:
     help="Stop the built-in solver after this many moves rather than at the time limit: "
     "the same seed and count give the same rota on any machine.",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed (the benchmark's first).")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the rota JSON (default: standard output, with --format json).",
 )
+@click.option(
+    "--history",
+    "history",
+    nargs=2,
+    multiple=True,
+    type=_PATH,
+    metavar="PROBLEM ROTA",
+    help="An earlier published rota (with its problem) to count nights, weekends and bank "
+    "holidays from for fairness over time; repeat for more.",
+)
+@click.option(
+    "--history-days",
+    type=click.IntRange(1, 3660),
+    default=365,
+    show_default=True,
+    help="How far back the history counts (a rolling window before the problem's start).",
+)
 @_fmt(("json", "md", "html"), "json")
 def build(
     problem_file: Path,
-    solver: str,
+    solver: str | None,
     time_limit: float,
     iterations: int | None,
     seed: int,
     out: Path | None,
+    history: tuple[tuple[Path, Path], ...],
+    history_days: int,
     fmt: str,
 ) -> None:
     """Solve PROBLEM and write the rota; the validator's verdict goes to standard error.
+
+    Exits with status 1, naming each broken rule, when the rota breaks a hard rule (the
+    rota is still written, for inspection).
 
     With --format md or html the rota goes to --out and a build report (solver, objective,
     hard violations by rule, quality) is printed.
     """
     from ctpse_core.rota.io import dump_roster, load_problem
     from ctpse_core.rota.quality import quality
-    from ctpse_core.rota.solvers import solve, solvers
+    from ctpse_core.rota.solvers import default_solver, solve, solvers
 
     if fmt != "json" and out is None:
         raise click.UsageError("give --out for the rota when --format is md or html")
+    # --iterations only means something to the built-in solver: it is the default then
+    solver = solver or ("builtin" if iterations is not None else default_solver())
     solvers().get(solver, field="--solver")  # an unknown name: exit 2, the known ones listed
     problem = load_problem(problem_file)
+    if history:
+        import attrs
+
+        from ctpse_core.rota.fairness import history_from
+        from ctpse_core.rota.io import load_roster
+
+        published = []
+        for old_problem_file, old_rota_file in history:
+            old_problem = load_problem(old_problem_file)
+            published.append((old_problem, load_roster(old_rota_file, old_problem)))
+        problem = attrs.evolve(
+            problem, fairness=history_from(problem, published, window_days=history_days)
+        )
     try:
         result, report = solve(
             problem, solver, seed=seed, time_limit=time_limit, iterations=iterations
@@ -165,6 +203,21 @@ def build(
         f"coverage {q.coverage}%; balance {q.balance}",
         err=True,
     )
+    if report.hard_count:
+        from ctpse_core.rota.changes import warning_text
+
+        shown = report.hard[:20]
+        for v in shown:
+            click.echo(f"hard: {warning_text(v)}", err=True)
+        if report.hard_count > len(shown):
+            click.echo(f"hard: ... and {report.hard_count - len(shown)} more", err=True)
+        click.echo(
+            f"error: the rota breaks {report.hard_count} hard rule(s) "
+            f"({', '.join(f'{r} {n}' for r, n in report.hard_by_rule().items())}); "
+            "it is written for inspection but is not usable",
+            err=True,
+        )
+        raise click.exceptions.Exit(1)
 
 
 @rota.command()
@@ -176,7 +229,15 @@ def build(
     **DATE,
     help="Look for gaps in the 30 days from this date (default: the start of the problem).",
 )
-def check(problem_file: Path, roster_file: Path, fmt: str, today: dt.date | None) -> None:
+@click.option(
+    "--stale-days",
+    type=click.IntRange(1, 3660),
+    default=None,
+    help="Numbers not verified within this many days of --today are listed (default 180).",
+)
+def check(
+    problem_file: Path, roster_file: Path, fmt: str, today: dt.date | None, stale_days: int | None
+) -> None:
     """Validate ROTA against PROBLEM: every violation by rule, person and day, and quality.
 
     Exits with status 1 when any hard rule is broken (the report is still printed), 0 otherwise.
@@ -188,7 +249,7 @@ def check(problem_file: Path, roster_file: Path, fmt: str, today: dt.date | None
     problem = load_problem(problem_file)
     roster = load_roster(roster_file, problem)
     report = validate(problem, roster)
-    q = quality(problem, roster, report, today=today)
+    q = quality(problem, roster, report, today=today, stale_days=stale_days)
     data = {
         "problem": problem.name,
         "hard_violations": report.hard_count,
@@ -320,6 +381,8 @@ def _save_change(roster: Any, roster_file: Path, out: Path | None, fmt: str, pro
     save_roster(roster, out or roster_file)
     record = unstructure(roster.changes[-1])
     click.echo(_render("rota-change", f"Rota {record['kind']}", record, fmt, problem), nl=False)
+    for line in roster.changes[-1].warnings:
+        click.echo(f"warning: {line}", err=True)
 
 
 @rota.command()
@@ -335,6 +398,12 @@ def _save_change(roster: Any, roster_file: Path, out: Path | None, fmt: str, pro
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the changed rota here (default: update ROTA).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the change when it breaks any hard rule, even one a coordinator may accept "
+    "(contractual totals, consecutive days, weekends).",
+)
 @_fmt(("json", "md", "html"), "md")
 @click.pass_obj
 def swap(
@@ -347,9 +416,14 @@ def swap(
     day_b: dt.date,
     reason: str,
     out: Path | None,
+    strict: bool,
     fmt: str,
 ) -> None:
-    """Swap A's shift on DAY_A with B's shift on DAY_B (refused if it breaks a hard rule)."""
+    """Swap A's shift on DAY_A with B's shift on DAY_B.
+
+    Refused if it breaks rest, qualification, leave or one-place-at-a-time; contractual
+    totals, consecutive-day limits and weekends it breaks are warnings, recorded and shown
+    (refused too with --strict)."""
     from ctpse_core.rota import changes
     from ctpse_core.rota.io import load_problem, load_roster
 
@@ -364,6 +438,7 @@ def swap(
         day_b=day_b,
         by=getattr(obj, "user", "unknown"),
         reason=reason,
+        strict=strict,
     )
     _save_change(new, roster_file, out, fmt, problem)
 
@@ -381,6 +456,12 @@ def swap(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the changed rota here (default: update ROTA).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the change when it breaks any hard rule, even one a coordinator may accept "
+    "(contractual totals, consecutive days, weekends).",
+)
 @_fmt(("json", "md", "html"), "md")
 @click.pass_obj
 def override(
@@ -393,9 +474,10 @@ def override(
     to_staff: str,
     reason: str,
     out: Path | None,
+    strict: bool,
     fmt: str,
 ) -> None:
-    """Put TO on FROM's SHIFT on DAY (refused if it breaks a hard rule)."""
+    """Put TO on FROM's SHIFT on DAY (refused or warned about as `rota swap`)."""
     from ctpse_core.rota import changes
     from ctpse_core.rota.io import load_problem, load_roster
 
@@ -410,6 +492,7 @@ def override(
         to_staff=to_staff,
         by=getattr(obj, "user", "unknown"),
         reason=reason,
+        strict=strict,
     )
     _save_change(new, roster_file, out, fmt, problem)
 
@@ -480,6 +563,10 @@ def repair(
     if problem_out is not None:
         save_problem(result.problem, problem_out)
     click.echo(_render("rota-repair", "Rota repair", result.as_dict(), fmt, problem), nl=False)
+    for line in result.warnings:
+        click.echo(f"warning: {line}", err=True)
+    for line in result.breaks:
+        click.echo(f"breaks: {line}", err=True)
 
 
 @rota.command("select")
@@ -570,16 +657,35 @@ def translate(instance: Path, out: Path, start: dt.date) -> None:
     help="First day (default: Monday 3 March 2025, so the spring clock change falls inside).",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-def synth_rota(staff: int, weeks: int, seed: int, start: dt.date | None, out: Path) -> None:
-    """Write a synthetic Counter Terrorism on-call rota problem (6 roles, fictional people)."""
+@click.option(
+    "--as-drawn",
+    is_flag=True,
+    help="Keep the minimum hours as drawn, even where no rota can meet them "
+    "(the problem may then be infeasible).",
+)
+def synth_rota(
+    staff: int, weeks: int, seed: int, start: dt.date | None, out: Path, as_drawn: bool
+) -> None:
+    """Write a synthetic Counter Terrorism on-call rota problem (6 roles, fictional people).
+
+    By default the problem is feasible: a rota breaking no hard rule is built and checked
+    (person by person), and anyone whose minimum hours it cannot reach has the minimum
+    lowered to what it can; the command says how many."""
     from ctpse_core.rota.io import save_problem
-    from ctpse_core.rota.synth import DEFAULT_START, synthetic_ct_problem
+    from ctpse_core.rota.synth import DEFAULT_START, make_feasible, synthetic_ct_problem
 
     problem = synthetic_ct_problem(
-        staff=staff, weeks=weeks, seed=seed, start=start or DEFAULT_START
+        staff=staff, weeks=weeks, seed=seed, start=start or DEFAULT_START, feasible=False
     )
+    if as_drawn:
+        verdict = "feasibility not checked (--as-drawn)"
+    else:
+        problem, lowered = make_feasible(problem, seed)
+        verdict = "feasible (a rota meeting every hard rule was built and checked)"
+        if lowered:
+            verdict += f"; minimum hours lowered for {len(lowered)}: {', '.join(lowered)}"
     save_problem(problem, out)
     click.echo(
         f"{problem.name}: {len(problem.staff)} staff, {len(problem.roles)} roles, "
-        f"{problem.days} days -> {out}"
+        f"{problem.days} days -> {out}; {verdict}"
     )

@@ -26,6 +26,8 @@ __all__ = [
 class ContactNumber:
     label: str = "mobile"
     number: PhoneNumber = attrs.field(validator=valid_phone)
+    #: the day the number was last checked to work (None: never)
+    verified: dt.date | None = None
 
 
 @attrs.frozen(kw_only=True)

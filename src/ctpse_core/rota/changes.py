@@ -1,8 +1,17 @@
 """Changes to a published roster: overrides, swaps and short-notice repair.
 
 Every change is recorded on the roster (:class:`~ctpse_core.rota.model.ChangeRecord`)
-and checked with the validator: a change that would add a hard violation for anyone it
-touches is refused with one line per broken rule.
+and checked with the validator. The hard rules split in two, as on-call tools
+(linkedin/oncall, PagerDuty overrides) treat them:
+
+* :data:`NEVER_BROKEN`: rest (daily, weekly, forbidden successions), qualification,
+  leave and fixed days off, one place at a time (one shift a day, no overlap with a
+  commitment), and any organisation rule. A change that breaks one of these for anyone
+  it touches is refused with one line per broken rule.
+* :data:`ACCEPTABLE`: contractual totals (minutes per period, shifts per type),
+  run lengths (consecutive days on and off) and weekends. A change that breaks one goes
+  through with a warning per breach, shown to the coordinator and kept on the change
+  record; ``strict=True`` refuses these too.
 """
 
 from __future__ import annotations
@@ -22,7 +31,44 @@ from ctpse_core.rota.rules import BUILTIN_RULES, RotaConstraint, Violation
 from ctpse_core.rota.timing import days_text, interval, real_minutes
 from ctpse_core.rota.validate import validate
 
-__all__ = ["Removal", "RepairResult", "describe_shift", "override", "repair", "swap"]
+__all__ = [
+    "ACCEPTABLE",
+    "NEVER_BROKEN",
+    "Removal",
+    "RepairResult",
+    "describe_shift",
+    "override",
+    "repair",
+    "swap",
+    "warning_text",
+]
+
+#: hard rules an override, swap or repair never breaks
+NEVER_BROKEN = frozenset(
+    {
+        "assignment",
+        "one_shift_per_day",
+        "qualification",
+        "leave",
+        "day_off",
+        "overlap",
+        "forbidden_succession",
+        "daily_rest",
+        "weekly_rest",
+    }
+)
+#: hard rules a change may break with a warning the coordinator accepts
+ACCEPTABLE = frozenset(
+    {
+        "min_total_minutes",
+        "max_total_minutes",
+        "max_shifts_per_type",
+        "max_consecutive_shifts",
+        "min_consecutive_shifts",
+        "min_consecutive_days_off",
+        "max_weekends",
+    }
+)
 
 
 def _label(problem: RotaProblem, shift_id: str) -> str:
@@ -85,6 +131,12 @@ def _new_hard(
     return out
 
 
+def warning_text(v: Violation) -> str:
+    """One line for a coordinator: ``S004 max_total_minutes: ... (Mon 3 Mar 2025)``."""
+    when = f" ({day_text(v.day)})" if v.day else ""
+    return f"{v.staff_id} {v.rule}: {v.detail or 'broken'}{when}"
+
+
 def _refuse(what: str, broken: list[Violation]) -> InputError:
     return InputError(
         [
@@ -109,6 +161,7 @@ def _apply(
     reason: str,
     rules: Sequence[RotaConstraint] | None,
     at: dt.datetime | None,
+    strict: bool,
 ) -> Roster:
     keep = list(roster.assignments)
     for a in removed:
@@ -116,8 +169,9 @@ def _apply(
     after = attrs.evolve(roster, assignments=tuple(sorted(keep + added)))
     people = {a.staff_id for a in removed + added}
     broken = _new_hard(problem, roster, after, people, _person_rules(rules))
-    if broken:
-        raise _refuse(kind, broken)
+    refused = [v for v in broken if strict or v.rule not in ACCEPTABLE]
+    if refused:
+        raise _refuse(kind, refused)
     record = ChangeRecord(
         kind=kind,
         at=at or utcnow(),
@@ -125,6 +179,7 @@ def _apply(
         reason=reason,
         removed=tuple(removed),
         added=tuple(added),
+        warnings=tuple(warning_text(v) for v in broken),
     )
     return attrs.evolve(after, changes=(*roster.changes, record))
 
@@ -152,13 +207,16 @@ def override(
     reason: str = "",
     rules: Sequence[RotaConstraint] | None = None,
     at: dt.datetime | None = None,
+    strict: bool = False,
 ) -> Roster:
-    """``to_staff`` covers ``from_staff``'s ``shift`` on ``day``."""
+    """``to_staff`` covers ``from_staff``'s ``shift`` on ``day``: refused if it breaks a
+    rule in :data:`NEVER_BROKEN` (or, with ``strict``, any hard rule); breaches of
+    :data:`ACCEPTABLE` rules are recorded as the change's ``warnings``."""
     if to_staff not in {p.id for p in problem.staff}:
         raise InputError([Problem("to", f"{to_staff!r} is not on the staff list")])
     old = _find(roster, from_staff, day, shift)
     new = Assignment(day=day, shift=shift, staff_id=to_staff)
-    return _apply(problem, roster, [old], [new], "override", by, reason, rules, at)
+    return _apply(problem, roster, [old], [new], "override", by, reason, rules, at, strict)
 
 
 def swap(
@@ -173,15 +231,17 @@ def swap(
     reason: str = "",
     rules: Sequence[RotaConstraint] | None = None,
     at: dt.datetime | None = None,
+    strict: bool = False,
 ) -> Roster:
-    """A's shift on ``day_a`` goes to B and B's shift on ``day_b`` goes to A."""
+    """A's shift on ``day_a`` goes to B and B's shift on ``day_b`` goes to A (refused and
+    warned about as :func:`override`)."""
     a = _find(roster, staff_a, day_a)
     b = _find(roster, staff_b, day_b)
     added = [
         Assignment(day=a.day, shift=a.shift, staff_id=staff_b),
         Assignment(day=b.day, shift=b.shift, staff_id=staff_a),
     ]
-    return _apply(problem, roster, [a, b], added, "swap", by, reason, rules, at)
+    return _apply(problem, roster, [a, b], added, "swap", by, reason, rules, at, strict)
 
 
 @attrs.frozen
@@ -203,6 +263,11 @@ class RepairResult:
     notify: list[dict[str, Any]]
     notes: list[str]
     affected_days: list[dt.date]
+    #: acceptable rules the repair's own fills break (see :data:`ACCEPTABLE`)
+    warnings: list[str] = attrs.Factory(list)
+    #: every hard rule the repaired rota breaks, one line each (including those the
+    #: absence itself causes, e.g. the person off sick now below their minimum hours)
+    breaks: list[str] = attrs.Factory(list)
 
     def as_dict(self) -> dict[str, Any]:
         def row(a: Assignment) -> dict[str, str]:
@@ -214,6 +279,8 @@ class RepairResult:
             "notify": self.notify,
             "notes": self.notes,
             "affected_days": [d.isoformat() for d in self.affected_days],
+            "warnings": self.warnings,
+            "breaks": self.breaks,
         }
 
 
@@ -278,14 +345,17 @@ def repair(
     added: list[Assignment] = []
     moved: list[Assignment] = []
     notes: list[str] = []
+    warnings: list[str] = []
     shifts = {s.id: s for s in problem.shifts}
 
     def hours(sid: str, r: Roster) -> int:
         return sum(real_minutes(a.day, shifts[a.shift]) for a in r.assignments if a.staff_id == sid)
 
-    def best_for(
+    def candidates(
         day: dt.date, shift: str, r: Roster, exclude: set[str]
-    ) -> tuple[str | None, Counter[str]]:
+    ) -> tuple[list[tuple[int, int, int, str, list[Violation]]], Counter[str]]:
+        """(acceptable breaches, soft cost, hours, person, breaches) for everyone who may
+        take the shift without breaking a rule in NEVER_BROKEN; and why the rest may not."""
         busy = {a.staff_id for a in r.assignments if a.day == day} | exclude
         why: Counter[str] = Counter()
         options = []
@@ -296,14 +366,22 @@ def repair(
                 r, assignments=(*r.assignments, Assignment(day=day, shift=shift, staff_id=sid))
             )
             broken = _new_hard(problem, r, trial, [sid], person_rules)
-            if broken:
-                why.update(v.rule for v in broken)
+            why.update(v.rule for v in broken)
+            if any(v.rule not in ACCEPTABLE for v in broken):
                 continue
             cost = _soft_for(problem, trial, sid, person_rules) - _soft_for(
                 problem, r, sid, person_rules
             )
-            options.append((cost, hours(sid, r), sid))
-        return (min(options)[2] if options else None), why
+            options.append((len(broken), cost, hours(sid, r), sid, broken))
+        options.sort(key=lambda o: o[:4])
+        return options, why
+
+    def best_for(
+        day: dt.date, shift: str, r: Roster, exclude: set[str]
+    ) -> tuple[str | None, Counter[str]]:
+        options, why = candidates(day, shift, r, exclude)
+        clean = [o for o in options if not o[4]]
+        return (clean[0][3] if clean else None), why
 
     for gap in vacated:
         who, why = best_for(gap.day, gap.shift, current, set())
@@ -336,6 +414,21 @@ def repair(
             done = True
             break
         if not done:
+            # last: someone for whom it breaks only rules a coordinator may accept
+            options, why = candidates(gap.day, gap.shift, current, set())
+            if options:
+                _n, _cost, _hours, who, broken = options[0]
+                new = Assignment(day=gap.day, shift=gap.shift, staff_id=who)
+                current = attrs.evolve(
+                    current, assignments=tuple(sorted((*current.assignments, new)))
+                )
+                added.append(new)
+                warnings.extend(warning_text(v) for v in broken)
+                notes.append(
+                    f"{describe_shift(problem, gap)}: no one could take it within every rule; "
+                    f"{who} took it with {len(broken)} warning(s) to accept"
+                )
+                continue
             reasons = ", ".join(f"{rule} ({n})" for rule, n in why.most_common(4)) or "no one free"
             notes.append(
                 f"{describe_shift(problem, gap)}: left uncovered; every candidate would "
@@ -351,10 +444,14 @@ def repair(
         ),
         removed=tuple(removed),
         added=tuple(added),
+        warnings=tuple(warnings),
     )
     final = attrs.evolve(current, changes=(*roster.changes, record))
     notify = _notifications(problem, removed, added)
-    return RepairResult(problem, final, removed, added, notify, notes, affected)
+    breaks = [warning_text(v) for v in validate(problem, final, rules).hard]
+    return RepairResult(
+        problem, final, removed, added, notify, notes, affected, warnings, breaks
+    )
 
 
 def _notifications(

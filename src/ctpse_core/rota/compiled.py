@@ -59,6 +59,8 @@ class Compiled:
     #: work commitments per person: (start, end) minutes
     work: list[list[tuple[int, int]]]
     day_of_week: list[int] = attrs.Factory(list)
+    #: fairness terms: (weight, flag[d][s], low[n] or None when not scored)
+    fair: list[tuple[int, list[list[bool]], list[int | None]]] = attrs.Factory(list)
 
     def roster(
         self, sched: list[list[int]], solver: str, seed: int | None, objective: int | None
@@ -222,4 +224,20 @@ def compile_problem(problem: RotaProblem) -> Compiled:
         daily_rest=rest,
         work=work,
         day_of_week=[problem.day(d).weekday() for d in range(days)],
+        fair=_fair(problem, s_of, [p.id for p in staff]),
     )
+
+
+def _fair(
+    problem: RotaProblem, s_of: dict[str, int], staff_ids: list[str]
+) -> list[tuple[int, list[list[bool]], list[int | None]]]:
+    from ctpse_core.rota.fairness import fair_terms
+
+    out = []
+    for term in fair_terms(problem):
+        flag = [[False] * len(s_of) for _ in range(problem.days)]
+        for d, sid in term.slots:
+            if sid in s_of:
+                flag[d][s_of[sid]] = True
+        out.append((term.weight, flag, [term.low.get(n) for n in staff_ids]))
+    return out

@@ -62,6 +62,13 @@ def demo_step(ctx: DemoContext) -> list[str]:
             )
             uow.rotas.update(record)
             stored_line = f"rota stored as published Rota record {rota_id} (version {record.published_version})"
+        if record is not stored:  # a write: audited in the same transaction
+            uow.record_event(
+                "collection" if stored is None else "alteration",
+                "rotas",
+                rota_id,
+                f"demo rota published, version {record.published_version}",
+            )
         uow.commit()
     ctx.state["rota_problem"] = problem
     ctx.state["rota"] = result.roster

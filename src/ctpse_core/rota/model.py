@@ -22,12 +22,15 @@ from ctpse_core.domain.staff import ContactNumber, LeaveKind
 from ctpse_core.domain.types import PhoneNumber, valid_phone
 
 __all__ = [
+    "FAIRNESS_MEASURES",
     "PROBLEM_SCHEMA",
     "ROSTER_SCHEMA",
     "Assignment",
     "ChangeRecord",
     "Commitment",
     "Cover",
+    "Fairness",
+    "FairnessCounts",
     "Person",
     "RestRules",
     "RoleDef",
@@ -58,6 +61,8 @@ class RoleDef:
     name: str = attrs.field(validator=non_empty)
     qualification: str | None = None
     on_call_number: PhoneNumber | None = attrs.field(default=None, validator=valid_phone)
+    #: the day the on-call number was last checked to work (None: never)
+    number_verified: dt.date | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -182,6 +187,37 @@ class RestRules:
     weekly_rest_hours: float = attrs.field(default=24.0, validator=_non_negative)
 
 
+#: the fairness measures, in the order the reports show them
+FAIRNESS_MEASURES = ("nights", "weekends", "bank_holidays")
+
+
+@attrs.frozen(kw_only=True)
+class FairnessCounts:
+    """What one person did in earlier published rotas: night shifts, weekend shifts (days)
+    and shifts on bank holidays."""
+
+    nights: int = attrs.field(default=0, validator=_non_negative)
+    weekends: int = attrs.field(default=0, validator=_non_negative)
+    bank_holidays: int = attrs.field(default=0, validator=_non_negative)
+
+
+@attrs.frozen(kw_only=True)
+class Fairness:
+    """Fairness over time (configuration): a weight per measure (0 turns it off), what each
+    person did in earlier published rotas (``history``, rolling: see
+    :func:`ctpse_core.rota.fairness.history_from`) and which rotas those were."""
+
+    weights: dict[str, int] = attrs.field(
+        factory=dict,
+        validator=check(
+            lambda v: set(v) <= set(FAIRNESS_MEASURES) and all(w >= 0 for w in v.values()),
+            "{value!r}: weights are nights, weekends, bank_holidays, each 0 or more",
+        ),
+    )
+    history: dict[str, FairnessCounts] = attrs.Factory(dict)
+    sources: tuple[str, ...] = ()
+
+
 @attrs.frozen(kw_only=True)
 class RotaProblem:
     """Everything a solver needs. Days run from ``start`` for ``days`` days."""
@@ -208,6 +244,7 @@ class RotaProblem:
         default=frozenset({5, 6}),
         validator=check(lambda v: all(0 <= d <= 6 for d in v), "{value} must be weekdays 0-6"),
     )
+    fairness: Fairness = attrs.Factory(Fairness)
 
     @property
     def end(self) -> dt.date:
@@ -263,6 +300,9 @@ class ChangeRecord:
     reason: str = ""
     removed: tuple[Assignment, ...] = ()
     added: tuple[Assignment, ...] = ()
+    #: rules the change breaks that a coordinator may accept (contractual totals, run
+    #: lengths, weekends, shift caps), one line each, as the coordinator was told
+    warnings: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)

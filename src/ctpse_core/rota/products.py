@@ -23,13 +23,33 @@ class StaffLookup:
     problem: RotaProblem
 
     def who(self, staff_id: str | None) -> str:
-        """``Name (S001)``, or the ID alone when the person is not on the staff list."""
+        """``Name (S001)``; the ID alone when the person is not on the staff list or their
+        name is their ID (benchmark instances: ``B``, not ``B (B)``)."""
         if not staff_id:
             return ""
         for person in self.problem.staff:
-            if person.id == staff_id:
+            if person.id == staff_id and person.name != person.id:
                 return f"{person.name} ({person.id})"
         return staff_id
+
+    def label(self, key: str | None, name: str | None) -> str:
+        """A person as :meth:`who` shows them, or anything else (a role desk) as
+        ``Name (id)``, or the ID alone when the name is the ID."""
+        if any(p.id == key for p in self.problem.staff):
+            return self.who(key)
+        if not name or name == key:
+            return key or ""
+        return f"{name} ({key})"
+
+    @property
+    def has_roles(self) -> bool:
+        """Whether any shift belongs to a role (benchmark instances have none)."""
+        return any(s.role for s in self.problem.shifts)
+
+    @property
+    def has_nights(self) -> bool:
+        """Whether any shift is a night (benchmark instances have none)."""
+        return any(s.is_night for s in self.problem.shifts)
 
     def number(self, staff_id: str | None) -> str:
         """The person's contact number, or ``no number``."""

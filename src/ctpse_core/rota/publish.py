@@ -171,23 +171,76 @@ class RotaProduct(StaffLookup):
         return out
 
 
+#: Europe/London in the RRULE form (as Outlook and the icalendar library's zoneinfo export
+#: write it): one DAYLIGHT and one STANDARD rule, the last Sunday of March at 01:00 GMT and
+#: of October at 02:00 BST, in force since 1996. The RDATE form that
+#: ``add_missing_timezones`` writes is read by dateutil (and so vobject and the clients
+#: built on them) as +01:00 all year. :func:`london_rules_hold` checks the rules against
+#: zoneinfo for the years a feed covers.
+LONDON_VTIMEZONE = (
+    ("DAYLIGHT", "BST", dt.timedelta(0), dt.timedelta(hours=1), dt.datetime(1996, 3, 31, 1), 3),
+    ("STANDARD", "GMT", dt.timedelta(hours=1), dt.timedelta(0), dt.datetime(1996, 10, 27, 2), 10),
+)
+
+
+def _last_sunday(year: int, month: int) -> dt.date:
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.weekday() + 1) % 7)
+
+
+def london_rules_hold(years: range) -> bool:
+    """Whether the RRULEs of :data:`LONDON_VTIMEZONE` give zoneinfo's offset for Europe/London
+    an hour before and after each clock change of ``years``, and at noon every day."""
+    for year in years:
+        for _kind, _name, before, after, first, month in LONDON_VTIMEZONE:
+            day = _last_sunday(year, month)
+            change = dt.datetime.combine(day, first.time()) - before  # UTC instant
+            for instant, offset in ((change - dt.timedelta(hours=1), before),
+                                    (change + dt.timedelta(hours=1), after)):
+                if instant.replace(tzinfo=UTC).astimezone(LONDON).utcoffset() != offset:
+                    return False
+    return True
+
+
+def _vtimezone() -> Any:
+    import icalendar
+
+    tz = icalendar.Timezone()
+    tz.add("tzid", "Europe/London")
+    for kind, name, before, after, first, month in LONDON_VTIMEZONE:
+        part = icalendar.TimezoneDaylight() if kind == "DAYLIGHT" else icalendar.TimezoneStandard()
+        part.add("tzname", name)
+        part.add("tzoffsetfrom", before)
+        part.add("tzoffsetto", after)
+        part.add("dtstart", first)
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        tz.add_component(part)
+    return tz
+
+
 def _calendar(
     name: str, events: list[dict[str, Any]], marking: Marking, stamp: dt.datetime
 ) -> bytes:
     import icalendar
 
+    years = {e["start"].year for e in events} | {e["end"].year for e in events}
+    if years and not london_rules_hold(range(min(years), max(years) + 1)):
+        raise ValueError("Europe/London's clock-change rules have changed: update LONDON_VTIMEZONE")
     cal = icalendar.Calendar()
     cal.add("prodid", "-//ctpse_core//rota//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/London")
+    if events:
+        cal.add_component(_vtimezone())
     stamp = stamp.astimezone(UTC)
     prefix = f"[{marking}]"
     for e in events:
         event = icalendar.Event()
         event.add("uid", e["uid"])
         event.add("dtstamp", stamp)
+        event.add("sequence", e.get("sequence", 0))
         event.add("dtstart", e["start"].astimezone(LONDON))
         event.add("dtend", e["end"].astimezone(LONDON))
         event.add("summary", f"{prefix} {e['summary']}")
@@ -197,7 +250,6 @@ def _calendar(
             event.add("contact", e["number"])
         event.add("categories", ["ON-CALL", str(marking)])
         cal.add_component(event)
-    cal.add_missing_timezones()
     return bytes(cal.to_ical())
 
 
@@ -207,6 +259,11 @@ def _events(
     shifts = {s.id: s for s in problem.shifts}
     people = {x.id: x for x in problem.staff}
     roles = {r.id: r for r in problem.roles}
+    # SEQUENCE (RFC 5545 3.8.7.4): how many recorded changes touched the event's day and shift
+    touched: dict[tuple[dt.date, str], int] = {}
+    for change in roster.changes:
+        for key in {(x.day, x.shift) for x in (*change.removed, *change.added)}:
+            touched[key] = touched.get(key, 0) + 1
     out = []
     for a in sorted(roster.assignments):
         shift = shifts.get(a.shift)
@@ -232,6 +289,7 @@ def _events(
                 "summary": f"{what}: {name}" if with_person else what,
                 "description": "\n".join(lines),
                 "number": number,
+                "sequence": touched.get((a.day, a.shift), 0),
             }
         )
     return out

@@ -57,6 +57,14 @@ class QualityReport:
     gaps: list[dict[str, Any]]
     no_number: list[dict[str, str]]
     roles_without_number: list[str]
+    #: per measure (nights, weekend shifts, bank-holiday shifts): the spread over people on
+    #: the rota of this rota's counts and of the counts with the history, the weights and
+    #: the published rotas the history came from
+    fairness: dict[str, Any] = attrs.Factory(dict)
+    #: numbers not verified within ``stale_days`` of ``today`` (people and roles), and
+    #: people rostered with no number verified in that window
+    stale_numbers: list[dict[str, Any]] = attrs.Factory(list)
+    no_working_number: list[dict[str, Any]] = attrs.Factory(list)
 
     def as_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -84,11 +92,33 @@ def _spread(values: list[float]) -> dict[str, float]:
     }
 
 
+def _fairness(problem: RotaProblem, roster: Roster, pool: list[str]) -> dict[str, Any]:
+    from ctpse_core.rota.fairness import counts
+    from ctpse_core.rota.model import FAIRNESS_MEASURES, FairnessCounts
+
+    now = counts(problem, roster.assignments)
+    history = problem.fairness.history
+    measures = {}
+    for m in FAIRNESS_MEASURES:
+        this = [now.get(sid, {}).get(m, 0) for sid in pool]
+        past = [getattr(history.get(sid, FairnessCounts()), m) for sid in pool]
+        both = [a + b for a, b in zip(this, past, strict=True)]
+        if not any(both):
+            continue  # nothing of this kind (no nights, no bank holiday): no row
+        measures[m] = {
+            "weight": problem.fairness.weights.get(m, 0),
+            "this_rota": {"min": min(this), "max": max(this), "spread": max(this) - min(this)},
+            "with_history": {"min": min(both), "max": max(both), "spread": max(both) - min(both)},
+        }
+    return {"measures": measures, "history_from": list(problem.fairness.sources)}
+
+
 def quality(
     problem: RotaProblem,
     roster: Roster,
     report: ValidationReport | None = None,
     today: dt.date | None = None,
+    stale_days: int | None = None,
 ) -> QualityReport:
     report = report if report is not None else validate(problem, roster)
     shifts = {s.id: s for s in problem.shifts}
@@ -143,7 +173,13 @@ def quality(
     no_number = [
         {"id": p.id, "name": p.name} for p in problem.staff if p.id in rostered and not p.numbers
     ]
+    from ctpse_core.rota.contacts import STALE_DAYS, stale_numbers, without_working_number
+
+    window = STALE_DAYS if stale_days is None else stale_days
     return QualityReport(
+        fairness=_fairness(problem, roster, pool),
+        stale_numbers=stale_numbers(problem, today=start, days=window),
+        no_working_number=without_working_number(problem, roster, today=start, days=window),
         coverage=coverage,
         balance=round(balance_score(hours), 4),
         hard_violations=report.hard_count,

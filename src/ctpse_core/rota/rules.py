@@ -539,6 +539,29 @@ def _over_cover(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
             )
 
 
+def _fairness(problem: RotaProblem, roster: Roster) -> Iterable[Violation]:
+    from ctpse_core.rota.fairness import fair_terms, penalty
+
+    for term in fair_terms(problem):
+        done: Counter[str] = Counter(
+            a.staff_id
+            for a in roster.assignments
+            if 0 <= problem.index(a.day) < problem.days and (problem.index(a.day), a.shift) in term.slots
+        )
+        for sid, low in sorted(term.low.items()):
+            cost = penalty(term.weight, low, done[sid])
+            if cost:
+                yield Violation(
+                    rule="fairness",
+                    day=problem.start,  # over the whole horizon: reported on its first day
+                    staff_id=sid,
+                    hard=False,
+                    penalty=cost,
+                    detail=f"{term.measure.replace('_', ' ')}: {done[sid]} in this rota, "
+                    f"fair share {low}-{low + 1} (with the history)",
+                )
+
+
 BUILTIN_RULES: tuple[FunctionConstraint, ...] = (
     FunctionConstraint(
         "assignment", True, _assignment, True, "refers to known people, shifts, days"
@@ -606,6 +629,9 @@ BUILTIN_RULES: tuple[FunctionConstraint, ...] = (
     ),
     FunctionConstraint("under_cover", False, _under_cover, False, "each shift fully covered"),
     FunctionConstraint("over_cover", False, _over_cover, False, "no more people than needed"),
+    FunctionConstraint(
+        "fairness", False, _fairness, True, "nights, weekends and bank holidays shared fairly over time"
+    ),
 )
 
 

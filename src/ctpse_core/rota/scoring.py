@@ -121,6 +121,11 @@ class PersonScorer:
             worked = len({group_of[d] for d in range(days) if row[d] != OFF and group_of[d] >= 0})
             if worked > weekends:
                 hard += worked - weekends
+        for weight, flag, low in c.fair:
+            a = low[n]
+            if a is not None:
+                k = sum(1 for d in range(days) if row[d] != OFF and flag[d][row[d]])
+                soft += weight * (k - a) * (k - a - 1)
         if c.weekly_rest > 0:
             hard += self._weekly(n, row, changed)
         if self.extra:

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 import attrs
 
 from ctpse_core.rota.compiled import OFF, Compiled, compile_problem
+from ctpse_core.rota.feasibility import restore
 from ctpse_core.rota.model import Roster, RotaProblem
 from ctpse_core.rota.moves import HARD, Neighbourhood, State
 from ctpse_core.rota.rules import RotaConstraint
@@ -60,10 +61,14 @@ class LocalSearchSolver:
     ``oscillate`` and ``floor``: the oscillating hard weight and its lowest value as a
     share of the largest soft weight; ``backfill``: how often a move that leaves a slot
     short is extended by someone taking it; ``elite`` and ``crossover``: how many run
-    results are kept, and how often a new run starts from a crossover of two of them.
+    results are kept, and how often a new run starts from a crossover of two of them;
+    ``restore_budget``: moves the final repair of hard rules may price
+    (:func:`ctpse_core.rota.feasibility.restore`).
     """
 
     name: str = "builtin"
+    #: how strong the solver is among those installed (the default is the strongest)
+    rank: int = 10
     round_moves: int = 20_000
     patience: int = 6
     reheat: float = 0.6
@@ -73,6 +78,7 @@ class LocalSearchSolver:
     backfill: float = 0.3
     elite: int = 4
     crossover: float = 0.5
+    restore_budget: int = 2_000_000
 
     def solve(
         self,
@@ -91,12 +97,65 @@ class LocalSearchSolver:
         self._construct(c, scorer, sched, rng)
         state = State(c, scorer, sched)
         done = 0
+        deadline = t0 + time_limit
+        # while no feasible rota has been seen, the search stops early enough to leave
+        # ``restore`` a quarter of the time (at most 15 s) to mend the hard rules
+        reserve = deadline - min(15.0, 0.25 * time_limit)
         if c.n_staff and c.n_days:
-            done = self._search(state, rng, iterations, t0 + time_limit)
-        _polish(state)
+            done = self._search(state, rng, iterations, deadline, reserve)
+        if state.hard:
+            # a rota breaking a hard rule is worse than a late one: the repair may run past
+            # the limit, by at most the limit again (and at least 1 s)
+            restore(state, rng, deadline=max(deadline, time.perf_counter() + 1.0) + time_limit,
+                    budget=self.restore_budget)
+            left = None if iterations is None else iterations - done
+            if not state.hard and time.perf_counter() < deadline and (left is None or left > 0):
+                # the rest of the time polishes the feasible rota (the best is kept)
+                done += self._search(state, rng, left, deadline)
         hard, soft = state.total()
         roster = c.roster(state.sched, self.name, seed, soft)
         return SolveResult(roster, soft, hard, time.perf_counter() - t0, done)
+
+    def improve(
+        self,
+        problem: RotaProblem,
+        roster: Roster,
+        *,
+        seed: int = 0,
+        time_limit: float = 5.0,
+        iterations: int | None = None,
+        extra: Sequence[RotaConstraint] = (),
+    ) -> SolveResult:
+        """Search from ``roster`` (another solver's rota) with the same moves, and repair
+        any hard rule still broken (:func:`~ctpse_core.rota.feasibility.restore`): the result
+        is never worse on the true cost (hard violations first) than the rota given."""
+        t0 = time.perf_counter()
+        rng = random.Random(seed)
+        c = compile_problem(problem)
+        state = State(c, PersonScorer(c, extra), c.schedule_of(roster))
+        done = 0
+        deadline = t0 + time_limit
+        if c.n_staff and c.n_days:
+            reserve = deadline - min(15.0, 0.25 * time_limit)
+            done = self._search(state, rng, iterations, deadline, reserve)
+        if state.hard:
+            restore(state, rng, deadline=max(deadline, time.perf_counter() + 1.0) + time_limit,
+                    budget=self.restore_budget)
+        hard, soft = state.total()
+        return SolveResult(
+            c.roster(state.sched, roster.solver or self.name, seed, soft),
+            soft,
+            hard,
+            time.perf_counter() - t0,
+            done,
+        )
+
+    def construct(self, problem: RotaProblem, *, seed: int = 0) -> Roster:
+        """The greedy construction alone (fairest first), e.g. as another solver's hint."""
+        c = compile_problem(problem)
+        sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
+        self._construct(c, PersonScorer(c), sched, random.Random(seed))
+        return c.roster(sched, self.name, seed, None)
 
     # --- construction ----------------------------------------------------------------------
 
@@ -135,7 +194,12 @@ class LocalSearchSolver:
     # --- search ----------------------------------------------------------------------------
 
     def _search(
-        self, st: State, rng: random.Random, budget: int | None, deadline: float
+        self,
+        st: State,
+        rng: random.Random,
+        budget: int | None,
+        deadline: float,
+        reserve: float | None = None,
     ) -> int:
         """Anneal in rounds until the budget (moves) or the deadline is spent, or the cost
         is zero (nothing can be better); leave ``st`` at the best schedule seen.
@@ -188,7 +252,9 @@ class LocalSearchSolver:
             while it < end:
                 attempts += 1
                 if attempts & 127 == 0:
-                    if time.perf_counter() > deadline or attempts > 50 * limit:
+                    now = time.perf_counter()
+                    late = reserve is not None and now > reserve and best >= HARD
+                    if now > deadline or late or attempts > 50 * limit:
                         limit = it  # out of time (or of moves that can be made): stop
                         break
                     weight = min(float(HARD), weight * 1.2) if st.hard else max(floor, weight / 1.2)
@@ -267,30 +333,3 @@ def _largest_soft_weight(c: Compiled) -> int:
     weights += [w for row in c.over_w for w in row]
     weights += list(c.on_req.values()) + list(c.off_req.values())
     return max([1, *weights])
-
-
-def _polish(st: State) -> None:
-    """Last resort for anyone still breaking a hard rule: drop or change single shifts
-    while that lowers the cost (an empty schedule breaks only minimum-type rules)."""
-    c = st.c
-    improved = True
-    while improved:
-        improved = False
-        for n in range(c.n_staff):
-            if st.person[n][0] == 0:
-                continue
-            for d in range(c.n_days):
-                if st.sched[n][d] == OFF or st.person[n][0] == 0:
-                    continue
-                options = [[(n, d, x)] for x in range(c.n_shifts) if c.avail[n][d][x]]
-                options += [
-                    [(n, x, OFF) for x in range(d, min(c.n_days, d + k))] for k in (1, 2, 3, 4)
-                ]
-                for changes in options:
-                    if all(st.sched[p][x] == new for p, x, new in changes):
-                        continue
-                    d_hard, d_soft, undo = st.apply(changes)
-                    if d_hard * HARD + d_soft < 0:
-                        improved = True
-                        break
-                    st.apply(undo)

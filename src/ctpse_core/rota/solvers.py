@@ -18,7 +18,10 @@ from ctpse_core.rota.rules import BUILTIN_RULES, RotaConstraint
 from ctpse_core.rota.search import SolveResult
 from ctpse_core.rota.validate import ValidationReport, constraints, validate
 
-__all__ = ["RotaSolver", "SolverError", "solve", "solvers"]
+__all__ = ["DEFAULT_SEED", "RotaSolver", "SolverError", "default_solver", "solve", "solvers"]
+
+#: the seed `ctpse rota build` and `benchmarks/rota_instances.py` use when none is given
+DEFAULT_SEED = 1
 
 
 class SolverError(CtpseError):
@@ -49,11 +52,19 @@ def solvers() -> Registry[RotaSolver]:
     return registry("ctpse_register_rota_solvers", "rota solver", _check)
 
 
+def default_solver() -> str:
+    """The strongest solver installed: the highest ``rank`` (a solver without one counts
+    as 0; ties go to the name first in order). ``builtin`` is 10, ``hybrid`` 25 and
+    ``cpsat`` 30 (both from ctpse_ortools)."""
+    registered = solvers()
+    return max(sorted(registered.names()), key=lambda n: int(getattr(registered.get(n), "rank", 0)))
+
+
 def solve(
     problem: RotaProblem,
     solver: str = "builtin",
     *,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     time_limit: float = 30.0,
     iterations: int | None = None,
 ) -> tuple[SolveResult, ValidationReport]:

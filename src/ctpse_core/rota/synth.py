@@ -20,6 +20,7 @@ from ctpse_core.parsing import parse_phone
 from ctpse_core.rota.model import (
     Commitment,
     Cover,
+    Fairness,
     Person,
     RestRules,
     RoleDef,
@@ -31,9 +32,12 @@ from ctpse_core.rota.model import (
 )
 from ctpse_core.synthetic.names import FORENAMES_F, FORENAMES_M, SURNAMES, pick
 
-__all__ = ["CT_ROLES", "DEFAULT_START", "synthetic_ct_problem"]
+__all__ = ["CT_ROLES", "DEFAULT_START", "FAIR_WEIGHTS", "make_feasible", "synthetic_ct_problem"]
 
 DEFAULT_START = dt.date(2025, 3, 3)
+
+#: fairness weights of the synthetic instance (configuration: see ctpse_core.rota.fairness)
+FAIR_WEIGHTS = {"nights": 20, "weekends": 20, "bank_holidays": 20}
 
 #: (id, name, qualification)
 CT_ROLES: tuple[tuple[str, str, str], ...] = (
@@ -46,20 +50,67 @@ CT_ROLES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def _verified(rng: random.Random, start: dt.date) -> dt.date:
+    """When a number was last checked: mostly in the four months before ``start``, one in
+    eight between 200 and 500 days before (stale, for the checks to find)."""
+    back = rng.randrange(200, 500) if rng.random() < 0.125 else rng.randrange(0, 120)
+    return start - dt.timedelta(days=back)
+
+
 def _phone(k: int) -> PhoneNumber:
     return PhoneNumber(parse_phone(f"07700 900{k:03d}"))
 
 
+def make_feasible(problem: RotaProblem, seed: int = 0) -> tuple[RotaProblem, list[str]]:
+    """The problem with each person's minimum minutes lowered, where needed, to what a
+    schedule of their own that keeps every other hard rule reaches, so a rota breaking no
+    hard rule exists (the witness is checked with the validator). Returns the problem and
+    the IDs of the people whose minimum was lowered."""
+    import attrs
+
+    from ctpse_core.rota.feasibility import witness
+    from ctpse_core.rota.rules import BUILTIN_RULES
+    from ctpse_core.rota.validate import validate
+
+    roster, minutes = witness(problem, seed)
+    people = []
+    lowered = []
+    for person, worked in zip(problem.staff, minutes, strict=True):
+        if person.rules.period_days is None and person.rules.min_total_minutes > worked:
+            person = attrs.evolve(person, rules=attrs.evolve(person.rules, min_total_minutes=worked))
+            lowered.append(person.id)
+        people.append(person)
+    fixed = attrs.evolve(problem, staff=tuple(people))
+    report = validate(fixed, roster, BUILTIN_RULES)
+    if report.hard_count:  # cannot happen unless a rule spans people: say so rather than guess
+        raise ValueError(f"no witness rota: {report.hard_by_rule()}")
+    return fixed, lowered
+
+
 def synthetic_ct_problem(
-    staff: int = 60, weeks: int = 13, seed: int = 1, start: dt.date = DEFAULT_START, roles: int = 6
+    staff: int = 60,
+    weeks: int = 13,
+    seed: int = 1,
+    start: dt.date = DEFAULT_START,
+    roles: int = 6,
+    feasible: bool = True,
 ) -> RotaProblem:
-    """Build the instance; the same arguments give the same problem."""
+    """Build the instance; the same arguments give the same problem. With ``feasible``
+    (the default) minimum hours are lowered where a person could not reach them
+    (:func:`make_feasible`), so a rota breaking no hard rule exists."""
     if staff < 2 * roles or weeks < 1:
         raise ValueError(f"need at least {2 * roles} staff and one week")
     rng = random.Random(seed)
+    checks = random.Random(seed + 7919)  # verification days: a stream of their own
     days = weeks * 7
     role_defs = tuple(
-        RoleDef(id=r, name=name, qualification=q, on_call_number=_phone(i + 1))
+        RoleDef(
+            id=r,
+            name=name,
+            qualification=q,
+            on_call_number=_phone(i + 1),
+            number_verified=_verified(checks, start),
+        )
         for i, (r, name, q) in enumerate(CT_ROLES[:roles])
     )
     shifts: list[ShiftDef] = []
@@ -104,7 +155,11 @@ def synthetic_ct_problem(
         numbers = (
             ()
             if i == staff - 1
-            else (ContactNumber(label="on-call mobile", number=_phone(100 + i)),)
+            else (
+                ContactNumber(
+                    label="on-call mobile", number=_phone(100 + i), verified=_verified(checks, start)
+                ),
+            )
         )
         off = frozenset(start + dt.timedelta(days=rng.randrange(days)) for _ in range(2))
         away: set[dt.date] = set(off)
@@ -178,7 +233,7 @@ def synthetic_ct_problem(
         for d in range(days)
         for s in shifts
     )
-    return RotaProblem(
+    problem = RotaProblem(
         name=f"synthetic-ct-{staff}x{weeks}w-seed{seed}",
         start=start,
         days=days,
@@ -191,4 +246,6 @@ def synthetic_ct_problem(
         shift_off_requests=tuple(off_requests),
         cover=cover,
         rest=RestRules(),
+        fairness=Fairness(weights=dict(FAIR_WEIGHTS)),
     )
+    return make_feasible(problem, seed)[0] if feasible else problem
