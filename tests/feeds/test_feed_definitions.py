@@ -44,7 +44,7 @@ def test_good_sample_imports_without_rejects(name: str, tmp_path: Path, store: A
     for needed in PREREQUISITES.get(name, ()):
         needed_headers, needed_rows = samples[needed]
         assert import_feed(store, needed, writers["csv"][1](tmp_path / f"{needed}.csv", needed_headers,
-                                                           needed_rows)).rejected == 0
+                                                           needed_rows), user=SYSTEM).rejected == 0
     headers, rows = samples[name]
     for fmt, (suffix, write) in writers.items():
         path = write(tmp_path / f"{name}-{fmt}{suffix}", headers, rows)

@@ -14,6 +14,7 @@ from ctpse_core.feeds.importer import import_feed
 from ctpse_core.feeds.load import load_records
 from ctpse_core.feeds.mapping import apply_mapping, parse_mapping
 from ctpse_core.storage.memory import MemoryStore
+from ctpse_core.testing.security import SYSTEM
 
 HEADER = "record_id,surname,forenames,address,town\n"
 
@@ -56,9 +57,9 @@ def test_mapping_file_sets_feed_and_field_limits(tmp_path: Path) -> None:
     assert feed.limit_for("forenames") == 12 and feed.limit_for("surname") == 20
     path = _csv(tmp_path, f"RG1,{'S' * 20},{'F' * 12},,", f"RG2,{'S' * 21},Bravo,,", f"RG3,Sampleton,{'F' * 13},,")
     store = MemoryStore()
-    summary = import_feed(store, feed, path, rejects=False)
+    summary = import_feed(store, feed, path, rejects=False, user=SYSTEM)
     assert (summary.stored, summary.rejected) == (1, 2)
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         assert uow.nominals.find("RG2") is None and uow.nominals.get("RG1").surname == "S" * 20
 
 

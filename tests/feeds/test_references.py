@@ -14,6 +14,7 @@ from ctpse_core.feeds.definition import feeds
 from ctpse_core.feeds.importer import import_feed
 from ctpse_core.feeds.mapping import apply_mapping, parse_mapping
 from ctpse_core.storage.memory import MemoryStore
+from ctpse_core.testing.security import SYSTEM, seed_admin
 
 STAFF = "Staff No,Forename,Surname\nS-1,Alfa,Testperson\n"
 LEAVE = "Leave Ref,Staff No,First Day,Last Day,Leave Type\nL-1,S-1,01/04/2025,03/04/2025,annual\n" \
@@ -27,7 +28,8 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def _run(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(make_cli(), ["--store", url, "--quiet", *args])
+    seed_admin(url)  # the store's administrator acts (no principal, no unit of work)
+    result = CliRunner().invoke(make_cli(), ["--store", url, "--user", "admin", "--quiet", *args])
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -52,15 +54,15 @@ def test_contact_for_an_unknown_nominal_is_rejected(tmp_path: Path) -> None:
     """An engagement contact naming no stored nominal is rejected; every nominal feed may fill it."""
     store = MemoryStore()
     nominals = _write(tmp_path, "regional.csv", "record_id,surname,forenames\nRG1,Testperson,Alfa\n")
-    assert import_feed(store, "regional", nominals).stored == 1
+    assert import_feed(store, "regional", nominals, user=SYSTEM).stored == 1
     contacts = _write(
         tmp_path, "contacts.csv",
         "Contact ID,Nominal Ref,Nominal Manager,Planned,Contact Type\n"
         "C-1,RG1,DC Cara Sample,01/04/2025 10:00,home visit\nC-2,RG404,DC Cara Sample,01/04/2025 11:00,home visit\n",
     )
-    summary = import_feed(store, "engagements", contacts, rejects=False)
+    summary = import_feed(store, "engagements", contacts, rejects=False, user=SYSTEM)
     assert (summary.stored, summary.rejected) == (1, 1)
-    with store.unit_of_work() as uow:
+    with store.unit_of_work(user=SYSTEM) as uow:
         (row,) = uow.repository("quarantined_rows").list()
         assert uow.contacts.find("C-2") is None
     (reason,) = row.reasons
@@ -76,6 +78,6 @@ def test_a_mapping_file_declares_references_and_unknown_collections_are_refused(
     assert feed.references == {"requested_by": "staff"}
     mapping = _write(tmp_path, "leave.toml", 'extend = true\n[references]\n"staff_id" = "personnel"\n')
     with pytest.raises(InputError, match="unknown record type 'personnel'"):
-        import_feed(MemoryStore(), "leave", _write(tmp_path, "leave.csv", LEAVE), mapping=mapping)
+        import_feed(MemoryStore(), "leave", _write(tmp_path, "leave.csv", LEAVE), mapping=mapping, user=SYSTEM)
     code, _, err = _run("memory://", "import", "leave", str(tmp_path / "leave.csv"), "--mapping", str(mapping))
     assert code == 2 and "personnel" in err and len(err.strip().splitlines()) == 1

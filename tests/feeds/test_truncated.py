@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from ctpse_core.cli import make_cli
 from ctpse_core.feeds.load import load_records
+from ctpse_core.testing.security import SYSTEM, seed_admin
 
 HEADER = "record_id,surname,forenames,nominal_manager,sex\r\n"
 FULL = HEADER + "RG1,Testperson,Alfa,DC Cara Sample,M\r\nRG2,Sampleton,Bravo,DC Lou Invented,F\r\n"
@@ -55,7 +56,8 @@ def test_import_of_a_cut_file_exits_3_and_quarantines_the_row(tmp_path: Path) ->
     path = tmp_path / "regional.csv"
     path.write_text(FULL[: FULL.index("DC Lou") + len("DC Lou Inv")], encoding="utf-8")
     url = f"sqlite:///{tmp_path / 's.db'}"
-    result = CliRunner().invoke(make_cli(), ["--store", url, "import", "regional", str(path)])
+    seed_admin(url)
+    result = CliRunner().invoke(make_cli(), ["--store", url, "--user", "admin", "import", "regional", str(path)])
     assert result.exit_code == 3, result.output
     rejects = (tmp_path / "regional.rejects.csv").read_text(encoding="utf-8-sig")
     assert "RG2,Sampleton,Bravo,DC Lou Inv" in rejects and "ends early" in rejects
@@ -63,7 +65,7 @@ def test_import_of_a_cut_file_exits_3_and_quarantines_the_row(tmp_path: Path) ->
 
     store = open_store(url)
     try:
-        with store.unit_of_work() as uow:
+        with store.unit_of_work(user=SYSTEM) as uow:
             assert uow.nominals.find("RG2") is None and uow.nominals.find("RG1") is not None
     finally:
         store.close()
