@@ -134,22 +134,19 @@ def correspondence_on_time(uow: Any, as_of: dt.date, period: Period, rules: Mapp
 
 
 def record_item(uow: Any, item: Correspondence, purpose: str = "correspondence") -> Correspondence:
-    """Log one item. An outgoing item with personal data is a disclosure: the access decision
-    hook is asked first (a refusal is an :class:`InputError`), then it is audited as ``disclosure``."""
-    from ctpse_core.plugin import get_plugin_manager
-
+    """Log one item. An outgoing item with personal data is a disclosure: the unit of work's access
+    decision (``uow.can``: the ``ctpse_access_decision`` hook, then the role policy, never above the
+    principal's clearance) is asked first (a refusal is an :class:`InputError`), then it is audited
+    as ``disclosure``."""
     if uow.correspondence.find(item.id) is not None:
         raise InputError([Problem("id", f"correspondence {item.id!r} is already logged")])
     for nominal_id in item.nominal_ids:
         if uow.nominals.find(nominal_id) is None:
             raise InputError([Problem("nominal_ids", f"no nominal {nominal_id!r} in the store")])
     disclosure = item.direction == Direction.OUTGOING and item.personal_data
-    if disclosure:
-        allowed = get_plugin_manager().hook.ctpse_access_decision(marking=item.marking, partner=item.partner,
-                                                                  purpose=purpose)
-        if allowed is False:
-            raise InputError([Problem("partner", f"disclosure of {item.marking} material to {item.partner!r} "
-                                      f"for {purpose} is refused by the access rules")])
+    if disclosure and not uow.can("disclose", item, purpose):
+        raise InputError([Problem("partner", f"disclosure of {item.marking} material to {item.partner!r} "
+                                  f"for {purpose} is refused by the access rules")])
     stored: Correspondence = uow.correspondence.add(item)
     uow.record_event("collection", "correspondence", stored.id, f"{item.direction} {item.kind} {item.partner}")
     if disclosure:
