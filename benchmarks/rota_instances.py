@@ -10,7 +10,7 @@ the weights of unmet shift-on and broken shift-off requests) to the solution. Ga
 to the published optimum / best known value (schedulingbenchmarks.org, Curtois and Qu
 2014). Instance files are public third-party data: keep them outside the repository.
 
-    nice -n 10 python benchmarks/rota_instances.py /work/shared/benchmarks/shift-scheduling/Instance*.txt
+    nice -n 10 python benchmarks/rota_instances.py ../shared/benchmarks/shift-scheduling/Instance*.txt
         [--limit 60] [--seeds 1 2 3] [--solvers builtin cpsat hybrid]
 
 One row per instance and seed: each solver's objective (``!`` after it when a hard rule

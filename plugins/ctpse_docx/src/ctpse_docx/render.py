@@ -10,14 +10,13 @@ section's page header and footer (first page too) and in the core properties
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterable
 from typing import Any
 
 from ctpse_core.domain.common import time_text
 from ctpse_core.reports.document import Chart, Facts, Paragraph, Report, Section, Table, as_report
-from ctpse_core.reports.office import reproducible_zip
+from ctpse_core.reports.office import fill_core_properties, reproducible_zip
 
 __all__ = ["render_docx"]
 
@@ -140,18 +139,7 @@ def render_docx(product: Any) -> bytes:
         _sections(doc, notice.sections, level=2)
         _marked(doc.add_paragraph(), notice_marking, 14)
     _mark_sections(doc, marking)
-    props = doc.core_properties
-    stamp = report.stamp.astimezone(dt.UTC).replace(tzinfo=None)
-    props.title = report.title
-    props.subject = f"{marking}: {report.title}"
-    props.keywords = marking
-    props.category = marking
-    props.comments = f"Protective marking: {marking}"
-    props.author = report.author
-    props.last_modified_by = report.author
-    props.created = stamp
-    props.modified = stamp
-    props.revision = 1
+    fill_core_properties(doc.core_properties, report)
     out = io.BytesIO()
     doc.save(out)
     return reproducible_zip(out.getvalue(), report.stamp)

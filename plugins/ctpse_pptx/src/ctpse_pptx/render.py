@@ -9,13 +9,12 @@ fixes each chart's embedded workbook): the same product, the same bytes.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import Any
 
 from ctpse_core.domain.common import time_text
 from ctpse_core.reports.document import Chart, Facts, Paragraph, Section, Table, as_report
-from ctpse_core.reports.office import reproducible_zip
+from ctpse_core.reports.office import fill_core_properties, reproducible_zip
 
 __all__ = ["MAX_ROWS", "render_pptx"]
 
@@ -136,18 +135,7 @@ def render_pptx(product: Any) -> bytes:
     _text(title, "\n".join(x for x in lines if x), Inches(0.5), Inches(3.6), width, Inches(1.5), 18, False, True)
     for section in report.sections:
         _section_slide(prs, section, marking)
-    props = prs.core_properties
-    stamp = report.stamp.astimezone(dt.UTC).replace(tzinfo=None)
-    props.title = report.title
-    props.subject = f"{marking}: {report.title}"
-    props.keywords = marking
-    props.category = marking
-    props.comments = f"Protective marking: {marking}"
-    props.author = report.author
-    props.last_modified_by = report.author
-    props.created = stamp
-    props.modified = stamp
-    props.revision = 1
+    fill_core_properties(prs.core_properties, report)
     out = io.BytesIO()
     prs.save(out)
     return reproducible_zip(out.getvalue(), report.stamp)
