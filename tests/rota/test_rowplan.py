@@ -59,7 +59,11 @@ def _brute_force(problem: RotaProblem, n: int, cost: list[list[int]]) -> int | N
     requests) over every schedule of person ``n`` that breaks none of their rules."""
     c = compile_problem(problem)
     scorer = PersonScorer(c)
-    req = {(d, s): c.off_req.get((n, d, s), 0) - c.on_req.get((n, d, s), 0) for d in range(c.n_days) for s in range(c.n_shifts)}
+    req = {
+        (d, s): c.off_req.get((n, d, s), 0) - c.on_req.get((n, d, s), 0)
+        for d in range(c.n_days)
+        for s in range(c.n_shifts)
+    }
     options = [[OFF] + [s for s in range(c.n_shifts) if c.avail[n][d][s]] for d in range(c.n_days)]
     best = None
     for row in itertools.product(*options):
