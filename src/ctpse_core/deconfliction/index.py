@@ -293,6 +293,7 @@ class DeconflictionIndex:
 
     def _explainable(self, d: Deployment, hits: list[tuple[ConflictRule, Hits]]) -> tuple[ConflictSet, int]:
         """A frame of the rows the hits name plus ``d``, and the hits as :class:`Found`s on it."""
+        hits = [(rule, h.completed()) for rule, h in hits]
         used = sorted(
             {r for _rule, h in hits for r in h.pairs}
             | {r for _rule, h in hits for rows, _s, _e in h.groups for r in rows if r != NEW}

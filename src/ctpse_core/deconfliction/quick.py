@@ -82,9 +82,19 @@ class Hits:
 
     pairs: list[int] = attrs.field(factory=list)
     groups: list[tuple[list[int], int, int]] = attrs.field(factory=list)
+    #: fills the groups' rows in place, for a rule that counts its groups before it names
+    #: their members (called before the hits are explained).
+    complete: Callable[[], None] | None = None
 
     def __len__(self) -> int:
         return len(self.pairs) + len(self.groups)
+
+    def completed(self) -> Hits:
+        """These hits with every group's rows filled in."""
+        if self.complete is not None:
+            self.complete()
+            self.complete = None
+        return self
 
 
 @attrs.define(kw_only=True, slots=True)
@@ -299,22 +309,26 @@ def _capacity(look: Lookup, p: Probe) -> Hits:
         k = bisect_right(times, hi) - 1
         if k >= 0 and loads[k] > cap:
             found[-1][1] = profile.run_hi[k]
-    block = look.blocks.get("team", {}).get(p.team)
-    groups = []
-    for run_lo, run_hi in found:
-        if not (run_lo < end and start < run_hi):
-            continue  # a run only where its stored version was
-        members = [NEW]
-        if block is not None:
-            starts, ends, rows = block.starts, block.ends, block.rows
-            for i in range(bisect_right(block.reach, run_lo), bisect_left(starts, run_hi)):
-                r = rows[i]
-                if ends[i] > run_lo and ends[i] > starts[i] and cols.officers[r] <= cap and r not in own_rows:
-                    members.append(r)
-        if len(members) >= 2:
+    groups: list[tuple[list[int], int, int]] = [
+        ([], run_lo, run_hi) for run_lo, run_hi in found if run_lo < end and start < run_hi
+    ]  # (a run only where its stored version was is no run through the new one)
+
+    def complete() -> None:
+        """The members of each run: the new deployment and the team's stored ones overlapping
+        the run that fit (not its own earlier version). A run through the new one always has
+        another member: the new one alone fits, so something else is deployed then."""
+        block = look.blocks.get("team", {}).get(p.team)
+        for members, run_lo, run_hi in groups:
+            members.append(NEW)
+            if block is not None:
+                starts, ends, rows = block.starts, block.ends, block.rows
+                for i in range(bisect_right(block.reach, run_lo), bisect_left(starts, run_hi)):
+                    r = rows[i]
+                    if ends[i] > run_lo and ends[i] > starts[i] and cols.officers[r] <= cap and r not in own_rows:
+                        members.append(r)
             members.sort()
-            groups.append((members, run_lo, run_hi))
-    return Hits(groups=groups)
+
+    return Hits(groups=groups, complete=complete)
 
 
 def _rest(look: Lookup, p: Probe) -> Hits:
