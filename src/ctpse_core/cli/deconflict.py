@@ -167,6 +167,7 @@ def _write_notices(uow: Any, folder: Path, conflicts: list[Any], deployments: li
 
     from ctpse_core.deconfliction.resolution import party_notices
 
+    uow.require("disclose", "operations", "deconfliction notices")  # before a notice is written
     operations = {o.id: o for o in uow.operations.list()}
     found = party_notices(conflicts, {d.id: d for d in deployments}, operations)
     folder.mkdir(parents=True, exist_ok=True)
