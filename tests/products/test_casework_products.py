@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.products.readback import build_audited as _build
 from tests.products.readback import read
+from tests.products.readback import sheet_rows as _sheet
 
 from ctpse_core.synthetic.casework import AS_OF
 from ctpse_core.testing.products import USER
@@ -32,27 +34,6 @@ def truth(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = tmp_path_factory.mktemp("casework")
     write_casework(folder, count=params["casework"].default, seed=params["seed"].default, as_of=AS_OF)
     return dict(json.loads((folder / "truth.json").read_text(encoding="utf-8")))
-
-
-def _build(store: Any, name: str, as_of: dt.date | None) -> tuple[Any, list[Any]]:
-    """The product and the audit events its building wrote."""
-    from ctpse_core.products import build
-
-    before = len(store.audit_events())
-    with store.unit_of_work(user=USER) as uow:
-        report = build(name, uow, as_of)
-        uow.commit()
-    return report, store.audit_events()[before:]
-
-
-def _sheet(data: bytes, title: str) -> list[dict[str, Any]]:
-    """A sheet's rows under its header row (row 2; row 1 is the marking)."""
-    import openpyxl
-
-    ws = openpyxl.load_workbook(io.BytesIO(data))[title]
-    rows = list(ws.iter_rows(min_row=2, values_only=True))
-    header = [str(h) for h in rows[0]]
-    return [dict(zip(header, r, strict=True)) for r in rows[1:]]
 
 
 def _ours(ids: list[str]) -> list[str]:
@@ -90,7 +71,7 @@ def test_engagement_tracker_overdue_matches_the_known_answers(product_store: Any
     report, events = _build(product_store, "engagement-tracker", AS_OF)
     data = render_product("engagement-tracker", report, "xlsx")
     assert isinstance(data, bytes)
-    tracker = _sheet(data, "Tracker")
+    tracker = _sheet(data, "Tracker")[0]
     overdue = [r["Nominal id"] for r in tracker if r["State"] == "overdue"]
     assert _ours(overdue) == _ours(truth["overdue"]) and overdue
     for row in tracker:
@@ -98,9 +79,9 @@ def test_engagement_tracker_overdue_matches_the_known_answers(product_store: Any
         late = (dt.datetime.combine(AS_OF, dt.time(0)) - row["Next due"]).days
         assert row["Days overdue"] == max(0, late)
         assert (row["State"] == "overdue") == (late > 0)
-    flagged = _sheet(data, "Flagged")
+    flagged = _sheet(data, "Flagged")[0]
     assert _ours([r["Nominal id"] for r in flagged if r["Reason"] == "no contact plan"]) == _ours(truth["no_plan"])
-    region = _sheet(data, "Compliance by region")
+    region = _sheet(data, "Compliance by region")[0]
     assert len(region) == 1 and region[0]["Period"] == "2026-02-01..2026-02-28"
     assert region[0]["Compliance"] == pytest.approx(region[0]["Compliant"] / region[0]["Required"], abs=1e-3)
     consulted = {e.collection for e in events if e.action == "consultation"}
@@ -135,13 +116,13 @@ def test_orders_horizon_matches_the_known_answers(product_store: Any, truth: dic
     report, events = _build(product_store, "civil-orders-horizon", AS_OF)
     data = render_product("civil-orders-horizon", report, "xlsx")
     assert isinstance(data, bytes)
-    deadlines = _sheet(data, "Deadlines")
+    deadlines = _sheet(data, "Deadlines")[0]
     missed = sorted(r["Order id"] for r in deadlines if r["State"] == "missed")
     assert missed == sorted(truth["missed_order_deadlines"]) and missed
     due = [r for r in deadlines if r["State"] == "due"]
     assert due and all(0 <= r["Days from as-of"] <= 28 for r in due)
     assert all(r["Legal source"] for r in deadlines)
-    release = _sheet(data, "Release unprepared")
+    release = _sheet(data, "Release unprepared")[0]
     assert _ours([r["Nominal id"] for r in release]) == _ours(truth["release_unprepared"])
     assert all("no" in (r["Order considered"], r["Pathway mapped"]) for r in release)
     text = render_product("civil-orders-horizon", report, "csv")
@@ -165,21 +146,13 @@ def test_orders_horizon_docx_names_the_legal_source(product_store: Any) -> None:
     assert sum(1 for c in cells if c == "missed") == sum(1 for r in report.primary().rows if r["state"] == "missed")
 
 
-def test_report_cli_as_of_changes_the_horizon(tmp_path: Path, product_store: Any) -> None:
+def test_report_cli_as_of_changes_the_horizon(tmp_path: Path, store_url: str) -> None:
     """``ctpse report civil-orders-horizon --as-of`` moves the horizon: a later day, more missed."""
     from click.testing import CliRunner
 
     from ctpse_core.cli import make_cli
-    from ctpse_core.storage import open_store
-    from ctpse_core.storage.archive import export_store, import_archive
-    from ctpse_core.testing.security import SYSTEM
 
-    archive = tmp_path / "week.jsonl"
-    export_store(product_store, archive, user=USER)
-    url = f"sqlite:///{tmp_path / 'week.sqlite'}"
-    target = open_store(url)
-    import_archive(target, archive, user=SYSTEM)
-    target.close()
+    url = store_url
     counts = []
     for day in ("16/03/2026", "16/03/2027"):
         out = tmp_path / f"horizon-{day.replace('/', '')}.json"
