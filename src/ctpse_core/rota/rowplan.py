@@ -11,14 +11,19 @@ minutes in the days left; a complete schedule is checked once more with the full
 Among the schedules that break no rule it looks for the cheapest under a cost per day and
 shift (``cost[d][s]``, e.g. the cover change of that person working it plus the requests),
 plus the scorer's soft penalty of the complete schedule (requests, fairness), within a
-budget of search nodes: the days' options are tried cheapest first, and a branch is cut
-when its cost so far plus the cheapest possible rest cannot beat the best found. Without a
+budget of search nodes. The bound is a small dynamic programme over the days left, by the
+current run of work or rest and the weekends still allowed (:meth:`RowPlanner._least_cost`:
+availability, run lengths and weekends kept, minutes, caps and successions relaxed); each
+day's options are tried in the order of that bound, and a branch is cut when its cost so
+far plus the bound cannot beat the best found. A second programme
+(:meth:`RowPlanner._most_minutes`) cuts schedules that can no longer reach their minimum
+minutes. Without a
 budget the search is complete: ``None`` then means the person has no schedule at all that
 keeps every rule.
 
 It is the built-in solver's construction (each person planned in turn against the cover
 the others leave), its final repair of any person still breaking a rule, and a move of its
-search (one person re-planned against everyone else: a large neighbourhood).
+search (ruin and recreate: a few people re-planned against everyone else).
 """
 
 from __future__ import annotations
