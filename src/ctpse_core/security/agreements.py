@@ -300,19 +300,9 @@ def disclose(
 
 
 def disclose_set(
-    store: Store,
-    user: str | Principal,
-    agreement_id: str | None,
-    *,
-    recipient_person: str,
-    purpose: str,
-    collection: str,
-    record_ids: Iterable[str],
-    fields: Iterable[str],
-    marking: Marking,
-    partner: str | None = None,
-    today: dt.date | None = None,
-    detail: str = "",
+    store: Store, user: str | Principal, agreement_id: str | None, *, recipient_person: str, purpose: str,
+    collection: str, record_ids: Iterable[str], fields: Iterable[str], marking: Marking, partner: str | None = None,
+    today: dt.date | None = None, detail: str = "",
 ) -> Agreement:
     """Disclose a derived set (a correction set, an extract built elsewhere) about the
     ``collection`` records ``record_ids``, carrying ``fields``, marked ``marking``: the checks of
