@@ -10,22 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from ctpse_core.testing.products import USER
-from ctpse_core.testing.security import SYSTEM
-
-
-@pytest.fixture
-def store_url(tmp_path: Path, product_store: Any) -> str:
-    """A SQLite copy of the synthetic week (the CLI opens stores by URL)."""
-    from ctpse_core.storage import open_store
-    from ctpse_core.storage.archive import export_store, import_archive
-
-    archive = tmp_path / "week.jsonl"
-    export_store(product_store, archive, user=USER)
-    url = f"sqlite:///{tmp_path / 'week.sqlite'}"
-    target = open_store(url)
-    import_archive(target, archive, user=SYSTEM)  # a new store: the archive brings its users
-    target.close()
-    return url
 
 
 def _run(*args: str) -> Any:

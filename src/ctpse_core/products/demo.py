@@ -9,23 +9,27 @@ from typing import Any
 __all__ = ["demo_step", "write_index"]
 
 
-def write_index(folder: Path, written: list[tuple[str, str, str, str, list[Path]]]) -> Path:
-    """``index.html``: every product written, with its marking and links to each format."""
+#: (product, title, role, marking, format, files written)
+Written = tuple[str, str, str, str, str, list[Path]]
+
+
+def write_index(folder: Path, written: list[Written]) -> Path:
+    """``index.html``: every product written, by the role it serves, with its marking and
+    links to each format."""
     from ctpse_core.domain.marking import Marking, highest
     from ctpse_core.products.files import write_output
     from ctpse_core.reports import _environment, template_paths
     from ctpse_core.reports.document import Column, Report, Section, Table
 
     rows = []
-    for name, title, marking, fmt, paths in written:
+    for name, title, role, marking, fmt, paths in sorted(written, key=lambda w: (w[2], w[0])):
         for p in paths:
-            rows.append({"product": name, "title": title, "marking": marking, "format": fmt,
+            rows.append({"role": role, "product": name, "title": title, "marking": marking, "format": fmt,
                          "file": str(p.relative_to(folder))})
     top = highest(Marking.parse(str(r["marking"])) for r in rows)
+    columns = [Column(key) for key in ("role", "product", "title", "marking", "format", "file")]
     report = Report(kind="index", title="Products of the synthetic week", marking=top,
-                    sections=[Section("Products", [Table("Products", [Column("product"), Column("title"),
-                                                                      Column("marking"), Column("format"),
-                                                                      Column("file")], rows)])])
+                    sections=[Section("Products", [Table("Products", columns, rows)])])
     html = _environment(template_paths(), False).get_template("index.html.j2").render(
         product=report, rows=rows, marking=str(top))
     (index,) = write_output(folder / "index.html", html, top)  # marked as its highest product
@@ -70,7 +74,7 @@ def demo_step(ctx: Any) -> list[str]:
     folder = ctx.out / "products"
     folder.mkdir(parents=True, exist_ok=True)
     installed = formats()
-    written: list[tuple[str, str, str, str, list[Path]]] = []
+    written: list[Written] = []
     amended = amend_demo_week(ctx)
     lines = [amended] if amended else []
     for name, spec in products().items():
@@ -86,7 +90,7 @@ def demo_step(ctx: Any) -> list[str]:
                 target = folder / (f"{name}-{fmt}" if isinstance(output, dict) else f"{name}.{fmt}")
                 paths = write(target, output, report.marking)
                 uow.record_event("disclosure", "products", name, f"{fmt} to {target}")
-                written.append((name, report.title, str(report.marking), fmt, paths))
+                written.append((name, report.title, report.role, str(report.marking), fmt, paths))
             uow.commit()
         lines.append(f"{name} ({report.marking}): {', '.join(offered)}")
     index = write_index(ctx.out, written)
