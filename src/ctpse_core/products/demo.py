@@ -79,6 +79,7 @@ def demo_step(ctx: Any) -> list[str]:
     lines = [amended] if amended else []
     for name, spec in products().items():
         with ctx.store.unit_of_work(user=ctx.user) as uow:
+            uow.require("publish", "products", f"report {name}")
             try:
                 report = build(name, uow, None)
             except InputError as exc:

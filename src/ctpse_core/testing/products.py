@@ -104,8 +104,7 @@ def _tasking(uow: Any, seed: int, hostile: bool) -> None:
     bid_and_authorisation(uow, forecast_stored(uow, week, last), BID_ID, week, now)
     requests = list(data.asset_requests)
     if hostile:
-        requests[4] = attrs.evolve(requests[4], objectives=(FORMULA_OP, *requests[4].objectives[1:]),
-                                   requested_by=SCRIPT)
+        requests[4] = attrs.evolve(requests[4], objectives=(FORMULA_OP,), requested_by=SCRIPT)
     store_asset_requests(uow, requests, now)
 
 
