@@ -14,6 +14,7 @@ __all__ = ["run_demo_step"]
 
 
 def run_demo_step(ctx: Any) -> list[str]:
+    from ctpse_core.deconfliction.grid import UnchangedGridError, publish
     from ctpse_core.domain.common import LONDON, time_text
     from ctpse_core.errors import InputError
     from ctpse_core.finance.products import reconciliation_product
@@ -40,7 +41,10 @@ def run_demo_step(ctx: Any) -> list[str]:
         write_output(out / name, render(product, fmt), product.marking)
     lines: list[str] = []
     with ctx.store.unit_of_work(user=ctx.user) as uow:
-        deployments = [d for d in uow.deployments.list() if week <= d.start.astimezone(LONDON).date() <= last]
+        # the week's planned deployments (not the ones this step deploys assets on, so a second
+        # run on the same store builds the same synthetic week)
+        deployments = [d for d in uow.deployments.list() if week <= d.start.astimezone(LONDON).date() <= last
+                       and not (d.provenance is not None and d.provenance.source == "asset deployment")]
         ops = sorted({d.operation_id for d in deployments})
         named = sorted({s for d in deployments for s in d.staff_ids})
         data = synthetic_tasking_week(week, ops, named, seed=ctx.seed)
@@ -48,42 +52,6 @@ def run_demo_step(ctx: Any) -> list[str]:
         for person in data.staff:
             if person.id not in known:
                 uow.staff.add(person)
-        bid_id = f"bid-{week.isoformat()}"
-        stored = forecast_stored(uow, week, last)
-        if uow.funding_bids.find(bid_id) is None:
-            bid = submit_bid(uow, stored, bid_id, week, last, now=now - dt.timedelta(days=10))
-            # the desk signs for every line as bid but one, which it cuts by a tenth
-            cut = max(bid.lines, key=lambda x: x.amount) if bid.lines else None
-            amounts = {x.operation_id: x.amount for x in bid.lines}
-            if cut is not None:
-                amounts[cut.operation_id] = (cut.amount * Decimal("0.9")).quantize(Decimal("0.01"))
-            record_authorisation(uow, bid_id, f"auth-{week.isoformat()}", "Supt A Example (NCTPOC)",
-                                 now - dt.timedelta(days=7), amounts)
-        recon = reconcile_stored(uow, stored, bid_id)
-        lines.append(f"forecast {week:%d/%m/%Y} to {last:%d/%m/%Y}: £{stored.forecast.total_pence / 100:,.2f} "
-                     f"for {len(stored.forecast)} duties")
-        lines.append(f"bid {bid_id}; authorisation with {sum(1 for x in recon if x.discrepancies)} line(s) "
-                     f"showing a discrepancy: " + "; ".join(f"{x.operation_id} {x.discrepancies[0]}"
-                                                           for x in recon if x.discrepancies)[:200])
-        save("forecast.md", forecast_product(stored, ("operation", "rule")))
-        # an amendment: the busiest deployment runs two hours longer
-        target = max(deployments, key=lambda d: (d.officers, d.id)) if deployments else None
-        if target is not None:
-            longer = attrs.evolve(target, end=target.end + dt.timedelta(hours=2), provenance=None)
-            try:
-                result = publish_amendment(uow, stored, longer, bid_id)
-                note = f"published ({result.status})"
-            except InputError:
-                result = publish_amendment(uow, stored, longer, bid_id,
-                                           override_reason="SIO: subject's movements changed (demo)")
-                note = "refused past the authorisation, then published with an audited override"
-            lines.append(f"amendment {target.id} +2 h: forecast £{result.difference.as_dict()['total_change']} "
-                         f"({len(result.difference.added)} lines added, {len(result.difference.removed)} removed); "
-                         f"{note}")
-            save("amendment.md", difference_product(result.difference, f"Forecast change for {target.id}",
-                                                    stored.marking))
-            recon = reconcile_stored(uow, stored, bid_id)
-        save("reconciliation.md", reconciliation_product(bid_id, recon, stored.marking))
         # CT asset requests: two approved (one deployed), one declined, the rest waiting
         for i, req in enumerate(data.asset_requests):
             if uow.asset_requests.find(req.id) is not None:
@@ -98,6 +66,46 @@ def run_demo_step(ctx: Any) -> list[str]:
             elif i == 2:
                 move(uow, req.id, "approved", "", at=now - dt.timedelta(days=1))
         requests = list(uow.asset_requests.list())
+        bid_id = f"bid-{week.isoformat()}"
+        if uow.funding_bids.find(bid_id) is None:
+            bid = submit_bid(uow, forecast_stored(uow, week, last), bid_id, week, last,
+                             now=now - dt.timedelta(days=10))
+            # the desk signs for every line as bid but one, which it cuts by a tenth
+            cut = max(bid.lines, key=lambda x: x.amount) if bid.lines else None
+            amounts = {x.operation_id: x.amount for x in bid.lines}
+            if cut is not None:
+                amounts[cut.operation_id] = (cut.amount * Decimal("0.9")).quantize(Decimal("0.01"))
+            record_authorisation(uow, bid_id, f"auth-{week.isoformat()}", "Supt A Example (NCTPOC)",
+                                 now - dt.timedelta(days=7), amounts)
+        # an amendment: the busiest deployment runs two hours longer (once: a second run finds it published)
+        target = max(deployments, key=lambda d: (d.officers, d.id)) if deployments else None
+        if target is not None and target.provenance is not None and target.provenance.source == "amendment":
+            lines.append(f"amendment {target.id} +2 h: already published")
+        elif target is not None:
+            stored = forecast_stored(uow, week, last)
+            longer = attrs.evolve(target, end=target.end + dt.timedelta(hours=2), provenance=None)
+            try:
+                result = publish_amendment(uow, stored, longer, bid_id)
+                note = f"published ({result.status})"
+            except InputError:
+                result = publish_amendment(uow, stored, longer, bid_id,
+                                           override_reason="SIO: subject's movements changed (demo)")
+                note = "refused past the authorisation, then published with an audited override"
+            lines.append(f"amendment {target.id} +2 h: forecast £{result.difference.as_dict()['total_change']} "
+                         f"({len(result.difference.added)} lines added, {len(result.difference.removed)} removed); "
+                         f"{note}")
+            save("amendment.md", difference_product(result.difference, f"Forecast change for {target.id}",
+                                                    stored.marking))
+        # the forecast and its reconciliation as they stand after the amendment
+        stored = forecast_stored(uow, week, last)
+        recon = reconcile_stored(uow, stored, bid_id)
+        lines.insert(0, f"forecast {week:%d/%m/%Y} to {last:%d/%m/%Y}: £{stored.forecast.total_pence / 100:,.2f} "
+                        f"for {len(stored.forecast)} duties")
+        lines.insert(1, f"bid {bid_id}; authorisation with {sum(1 for x in recon if x.discrepancies)} line(s) "
+                        f"showing a discrepancy: " + "; ".join(f"{x.operation_id} {x.discrepancies[0]}"
+                                                              for x in recon if x.discrepancies)[:200])
+        save("forecast.md", forecast_product(stored, ("operation", "rule")))
+        save("reconciliation.md", reconciliation_product(bid_id, recon, stored.marking))
         lines.append(f"asset requests: {len(requests)}; overdue {len(overdue(requests, now))}")
         # fast-time events: disseminated to three, one never acknowledges
         for i, ev in enumerate(data.events):
@@ -118,6 +126,11 @@ def run_demo_step(ctx: Any) -> list[str]:
             uow.significant_issues.add(SignificantIssue(
                 id=f"issue-{week.isoformat()}", week_starting=week, entered_by=ctx.user, entered_at=now,
                 text="Forensic asset demand above capacity this week (fictional)."))
+        try:  # the amendment and the asset deployment on the regional grid (once)
+            version = publish(uow, week, ctx.user)
+            lines.append(f"grid version {version.number} published with the amendment and the asset deployment")
+        except UnchangedGridError:
+            pass
         board_product = board(uow, now, hours=8)
         products: list[Any] = [board_product, returns.weekly_secret_meeting_return(uow, week, now),
                     returns.national_weekly_tasking(uow, week, now), returns.dmm_brief(uow, now.date(), now)]
