@@ -240,3 +240,43 @@ def _fields(record: Any) -> dict[str, Any]:
     import attrs
 
     return attrs.asdict(record, recurse=False)
+
+
+def test_data_quality_lists_possible_matches_open_from_reconciliation(store: Any) -> None:
+    """A regional record that reconciliation finds only a *possible* match for on the national
+    list (same name, another date of birth) is a duplicate fault until a reviewer decides; the
+    worklist then carries the national list's marking, and the matching is audited."""
+    from ctpse_core.domain.marking import Marking
+    from ctpse_core.quality.service import worklist
+    from ctpse_core.reconcile.review import record_decision
+
+    first = ["Ada", "Bram", "Cleo", "Dov", "Esme", "Fitz", "Gert", "Hal", "Ines", "Jory", "Kit", "Lum"]
+    last = ["Fictionby", "Madeupson", "Notreal", "Imaginary", "Pretendly", "Synthwick"]
+    national = Provenance(source="national", received_at=at(AS_OF - D))
+    with store.unit_of_work(user=SYSTEM) as uow:
+        for i, fore in enumerate(first):
+            born = dt.date(1970 + i, 1 + i, 1 + i)
+            uow.nominals.add(nominal(f"N{i}").__class__(**{
+                **_fields(nominal(f"N{i}")), "forenames": fore, "surname": last[i % 6], "date_of_birth": born}))
+            uow.nominals.add(nominal(f"J{i}").__class__(**{
+                **_fields(nominal(f"J{i}")), "forenames": fore, "surname": last[i % 6], "provenance": national,
+                "marking": Marking.parse("SECRET"),
+                "date_of_birth": dt.date(1991, 9, 9) if i == 3 else born}))
+        uow.commit()
+    with store.unit_of_work(user=SYSTEM) as uow:
+        rows, marking, checked = worklist(uow, AS_OF)
+        uow.commit()
+    open_rows = [r for r in rows if r["check"] == "duplicate"]
+    assert [(r["nominal_id"], r["detail"].split(" (")[0]) for r in open_rows] == [
+        ("N3", "possible match with national J3")]
+    assert "open from reconciliation" in open_rows[0]["detail"]
+    assert checked == 12 and str(marking).startswith("SECRET")
+    events = [e for e in store.audit_events() if e.operation == "combination"]
+    assert events and "reconciled with national" in events[-1].detail
+
+    with store.unit_of_work(user=SYSTEM) as uow:
+        record_decision(uow, "regional", "N3", "national", "J3", same=False, note="different people")
+        uow.commit()
+    with store.unit_of_work(user=SYSTEM) as uow:
+        rows, _marking, _checked = worklist(uow, AS_OF)
+    assert not [r for r in rows if r["check"] == "duplicate"]

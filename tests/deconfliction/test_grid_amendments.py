@@ -185,11 +185,13 @@ def test_deconflict_notices_writes_one_need_to_know_notice_per_party(tmp_path: P
     assert "dep-0002" in rowan_text and "0000 111 222" in rowan_text and "dep-0001" not in rowan_text
 
 
-def test_a_reader_without_the_operations_clearance_sees_its_id_not_its_name() -> None:
+def test_a_reader_without_the_operations_clearance_sees_neither_its_name_nor_its_id() -> None:
     """Grid cells name the operation only where the reader's clearance reaches the
     operation's marking: a SECRET reader sees "Op EXAMPLE-HERON", an OFFICIAL-SENSITIVE one
-    sees "op-heron"; with no clearance known (no principal on the unit of work) the name."""
+    sees "operation withheld" (not the operation's ID: a cell carries one ID, the
+    deployment's); with no clearance known (no principal on the unit of work) the name."""
     import datetime as dt
+    import re
 
     from ctpse_core.cli.deconflict import grid_product
     from ctpse_core.deconfliction.grid import GridVersion, build_entries
@@ -211,4 +213,47 @@ def test_a_reader_without_the_operations_clearance_sees_its_id_not_its_name() ->
     assert "Op EXAMPLE-HERON" in cell(Marking.parse("SECRET"))
     assert "Op EXAMPLE-HERON" in cell(None)
     hidden = cell(Marking.parse("OFFICIAL-SENSITIVE"))
-    assert "op-heron" in hidden and "HERON" not in hidden.replace("op-heron", "")
+    assert "operation withheld" in hidden and "HERON" not in hidden.upper().replace("OPERATION", "")
+    assert "op-heron" not in hidden
+    assert re.findall(r"[a-z]+-[a-z0-9-]*\d", hidden) == ["dep-0001"]  # one ID in the cell
+
+
+def test_the_regional_grid_report_cells_are_the_grid_cells(tmp_path: Path) -> None:
+    """`ctpse report regional-grid` shows the same cell lines as `grid publish` (what a reader
+    acts on, one ID), not "dep-0001 op-heron 06:15-18:15"; a reader without the operation's
+    clearance sees it withheld there too, in the cell and the entries' operation name."""
+    import attrs
+
+    from ctpse_core.domain.marking import Marking
+    from ctpse_core.security.principal import Role
+    from ctpse_core.storage import open_store
+    from ctpse_core.testing.security import add_user
+
+    url = _store(tmp_path)
+    _save(url, tmp_path, [BASE])
+    published = _run(url, "grid", "publish", "--week", "24/03/2025", "--format", "json")
+    (want,) = json.loads(published.stdout)["grid"]["SV-ALPHA"]["Tue 25/03"]
+
+    def report_of(user: str) -> dict[str, Any]:
+        result = CliRunner().invoke(make_cli(), ["--store", url, "--user", user, "report", "regional-grid",
+                                                 "--as-of", "24/03/2025", "--format", "json"])
+        assert result.exit_code == 0, result.output
+        blocks = {b.get("name"): b for sec in json.loads(result.stdout)["sections"] for b in sec["blocks"]}
+        return blocks
+
+    blocks = report_of("cato")
+    (alpha,) = [r for r in blocks["Grid"]["rows"] if r["team"] == "SV-ALPHA"]
+    assert alpha["d1"] == want
+    assert "op-heron" not in alpha["d1"] and alpha["d1"].endswith("[dep-0001]")
+    store = open_store(url)
+    try:  # the operation is now TOP SECRET; a tasking officer cleared to SECRET reads the grid
+        with store.unit_of_work(user="cato") as uow:
+            uow.operations.update(attrs.evolve(uow.operations.get("op-heron"), marking=Marking.parse("TOP SECRET")))
+            uow.commit()
+        add_user(store, "analyst", roles=(Role.TASKING_OFFICER,), clearance=Marking.parse("SECRET"))
+    finally:
+        store.close()
+    blocks = report_of("analyst")
+    (alpha,) = [r for r in blocks["Grid"]["rows"] if r["team"] == "SV-ALPHA"]
+    assert alpha["d1"] == want.replace("Op EXAMPLE-HERON", "operation withheld")
+    assert [e["operation_name"] for e in blocks["Entries"]["rows"]] == ["operation withheld"]

@@ -177,3 +177,25 @@ def read(fmt: str, output: Any, marking: str) -> str:
                                "xlsx": read_xlsx, "docx": read_docx, "pptx": read_pptx, "ics": read_ics,
                                "eml": lambda files, _m: read_eml(files, None)}
     return str(readers[fmt](output, marking))
+
+
+def build_audited(store: Any, name: str, as_of: Any) -> tuple[Any, list[Any]]:
+    """Product ``name`` built (and committed) as the test user, and the audit events its building wrote."""
+    from ctpse_core.products import build
+    from ctpse_core.testing.products import USER
+
+    before = len(store.audit_events())
+    with store.unit_of_work(user=USER) as uow:
+        report = build(name, uow, as_of)
+        uow.commit()
+    return report, store.audit_events()[before:]
+
+
+def sheet_rows(data: bytes, title: str) -> tuple[list[dict[str, Any]], Any]:
+    """A workbook sheet's rows keyed by the header row (row 2; row 1 is the marking), and the sheet."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(io.BytesIO(data))[title]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    header = [str(h) for h in rows[0]]
+    return [dict(zip(header, r, strict=True)) for r in rows[1:]], ws

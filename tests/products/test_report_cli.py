@@ -10,22 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from ctpse_core.testing.products import USER
-from ctpse_core.testing.security import SYSTEM
-
-
-@pytest.fixture
-def store_url(tmp_path: Path, product_store: Any) -> str:
-    """A SQLite copy of the synthetic week (the CLI opens stores by URL)."""
-    from ctpse_core.storage import open_store
-    from ctpse_core.storage.archive import export_store, import_archive
-
-    archive = tmp_path / "week.jsonl"
-    export_store(product_store, archive, user=USER)
-    url = f"sqlite:///{tmp_path / 'week.sqlite'}"
-    target = open_store(url)
-    import_archive(target, archive, user=SYSTEM)  # a new store: the archive brings its users
-    target.close()
-    return url
 
 
 def _run(*args: str) -> Any:
@@ -36,12 +20,16 @@ def _run(*args: str) -> Any:
 
 def test_list_shows_every_product_and_format_including_plugins() -> None:
     """--list names each built-in product with role, floor and formats, and the plugins' formats."""
-    from ctpse_core.products.builtin import builtin_products
+    from tests.products.conftest import names
+
+    from ctpse_core.products import products
 
     result = _run("report", "--list")
     assert result.exit_code == 0
-    for name, spec in builtin_products():
-        assert name in result.output and str(spec.floor) in result.output
+    for name in names():  # the built-in products and those the casework and tasking plugins register
+        spec = products().get(name)
+        line = next(x for x in result.output.splitlines() if x.strip().startswith(f"{name} "))
+        assert str(spec.floor) in line and ", ".join(spec.formats) in line and spec.role in line
     for fmt in ("xlsx", "docx", "pptx", "eml", "ics", "html", "txt"):
         assert f"  {fmt} " in result.output
 

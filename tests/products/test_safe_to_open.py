@@ -51,7 +51,8 @@ def _xlsx_cells(data: bytes) -> list[Any]:
     return [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
 
 
-@pytest.mark.parametrize(("name", "planted"), [("regional-grid", FORMULA_OP), ("on-call-rota", FORMULA_PERSON)])
+@pytest.mark.parametrize(("name", "planted"), [("regional-grid", FORMULA_OP), ("on-call-rota", FORMULA_PERSON),
+                                              ("asset-requests", FORMULA_OP)])
 def test_formula_like_cells_are_neutralised_in_csv_and_xlsx(built: dict[str, Any], name: str, planted: str) -> None:
     """Planted =HYPERLINK/@SUM names arrive as text with a leading apostrophe, never a formula."""
     from ctpse_core.products import render_product

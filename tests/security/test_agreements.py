@@ -153,7 +153,7 @@ def test_cli_agreement_disclose_log_and_notify(tmp_path: Path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     refused = run("disclose", "ISA-1", "NOM0000001", "--purpose", "gossip", "--to", "x", "--fields", "surname",
                   "--out", str(tmp_path / "no.csv"))
-    assert refused.exit_code == 1 and "purpose 'gossip' is not one" in refused.output  # type: ignore[attr-defined]
+    assert refused.exit_code == 2 and "purpose 'gossip' is not one" in refused.output  # type: ignore[attr-defined]
     assert not (tmp_path / "no.csv").exists()
     log = run("disclosures").output  # type: ignore[attr-defined]
     assert "\tJCTPPH\tduty officer\tISA-1\tnominals\tNOM0000001\tsurname\tcorrection-set" in log

@@ -33,10 +33,14 @@ def test_first_user_is_administrator_and_then_only_administrators_add(tmp_path: 
     added = _cli(url, "dc.ada", "users", "add", "an.lee", "--role", "analyst", "--clearance", "SECRET [UK EYES ONLY]")
     assert added.exit_code == 0, added.output
     denied = _cli(url, "an.lee", "users", "add", "eve")
-    assert denied.exit_code == 1 and "an.lee may not add users" in denied.output
+    assert denied.exit_code == 2 and "an.lee may not add users" in denied.output
     bad_role = _cli(url, "dc.ada", "users", "add", "x", "--role", "wizard")
     assert bad_role.exit_code == 2 and "'wizard' is not a role" in bad_role.output
-    listed = _cli(url, "an.lee", "users", "list")
+    not_listed = _cli(url, "an.lee", "users", "list")
+    assert not_listed.exit_code == 2, not_listed.output
+    assert "access refused: an.lee (analyst) may not read users: that needs the administrator or auditor role" \
+        in not_listed.output
+    listed = _cli(url, "dc.ada", "users", "list")
     assert listed.exit_code == 0
     rows = {line.split("\t")[0]: line.split("\t") for line in listed.output.splitlines()}
     assert rows["dc.ada"][3] == "administrator,analyst" and rows["dc.ada"][4] == "TOP SECRET [*]"
@@ -104,7 +108,7 @@ def test_audit_show_is_for_auditors_and_filters(tmp_path: Path) -> None:
         uow.commit()
     store.close()
     denied = _cli(url, "an", "audit", "show")
-    assert denied.exit_code == 1 and "needs the auditor role" in denied.output
+    assert denied.exit_code == 2 and "needs the auditor role" in denied.output
     by_record = _cli(url, "aud", "audit", "show", "--record", "N1")
     assert by_record.exit_code == 0, by_record.output
     lines = by_record.output.splitlines()
@@ -139,7 +143,7 @@ def test_checkpoint_cli_round_trip(tmp_path: Path) -> None:
 
 
 def test_access_denied_is_a_one_line_error() -> None:
-    """AccessDenied is a CtpseError (one line on the command line, exit 1)."""
+    """AccessDenied is a CtpseError (one line on the command line, `error: access refused: ...`, exit 2)."""
     from ctpse_core.errors import CtpseError
 
     assert issubclass(AccessDenied, CtpseError)

@@ -55,6 +55,22 @@ def ctpse_register_commands(cli: click.Group) -> None:
                      "and OUT/truth.json.")
 
 
+@hookimpl
+def ctpse_register_products(register: Register) -> None:
+    from ctpse_core.engagement.products import FLOOR, engagement_tracker
+    from ctpse_core.orders.products import orders_horizon
+    from ctpse_core.products import NM, ProductSpec
+
+    register("engagement-tracker", ProductSpec(
+        title="Engagement tracker and compliance: next contact due per nominal, compliance per manager, "
+              "force and region, caseloads", build=engagement_tracker,
+        formats=("xlsx", "html", "md", "csv", "json"), floor=FLOOR, role=NM))
+    register("civil-orders-horizon", ProductSpec(
+        title="Civil orders horizon: deadlines missed and due in 28 days with their legal source, term problems, "
+              "releases unprepared", build=orders_horizon,
+        formats=("xlsx", "docx", "html", "md", "csv", "json"), floor=FLOOR, role=NM))
+
+
 def _demo(ctx: Any) -> list[str]:
     from ctpse_core.casework_demo import run_demo_step
 

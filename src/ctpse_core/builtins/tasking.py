@@ -49,6 +49,20 @@ def ctpse_register_commands(cli: click.Group) -> None:
         add_lazy_command(cli, name, target, short_help)
 
 
+@hookimpl
+def ctpse_register_products(register: Register) -> None:
+    from ctpse_core.finance.products import finance_products
+    from ctpse_core.products import LEADERSHIP, ProductSpec
+    from ctpse_core.tasking.products import FLOOR, asset_requests
+
+    register("asset-requests", ProductSpec(
+        title="CT asset requests for senior leadership: every request, the week's movements, overdue, at risk "
+              "and declined, and an email to SLT", build=asset_requests,
+        formats=("xlsx", "docx", "eml", "html", "md", "csv", "json"), floor=FLOOR, role=LEADERSHIP))
+    for name, spec in finance_products():
+        register(name, spec)
+
+
 def _demo(ctx: object) -> list[str]:
     from ctpse_core.tasking.demo import run_demo_step
 

@@ -71,6 +71,11 @@ class CtpseGroup(LazyGroup):
                 click.echo(f"error: {line}", err=True)
             raise click.exceptions.Exit(2) from None
         except CtpseError as exc:
+            from ctpse_core.security.policy import AccessDenied
+
+            if isinstance(exc, AccessDenied):
+                click.echo(f"error: access refused: {exc}", err=True)
+                raise click.exceptions.Exit(2) from None
             raise click.ClickException(str(exc)) from None
         except (OSError, UnicodeError) as exc:
             raise click.ClickException(_os_message(exc)) from None

@@ -167,6 +167,7 @@ def _write_notices(uow: Any, folder: Path, conflicts: list[Any], deployments: li
 
     from ctpse_core.deconfliction.resolution import party_notices
 
+    uow.require("disclose", "operations", "deconfliction notices")  # before a notice is written
     operations = {o.id: o for o in uow.operations.list()}
     found = party_notices(conflicts, {d.id: d for d in deployments}, operations)
     folder.mkdir(parents=True, exist_ok=True)
@@ -253,30 +254,19 @@ def grid_product(
     version: Any, operations: Any = None, teams: Any = None, clearance: Any = None
 ) -> Any:
     """The grid as a product: one cell line per deployment and day with what a reader acts
-    on: the times, the operation's name (its ID when the reader's ``clearance`` does not
-    reach the operation's marking, or no operation record is known), the place, the officers
-    and the deployment ID (the one ID on the line). Rows are teams, labelled with the team's
-    name and leader when ``teams`` (ID -> Team) are given."""
-    from ctpse_core.deconfliction.grid import place_text
+    on and one ID (:func:`ctpse_core.deconfliction.grid.cell_text`: the times, the operation's
+    name where the reader's ``clearance`` reaches its marking, the place, the officers and the
+    deployment ID). Rows are teams, labelled with the team's name and leader when ``teams``
+    (ID -> Team) are given."""
+    from ctpse_core.deconfliction.grid import cell_text
     from ctpse_core.domain.marking import highest
     from ctpse_core.domain.surveillance import COVERT
     from ctpse_core.reports import SimpleProduct
 
     ops, known = operations or {}, teams or {}
 
-    def op_label(op_id: str) -> str:
-        op = ops.get(op_id)
-        if op is None or (clearance is not None and not clearance.dominates(op.marking)):
-            return op_id
-        return str(op.name)
-
     def cell(e: Any) -> str:
-        status = "" if e.status.value == "planned" else f" ({e.status.value})"
-        return (
-            f"{e.start.astimezone(_london()):%H:%M}-{e.end.astimezone(_london()):%H:%M} "
-            f"{op_label(e.operation_id)}{status}, {place_text(e.location)}, {e.officers} officers "
-            f"[{e.deployment_id}]"
-        )
+        return cell_text(e, ops.get(e.operation_id), clearance)
 
     def team_label(team_id: str) -> str:
         team = known.get(team_id)
@@ -315,14 +305,6 @@ def grid_product(
     )
 
 
-def _clearance(uow: Any) -> Any:
-    """The reader's clearance, when the unit of work knows its principal's (a unit of work
-    looks unknown attributes up as record collections, so ask its class first)."""
-    if not hasattr(type(uow), "principal"):
-        return None
-    return getattr(uow.principal, "clearance", None)
-
-
 def change_lines(changes: list[Any]) -> list[str]:
     """One line per grid change: what changed and who must be told."""
     out = []
@@ -354,7 +336,14 @@ def grid_publish(ctx: CliContext, week: dt.date, force: bool, fmt: str) -> None:
     An empty week is refused (exit 2), and a grid identical to the last published version is
     not published again ("no change since version N", exit 0); --force publishes either.
     """
-    from ctpse_core.deconfliction.grid import EmptyGridError, UnchangedGridError, diff, publish, versions
+    from ctpse_core.deconfliction.grid import (
+        EmptyGridError,
+        UnchangedGridError,
+        diff,
+        publish,
+        reader_clearance,
+        versions,
+    )
     from ctpse_core.plugin import get_plugin_manager
     from ctpse_core.reports import render
 
@@ -368,7 +357,7 @@ def grid_publish(ctx: CliContext, week: dt.date, force: bool, fmt: str) -> None:
             changes = (
                 diff(earlier[-1], version, teams, {d.id: d for d in uow.deployments.list()}) if earlier else []
             )
-            clearance = _clearance(uow)
+            clearance = reader_clearance(uow)
             with _nothing_saved_on_conflict():
                 uow.commit()
             done_so_far(f"grid version {version.number} was published; ctpse grid diff shows it")

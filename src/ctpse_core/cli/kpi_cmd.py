@@ -8,13 +8,15 @@ import click
 
 from ctpse_core.cli import CliContext
 from ctpse_core.cli.options import format_option, pass_ctx
-from ctpse_core.cli.output import as_of_option, emit, out_option, today
+from ctpse_core.cli.output import as_of_option, emit, out_option
 
 __all__ = ["kpi"]
 
 _KPIS = click.option("--kpis", "kpis_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
                      default=None, help="A force's KPI file (TOML), added to or replacing the built-in framework.")
 _FORMATS = ("md", "html", "json", "csv")
+_AS_OF = ("The day to report as of (default: the day of the latest contact, correspondence, completed action or "
+          "CT asset request step stored).")
 
 
 @click.group("kpi", invoke_without_command=True)
@@ -52,11 +54,12 @@ def list_command(kpis_file: Path | None) -> None:
 
 def _board(ctx: CliContext, kpis_file: Path | None, as_of: object, history: int, save: bool) -> object:
     from ctpse_core.performance import compute_kpis, load_kpis
+    from ctpse_core.performance.latest import latest_data_day
 
     kpis = load_kpis(kpis_file)
-    day = as_of or today()
     store = ctx.open_store(create=save)
     with store.unit_of_work(user=ctx.user) as uow:
+        day = as_of or latest_data_day(uow)
         board = compute_kpis(uow, kpis, day, history=history, save=save, user=ctx.user)  # type: ignore[arg-type]
         uow.commit()
     return board
@@ -64,7 +67,7 @@ def _board(ctx: CliContext, kpis_file: Path | None, as_of: object, history: int,
 
 @kpi.command("dashboard")
 @_KPIS
-@as_of_option()
+@as_of_option(_AS_OF)
 @click.option("--history", default=6, show_default=True, type=click.IntRange(1, 36),
               help="How many periods each trend shows.")
 @click.option("--no-save", is_flag=True, help="Do not keep snapshots of the figures.")
@@ -82,7 +85,7 @@ def dashboard_command(ctx: CliContext, kpis_file: Path | None, as_of: object, hi
 
 @kpi.command("return")
 @_KPIS
-@as_of_option()
+@as_of_option(_AS_OF)
 @click.option("--region", default="CTP SE", show_default=True, help="The region named in the return.")
 @format_option(default="csv", only=_FORMATS)
 @out_option()

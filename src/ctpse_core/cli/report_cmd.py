@@ -83,6 +83,7 @@ def report(ctx: CliContext, name: str | None, listing: bool, fmt: str | None, ou
     store = ctx.open_store(create=False)
     try:
         with store.unit_of_work(user=ctx.user) as uow:
+            uow.require("publish", "products", f"report {name}")
             product = build(name, uow, as_of)
             output = render_product(name, product, fmt)
             uow.record_event("disclosure", "products", name,

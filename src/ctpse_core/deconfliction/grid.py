@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 
 from ctpse_core.domain.common import LONDON, Record, aware, utcnow
-from ctpse_core.domain.marking import highest
+from ctpse_core.domain.marking import Marking, highest
 from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, Location, Operation, Team
 from ctpse_core.errors import CtpseError, InputError, NotFoundError, Problem
 from ctpse_core.storage.base import UnitOfWork
@@ -28,10 +28,13 @@ __all__ = [
     "GridVersion",
     "UnchangedGridError",
     "build_entries",
+    "cell_text",
     "diff",
     "get_version",
     "london_days",
+    "operation_label",
     "publish",
+    "reader_clearance",
     "versions",
 ]
 
@@ -215,6 +218,41 @@ def place_text(location: Location | None) -> str:
         return "no place given"
     where = f"{location.lat:.5f}, {location.lon:.5f}, radius {location.radius_m:.0f} m"
     return f"{location.name} ({where})" if location.name else where
+
+
+#: what a grid cell says of an operation the reader is not shown by name.
+WITHHELD = "operation withheld"
+
+
+def operation_label(operation: Operation | None, clearance: Marking | None) -> str:
+    """The operation's name where the reader's ``clearance`` reaches its marking (``None``:
+    no clearance known, the name); otherwise, or with no operation record, :data:`WITHHELD`:
+    never the operation's ID, so a grid cell carries one ID, the deployment's."""
+    if operation is None or (clearance is not None and not clearance.dominates(operation.marking)):
+        return WITHHELD
+    return operation.name
+
+
+def cell_text(entry: GridEntry, operation: Operation | None, clearance: Marking | None) -> str:
+    """One grid cell line, what a reader acts on, with one ID (the deployment's, last):
+    ``06:15-18:15 Op EXAMPLE-HERON, Fictonbury retail park (51.45500, -0.97500, radius 300 m),
+    4 officers [dep-0001]`` (the status after the operation when not ``planned``; London
+    times; the team is the row)."""
+    status = "" if entry.status is DeploymentStatus.PLANNED else f" ({entry.status.value})"
+    return (
+        f"{entry.start.astimezone(LONDON):%H:%M}-{entry.end.astimezone(LONDON):%H:%M} "
+        f"{operation_label(operation, clearance)}{status}, {place_text(entry.location)}, "
+        f"{entry.officers} officers [{entry.deployment_id}]"
+    )
+
+
+def reader_clearance(uow: UnitOfWork) -> Marking | None:
+    """The clearance of the unit of work's principal, when it has one (a unit of work looks
+    unknown attributes up as record collections, so its class is asked first)."""
+    if not hasattr(type(uow), "principal"):
+        return None
+    found = getattr(uow.principal, "clearance", None)
+    return found if isinstance(found, Marking) else None
 
 
 def _fields(e: GridEntry) -> dict[str, str]:

@@ -1,11 +1,12 @@
 """The instant check: one new or amended deployment against everything stored.
 
 :class:`DeconflictionIndex` keeps, per team, operation, person and subject, the stored
-deployments sorted by start (with the longest duration under that key), and the places
-in a :class:`~ctpse_core.deconfliction.spatial.PlaceIndex` (KD-trees per radius class, so
-memory does not depend on the ratio of radii). A check looks up only the deployments that could be related to the new
-one under some rule (same key, within the rules' time reach, within the spatial reach),
-then runs the very same rules on that handful. The answer is exactly what a full run
+deployments sorted by start (with the latest end so far), the places in a
+:class:`~ctpse_core.deconfliction.spatial.PlaceIndex` (a packed grid per radius class, so
+memory does not depend on the ratio of radii), and per team its stored load over time. A
+check looks up only the deployments that could be related to the new one under some rule
+(same key, within the rules' time reach, within the spatial reach), then runs the very same
+rules on that handful. The answer is exactly what a full run
 over stored + new would report for the new deployment, in well under a millisecond
 per lookup.
 """
@@ -13,7 +14,7 @@ per lookup.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 import numpy as np
 
@@ -21,7 +22,7 @@ from ctpse_core.arrays import sorted_unique
 from ctpse_core.deconfliction.engine import ConflictSet, registered_rules
 from ctpse_core.deconfliction.frame import DeploymentFrame, Ints, to_micros
 from ctpse_core.deconfliction.model import Conflict, Settings
-from ctpse_core.deconfliction.quick import NEW, Block, Columns, Hits, Lookup, Probe, fast_plan
+from ctpse_core.deconfliction.quick import NEW, Block, Columns, Hits, Lookup, Probe, fast_plan, load_profiles
 from ctpse_core.deconfliction.rules import CapacityRule, ConflictRule, Found, PairRule
 from ctpse_core.deconfliction.spatial import PlaceIndex
 from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, Team
@@ -34,7 +35,7 @@ ACCEPTED_WITH = "accepted with conflict"
 _NONE = np.zeros(0, dtype=np.int64)
 
 
-def _blocks(rows: Ints, keys: Ints, start: Ints, end: Ints) -> dict[int, Block]:
+def _blocks(rows: Ints, keys: Ints, start: Ints, end: Ints) -> dict[int | None, Block]:
     if len(rows) == 0:
         return {}
     order = np.lexsort((start[rows], keys))
@@ -42,15 +43,11 @@ def _blocks(rows: Ints, keys: Ints, start: Ints, end: Ints) -> dict[int, Block]:
     bounds = np.flatnonzero(np.diff(keys)) + 1
     firsts = np.r_[0, bounds]
     lasts = np.r_[bounds, len(rows)]
-    s_all, e_all = start[rows], end[rows]
-    dur = e_all - s_all
-    longest = np.maximum.reduceat(dur, firsts)
-    out: dict[int, Block] = {}
-    s_list, e_list, r_list = s_all.tolist(), e_all.tolist(), rows.tolist()
-    for k, a, b, m in zip(
-        keys[firsts].tolist(), firsts.tolist(), lasts.tolist(), longest.tolist(), strict=True
-    ):
-        out[k] = Block(s_list[a:b], e_list[a:b], r_list[a:b], max(int(m), 0))
+    out: dict[int | None, Block] = {}
+    s_list, e_list, r_list = start[rows].tolist(), end[rows].tolist(), rows.tolist()
+    for k, a, b in zip(keys[firsts].tolist(), firsts.tolist(), lasts.tolist(), strict=True):
+        ends = e_list[a:b]
+        out[k] = Block(s_list[a:b], ends, r_list[a:b], list(accumulate(ends, max)))
     return out
 
 
@@ -137,7 +134,7 @@ class DeconflictionIndex:
             for key in wanted
         }
         all_rows = np.arange(len(frame), dtype=np.int64)
-        self._by: dict[str, dict[int, Block]] = {}
+        self._by: dict[str, dict[int | None, Block]] = {}
         for key, rows, keys in (
             ("team", all_rows, frame.team),
             ("operation", all_rows, frame.op),
@@ -159,16 +156,19 @@ class DeconflictionIndex:
                 frame.radius[located],
                 frame.start[located],
                 frame.end[located],
+                buffer_m=self.settings.buffer_m,
             )
         self._plan = fast_plan(self.rules, self.settings)
         if self._plan is not None:
             self._lookup = Lookup(
                 cols=Columns.of(frame),
-                blocks=self._block,
+                blocks=self._by,
                 near_place=self._near_place,
                 frame=frame,
                 settings=self.settings,
+                loads=load_profiles(frame, self.capacities) if "team" in wanted else {},
             )
+        self._codes = {kind: frame.code_index(kind) for kind in ("op", "team", "staff", "subject")}
 
     @classmethod
     def build(
@@ -189,12 +189,12 @@ class DeconflictionIndex:
     def _block(self, kind: str, code: int | None) -> Block | None:
         return self._by.get(kind, {}).get(code) if code is not None else None
 
-    def _near_place(self, lat: float, lon: float, radius: float, start: int, end: int) -> list[int]:
+    def _near_place(self, lat: float, lon: float, radius: float, start: int, end: int) -> set[int]:
         """Located rows that may be near the area at ``[start, end)`` (each once)."""
         if self._places is None:
-            return []
+            return set()
         slack = self._slack.get("place", 0)
-        return list(self._places.near_set(lat, lon, radius, self.settings.buffer_m, start - slack, end + slack))
+        return self._places.near_set(lat, lon, radius, self.settings.buffer_m, start - slack, end + slack)
 
     def candidates(self, d: Deployment) -> Ints:
         """Stored rows that some rule could relate to ``d`` (never its own earlier version)."""
@@ -264,29 +264,36 @@ class DeconflictionIndex:
 
     def _quick(self, d: Deployment, plan: list[tuple[ConflictRule, Callable[[Lookup, Probe], Hits]]]) -> CheckResult:
         """The built-in rules in plain Python (see :mod:`.quick`); explained on first use."""
-        fr = self.frame
+        codes = self._codes
+        staff, subject = codes["staff"], codes["subject"]
         loc = d.location
         probe = Probe(
             start=to_micros(d.start),
             end=to_micros(d.end),
-            op=fr.code_index("op").get(d.operation_id),
-            team=fr.code_index("team").get(d.team_id),
-            staff=[c for c in (fr.code_index("staff").get(x) for x in dict.fromkeys(d.staff_ids)) if c is not None],
-            subjects=[
-                c for c in (fr.code_index("subject").get(x) for x in dict.fromkeys(d.subject_ids)) if c is not None
-            ],
+            op=codes["op"].get(d.operation_id),
+            team=codes["team"].get(d.team_id),
+            staff=[staff[x] for x in dict.fromkeys(d.staff_ids) if x in staff],
+            subjects=[subject[x] for x in dict.fromkeys(d.subject_ids) if x in subject],
             officers=d.officers,
             capacity=self.capacities.get(d.team_id, -1),
             place=None if loc is None else (loc.lat, loc.lon, loc.radius_m),
             own=frozenset(self._id_rows.get(d.id, ())),
         )
-        hits = [(rule, how(self._lookup, probe)) for rule, how in plan]
-        count = sum(len(h) for _r, h in hits)
-        hard = any(rule.hard and len(h) for rule, h in hits)
+        look = self._lookup
+        hits: list[tuple[ConflictRule, Hits]] = []
+        count, hard = 0, False
+        for rule, how in plan:
+            h = how(look, probe)
+            n = len(h.pairs) + len(h.groups)
+            if n:
+                count += n
+                hard = hard or rule.hard
+            hits.append((rule, h))
         return CheckResult(d.id, counted=(count, hard), build=lambda: self._explainable(d, hits))
 
     def _explainable(self, d: Deployment, hits: list[tuple[ConflictRule, Hits]]) -> tuple[ConflictSet, int]:
         """A frame of the rows the hits name plus ``d``, and the hits as :class:`Found`s on it."""
+        hits = [(rule, h.completed()) for rule, h in hits]
         used = sorted(
             {r for _rule, h in hits for r in h.pairs}
             | {r for _rule, h in hits for rows, _s, _e in h.groups for r in rows if r != NEW}

@@ -11,12 +11,14 @@ predicate) makes :func:`fast_plan` return ``None`` and the index uses the genera
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 import numpy as np
 
+from ctpse_core.arrays import runs
 from ctpse_core.deconfliction.frame import DeploymentFrame
 from ctpse_core.deconfliction.model import Settings
 from ctpse_core.deconfliction.rules import (
@@ -28,9 +30,9 @@ from ctpse_core.deconfliction.rules import (
     _other_operation,
     _within_reach,
 )
-from ctpse_core.deconfliction.spatial import haversine_m
+from ctpse_core.deconfliction.spatial import EARTH_RADIUS_M, haversine_m
 
-__all__ = ["NEW", "Block", "Columns", "Hits", "fast_plan"]
+__all__ = ["NEW", "Block", "Columns", "Hits", "LoadProfile", "fast_plan", "load_profiles"]
 
 #: stands for the new deployment in the rows of a result.
 NEW = -1
@@ -38,16 +40,19 @@ NEW = -1
 
 @attrs.frozen
 class Block:
-    """One key's stored deployments, sorted by start, as Python lists."""
+    """One key's stored deployments, sorted by start, as Python lists, with the latest end
+    so far (``reach[i] = max(ends[:i + 1])``, never decreasing): every deployment before
+    ``bisect_right(reach, t)`` ends by ``t``, so a search for those ending after ``t`` starts
+    there (one long deployment widens it only while it lasts)."""
 
     starts: list[int]
     ends: list[int]
     rows: list[int]
-    longest: int
+    reach: list[int]
 
     def near(self, start: int, end: int, slack: int) -> list[int]:
         """Rows whose ``[s, e)`` comes within ``slack`` of ``[start, end)``."""
-        lo = bisect_left(self.starts, start - slack - self.longest)
+        lo = bisect_right(self.reach, start - slack)
         hi = bisect_left(self.starts, end + slack, lo)
         limit, ends, rows = start - slack, self.ends, self.rows
         return [rows[i] for i in range(lo, hi) if ends[i] > limit]
@@ -61,10 +66,13 @@ class Columns:
     end: list[int]
     op: list[int]
     officers: list[int]
+    team: list[int]
 
     @classmethod
     def of(cls, frame: DeploymentFrame) -> Columns:
-        return cls(frame.start.tolist(), frame.end.tolist(), frame.op.tolist(), frame.officers.tolist())
+        return cls(
+            frame.start.tolist(), frame.end.tolist(), frame.op.tolist(), frame.officers.tolist(), frame.team.tolist()
+        )
 
 
 @attrs.define(slots=True)
@@ -74,9 +82,19 @@ class Hits:
 
     pairs: list[int] = attrs.field(factory=list)
     groups: list[tuple[list[int], int, int]] = attrs.field(factory=list)
+    #: fills the groups' rows in place, for a rule that counts its groups before it names
+    #: their members (called before the hits are explained).
+    complete: Callable[[], None] | None = None
 
     def __len__(self) -> int:
         return len(self.pairs) + len(self.groups)
+
+    def completed(self) -> Hits:
+        """These hits with every group's rows filled in."""
+        if self.complete is not None:
+            self.complete()
+            self.complete = None
+        return self
 
 
 @attrs.define(kw_only=True, slots=True)
@@ -101,10 +119,13 @@ class Lookup:
     """What the fast path may ask of the index."""
 
     cols: Columns
-    blocks: Callable[[str, int | None], Block | None]
-    near_place: Callable[[float, float, float, int, int], list[int]]
+    #: per key (``team``, ``operation``, ``staff``, ``subject``), each code's :class:`Block`.
+    blocks: Mapping[str, Mapping[int | None, Block]]
+    near_place: Callable[[float, float, float, int, int], Iterable[int]]
     frame: DeploymentFrame
     settings: Settings
+    #: per team code, the stored load profile (see :func:`load_profiles`).
+    loads: Mapping[int, LoadProfile] = attrs.field(factory=dict)
 
 
 Evaluate = Callable[[Lookup, Probe], Hits]
@@ -132,125 +153,182 @@ def fast_plan(rules: Iterable[ConflictRule], settings: Settings) -> list[tuple[C
     return out
 
 
-def _keys(p: Probe, key: str) -> Sequence[int | None]:
-    if key == "team":
-        return [p.team]
-    if key == "operation":
-        return [p.op]
-    return p.staff if key == "staff" else p.subjects
-
-
 def _overlapping(key: str, *, other_op: bool) -> Evaluate:
     def evaluate(look: Lookup, p: Probe) -> Hits:
-        if p.end <= p.start:
+        start, end, own, op, op_of = p.start, p.end, p.own, p.op, look.cols.op
+        if end <= start:
             return Hits()
-        cols = look.cols
-        found: set[int] = set()
-        for code in _keys(p, key):
-            block = look.blocks(key, code)
-            if block is not None:
-                found.update(block.near(p.start, p.end, 0))
-        found -= p.own
-        keep = [
-            r
-            for r in found
-            if cols.end[r] > cols.start[r]
-            and cols.start[r] < p.end
-            and (not other_op or cols.op[r] != p.op)
-        ]
-        return Hits(pairs=sorted(keep))
+        codes = (
+            (p.team,) if key == "team" else (p.op,) if key == "operation" else p.staff if key == "staff" else p.subjects
+        )
+        by = look.blocks.get(key, {})
+        keep: list[int] = []
+        for code in codes:
+            block = by.get(code)
+            if block is None:
+                continue
+            starts, ends, rows = block.starts, block.ends, block.rows
+            for i in range(bisect_right(block.reach, start), bisect_left(starts, end)):
+                e = ends[i]
+                # overlapping (it starts before the new one ends), not empty, not its own version
+                if e > start and e > starts[i] and rows[i] not in own and not (other_op and op_of[rows[i]] == op):
+                    keep.append(rows[i])
+        keep.sort()
+        return Hits(pairs=list(dict.fromkeys(keep)) if len(codes) > 1 else keep)
 
     return evaluate
 
 
 def _proximity(look: Lookup, p: Probe) -> Hits:
+    """Stored areas within the two radii plus the buffer of the new one, at overlapping times,
+    of another operation. The distance is the rule's haversine in plain Python; a pair within
+    a metre of the limit is decided by the rule's own numpy :func:`haversine_m`, so the
+    answer is the full run's to the last bit."""
     if p.end <= p.start or p.place is None:
         return Hits()
-    cols = look.cols
-    rows = [
-        r
-        for r in look.near_place(*p.place, p.start, p.end)
-        if r not in p.own
-        and cols.op[r] != p.op
-        and cols.end[r] > cols.start[r]
-        and cols.start[r] < p.end
-        and p.start < cols.end[r]
-    ]
-    if not rows:
-        return Hits()
-    fr, at = look.frame, np.array(rows, dtype=np.int64)
+    cols, fr = look.cols, look.frame
+    c_start, c_end, c_op, own = cols.start, cols.end, cols.op, p.own
     lat, lon, radius = p.place
-    dist = haversine_m(fr.lat[at], fr.lon[at], np.full(len(at), lat), np.full(len(at), lon))
-    close = dist <= fr.radius[at] + radius + look.settings.buffer_m
-    return Hits(pairs=sorted(set(at[close].tolist())))
+    buffer = look.settings.buffer_m
+    p1, l1 = math.radians(lat), math.radians(lon)
+    cos1 = math.cos(p1)
+    found: list[int] = []
+    for r in look.near_place(lat, lon, radius, p.start, p.end):
+        s, e = c_start[r], c_end[r]
+        if e <= s or s >= p.end or e <= p.start or c_op[r] == p.op or r in own:
+            continue
+        lat_r = fr.lat.item(r)
+        p2 = math.radians(lat_r)
+        h = math.sin((p2 - p1) / 2) ** 2 + cos1 * math.cos(p2) * math.sin((math.radians(fr.lon.item(r)) - l1) / 2) ** 2
+        dist = 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(h, 1.0)))
+        limit = fr.radius.item(r) + radius + buffer
+        if abs(dist - limit) <= 1.0 + 1e-9 * limit:  # too close to call in another libm: the rule's own
+            at = np.array([r], dtype=np.int64)
+            dist = float(haversine_m(fr.lat[at], fr.lon[at], np.full(1, lat), np.full(1, lon))[0])
+            limit = float((fr.radius[at] + radius + buffer)[0])
+        if dist <= limit:
+            found.append(r)
+    return Hits(pairs=sorted(found))
+
+
+@attrs.frozen
+class LoadProfile:
+    """One team's stored load: ``loads[i]`` officers on ``[times[i], times[i + 1])`` (none
+    before ``times[0]``, none after the last time), and where ``loads[i]`` is over the
+    team's capacity, the stretch over it that segment is in, ``[run_lo[i], run_hi[i])``."""
+
+    times: list[int]
+    loads: list[int]
+    run_lo: list[int]
+    run_hi: list[int]
+
+
+def load_profiles(frame: DeploymentFrame, capacities: Mapping[str, int]) -> dict[int, LoadProfile]:
+    """Per team code, the officers its stored deployments that each fit need over time
+    (deployments over capacity alone, empty ones and teams without a known capacity are
+    left out, as :class:`CapacityRule` leaves them out of its runs), built once with numpy."""
+    cap = np.array([capacities.get(name, -1) for name in frame.team_names], dtype=np.int64)
+    cap_row = cap[frame.team] if len(cap) else np.zeros(0, dtype=np.int64)
+    rows = np.flatnonzero((frame.end > frame.start) & (cap_row >= 0) & (frame.officers <= cap_row))
+    if len(rows) == 0:
+        return {}
+    team = np.concatenate([frame.team[rows], frame.team[rows]])
+    times = np.concatenate([frame.start[rows], frame.end[rows]])
+    delta = np.concatenate([frame.officers[rows], -frame.officers[rows]])
+    order = np.lexsort((times, team))
+    team, times = team[order], times[order]
+    load = np.cumsum(delta[order])  # back to 0 after each team's last end
+    last = np.r_[(team[1:] != team[:-1]) | (times[1:] != times[:-1]), True]
+    team, times, load = team[last], times[last], load[last]
+    over = load > cap[team]  # never at a team's last time (the load is 0 there)
+    begins = over & ~np.r_[False, over[:-1]]
+    ends = over & ~np.r_[over[1:], False]
+    stretch = np.maximum(np.cumsum(begins) - 1, 0)  # where not over, any stretch (unused)
+    run_lo, run_hi = times.copy(), times.copy()
+    if over.any():
+        run_lo[over] = times[np.flatnonzero(begins)][stretch[over]]
+        run_hi[over] = times[np.flatnonzero(ends) + 1][stretch[over]]
+    out: dict[int, LoadProfile] = {}
+    codes, at, length = runs(team)
+    for code, a, n in zip(codes.tolist(), at.tolist(), length.tolist(), strict=True):
+        part = slice(a, a + n)
+        out[code] = LoadProfile(
+            times[part].tolist(), load[part].tolist(), run_lo[part].tolist(), run_hi[part].tolist()
+        )
+    return out
 
 
 def _capacity(look: Lookup, p: Probe) -> Hits:
     """The new deployment alone over capacity (then nothing else), or each maximal run
-    through it of the team's deployments that each fit needing more than the team has."""
+    through it of the team's deployments that each fit needing more than the team has.
+
+    Read off the team's stored load profile: only where the new deployment and its stored
+    version lie does the load differ from the stored one, so that stretch is walked
+    breakpoint by breakpoint, and a run reaching either end of it goes on as far as the
+    stored stretch over capacity there (precomputed)."""
     cap = p.capacity
     if cap < 0 or p.end <= p.start:
         return Hits()
     if p.officers > cap:
         return Hits(groups=[([NEW], p.start, p.end)])
-    block = look.blocks("team", p.team)
-    if block is None:
+    profile = look.loads.get(p.team) if p.team is not None else None
+    if profile is None:
         return Hits()
-    cols = look.cols
-    lo, hi = p.start, p.end
-    officers, own = cols.officers, p.own
-    total = p.officers
-    for r in block.near(lo, hi, 0):
-        if r not in own and officers[r] <= cap:
-            total += officers[r]
-    if total <= cap:
-        return Hits()  # even all at once they fit: no run through the new one
-    while True:
-        # every deployment overlapping or touching [lo, hi]: the load is exact on [lo, hi]
-        # and just outside it, so a run through the new one that stays inside is exact
-        rows = [
-            r
-            for r in block.near(lo, hi, 1)
-            if r not in p.own and cols.end[r] > cols.start[r] and cols.officers[r] <= cap
-        ]
-        starts = {r: cols.start[r] for r in rows}
-        ends = {r: cols.end[r] for r in rows}
-        need = {r: cols.officers[r] for r in rows}
-        starts[NEW], ends[NEW], need[NEW] = p.start, p.end, p.officers
-        runs = [run for run in _runs(starts, ends, need, cap) if p.start < run[1] and run[0] < p.end]
-        wider_lo = min([lo, *(run[0] for run in runs)])
-        wider_hi = max([hi, *(run[1] for run in runs)])
-        if (wider_lo, wider_hi) == (lo, hi):
-            break
-        lo, hi = wider_lo, wider_hi  # a run reaches past the window: look further
-    groups = []
-    for run_lo, run_hi in runs:
-        members = sorted(r for r in starts if starts[r] < run_hi and run_lo < ends[r])
-        if len(members) >= 2:
-            groups.append((members, run_lo, run_hi))
-    return Hits(groups=groups)
+    times, loads = profile.times, profile.loads
+    cols, start, end, own_rows = look.cols, p.start, p.end, p.own
+    changes = {start: p.officers, end: -p.officers}  # the load's change at each instant, here
+    for r in own_rows:
+        if cols.team[r] == p.team and cols.end[r] > cols.start[r] and cols.officers[r] <= cap:
+            changes[cols.start[r]] = changes.get(cols.start[r], 0) - cols.officers[r]
+            changes[cols.end[r]] = changes.get(cols.end[r], 0) + cols.officers[r]
+    local = sorted(changes.items())
+    lo, hi = local[0][0], local[-1][0]
+    k = bisect_right(times, lo) - 1  # the stored segment holding lo
+    cuts = sorted({lo, *times[k + 1 : bisect_left(times, hi)], *(x for x, _d in local[1:-1])})
+    found: list[list[int]] = []
+    change, m = 0, 0
+    for n, t in enumerate(cuts):
+        while k + 1 < len(times) and times[k + 1] <= t:
+            k += 1
+        while m < len(local) and local[m][0] <= t:
+            change += local[m][1]
+            m += 1
+        if (loads[k] if k >= 0 else 0) + change > cap:
+            nxt = cuts[n + 1] if n + 1 < len(cuts) else hi
+            if found and found[-1][1] == t:
+                found[-1][1] = nxt
+            else:
+                found.append([t, nxt])
+    if not found:
+        return Hits()
+    if found[0][0] == lo:  # the run may have begun earlier, where the stored load is over
+        k = bisect_left(times, lo) - 1
+        if k >= 0 and loads[k] > cap:
+            found[0][0] = profile.run_lo[k]
+    if found[-1][1] == hi:  # ... or go on after
+        k = bisect_right(times, hi) - 1
+        if k >= 0 and loads[k] > cap:
+            found[-1][1] = profile.run_hi[k]
+    groups: list[tuple[list[int], int, int]] = [
+        ([], run_lo, run_hi) for run_lo, run_hi in found if run_lo < end and start < run_hi
+    ]  # (a run only where its stored version was is no run through the new one)
 
+    def complete() -> None:
+        """The members of each run: the new deployment and the team's stored ones overlapping
+        the run that fit (not its own earlier version). A run through the new one always has
+        another member: the new one alone fits, so something else is deployed then."""
+        block = look.blocks.get("team", {}).get(p.team)
+        for members, run_lo, run_hi in groups:
+            members.append(NEW)
+            if block is not None:
+                starts, ends, rows = block.starts, block.ends, block.rows
+                for i in range(bisect_right(block.reach, run_lo), bisect_left(starts, run_hi)):
+                    r = rows[i]
+                    if ends[i] > run_lo and ends[i] > starts[i] and cols.officers[r] <= cap and r not in own_rows:
+                        members.append(r)
+            members.sort()
 
-def _runs(starts: dict[int, int], ends: dict[int, int], need: dict[int, int], cap: int) -> list[tuple[int, int]]:
-    """Maximal windows in which the summed ``need`` is over ``cap``."""
-    events = [(starts[r], need[r]) for r in starts]
-    events += [(ends[r], -need[r]) for r in starts]
-    events.sort()
-    load = 0
-    runs: list[list[int]] = []
-    over_since: int | None = None
-    i, n = 0, len(events)
-    while i < n:
-        t = events[i][0]
-        while i < n and events[i][0] == t:
-            load += events[i][1]
-            i += 1
-        if load > cap and over_since is None:
-            over_since = t
-        elif load <= cap and over_since is not None:
-            runs.append([over_since, t])
-            over_since = None
-    return [(a, b) for a, b in runs]
+    return Hits(groups=groups, complete=complete)
 
 
 def _rest(look: Lookup, p: Probe) -> Hits:
@@ -259,35 +337,34 @@ def _rest(look: Lookup, p: Probe) -> Hits:
     if p.end <= p.start:
         return Hits()
     reach = look.settings.rest_seconds * 1_000_000
-    cols = look.cols
+    start, end, own = p.start, p.end, p.own
     found: set[int] = set()
-
-    def valid(r: int) -> bool:
-        return r not in p.own and cols.end[r] > cols.start[r]
-
+    by = look.blocks.get("staff", {})
     for code in p.staff:
-        block = look.blocks("staff", code)
+        block = by.get(code)
         if block is None:
             continue
-        starts, rows = block.starts, block.rows
-        # after the new one: the earliest valid start at or after its end
-        i = bisect_left(starts, p.end)
+        starts, ends, rows = block.starts, block.ends, block.rows
+        # after the new one: the earliest valid (not empty, not its own) start at or after its end
+        i, n = bisect_left(starts, end), len(rows)
         first: int | None = None
-        while i < len(rows) and (first is None or starts[i] == first):
-            r = rows[i]
-            if valid(r):
+        while i < n and (first is None or starts[i] == first):
+            if ends[i] > starts[i] and rows[i] not in own:
                 if first is None:
-                    if starts[i] - p.end >= reach:
+                    if starts[i] - end >= reach:
                         break
                     first = starts[i]
-                found.add(r)
+                found.add(rows[i])
             i += 1
-        # before it: deployments ending within the rest with no valid start between
-        for r in block.near(p.start, p.start, reach):
-            end_r = cols.end[r]
-            if not valid(r) or end_r > p.start or p.start - end_r >= reach:
+        # before it: valid deployments ending within the rest with no valid start between
+        # (a valid one ends after it starts, so it starts before the new one does)
+        before = bisect_left(starts, start)
+        for i in range(bisect_right(block.reach, start - reach), before):
+            e = ends[i]
+            if not (start - reach < e <= start and e > starts[i] and rows[i] not in own):
                 continue
-            lo, hi = bisect_left(starts, end_r), bisect_left(starts, p.start)
-            if not any(valid(x) for x in rows[lo:hi]):
-                found.add(r)
+            if not any(
+                ends[j] > starts[j] and rows[j] not in own for j in range(bisect_left(starts, e), before)
+            ):
+                found.add(rows[i])
     return Hits(pairs=sorted(found))

@@ -11,9 +11,9 @@ Areas are split into *radius classes* (radii within a factor of 4 of each other,
 :func:`radius_classes`), so a search never sizes its cells or its ball by a radius much
 larger than the one it is matching: one 60 km area among 300 m ones does not make every
 cell 120 km wide, and a 5 km area checked against zero-radius points does not visit
-millions of one-metre cells. :class:`PlaceIndex` (the instant check) keeps each class in a
-:class:`scipy.spatial.cKDTree` of unit vectors, where the chord length is a monotone
-function of the great-circle distance.
+millions of one-metre cells. :class:`PlaceIndex` (the instant check) packs each class into
+sorted integer cell keys with the rows flat beside them, searched with ``bisect`` over the
+exact latitude/longitude box of the search cap.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ import math
 
 import attrs
 import numpy as np
-from scipy.spatial import cKDTree
 
-from ctpse_core.arrays import Floats, Ints
+from ctpse_core.arrays import Floats, Ints, runs, sorted_unique
 
-__all__ = ["EARTH_RADIUS_M", "Grid", "PlaceIndex", "chord", "haversine_m", "radius_classes", "unit_vectors"]
+__all__ = ["EARTH_RADIUS_M", "Grid", "PlaceIndex", "haversine_m", "radius_classes"]
 
 EARTH_RADIUS_M = 6_371_008.8
 #: half of the neighbourhood: each unordered pair of neighbouring cells is visited once.
@@ -99,42 +98,62 @@ def radius_classes(radius: Floats) -> Ints:
     return out
 
 
-def unit_vectors(lat: Floats, lon: Floats) -> Floats:
-    """Points on the unit sphere, shape ``(n, 3)``."""
-    p, lam = np.radians(lat), np.radians(lon)
-    cos_p = np.cos(p)
-    out: Floats = np.stack([cos_p * np.cos(lam), cos_p * np.sin(lam), np.sin(p)], axis=-1)
-    return out
-
-
-def chord(distance_m: float) -> float:
-    """The unit-sphere chord that is at least the great-circle ``distance_m`` (with a
-    margin of a metre and a part in 10^9, never smaller than the predicate's reach)."""
-    angle = (distance_m * (1 + 1e-9) + 1.0) / EARTH_RADIUS_M
-    return 2.0 if angle >= math.pi else 2 * math.sin(angle / 2) * (1 + 1e-12) + 1e-12
-
-
 #: width of a time slab of :class:`PlaceIndex` (one day, in microseconds).
 SLAB_US = 86_400 * 1_000_000
 #: a deployment touching more slabs than this is kept with its class's long ones instead.
 MAX_SLABS = 32
+#: metres in a degree of latitude (on the sphere of :data:`EARTH_RADIUS_M`).
+M_PER_DEG = EARTH_RADIUS_M * math.pi / 180
+#: a search visiting more cells than this (per class and slab) scans the occupied ones instead.
+_FEW_CELLS = 64
+
+
+@attrs.frozen(eq=False)
+class _Packed:
+    """One radius class, packed: per slab, each occupied cell's rows under its integer key
+    ``band * columns + column``, and those keys sorted in an array (for a search whose box
+    holds more cells than are occupied)."""
+
+    largest: float
+    band_deg: float
+    col_deg: float
+    bands: int
+    columns: int
+    slabs: dict[int, tuple[dict[int, tuple[int, ...]], Ints]]
 
 
 class PlaceIndex:
-    """Located rows in KD-trees, one per radius class and one-day time slab: :meth:`near`
-    finds every row whose area comes within ``buffer`` of a given area (and, given a time
-    window, whose interval comes near it), looking in each class no further than that
-    class's largest radius allows. A row is in each slab its ``[start, end]`` touches, or,
-    past :data:`MAX_SLABS` of them, in its class's tree of long rows (always searched).
-    Memory is ``O(n)`` whatever the radii."""
+    """Located rows in a packed static grid, one per radius class: :meth:`near` finds every
+    row whose area comes within ``buffer`` of a given area (and, given a time window, whose
+    interval comes near it).
+
+    A class's cells are latitude bands and longitude columns twice as big as the reach of
+    two of its largest areas (both radii plus the buffer), times one-day slabs; a row is in
+    its cell of each slab its ``[start, end]`` touches, or, past :data:`MAX_SLABS` of them,
+    in the class's slab of long rows (always searched). Each occupied cell is one dict entry
+    (its rows, a tuple), built once with numpy, so a search of an area like the class's own
+    is a handful of dict look-ups per class and day and no object per candidate. The box
+    searched around a spherical cap is exact (latitude +- the angle; longitude +-
+    ``asin(sin(angle) / cos(lat))``, every column when the cap holds a pole, wrapping round
+    the antimeridian), so nothing within reach is missed.
+
+    Memory is ``O(n)`` whatever the radii; a search whose box holds more than
+    :data:`_FEW_CELLS` cells (a 60 km area among one-metre points) scans the class's occupied
+    cells in its latitude bands with numpy instead, so its time is bounded by the points
+    stored, not by the ratio of the radii."""
 
     def __init__(
-        self, rows: Ints, lat: Floats, lon: Floats, radius: Floats, start: Ints | None = None, end: Ints | None = None
+        self,
+        rows: Ints,
+        lat: Floats,
+        lon: Floats,
+        radius: Floats,
+        start: Ints | None = None,
+        end: Ints | None = None,
+        buffer_m: float = 0.0,
     ) -> None:
-        self._parts: dict[tuple[int, int], tuple[cKDTree, list[int], float]] = {}
-        self._classes: list[int] = []
-        points = unit_vectors(lat, lon)
         classes = radius_classes(radius)
+        self._timed = start is not None and end is not None
         if start is None or end is None:
             first = last = np.zeros(len(rows), dtype=np.int64)
         else:
@@ -143,54 +162,117 @@ class PlaceIndex:
         span = np.where(long, 1, last - first + 1)
         member = np.repeat(np.arange(len(rows), dtype=np.int64), span)
         offset = np.arange(len(member), dtype=np.int64) - np.repeat(np.cumsum(span) - span, span)
-        slab = np.where(long[member], -(2**62), first[member] + offset)
-        key_class = classes[member]
-        order = np.lexsort((slab, key_class))
-        member, slab, key_class = member[order], slab[order], key_class[order]
-        cut = np.flatnonzero((np.diff(slab) != 0) | (np.diff(key_class) != 0)) + 1
-        for lo, hi in zip(np.r_[0, cut].tolist(), np.r_[cut, len(member)].tolist(), strict=True):
-            if hi == lo:
-                continue
-            sel = member[lo:hi]
-            c = int(key_class[lo])
-            self._parts[(c, int(slab[lo]))] = (
-                cKDTree(points[sel]),
-                rows[sel].tolist(),
-                float(np.nanmax(radius[sel])),
+        short_first = first[~long]
+        #: slab code 0 is the long rows'; day ``d`` is code ``d - self._first + 1``.
+        self._first = int(short_first.min()) if len(short_first) else 0
+        self._last = int(last[~long].max()) if len(short_first) else -1
+        code = np.where(long[member], 0, first[member] + offset - self._first + 1)
+        self._classes: list[_Packed] = []
+        for c in sorted_unique(classes).tolist():
+            inside = classes[member] == c
+            sel, slab = member[inside], code[inside]
+            largest = float(np.nanmax(radius[classes == c]))
+            band_deg = min(180.0, max(2 * (2 * largest + buffer_m), 1.0) / M_PER_DEG)
+            bands = max(1, math.ceil(180.0 / band_deg))
+            ref = float(np.median(np.abs(lat[classes == c])))
+            nominal = band_deg / max(math.cos(math.radians(min(ref, 89.9))), 1e-3)
+            columns = max(1, int(360.0 // nominal))
+            col_deg = 360.0 / columns
+            band = np.clip(np.floor((lat[sel] + 90.0) / band_deg).astype(np.int64), 0, bands - 1)
+            col = np.floor((lon[sel] + 180.0) / col_deg).astype(np.int64) % columns
+            key = band * columns + col
+            order = np.lexsort((key, slab))
+            slab, key, members = slab[order], key[order], rows[sel[order]].tolist()
+            cuts = np.flatnonzero((np.diff(slab) != 0) | (np.diff(key) != 0)) + 1
+            firsts = np.r_[0, cuts].astype(np.int64)
+            lasts = np.r_[cuts, len(key)].astype(np.int64)
+            per_slab: dict[int, tuple[dict[int, tuple[int, ...]], Ints]] = {}
+            cell_slab = slab[firsts]
+            codes, at, length = runs(cell_slab)
+            for s_code, a0, n in zip(codes.tolist(), at.tolist(), length.tolist(), strict=True):
+                these = slice(a0, a0 + n)
+                keys = key[firsts[these]]
+                spans = zip(keys.tolist(), firsts[these].tolist(), lasts[these].tolist(), strict=True)
+                per_slab[s_code] = ({k: tuple(members[a:b]) for k, a, b in spans}, keys)
+            self._classes.append(
+                _Packed(
+                    largest=largest, band_deg=band_deg, col_deg=col_deg, bands=bands, columns=columns, slabs=per_slab
+                )
             )
-        self._classes = sorted({c for c, _s in self._parts})
-        self._timed = start is not None and end is not None
 
     def near(
         self, lat: float, lon: float, radius: float, buffer_m: float, t0: int | None = None, t1: int | None = None
     ) -> Ints:
         """Rows that may lie within ``radius + their radius + buffer_m`` of ``(lat, lon)`` and,
         given ``[t0, t1]``, that may come near that time (a superset: the caller applies the
-        exact predicate; each row once, in no particular order)."""
+        exact predicate; each row once, sorted)."""
         return np.array(sorted(self.near_set(lat, lon, radius, buffer_m, t0, t1)), dtype=np.int64)
 
     def near_set(
         self, lat: float, lon: float, radius: float, buffer_m: float, t0: int | None = None, t1: int | None = None
     ) -> set[int]:
         """:meth:`near` as a Python set (for the instant check's plain-Python path)."""
-        p, lam = math.radians(lat), math.radians(lon)
-        point = (math.cos(p) * math.cos(lam), math.cos(p) * math.sin(lam), math.sin(p))
         if not self._timed or t0 is None or t1 is None:
-            slabs = sorted({s for _c, s in self._parts})
+            slabs = range(1, self._last - self._first + 2)
         else:
-            first, last = t0 // SLAB_US, max(t1, t0) // SLAB_US
-            if last - first + 1 > len(self._parts):
-                slabs = sorted({s for _c, s in self._parts})
-            else:
-                slabs = [-(2**62), *range(first, last + 1)]
+            lo = max(t0 // SLAB_US, self._first) - self._first + 1
+            hi = min(max(t1, t0) // SLAB_US, self._last) - self._first + 1
+            slabs = range(lo, hi + 1)
         found: set[int] = set()
-        parts = self._parts
-        for c in self._classes:
-            for slab in slabs:
-                part = parts.get((c, slab))
-                if part is None:
+        cos_lat = math.cos(math.radians(lat))
+        for part in self._classes:
+            angle = ((radius + part.largest + buffer_m) * (1 + 1e-9) + 1.0) / EARTH_RADIUS_M
+            reach_deg = math.degrees(angle)
+            band_lo = max(0, math.floor((lat - reach_deg + 90.0) / part.band_deg))
+            band_hi = min(part.bands - 1, math.floor((lat + reach_deg + 90.0) / part.band_deg))
+            columns = part.columns
+            if angle >= math.pi / 2 or math.sin(angle) >= cos_lat:
+                c0, c1 = 0, columns - 1  # the cap holds a pole (or is that wide): every column
+            else:
+                half = math.degrees(math.asin(math.sin(angle) / cos_lat))
+                c0 = math.floor((lon - half + 180.0) / part.col_deg)
+                c1 = math.floor((lon + half + 180.0) / part.col_deg)
+                if c0 < 0 or c1 >= columns:  # across the antimeridian: a column more each side
+                    c0, c1 = c0 - 1, c1 + 1
+                if c1 - c0 + 1 >= columns:
+                    c0, c1 = 0, columns - 1
+            spans = [(c0, c1)] if c0 >= 0 and c1 < columns else [(c0 % columns, columns - 1), (0, c1 % columns)]
+            few = (band_hi - band_lo + 1) * (c1 - c0 + 1) <= _FEW_CELLS
+            bands, col_range = range(band_lo, band_hi + 1), range(c0, c1 + 1)
+            keys = [b * columns + c % columns for b in bands for c in col_range] if few else []
+            at = part.slabs.get
+            for slab in (0, *slabs):
+                entry = at(slab)
+                if entry is None:
                     continue
-                tree, rows, largest = part
-                hits = tree.query_ball_point(point, chord(radius + largest + buffer_m), return_sorted=False)
-                found.update(rows[h] for h in hits)
+                if not few:
+                    _scan(entry[1], columns, band_lo, band_hi, spans, entry[0], found)
+                    continue
+                get = entry[0].get
+                for key in keys:
+                    cell = get(key)
+                    if cell is not None:
+                        found.update(cell)
         return found
+
+
+def _scan(
+    keys: Ints,
+    columns: int,
+    band_lo: int,
+    band_hi: int,
+    spans: list[tuple[int, int]],
+    cells: dict[int, tuple[int, ...]],
+    found: set[int],
+) -> None:
+    """The occupied cells (sorted ``keys``) in bands ``band_lo..band_hi`` and column ranges
+    ``spans`` (for a box with more cells than are occupied: time bounded by the cells
+    stored, not by the box)."""
+    lo, hi = np.searchsorted(keys, [band_lo * columns, (band_hi + 1) * columns])
+    inside = keys[lo:hi]
+    col = inside % columns
+    wanted = np.zeros(len(inside), dtype=bool)
+    for a, b in spans:
+        wanted |= (col >= a) & (col <= b)
+    for k in inside[wanted].tolist():
+        found.update(cells[k])

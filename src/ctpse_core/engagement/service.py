@@ -25,9 +25,11 @@ __all__ = [
     "contacts_overdue",
     "engagement_compliance",
     "engagement_compliance_by_period",
+    "latest_contact_day",
     "load_cases",
     "load_policy",
     "record_contact",
+    "tracker_rows",
 ]
 
 #: Environment variable naming a policy override file.
@@ -111,12 +113,28 @@ def build_cases(nominals: Iterable[Nominal], plans: Iterable[ContactPlan], conta
     return cases, flagged, last
 
 
-def load_cases(uow: Any, as_of: dt.date, policy: Policy | None = None, purpose: str = "engagement") -> Caseload:
-    """Read nominals, contact plans and contacts (three audited consultations) into cases."""
+def latest_contact_day(contacts: Iterable[Contact]) -> dt.date | None:
+    """The Europe/London day of the latest completed contact (the last day work was
+    recorded), ``None`` when none is."""
+    done = [c.done_at for c in contacts if c.done_at is not None]
+    return local_days([max(done)])[0] if done else None
+
+
+def load_cases(uow: Any, as_of: dt.date | None, policy: Policy | None = None,
+               purpose: str = "engagement") -> Caseload:
+    """Read nominals, contact plans and contacts (three audited consultations) into cases.
+
+    ``as_of`` ``None``: the day of the latest completed contact (an :class:`InputError`
+    when the store holds none)."""
     policy = policy or load_policy()
     nominals = consult_caseload(uow, purpose)
     plans = consult(uow, "contact_plans", purpose)
     contacts = consult(uow, "contacts", purpose)
+    if as_of is None:
+        as_of = latest_contact_day(contacts)
+        if as_of is None:
+            raise InputError([Problem("contacts", "no completed contact is stored, so there is no latest day: "
+                                                  "give --as-of")])
     cases, flagged, last = build_cases(nominals, plans, contacts, as_of, policy)
     return Caseload(
         as_of=as_of, cases=tuple(cases), nominals={n.id: n for n in nominals}, flagged=tuple(flagged),
@@ -127,6 +145,17 @@ def load_cases(uow: Any, as_of: dt.date, policy: Policy | None = None, purpose: 
 def due_rows(load: Caseload, within: int) -> list[dict[str, Any]]:
     """Contacts due from the as-of day to ``within`` days after it, soonest first."""
     return _rows(load, lambda due: load.as_of <= due <= load.as_of + dt.timedelta(days=within))
+
+
+def tracker_rows(load: Caseload, soon: int) -> list[dict[str, Any]]:
+    """Every nominal with a plan in force, soonest deadline first, with its ``state``:
+    ``overdue``, ``due soon`` (within ``soon`` days) or ``in date``."""
+    horizon = load.as_of + dt.timedelta(days=soon)
+    rows = _rows(load, lambda _due: True)
+    for row in rows:
+        due = dt.date.fromisoformat(row["due_on"])
+        row["state"] = "overdue" if due < load.as_of else "due soon" if due <= horizon else "in date"
+    return rows
 
 
 def overdue_rows(load: Caseload) -> list[dict[str, Any]]:

@@ -22,6 +22,13 @@ def _day(as_of: dt.date | None) -> dt.date:
     return as_of or dt.datetime.now(LONDON).date()
 
 
+def _kpi_day(uow: Any, as_of: dt.date | None) -> dt.date:
+    """``as_of``, else the latest data's day (never the clock: the same store, the same figures)."""
+    from ctpse_core.performance.latest import latest_data_day
+
+    return as_of or latest_data_day(uow)
+
+
 def _stamp(day: dt.date) -> dt.datetime:
     """Products are stamped with the day they are for, never the clock: same data, same bytes."""
     return dt.datetime.combine(day, dt.time(0, 0), LONDON)
@@ -34,8 +41,9 @@ def _board(uow: Any, day: dt.date, history: int) -> Any:
 
 
 def dashboard(uow: Any, as_of: dt.date | None) -> Report:
-    """Every KPI with its figure, RAG and trend; a chart of each region-level KPI over six periods."""
-    day = _day(as_of)
+    """Every KPI with its figure, RAG and trend; a chart of each region-level KPI over six periods
+    (as of ``as_of``, default the latest data's day)."""
+    day = _kpi_day(uow, as_of)
     board = _board(uow, day, 6)
     rows = [line.as_row() for line in board.lines]
     counts = [(colour.capitalize(), sum(1 for r in rows if r["rag"] == colour))
@@ -60,10 +68,11 @@ def dashboard(uow: Any, as_of: dt.date | None) -> Report:
 
 
 def national_return(uow: Any, as_of: dt.date | None) -> Report:
-    """The national performance return: the fixed columns, one row per national KPI and scope."""
+    """The national performance return: the fixed columns, one row per national KPI and scope
+    (for the period holding ``as_of``, default the latest data's day)."""
     from ctpse_core.performance import NATIONAL_RETURN_COLUMNS, NationalReturn
 
-    day = _day(as_of)
+    day = _kpi_day(uow, as_of)
     product = NationalReturn(_board(uow, day, 2))
     return Report(
         kind="national-performance-return", title=product.title, marking=product.marking, stamp=_stamp(day),

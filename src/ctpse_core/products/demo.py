@@ -11,9 +11,11 @@ __all__ = ["ROLE_ORDER", "demo_step", "write_index"]
 
 #: The roles the index lists first, in this order (others follow, by name).
 ROLE_ORDER = ("NM coordinator", "CATO")
+#: (product, title, role, marking, format, files written)
+Written = tuple[str, str, str, str, str, list[Path]]
 
 
-def write_index(folder: Path, written: list[tuple[str, str, str, str, str, list[Path]]]) -> Path:
+def write_index(folder: Path, written: list[Written]) -> Path:
     """``index.html``: every product written, grouped by the role it serves (NM coordinator,
     CATO, then any other), each with its marking and a link to every format written."""
     from ctpse_core.domain.marking import Marking, highest
@@ -44,10 +46,11 @@ def demo_step(ctx: Any) -> list[str]:
     folder = ctx.out / "products"
     folder.mkdir(parents=True, exist_ok=True)
     installed = formats()
-    written: list[tuple[str, str, str, str, str, list[Path]]] = []
+    written: list[Written] = []
     lines: list[str] = []
     for name, spec in products().items():
         with ctx.store.unit_of_work(user=ctx.user) as uow:
+            uow.require("publish", "products", f"report {name}")
             try:
                 report = build(name, uow, None)
             except InputError as exc:

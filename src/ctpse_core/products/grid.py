@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ctpse_core.deconfliction.grid import Change, GridVersion
+from ctpse_core.deconfliction.grid import Change, GridVersion, cell_text, operation_label, reader_clearance
 from ctpse_core.domain.common import LONDON, day_text, time_text
 from ctpse_core.domain.marking import highest
 from ctpse_core.domain.surveillance import COVERT, Deployment, DeploymentStatus
@@ -40,10 +40,6 @@ def _versions(uow: UnitOfWork, as_of: dt.date | None) -> list[GridVersion]:
     return found
 
 
-def _hm(moment: dt.datetime) -> str:
-    return f"{moment.astimezone(LONDON):%H:%M}"
-
-
 def regional_grid(uow: UnitOfWork, as_of: dt.date | None) -> Report:
     """The latest published version of the week's grid: teams by London days, and every entry."""
     version = _versions(uow, as_of)[-1]
@@ -54,11 +50,12 @@ def regional_grid(uow: UnitOfWork, as_of: dt.date | None) -> Report:
     team_ids = sorted({e.team_id for e in version.entries})
     day_keys = [f"d{i}" for i in range(7)]
     grid_rows = []
+    clearance = reader_clearance(uow)
     for team in team_ids:
         row: dict[str, object] = {"team": team, "name": teams[team].name if team in teams else team}
         for key, day in zip(day_keys, days, strict=True):
             row[key] = "\n".join(
-                f"{e.deployment_id} {e.operation_id} {_hm(e.start)}-{_hm(e.end)}"
+                cell_text(e, ops.get(e.operation_id), clearance)
                 for e in version.entries if e.team_id == team and e.day == day
             ) or "-"
         grid_rows.append(row)
@@ -73,7 +70,7 @@ def regional_grid(uow: UnitOfWork, as_of: dt.date | None) -> Report:
          Column("officers", "Officers", "int"), Column("subjects", "Subjects"),
          Column("national_priority", "National priority"), Column("request", "Request")],
         [{"team": e.team_id, "day": e.day, "deployment": e.deployment_id, "operation": e.operation_id,
-          "operation_name": ops[e.operation_id].name if e.operation_id in ops else "",
+          "operation_name": operation_label(ops.get(e.operation_id), clearance),
           "start": e.start, "end": e.end, "officers": e.officers, "subjects": e.has_subjects,
           "national_priority": e.national_priority, "request": e.request_id or ""} for e in version.entries],
         title="Every entry", primary=True,

@@ -7,7 +7,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ctpse_core.casework import Figure, Period, consult, consult_caseload, load_config, local_day, marking_of
+from ctpse_core.casework import (
+    REFERENCE_SOURCES,
+    Figure,
+    Period,
+    consult,
+    load_config,
+    local_day,
+    marking_of,
+)
 from ctpse_core.domain.marking import Marking
 from ctpse_core.domain.nominal import Nominal
 
@@ -29,8 +37,12 @@ def _identifiers(n: Nominal) -> list[tuple[str, str]]:
 
 def issues(nominals: list[Nominal], plans: list[Any], orders: list[Any], pathways: list[Any],
            decisions: list[Any], as_of: dt.date, rules: Mapping[str, Any],
-           feed_names: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
-    """Every fault found (pure): stale, incomplete, duplicates no reviewer has decided, old feed."""
+           feed_names: frozenset[str] = frozenset(),
+           open_matches: Mapping[str, list[str]] | None = None) -> list[dict[str, Any]]:
+    """Every fault found (pure): stale, incomplete, duplicates no reviewer has decided, old feed.
+
+    ``open_matches`` maps a nominal's ID to the reconciliation's possible matches for it that no
+    reviewer has decided yet (see :func:`open_possible_matches`); each is a "duplicate" fault."""
     stale = dt.timedelta(days=int(rules.get("stale_days", 90)))
     feed_age = dt.timedelta(days=int(rules.get("feed_days", 35)))
     required = list(rules.get("required", ()))
@@ -71,16 +83,58 @@ def issues(nominals: list[Nominal], plans: list[Any], orders: list[Any], pathway
                 seen[(source, kind, value)] = n
             elif frozenset(((source, other.id), (source, n.id))) not in decided:
                 add(n, "duplicate", f"same {kind.replace('_', ' ')} {value} as {other.id}; no review decision")
+        for detail in (open_matches or {}).get(n.id, ()):
+            add(n, "duplicate", detail)
     rows.sort(key=lambda r: (r["owner"], r["nominal_id"], r["check"]))
     return rows
 
 
 def _read(uow: Any, purpose: str) -> tuple[list[Any], ...]:
+    """The caseload, the reference lists' nominals, and the records the checks need; the
+    nominals are read once (one consultation)."""
     from ctpse_core.reconcile.review import COLLECTION
 
-    return (consult_caseload(uow, purpose), consult(uow, "contact_plans", purpose),
+    everyone = consult(uow, "nominals", purpose)
+    caseload = [n for n in everyone if n.provenance is None or n.provenance.source not in REFERENCE_SOURCES]
+    reference = [n for n in everyone if n.provenance is not None and n.provenance.source in REFERENCE_SOURCES]
+    return (caseload, reference, consult(uow, "contact_plans", purpose),
             consult(uow, "civil_orders", purpose), consult(uow, "pathway_plans", purpose),
             consult(uow, COLLECTION, purpose))
+
+
+def open_possible_matches(uow: Any, caseload: list[Nominal], reference: list[Nominal],
+                          decisions: list[Any], config: Any = None) -> tuple[dict[str, list[str]], list[Nominal]]:
+    """Reconcile each caseload source against each reference list (``config``: reconciliation
+    settings, default the built-in ones; the stored review decisions honoured) and keep the possible matches
+    still waiting for a reviewer: ``{nominal ID: [detail, ...]}`` and the reference records
+    named in them (whose markings the worklist then carries). The matching is audited as a
+    combination of the two lists."""
+    from ctpse_core.reconcile import reconcile
+    from ctpse_core.reconcile.table import table_from_nominals
+
+    found: dict[str, list[str]] = {}
+    named: dict[str, Nominal] = {}
+    by_source: dict[str, list[Nominal]] = {}
+    for n in caseload:
+        if n.provenance is not None:
+            by_source.setdefault(n.provenance.source, []).append(n)
+    refs: dict[str, list[Nominal]] = {}
+    for n in reference:
+        refs.setdefault(n.provenance.source if n.provenance else "", []).append(n)
+    for left_source, left in sorted(by_source.items()):
+        for right_source, right in sorted(refs.items()):
+            result = reconcile(table_from_nominals(left, left_source), table_from_nominals(right, right_source),
+                               config, decisions=decisions)
+            uow.record_event("combination", "nominals", None,
+                             f"data quality: {left_source} ({len(left)}) reconciled with {right_source} "
+                             f"({len(right)}); {len(result.possible_matches)} possible matches undecided")
+            ids = {n.id: n for n in right}
+            for p in result.possible_matches:
+                found.setdefault(p.left, []).append(
+                    f"possible match with {right_source} {p.right} (score {p.probability:.2f}) open from "
+                    "reconciliation; no review decision")
+                named[p.right] = ids[p.right]
+    return found, list(named.values())
 
 
 def _feed_names() -> frozenset[str]:
@@ -92,9 +146,18 @@ def _feed_names() -> frozenset[str]:
 def worklist(uow: Any, as_of: dt.date, rules: Mapping[str, Any] | None = None
              ) -> tuple[list[dict[str, Any]], Marking, int]:
     """The fault rows, their marking, and how many nominals were checked."""
-    nominals, plans, orders, pathways, decisions = _read(uow, "data quality")
-    rows = issues(nominals, plans, orders, pathways, decisions, as_of, rules or load_rules(), _feed_names())
-    return rows, marking_of(nominals, plans, orders, pathways), len(nominals)
+    nominals, reference, plans, orders, pathways, decisions = _read(uow, "data quality")
+    rules = rules or load_rules()
+    open_matches: dict[str, list[str]] = {}
+    named: list[Nominal] = []
+    if rules.get("open_matches", True):
+        from ctpse_core.reconcile import load_config as reconcile_settings
+
+        settings = rules.get("reconcile_settings") or None
+        config = reconcile_settings(Path(settings)) if settings else None
+        open_matches, named = open_possible_matches(uow, nominals, reference, decisions, config)
+    rows = issues(nominals, plans, orders, pathways, decisions, as_of, rules, _feed_names(), open_matches)
+    return rows, marking_of(nominals, named, plans, orders, pathways), len(nominals)
 
 
 def data_quality(uow: Any, as_of: dt.date, period: Period | None = None,

@@ -268,6 +268,8 @@ def cell_text(value: Any, kind: str = "text") -> str:
         return london_day(value) if kind == "date" else uk_date(value)
     if kind == "percent" and isinstance(value, int | float):
         return f"{value:.1f}%"
+    if kind == "money" and isinstance(value, int | float):
+        return f"{value:,.2f}"
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, list | tuple):

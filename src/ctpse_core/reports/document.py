@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: Column kinds formats understand: number and date formats in XLSX, alignment in HTML.
-KINDS = ("text", "int", "float", "percent", "date", "datetime", "phone")
+KINDS = ("text", "int", "float", "money", "percent", "date", "datetime", "phone")
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=UTC)
 
 

@@ -5,7 +5,12 @@ feasible rota it has seen, but on a hard instance it may never have seen one. Th
 final polish only dropped or changed single shifts of the person breaking a rule, which
 cannot mend a rule whose cure breaks another of the same person's rules: too many
 weekends when dropping a weekend shift takes them under their minimum hours (Curtois and
-Qu Instance8). :func:`restore` is a steepest descent on the number of hard violations
+Qu Instance8). :func:`restore` first plans the schedule of each person still breaking a
+rule again, everyone else fixed (:func:`replan_breaking`, with the exact one-person planner
+of :mod:`ctpse_core.rota.rowplan`): every built-in hard rule is about one person, so that
+alone ends feasible whenever the planner finds each of them a schedule. What is left (an
+organisation rule the planner only checks at the end, or a planner out of budget) goes to
+a steepest descent on the number of hard violations
 over a wider neighbourhood of each person still breaking a rule:
 
 * one day: any other shift or a day off;
@@ -20,7 +25,7 @@ Each rule-breaking person in turn takes the move of theirs that lowers the hard 
 (ties broken by the soft penalty) among the first that does and the ``lookahead`` moves
 after it; moves are only taken when they lower it, so
 the descent ends; when none does (or the person breaks ``replan_at`` rules or more), their schedule is
-planned again from nothing with everyone else fixed (as :func:`witness` plans it); failing that it
+planned again with everyone else fixed (the planner again); failing that it
 takes a few random moves that add no hard violation (a plateau walk) and tries again,
 until the rota is feasible or the deadline or move budget is spent.
 
@@ -33,14 +38,15 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ctpse_core.rota.compiled import OFF, compile_problem
 from ctpse_core.rota.model import Roster, RotaProblem
 from ctpse_core.rota.moves import Change, Neighbourhood, State
+from ctpse_core.rota.rowplan import RowPlanner, cover_costs
 from ctpse_core.rota.scoring import PersonScorer
 
-__all__ = ["restore", "witness"]
+__all__ = ["replan_breaking", "restore", "witness"]
 
 
 def _moves_for(st: State, nb: Neighbourhood, n: int, rng: random.Random, sampled: int) -> Iterator[list[Change]]:
@@ -98,6 +104,7 @@ def restore(
     """Descend on the hard count until ``st`` breaks no hard rule, or ``deadline``
     (``time.perf_counter``) passes, or ``budget`` moves have been priced. Returns the moves
     priced. Leaves ``st`` at the best rota seen (never worse than it started)."""
+    replan_breaking(st, rng, deadline=deadline)
     nb = Neighbourhood(st, rng)
     priced = 0
     walks = 0
@@ -163,19 +170,24 @@ def restore(
     return priced
 
 
-def _replan(st: State, bad: list[int], rng: random.Random) -> tuple[int, int, list[Change]] | None:
-    """Re-plan one rule-breaking person's whole schedule from nothing (everyone else
-    fixed), as :func:`witness` does; the first re-plan that lowers the hard count."""
+def _replan(
+    st: State,
+    bad: list[int],
+    rng: random.Random,
+    planner: RowPlanner | None = None,
+    nodes: int = 20_000,
+    deadline: float | None = None,
+) -> tuple[int, int, list[Change]] | None:
+    """Plan one rule-breaking person's whole schedule again with everyone else fixed
+    (:class:`~ctpse_core.rota.rowplan.RowPlanner`, cheapest for the cover first): the first
+    re-plan that lowers the hard count."""
     c = st.c
-    scorer = PersonScorer(c, st.scorer.extra)
+    planner = planner or RowPlanner(c, st.scorer.extra)
     for n in rng.sample(bad, len(bad)):
-        target = c.min_minutes[n]
-        c.min_minutes[n] = 0
-        try:
-            row = _row_witness(scorer, n, rng, 4_000, target)
-        finally:
-            c.min_minutes[n] = target
-        changes = [(n, d, x) for d, x in enumerate(row) if st.sched[n][d] != x]
+        got = planner.plan_some(n, cover_costs(c, n, st.count, st.sched[n]), rng, nodes=nodes, deadline=deadline)
+        if got is None:
+            continue
+        changes = [(n, d, x) for d, x in enumerate(got[0]) if st.sched[n][d] != x]
         if not changes:
             continue
         d_hard, d_soft, undo = st.apply(changes)
@@ -183,6 +195,26 @@ def _replan(st: State, bad: list[int], rng: random.Random) -> tuple[int, int, li
         if d_hard < 0:
             return d_hard, d_soft, changes
     return None
+
+
+def replan_breaking(
+    st: State, rng: random.Random, *, deadline: float, nodes: Sequence[int] = (20_000, 200_000, 2_000_000)
+) -> None:
+    """Plan the schedule of each person still breaking a hard rule again, everyone else
+    fixed, with a growing node budget until none breaks one or ``deadline`` passes: every
+    built-in hard rule is about one person, so this ends feasible whenever each of them has
+    a schedule keeping their rules that the planner finds."""
+    planner = RowPlanner(st.c, st.scorer.extra)
+    for budget in nodes:
+        bad = [n for n in range(st.c.n_staff) if st.person[n][0] > 0]
+        for n in bad:
+            if time.perf_counter() > deadline:
+                return
+            found = _replan(st, [n], rng, planner, budget, deadline)
+            if found is not None:
+                st.apply(found[2])
+        if st.hard == 0:
+            return
 
 
 def _row_witness(

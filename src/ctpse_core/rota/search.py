@@ -34,6 +34,7 @@ from ctpse_core.rota.compiled import OFF, Compiled, compile_problem
 from ctpse_core.rota.feasibility import restore
 from ctpse_core.rota.model import Roster, RotaProblem
 from ctpse_core.rota.moves import HARD, Neighbourhood, State
+from ctpse_core.rota.rowplan import RowPlanner, cover_costs
 from ctpse_core.rota.rules import RotaConstraint
 from ctpse_core.rota.scoring import PersonScorer
 
@@ -79,6 +80,8 @@ class LocalSearchSolver:
     elite: int = 4
     crossover: float = 0.5
     restore_budget: int = 2_000_000
+    #: search nodes for planning one person's schedule (:mod:`ctpse_core.rota.rowplan`)
+    plan_nodes: int = 4_000
 
     def solve(
         self,
@@ -162,8 +165,43 @@ class LocalSearchSolver:
     def _construct(
         self, c: Compiled, scorer: PersonScorer, sched: list[list[int]], rng: random.Random
     ) -> None:
-        """Fill each day's cover in order, fairest first, never breaking a hard rule that the
-        days so far can already decide."""
+        """Plan each person's whole schedule in turn (random order) against the cover the
+        people before them leave (:class:`~ctpse_core.rota.rowplan.RowPlanner`: cheapest first,
+        breaking none of their hard rules); anyone the planner finds no such schedule for
+        within its budget is filled in afterwards by the day-by-day greedy
+        (:meth:`_fill`)."""
+        planner = RowPlanner(c, scorer.extra)
+        count = [[0] * c.n_shifts for _ in range(c.n_days)]
+        for row in sched:
+            for d, s in enumerate(row):
+                if s != OFF:
+                    count[d][s] += 1
+        left = []
+        for n in rng.sample(range(c.n_staff), c.n_staff):
+            got = planner.plan_some(n, cover_costs(c, n, count, sched[n]), rng, nodes=self.plan_nodes)
+            if got is None:
+                left.append(n)
+                continue
+            for d, s in enumerate(sched[n]):
+                if s != OFF:
+                    count[d][s] -= 1
+            sched[n] = got[0]
+            for d, s in enumerate(got[0]):
+                if s != OFF:
+                    count[d][s] += 1
+        if left:
+            self._fill(c, scorer, sched, rng, left)
+
+    def _fill(
+        self,
+        c: Compiled,
+        scorer: PersonScorer,
+        sched: list[list[int]],
+        rng: random.Random,
+        people: list[int],
+    ) -> None:
+        """Fill each day's cover in order with ``people``, fairest first, never breaking a
+        hard rule that the days so far can already decide."""
         assigned = [sum(c.minutes[d][s] for d, s in enumerate(row) if s != OFF) for row in sched]
         target = [max(c.min_minutes[n], 1) for n in range(c.n_staff)]
         tie = [rng.random() for _ in range(c.n_staff)]
@@ -175,9 +213,7 @@ class LocalSearchSolver:
                 need = c.requirement[d][s] - have
                 if need <= 0:
                     continue
-                candidates = [
-                    n for n in range(c.n_staff) if sched[n][d] == OFF and c.avail[n][d][s]
-                ]
+                candidates = [n for n in people if sched[n][d] == OFF and c.avail[n][d][s]]
                 candidates.sort(key=lambda n: (assigned[n] / target[n], tie[n]))
                 for n in candidates:
                     if need == 0:

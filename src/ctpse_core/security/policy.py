@@ -27,10 +27,14 @@ from ctpse_core.security.principal import Principal, Role, clears
 __all__ = [
     "ACTIONS",
     "ROLE_POLICY",
+    "WRITE_ACTIONS",
     "AccessDenied",
+    "Decided",
     "Decision",
     "decide",
+    "event_action",
     "read_filter",
+    "roles_allowing",
     "target_collection",
     "target_marking",
 ]
@@ -50,14 +54,17 @@ ACTIONS = (
 )
 
 _NOMINAL = frozenset({
-    "nominals", "contact_plans", "contacts", "civil_orders", "meetings", "actions", "correspondence",
-    "review_decisions", "quarantine",
+    "nominals", "contact_plans", "contacts", "civil_orders", "pathway_plans", "meetings", "actions",
+    "correspondence", "review_decisions", "quarantine", "quarantined_rows", "products",
 })
 _TASKING = frozenset({
-    "operations", "subjects", "teams", "tasking_requests", "deployments", "asset_requests",
-    "grid_versions", "conflict_resolutions", "staff", "leave", "oncall_roles", "rotas",
+    "operations", "subjects", "teams", "team_unavailability", "tasking_requests", "deployments", "asset_requests",
+    "grid_versions", "conflict_resolutions", "staff", "leave", "oncall_roles", "rotas", "significant_issues",
+    "overtime_forecasts", "funding_bids", "fast_time_events", "authorisations", "products",
 })
 _ADMIN_ONLY = frozenset({"users", "audit_log", "agreements"})
+#: The actions a change to a stored record needs (``manage`` on the collection also does).
+WRITE_ACTIONS = ("create", "update", "delete")
 _ANY = "*"
 _WORK = ("read", "create", "update", "combine", "publish")
 
@@ -66,12 +73,15 @@ _WORK = ("read", "create", "update", "combine", "publish")
 ROLE_POLICY: Mapping[Role, Mapping[str, frozenset[str]]] = {
     Role.SYSTEM: {a: frozenset({_ANY, *_ADMIN_ONLY}) for a in ACTIONS},
     Role.ADMINISTRATOR: {
-        **{a: frozenset({_ANY}) for a in (*_WORK, "delete", "disclose", "downgrade")},
+        **{a: frozenset({_ANY}) for a in (*_WORK, "delete", "downgrade")},
+        "disclose": frozenset({_ANY, "users", "agreements"}),  # db export carries them
         "manage": frozenset({_ANY, *_ADMIN_ONLY}),
-        "read": frozenset({_ANY, "users", "agreements"}),
+        "read": frozenset({_ANY, "users", "agreements", "audit_log"}),
+        "audit": frozenset({_ANY, *_ADMIN_ONLY}),
     },
     Role.COORDINATOR: {
         **{a: frozenset({_ANY}) for a in _WORK},
+        "read": frozenset({_ANY, "audit_log"}),  # the disclosure log of what they sent
         "disclose": frozenset({_ANY}),
         "downgrade": frozenset({_ANY}),
         "manage": frozenset({"retention"}),
@@ -85,7 +95,7 @@ ROLE_POLICY: Mapping[Role, Mapping[str, frozenset[str]]] = {
         "combine": frozenset({_ANY}),
         "create": frozenset({"review_decisions"}),
     },
-    Role.TASKING_OFFICER: {a: _TASKING for a in (*_WORK, "delete")},
+    Role.TASKING_OFFICER: {a: _TASKING for a in (*_WORK, "delete", "disclose")},
     Role.AUDITOR: {
         "audit": frozenset({_ANY, *_ADMIN_ONLY}),
         "read": frozenset({"users", "agreements", "audit_log"}),
@@ -95,7 +105,19 @@ ROLE_POLICY: Mapping[Role, Mapping[str, frozenset[str]]] = {
 
 
 class AccessDenied(CtpseError):
-    """The principal may not do this; the message says who, what and why."""
+    """The principal may not do this; the message says who, what and why (on the command line:
+    ``error: access refused: ...`` and exit status 2)."""
+
+
+@attrs.frozen
+class Decided:
+    """One access decision a unit of work asked for (``uow.decisions``): the action, the
+    target's collection, the purpose, and whether it was allowed."""
+
+    action: str
+    collection: str
+    purpose: str
+    allowed: bool
 
 
 @attrs.frozen
@@ -133,12 +155,39 @@ def target_collection(target: Any) -> str:
     return kind if isinstance(kind, str) else _ANY
 
 
+def roles_allowing(action: str, collection: str) -> list[Role]:
+    """The built-in roles that may do ``action`` to ``collection`` (``system`` left out)."""
+    return [role for role in Role if role is not Role.SYSTEM and _role_allows_one(role, action, collection)]
+
+
+def _role_allows_one(role: Role, action: str, collection: str) -> bool:
+    allowed = ROLE_POLICY.get(role, {}).get(action, frozenset())
+    return collection in allowed or (_ANY in allowed and collection not in _ADMIN_ONLY)
+
+
+def _needs(action: str, collection: str) -> str:
+    roles = roles_allowing(action, collection)
+    if not roles:
+        return "no role allows it"
+    names = [r.value for r in roles]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+    return f"that needs the {listed} role"
+
+
+def event_action(action: str, operation: str) -> str | None:
+    """The access action an audit event of ``operation`` (made with verb ``action``) needs: a
+    consultation ``read``, a combination ``combine``, a disclosure ``disclose`` (a
+    ``publication`` ``publish``); ``None`` for collection, alteration and erasure (the
+    repositories' write path checks those) and for a logged refusal."""
+    if action.endswith(" refused"):
+        return None
+    if operation == "disclosure":
+        return "publish" if action == "publication" else "disclose"
+    return {"consultation": "read", "combination": "combine"}.get(operation)
+
+
 def _role_allows(principal: Principal, action: str, collection: str) -> bool:
-    for role in principal.roles:
-        allowed = ROLE_POLICY.get(role, {}).get(action, frozenset())
-        if collection in allowed or (_ANY in allowed and collection not in _ADMIN_ONLY):
-            return True
-    return False
+    return any(_role_allows_one(role, action, collection) for role in principal.roles)
 
 
 def builtin_decision(principal: Principal, action: str, target: Any, purpose: str = "") -> Decision:
@@ -152,7 +201,7 @@ def builtin_decision(principal: Principal, action: str, target: Any, purpose: st
     collection = target_collection(target)
     if not _role_allows(principal, action, collection):
         roles = ", ".join(sorted(principal.roles)) or "no roles"
-        return Decision(False, f"{principal.id} ({roles}) may not {action} {collection}")
+        return Decision(False, f"{principal.id} ({roles}) may not {action} {collection}: {_needs(action, collection)}")
     return Decision(True)
 
 

@@ -58,6 +58,9 @@ def export_store(store: Store, path: Path, user: str | Principal | None = None) 
                 f"{principal.id} cannot export this store: {uow.withheld} record(s) are above their clearance, "
                 "and an archive must hold everything; ask someone cleared for all of it"
             )
+        for name, count in counts.items():  # before a byte is written: the export is a disclosure
+            if count:
+                uow.require("disclose", name, "store export (db export)")
     header = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -235,13 +238,15 @@ def _records(path: Path) -> Iterator[tuple[str, Record]]:
 
 
 def _already_held(store: Store, path: Path, principal: Principal) -> None:
-    """Refuse, before writing anything, an archive whose records' IDs are already stored."""
+    """Refuse, before writing anything, an archive whose records' IDs are already stored or
+    whose collections the principal may not create records in."""
     wanted: dict[str, list[str]] = {}
     for name, record in _records(path):
         wanted.setdefault(name, []).append(record.id)
     held: list[str] = []
     with store.unit_of_work(user=principal) as uow:
         for name, ids in wanted.items():
+            uow.require("create", name, "store import (db import)")  # before anything is written
             repo = uow.repository(name)
             for start in range(0, len(ids), 500):
                 held.extend(f"{name} {rid!r}" for rid in repo.find_many(ids[start : start + 500]))

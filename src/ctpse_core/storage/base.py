@@ -19,13 +19,16 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
 from ctpse_core.domain.common import Record
 from ctpse_core.security.audit import AuditEvent, operation_of
 from ctpse_core.security.principal import NoPrincipal, Principal, UnknownUser
+
+if TYPE_CHECKING:
+    from ctpse_core.security.policy import Decided, Decision
 
 __all__ = ["AuditEvent", "Repository", "SchemaStatus", "Store", "UnitOfWork"]
 
@@ -108,6 +111,8 @@ class UnitOfWork(abc.ABC):
     """One all-or-nothing piece of work over every repository, for one :attr:`principal`."""
 
     principal: Principal
+    _decisions: list[Decided] | None = None
+    _granted_pairs: set[tuple[str, str]] | None = None
 
     @property
     def user(self) -> str:
@@ -158,6 +163,11 @@ class UnitOfWork(abc.ABC):
         and counts only. A disclosure names ``recipient_org``/``recipient_person``, the
         ``agreement`` it went under and the ``fields`` sent.
         """
+        from ctpse_core.security.policy import event_action
+
+        needed = event_action(action, operation_of(action, operation))
+        if needed is not None and not (needed == "disclose" and ("publish", collection) in self._granted):
+            self.require(needed, collection, purpose)
         event = AuditEvent(
             action=action,
             operation=operation_of(action, operation),
@@ -174,22 +184,66 @@ class UnitOfWork(abc.ABC):
         self.events.append(event)
         return event
 
+    def decide(self, action: str, target: Any, purpose: str = "") -> Decision:
+        """The access decision for ``action`` on ``target`` for ``purpose`` (the
+        ``ctpse_access_decision`` hook, then the built-in policy), noted in :attr:`decisions`."""
+        from ctpse_core.security.policy import Decided, decide, target_collection
+
+        decision = decide(self.principal, action, target, purpose)
+        collection = target_collection(target)
+        self.decisions.append(Decided(action, collection, purpose, decision.allowed))
+        if decision.allowed and isinstance(target, str):
+            self._granted.add((action, collection))
+        return decision
+
+    @property
+    def decisions(self) -> list[Decided]:
+        """Every access decision asked for in this unit of work, in order (kept after commit)."""
+        if self._decisions is None:
+            self._decisions = []
+        return self._decisions
+
+    @property
+    def _granted(self) -> set[tuple[str, str]]:
+        """(action, collection) pairs allowed on a whole collection in this unit of work."""
+        if self._granted_pairs is None:
+            self._granted_pairs = set()
+        return self._granted_pairs
+
     def can(self, action: str, target: Any, purpose: str = "") -> bool:
         """True when the principal may do ``action`` (``read``, ``create``, ``update``,
         ``delete``, ``combine``, ``disclose``, ``publish``, ``downgrade``, ``manage``,
         ``audit``) to ``target`` (a record, a product, a collection name) for ``purpose``."""
-        from ctpse_core.security.policy import decide
-
-        return decide(self.principal, action, target, purpose).allowed
+        return self.decide(action, target, purpose).allowed
 
     def authorize(self, action: str, target: Any, purpose: str = "") -> None:
-        """Raise :class:`~ctpse_core.security.policy.AccessDenied` (saying why) unless the
-        principal may do ``action`` to ``target`` for ``purpose`` (deny by default; no read up)."""
-        from ctpse_core.security.policy import AccessDenied, decide
+        """Raise :class:`~ctpse_core.security.policy.AccessDenied` (saying who, what and which
+        role it needs) unless the principal may do ``action`` to ``target`` for ``purpose``
+        (deny by default; no read up)."""
+        from ctpse_core.security.policy import AccessDenied
 
-        decision = decide(self.principal, action, target, purpose)
+        decision = self.decide(action, target, purpose)
         if not decision.allowed:
             raise AccessDenied(decision.reason)
+
+    def require(self, action: str, collection: str, purpose: str = "") -> None:
+        """:meth:`authorize` ``action`` on the whole ``collection``, asked once per unit of work.
+
+        The repositories call it on every write (``create``, ``update``, ``delete``; ``manage``
+        on the collection also allows them) and :meth:`record_event` for what an event needs
+        (a consultation ``read``, a combination ``combine``, a disclosure ``disclose``), so no
+        service changes, shows or sends anything without a recorded decision."""
+        if (action, collection) in self._granted:
+            return
+        from ctpse_core.security.policy import WRITE_ACTIONS, AccessDenied
+
+        decision = self.decide(action, collection, purpose)
+        if decision.allowed:
+            return
+        if action in WRITE_ACTIONS and self.decide("manage", collection, purpose).allowed:
+            self._granted.add((action, collection))
+            return
+        raise AccessDenied(decision.reason)
 
     def visible(self, records: Iterable[R], purpose: str = "") -> Iterator[R]:
         """The records the principal may read, in order: never one above its clearance or

@@ -27,7 +27,7 @@ from ctpse_core.security.principal import ALL_CAVEATS, Principal, clears
 from ctpse_core.storage.base import AuditEvent, Repository, UnitOfWork
 from ctpse_core.storage.schema import record_types
 
-__all__ = ["BufferedRepository", "BufferedUnitOfWork", "Change", "changed_elsewhere"]
+__all__ = ["BufferedRepository", "BufferedUnitOfWork", "Change", "change_action", "changed_elsewhere"]
 
 _WRITES = frozenset({"collection", "alteration", "erasure"})
 
@@ -44,6 +44,11 @@ class Change:
     record_id: str
     base: int | None
     record: Record | None
+
+
+def change_action(change: Change) -> str:
+    """The access action a change needs: ``create``, ``update`` or ``delete``."""
+    return "create" if change.base is None else "delete" if change.record is None else "update"
 
 
 def changed_elsewhere(change: Change) -> ConflictError:
@@ -154,6 +159,7 @@ class BufferedRepository(Repository[Any]):
 
     def add(self, record: Record) -> Record:
         self._check_type(record)
+        self._uow.require("create", self.collection)
         if self.find(record.id) is not None:
             raise self._exists_error(record.id)
         stored = with_version(record, 1)
@@ -175,6 +181,7 @@ class BufferedRepository(Repository[Any]):
                 self._put_new(record if keep_version else with_version(record, 1))
             batch.clear()
 
+        self._uow.require("create", self.collection)
         for record in records:
             self._check_type(record)
             batch.append(record)
@@ -192,6 +199,7 @@ class BufferedRepository(Repository[Any]):
 
     def update(self, record: Record) -> Record:
         self._check_type(record)
+        self._uow.require("update", self.collection)
         current = self.get(record.id)
         if current.version != record.version:
             raise ConflictError(
@@ -208,6 +216,7 @@ class BufferedRepository(Repository[Any]):
         return stored
 
     def remove(self, record_id: str, version: int | None = None) -> None:
+        self._uow.require("delete", self.collection)
         current = self.get(record_id)
         if version is not None and current.version != version:
             raise ConflictError(
@@ -289,7 +298,7 @@ class BufferedUnitOfWork(UnitOfWork):
         for change in changes:
             if (change.collection, change.record_id) in named or change.collection in batches:
                 continue
-            operation = "collection" if change.base is None else "erasure" if change.record is None else "alteration"
+            operation = {"create": "collection", "update": "alteration", "delete": "erasure"}[change_action(change)]
             extra.append(AuditEvent(action=operation, operation=operation, collection=change.collection,
                                     record_id=change.record_id, user=self.principal.id,
                                     detail="logged by the unit of work"))
@@ -297,6 +306,8 @@ class BufferedUnitOfWork(UnitOfWork):
 
     def commit(self) -> None:
         changes = self.changes()
+        for change in changes:  # the repositories asked already; this makes sure nothing skips it
+            self.require(change_action(change), change.collection)
         if changes or self.events:
             self._apply(changes, [*self.events, *self.unaudited(changes)])
         self.rollback()

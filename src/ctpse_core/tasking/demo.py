@@ -10,7 +10,43 @@ from typing import Any
 
 import attrs
 
-__all__ = ["run_demo_step"]
+__all__ = ["bid_and_authorisation", "run_demo_step", "store_asset_requests"]
+
+#: The desk signs for every line as bid but the largest, which it cuts by a tenth.
+CUT = Decimal("0.9")
+
+
+def bid_and_authorisation(uow: Any, stored: Any, bid_id: str, week: dt.date, now: dt.datetime) -> Any:
+    """Submit the week's bid from ``stored`` (ten days before ``now``) and record its signed
+    authorisation (seven days before), the largest line cut to :data:`CUT` of the bid."""
+    from ctpse_core.finance.publish import record_authorisation, submit_bid
+
+    last = week + dt.timedelta(days=6)
+    bid = submit_bid(uow, stored, bid_id, week, last, now=now - dt.timedelta(days=10))
+    amounts = {x.operation_id: x.amount for x in bid.lines}
+    if bid.lines:
+        cut = max(bid.lines, key=lambda x: (x.amount, x.operation_id))
+        amounts[cut.operation_id] = (cut.amount * CUT).quantize(Decimal("0.01"))
+    record_authorisation(uow, bid_id, f"auth-{week.isoformat()}", "Supt A Example (NCTPOC)",
+                         now - dt.timedelta(days=7), amounts)
+    return bid
+
+
+def store_asset_requests(uow: Any, requests: Any, now: dt.datetime) -> None:
+    """Store CT asset requests made three days before ``now``: the first approved and deployed,
+    the second declined with its reason, the third approved, the rest waiting."""
+    from ctpse_core.tasking.assets import create_request, deploy, move
+
+    for i, req in enumerate(requests):
+        create_request(uow, req, at=now - dt.timedelta(days=3))
+        if i == 0:
+            move(uow, req.id, "approved", "priority operation", at=now - dt.timedelta(days=2))
+            deploy(uow, req.id, "FOR-1", now - dt.timedelta(hours=20), now - dt.timedelta(hours=12),
+                   at=now - dt.timedelta(hours=20), override_reason="synthetic week")
+        elif i == 1:
+            move(uow, req.id, "declined", "asset committed to a national priority", at=now - dt.timedelta(days=1))
+        elif i == 2:
+            move(uow, req.id, "approved", "", at=now - dt.timedelta(days=1))
 
 
 def run_demo_step(ctx: Any) -> list[str]:
@@ -18,13 +54,13 @@ def run_demo_step(ctx: Any) -> list[str]:
     from ctpse_core.domain.common import LONDON, time_text
     from ctpse_core.errors import InputError
     from ctpse_core.finance.products import reconciliation_product
-    from ctpse_core.finance.publish import publish_amendment, reconcile_stored, record_authorisation, submit_bid
+    from ctpse_core.finance.publish import publish_amendment, reconcile_stored
     from ctpse_core.finance.service import difference_product, forecast_product, forecast_stored
     from ctpse_core.reports import render
     from ctpse_core.synthetic.deployments import SPRING_WEEK
     from ctpse_core.synthetic.tasking_week import synthetic_tasking_week
     from ctpse_core.tasking import returns
-    from ctpse_core.tasking.assets import create_request, deploy, move, overdue
+    from ctpse_core.tasking.assets import overdue
     from ctpse_core.tasking.commitments import board
     from ctpse_core.tasking.events import acknowledge, assess, disseminate, escalations, receive
     from ctpse_core.tasking.returns import SignificantIssue
@@ -53,30 +89,11 @@ def run_demo_step(ctx: Any) -> list[str]:
             if person.id not in known:
                 uow.staff.add(person)
         # CT asset requests: two approved (one deployed), one declined, the rest waiting
-        for i, req in enumerate(data.asset_requests):
-            if uow.asset_requests.find(req.id) is not None:
-                continue
-            create_request(uow, req, at=now - dt.timedelta(days=3))
-            if i == 0:
-                move(uow, req.id, "approved", "priority operation", at=now - dt.timedelta(days=2))
-                deploy(uow, req.id, "FOR-1", now - dt.timedelta(hours=20), now - dt.timedelta(hours=12),
-                       at=now - dt.timedelta(hours=20), override_reason="demo")
-            elif i == 1:
-                move(uow, req.id, "declined", "asset committed to a national priority", at=now - dt.timedelta(days=1))
-            elif i == 2:
-                move(uow, req.id, "approved", "", at=now - dt.timedelta(days=1))
+        store_asset_requests(uow, [r for r in data.asset_requests if uow.asset_requests.find(r.id) is None], now)
         requests = list(uow.asset_requests.list())
         bid_id = f"bid-{week.isoformat()}"
         if uow.funding_bids.find(bid_id) is None:
-            bid = submit_bid(uow, forecast_stored(uow, week, last), bid_id, week, last,
-                             now=now - dt.timedelta(days=10))
-            # the desk signs for every line as bid but one, which it cuts by a tenth
-            cut = max(bid.lines, key=lambda x: x.amount) if bid.lines else None
-            amounts = {x.operation_id: x.amount for x in bid.lines}
-            if cut is not None:
-                amounts[cut.operation_id] = (cut.amount * Decimal("0.9")).quantize(Decimal("0.01"))
-            record_authorisation(uow, bid_id, f"auth-{week.isoformat()}", "Supt A Example (NCTPOC)",
-                                 now - dt.timedelta(days=7), amounts)
+            bid_and_authorisation(uow, forecast_stored(uow, week, last), bid_id, week, now)
         # an amendment: the busiest deployment runs two hours longer (once: a second run finds it published)
         target = max(deployments, key=lambda d: (d.officers, d.id)) if deployments else None
         if target is not None and target.provenance is not None and target.provenance.source == "amendment":

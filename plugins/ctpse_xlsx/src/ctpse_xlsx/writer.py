@@ -22,7 +22,7 @@ from ctpse_core.reports.office import reproducible_zip
 
 __all__ = ["render_xlsx"]
 
-FORMATS = {"int": "#,##0", "float": "#,##0.###", "percent": "0.0%", "date": "ddd dd/mm/yyyy",
+FORMATS = {"int": "#,##0", "float": "#,##0.###", "money": "#,##0.00", "percent": "0.0%", "date": "ddd dd/mm/yyyy",
            "datetime": "ddd dd/mm/yyyy hh:mm", "phone": "@", "text": "@"}
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
