@@ -128,7 +128,7 @@ def restore(
             for changes in _moves_for(st, nb, n, rng, sampled):
                 priced += 1
                 d_hard, d_soft, undo = st.apply(changes)
-                st.apply(undo)
+                st.revert(undo)
                 if d_hard < 0 and (chosen is None or (d_hard, d_soft) < chosen[:2]):
                     chosen = (d_hard, d_soft, changes)
                 if chosen is not None:
@@ -160,7 +160,7 @@ def restore(
             priced += 1
             d_hard, _d_soft, undo = st.apply(step)
             if d_hard > 0:
-                st.apply(undo)
+                st.revert(undo)
                 continue
             made += 1
             if made >= 3:
@@ -191,7 +191,7 @@ def _replan(
         if not changes:
             continue
         d_hard, d_soft, undo = st.apply(changes)
-        st.apply(undo)
+        st.revert(undo)
         if d_hard < 0:
             return d_hard, d_soft, changes
     return None

@@ -57,6 +57,7 @@ class State:
         self.over: set[tuple[int, int]] = set()
         self.hard = 0
         self.soft = 0
+        self._saved: tuple[list[tuple[int, tuple[int, int], list[int] | None]], int, int] = ([], 0, 0)
         self.load(sched)
 
     def load(self, sched: list[list[int]]) -> None:
@@ -106,9 +107,9 @@ class State:
                 soft += self.cover_cost(d, s, self.count[d][s])
         return hard, soft
 
-    def apply(self, changes: list[Change]) -> tuple[int, int, list[Change]]:
-        """Make the changes; return the change in hard count and in soft penalty, and the
-        changes that undo them."""
+    def _move(self, changes: list[Change]) -> tuple[int, list[Change], dict[int, list[int]]]:
+        """Make the changes to the schedule and the cover; return the change in the cover
+        penalty, the changes that undo them and the days changed per person."""
         c = self.c
         sched = self.sched
         undo: list[Change] = []
@@ -125,32 +126,59 @@ class State:
                 slots[(d, new)] = slots.get((d, new), 0) + 1
             sched[p][d] = new
             touched.setdefault(p, []).append(d)
-        d_soft = d_hard = 0
+        d_soft = 0
+        count, under, over = self.count, self.under, self.over
         for (d, s), diff in slots.items():
             if diff:
-                before = self.count[d][s]
+                before = count[d][s]
                 after = before + diff
                 d_soft += self.cover_cost(d, s, after) - self.cover_cost(d, s, before)
-                self.count[d][s] = after
+                count[d][s] = after
                 req = c.requirement[d][s]
                 if after < req:
-                    self.under.add((d, s))
+                    under.add((d, s))
                 else:
-                    self.under.discard((d, s))
+                    under.discard((d, s))
                 if after > req and c.over_w[d][s] > 0:
-                    self.over.add((d, s))
+                    over.add((d, s))
                 else:
-                    self.over.discard((d, s))
+                    over.discard((d, s))
+        undo.reverse()
+        return d_soft, undo, touched
+
+    def apply(self, changes: list[Change]) -> tuple[int, int, list[Change]]:
+        """Make the changes; return the change in hard count and in soft penalty, and the
+        changes that undo them (:meth:`revert` undoes them without scoring anyone again)."""
+        d_soft, undo, touched = self._move(changes)
+        d_hard = 0
+        scorer = self.scorer
+        weekly = self.c.weekly_rest > 0
+        saved = []
         for p, days in touched.items():
-            old_h, old_s = self.person[p]
-            new_h, new_s = self.scorer.score(p, sched[p], changed=days)
+            old = self.person[p]
+            cache = scorer._week_cache.get(p)
+            saved.append((p, old, cache[:] if weekly and cache is not None else None))
+            new_h, new_s = scorer.score(p, self.sched[p], changed=days)
             self.person[p] = (new_h, new_s)
-            d_hard += new_h - old_h
-            d_soft += new_s - old_s
+            d_hard += new_h - old[0]
+            d_soft += new_s - old[1]
         self.hard += d_hard
         self.soft += d_soft
-        undo.reverse()
+        self._saved = (saved, d_hard, d_soft)
         return d_hard, d_soft, undo
+
+    def revert(self, undo: list[Change]) -> None:
+        """Undo the last :meth:`apply` (``undo`` is what it returned): the people's scores
+        come back from before it rather than being computed again."""
+        saved, d_hard, d_soft = self._saved
+        self._move(undo)
+        for p, old, cache in saved:
+            self.person[p] = old
+            if cache is not None:
+                self.scorer._week_cache[p] = cache
+        self.hard -= d_hard
+        self.soft -= d_soft
+        self._saved = ([], 0, 0)
 
 
 class Neighbourhood:

@@ -116,10 +116,9 @@ class RowPlanner:
             ranked = sorted((line[s], jitter() if jitter else 0.0, s) for s in range(c.n_shifts) if avail[d][s])
             opts = [s for _c, _j, s in ranked]
             order.append([s for s in opts if cost[d][s] < 0] + [OFF] + [s for s in opts if cost[d][s] >= 0])
-        # the cheapest possible remainder from each day on
-        lb = [0] * (days + 1)
-        for d in range(days - 1, -1, -1):
-            lb[d] = lb[d + 1] + min([0] + [cost[d][s] for s in order[d] if s != OFF])
+        # the cheapest possible remainder after each day, by the run and weekends so far
+        least = self._least_cost(n, cost)
+        top_len = len(least[0][0]) - 1
         back, block_ends, group_of = self.back, self.block_ends, self.group_of
         periods = c.periods[n]
         period_of = scorer._period_of[n]
@@ -131,6 +130,7 @@ class RowPlanner:
         longest = max((minutes[d][s] for d in range(days) for s in range(c.n_shifts) if avail[d][s]), default=0)
         caps = dict(c.max_shifts[n])
         all_capped = len(caps) == c.n_shifts
+        cap_total = sum(caps.values())
         weekly = c.weekly_rest > 0
         req = self._req.get(n, {})
         totals = [0] * len(periods)
@@ -160,7 +160,7 @@ class RowPlanner:
             left = wk_top if wk_cap is None else min(wk_top, max(0, wk_cap - worked[0]))
             more = most[d + 1][on][min(run_len, len(most[d + 1][on]) - 1)][exempt][left]
             if all_capped:
-                more = min(more, longest * sum(max(0, cap - counts[s]) for s, cap in caps.items()))
+                more = min(more, longest * (cap_total - sum(counts)))
             return total + more >= lo
 
         def dfs(d: int, run_on: bool, run_len: int, run_start: int, spent: int, cover: int) -> None:
@@ -179,11 +179,12 @@ class RowPlanner:
                     best_value = cover + soft
                     found.append((row[:], best_value))
                 return
-            if spent + lb[d] >= best_value:
-                return
+            left = wk_top if wk_cap is None else min(wk_top, max(0, wk_cap - worked[0]))
             prev = row[d - 1] if d else OFF
             k = period_of[d]
-            for s in order[d]:
+            after = least[d + 1]
+            children = []
+            for rank, s in enumerate(order[d]):
                 if s == OFF:
                     if d == 0 or run_on:
                         if d and run_start > 0 and run_len < min_cons:
@@ -191,10 +192,9 @@ class RowPlanner:
                         length, start = 1, d
                     else:
                         length, start = run_len + 1, run_start
-                    if blocks_ok(d) and reachable(d, 0, length, start == 0):
-                        dfs(d + 1, False, length, start, spent, cover)
-                    if budget[0] == 0:
-                        return
+                    bound = spent + after[0][min(length, top_len)][start == 0][left]
+                    if bound < best_value:
+                        children.append((bound, rank, s, length, start, False))
                     continue
                 if prev != OFF and s in forbid[prev]:
                     continue
@@ -211,8 +211,7 @@ class RowPlanner:
                 cap = caps.get(s)
                 if cap is not None and counts[s] >= cap:
                     continue
-                m = minutes[d][s]
-                if hi is not None and totals[k] + m > hi:
+                if hi is not None and totals[k] + minutes[d][s] > hi:
                     continue
                 if any(row[e] == t for e, t in back.get((d, s), ())):
                     continue
@@ -220,21 +219,35 @@ class RowPlanner:
                 new_weekend = g >= 0 and in_group[g] == 0
                 if new_weekend and wk_cap is not None and worked[0] >= wk_cap:
                     continue
-                row[d] = s
-                counts[s] += 1
-                totals[k] += m
-                if g >= 0:
-                    in_group[g] += 1
-                    worked[0] += new_weekend
-                if blocks_ok(d) and reachable(d, 1, length, start == 0):
-                    step = cost[d][s]
-                    dfs(d + 1, True, length, start, spent + step, cover + step - req.get((d, s), 0))
-                row[d] = OFF
-                counts[s] -= 1
-                totals[k] -= m
-                if g >= 0:
-                    in_group[g] -= 1
-                    worked[0] -= new_weekend
+                spare = left - 1 if new_weekend and wk_top else left
+                bound = spent + cost[d][s] + after[1][min(length, top_len)][start == 0][spare]
+                if bound < best_value:
+                    children.append((bound, rank, s, length, start, new_weekend))
+            children.sort()
+            for bound, _rank, s, length, start, new_weekend in children:
+                if bound >= best_value:
+                    break
+                if s == OFF:
+                    if blocks_ok(d) and reachable(d, 0, length, start == 0):
+                        dfs(d + 1, False, length, start, spent, cover)
+                else:
+                    m = minutes[d][s]
+                    g = group_of[d]
+                    row[d] = s
+                    counts[s] += 1
+                    totals[k] += m
+                    if g >= 0:
+                        in_group[g] += 1
+                        worked[0] += new_weekend
+                    if blocks_ok(d) and reachable(d, 1, length, start == 0):
+                        step = cost[d][s]
+                        dfs(d + 1, True, length, start, spent + step, cover + step - req.get((d, s), 0))
+                    row[d] = OFF
+                    counts[s] -= 1
+                    totals[k] -= m
+                    if g >= 0:
+                        in_group[g] -= 1
+                        worked[0] -= new_weekend
                 if budget[0] == 0:
                     return
 
@@ -264,6 +277,53 @@ class RowPlanner:
         req = self._req.get(n, {})
         value = sum(cost[d][s] - req.get((d, s), 0) for d, s in enumerate(row) if s != OFF) + plain[1]
         return row, value
+
+    def _least_cost(self, n: int, cost: Sequence[Sequence[int]]) -> list[list[list[list[list[int]]]]]:
+        """``least[d][on][length][exempt][weekends]``: the least ``cost`` person ``n`` could
+        incur from day ``d`` to the end after a run of ``length`` days of work (``on``) or
+        rest ending on day ``d - 1`` (``exempt`` as in :meth:`_most_minutes`), with
+        ``weekends`` more weekends allowed, under their availability, run lengths and
+        weekends only: a lower bound for the branch and bound."""
+        c = self.c
+        days = c.n_days
+        k, min_cons, min_off = c.max_cons[n], c.min_cons[n], c.min_off[n]
+        cap = max(k or 0, min_cons, min_off, 1) + 1
+        limit = c.max_weekends[n]
+        top = 0 if limit is None or not self.runs else min(limit, len(c.weekends))
+        group_of = self.group_of
+        avail = c.avail[n]
+        cheapest = [min((cost[d][s] for s in range(c.n_shifts) if avail[d][s]), default=None) for d in range(days)]
+        big = _BIG
+        zero = [[[[0] * (top + 1) for _ in (0, 1)] for _ in range(cap + 1)] for _ in (0, 1)]
+        least = [zero] * (days + 1)
+        for d in range(days - 1, -1, -1):
+            after = least[d + 1]
+            g = group_of[d]
+            starts = top > 0 and g >= 0
+            continues = starts and d > 0 and group_of[d - 1] == g
+            work = cheapest[d]
+            table = [[[[big] * (top + 1) for _ in (0, 1)] for _ in range(cap + 1)] for _ in (0, 1)]
+            for on in (0, 1):
+                for length in range(cap + 1):
+                    nxt = min(cap, length + 1)
+                    for ex in (0, 1):
+                        cell = table[on][length][ex]
+                        rest_ok = not on or ex or length >= min_cons
+                        if work is None:
+                            work_to = None
+                        elif on:
+                            work_to = after[1][nxt][ex] if k is None or length + 1 <= k else None
+                        else:
+                            work_to = after[1][1][0] if ex or length >= min_off else None
+                        rest_to = (after[0][1][0] if on else after[0][nxt][ex]) if rest_ok else None
+                        new = starts and not (continues and on)
+                        for w in range(top + 1):
+                            value = rest_to[w] if rest_to is not None else big
+                            if work_to is not None and work is not None and (not new or w > 0):
+                                value = min(value, work + work_to[w - 1 if new else w])
+                            cell[w] = value
+            least[d] = table
+        return least
 
     def _most_minutes(self, n: int) -> list[list[list[list[list[int]]]]]:
         """``most[d][on][length][exempt][weekends]``: the most minutes person ``n`` could

@@ -117,8 +117,12 @@ class PersonScorer:
                 hard += 1 + (lo - total) // 240
         weekends = c.max_weekends[n]
         if weekends is not None:
-            group_of = self._group_of
-            worked = len({group_of[d] for d in range(days) if row[d] != OFF and group_of[d] >= 0})
+            worked = 0
+            for group in c.weekends:
+                for d in group:
+                    if row[d] != OFF:
+                        worked += 1
+                        break
             if worked > weekends:
                 hard += worked - weekends
         for weight, flag, low in c.fair:

@@ -1,9 +1,12 @@
-"""The built-in solver: greedy construction, then simulated annealing with restarts.
+"""The built-in solver: each person's schedule planned whole (so no hard rule is broken
+from the start), then simulated annealing with restarts and ruin-and-recreate.
 
 No extra dependency. The search runs in rounds of ``round_moves`` moves (see
 :mod:`ctpse_core.rota.moves` for the moves): the first round of a run cools from a
 temperature at which a typical worsening move is taken half the time down to one at
-which the smallest is taken about once in a thousand; each later round starts from the
+which the smallest is taken about once in a thousand; after each round, ruin and recreate
+(1 to ``ruin`` people planned again whole by :mod:`ctpse_core.rota.rowplan`, kept when no
+worse) descends from the run's best; each later round starts from the
 run's best rota, perturbed by a few random block moves, at a lower temperature; after
 ``patience`` rounds without a better rota a new run starts, from a fresh construction
 or (``crossover`` of the time) from two of the ``elite`` best rotas runs ended with, each
@@ -33,7 +36,7 @@ import attrs
 from ctpse_core.rota.compiled import OFF, Compiled, compile_problem
 from ctpse_core.rota.feasibility import restore
 from ctpse_core.rota.model import Roster, RotaProblem
-from ctpse_core.rota.moves import HARD, Neighbourhood, State
+from ctpse_core.rota.moves import HARD, Change, Neighbourhood, State
 from ctpse_core.rota.rowplan import RowPlanner, cover_costs
 from ctpse_core.rota.rules import RotaConstraint
 from ctpse_core.rota.scoring import PersonScorer
@@ -82,6 +85,11 @@ class LocalSearchSolver:
     restore_budget: int = 2_000_000
     #: search nodes for planning one person's schedule (:mod:`ctpse_core.rota.rowplan`)
     plan_nodes: int = 4_000
+    #: ruin-and-recreate steps after each annealing round (each a share of the staff,
+    #: 1 to ``ruin`` people, re-planned whole); a step counts as ``recreate_moves`` moves
+    recreate: float = 1.0
+    ruin: int = 3
+    recreate_moves: int = 200
 
     def solve(
         self,
@@ -246,6 +254,7 @@ class LocalSearchSolver:
         ``patience`` rounds without a better rota the run ends and a new one starts."""
         c = st.c
         nb = Neighbourhood(st, rng, backfill=self.backfill)
+        planner = RowPlanner(c, st.scorer.extra)
         limit = budget if budget is not None else sys.maxsize
         length = max(1, min(self.round_moves, limit))
         t_hi, t_lo = _temperatures(st, nb)
@@ -310,12 +319,56 @@ class LocalSearchSolver:
                             if best == 0:
                                 break
                 else:
-                    st.apply(undo)
+                    st.revert(undo)
+            if self.recreate > 0 and it < limit and run_best < HARD:
+                st.load(run_sched)
+                steps = max(1, int(self.recreate * c.n_staff))
+                steps = min(steps, max(1, (limit - it) // self.recreate_moves))
+                it += steps * self.recreate_moves
+                if self._recreate(st, planner, rng, steps, deadline):
+                    cost = st.cost
+                    if cost < run_best:
+                        run_best, run_sched, improved = cost, st.snapshot(), True
+                        if cost < best:
+                            best, best_sched = cost, run_sched
             stall = 0 if improved else stall + 1
             if stall >= self.patience:
                 fresh, stall = True, 0
         st.load(best_sched)
         return it
+
+    def _recreate(
+        self, st: State, planner: RowPlanner, rng: random.Random, steps: int, deadline: float
+    ) -> bool:
+        """Ruin and recreate (Schrimpf et al.; Pisinger and Ropke), a descent: take 1 to
+        ``ruin`` people off the rota and plan each again whole, in random order, against
+        the cover everyone else leaves (:class:`~ctpse_core.rota.rowplan.RowPlanner`); keep
+        the result when it costs no more. Returns whether anything was kept."""
+        c = st.c
+        kept = False
+        for _ in range(steps):
+            if time.perf_counter() > deadline:
+                break
+            people = rng.sample(range(c.n_staff), min(c.n_staff, rng.randint(1, self.ruin)))
+            undo_all: list[list[Change]] = []
+            total = 0
+            for n in people:
+                _h, _s, undo = st.apply([(n, d, OFF) for d in range(c.n_days) if st.sched[n][d] != OFF])
+                undo_all.append(undo)
+                total += _h * HARD + _s
+            for n in rng.sample(people, len(people)):
+                got = planner.plan_some(n, cover_costs(c, n, st.count, st.sched[n]), rng, nodes=self.plan_nodes)
+                if got is None:
+                    continue
+                d_hard, d_soft, undo = st.apply([(n, d, x) for d, x in enumerate(got[0]) if st.sched[n][d] != x])
+                undo_all.append(undo)
+                total += d_hard * HARD + d_soft
+            if total <= 0:
+                kept = kept or total < 0
+            else:
+                for undo in reversed(undo_all):
+                    st.apply(undo)
+        return kept
 
     def _shake(self, st: State, nb: Neighbourhood) -> None:
         """Perturb the schedule with random block moves that add no hard violation."""
@@ -328,7 +381,7 @@ class LocalSearchSolver:
             hard = st.hard
             _hard, _soft, undo = st.apply(changes)
             if st.hard > hard:
-                st.apply(undo)
+                st.revert(undo)
             else:
                 made += 1
 
@@ -343,7 +396,7 @@ def _temperatures(st: State, nb: Neighbourhood, samples: int = 300) -> tuple[flo
         if not changes:
             continue
         d_hard, d_soft, undo = st.apply(changes)
-        st.apply(undo)
+        st.revert(undo)
         if d_hard <= 0 and d_soft > 0:
             worse.append(d_soft)
     if not worse:
