@@ -146,3 +146,18 @@ def test_broken_json_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text('[{"record_id": "R1",', encoding="utf-8")
     with pytest.raises(FeedFileError, match=r"regional\.json is not valid JSON"):
         read_table("regional", path)
+
+
+def test_a_missing_name_column_rejects_every_row_as_the_importer_does(tmp_path: Path) -> None:
+    """Blank name cells are kept, but a file without the surname column at all is refused row by
+    row naming the column, exactly as `ctpse import` refuses it."""
+    path = tmp_path / "regional.csv"
+    path.write_text("record_id,forenames,date_of_birth\nR1,Ada,01/02/1980\nR2,,03/04/1981\n", encoding="utf-8")
+    table, rejected = read_table("regional", path)
+    assert table.ids == []
+    assert [(r.row, [p.reason for p in r.problems]) for r in rejected] == [
+        (2, ["column is missing (needed for surname)"]),
+        (3, ["column is missing (needed for surname)"]),
+    ]
+    slow = load_records("regional", path)
+    assert [[p.reason for p in r.problems] for r in slow.rejected] == [[p.reason for p in r.problems] for r in rejected]

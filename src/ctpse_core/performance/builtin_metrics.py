@@ -66,12 +66,14 @@ def _casework_period(ctx: MetricContext) -> Any:
     return Period(ctx.period.start, ctx.period.end)
 
 
-def _caseload(ctx: MetricContext, purpose: str) -> Any:
-    """The engagement service's cases as of the as-of date (its reads audited there), with the
-    records they came from read into a tally for the inputs hash and marking."""
+def _caseload(ctx: MetricContext) -> Any:
+    """The engagement service's cases as of the as-of date (its reads audited there), loaded
+    once per computation of the KPIs."""
     from ctpse_core.engagement.service import load_cases
 
-    return load_cases(ctx.uow, ctx.as_of, purpose=f"KPI {purpose}")
+    if "caseload" not in ctx.shared:
+        ctx.shared["caseload"] = load_cases(ctx.uow, ctx.as_of, purpose="KPIs")
+    return ctx.shared["caseload"]
 
 
 def _read_casework(tally: Tally, ctx: MetricContext, load: Any) -> None:
@@ -87,7 +89,7 @@ def engagement_compliance(ctx: MetricContext) -> MetricResult:
     from ctpse_core.engagement.rules import is_compliant
 
     tally = Tally()
-    load = _caseload(ctx, "engagement compliance")
+    load = _caseload(ctx)
     _read_casework(tally, ctx, load)
     for case in load.cases:
         verdict = is_compliant(case, ctx.period.start, ctx.period.end, ctx.as_of)
@@ -103,7 +105,7 @@ def contacts_overdue(ctx: MetricContext) -> MetricResult:
 
     tally = Tally(ratio=False)
     tally.scope(["region"])
-    load = _caseload(ctx, "contacts overdue")
+    load = _caseload(ctx)
     _read_casework(tally, ctx, load)
     for case in load.cases:
         if case.starts_on <= ctx.until and next_due(case, ctx.until) < ctx.until:
@@ -263,7 +265,7 @@ BUILTIN_METRICS: dict[str, Metric] = {
     "contacts-overdue": Metric(contacts_overdue, "count", contacts_overdue.__doc__ or "",
                                ("manager", "force", "region", "national")),
     "order-deadlines-met": Metric(order_deadlines_met, "%", order_deadlines_met.__doc__ or "", ("region", "national")),
-    "data-quality": Metric(data_quality, "%", data_quality.__doc__ or "", ("region", "national")),
+    "data-quality": Metric(data_quality, "%", data_quality.__doc__ or "", ("region", "national"), periodic=False),
     "actions-closed-on-time": Metric(actions_closed_on_time, "%", actions_closed_on_time.__doc__ or "",
                                      ("manager", "region", "national")),
     "actions-overdue": Metric(actions_overdue, "count", actions_overdue.__doc__ or "",
@@ -275,7 +277,7 @@ BUILTIN_METRICS: dict[str, Metric] = {
     "stale-records": Metric(stale_records, "count", stale_records.__doc__ or "",
                             ("manager", "force", "region", "national")),
     "reconciliation-open": Metric(reconciliation_open, "count", reconciliation_open.__doc__ or "",
-                                  ("region", "national")),
+                                  ("region", "national"), periodic=False),
     "asset-requests-on-time": Metric(asset_requests_on_time, "%", asset_requests_on_time.__doc__ or "",
                                      ("manager", "region", "national")),
     "overtime-within-authorisation": Metric(overtime_within_authorisation, "%",

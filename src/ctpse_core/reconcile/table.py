@@ -129,10 +129,14 @@ def table_from_nominals(
     """A table from records already built (e.g. a stored list or ``load_records``)."""
     items = list(records)
     markings = [r.marking for r in items]
+    columns = {path: [_get(r, path) for r in items] for path in fields}
+    for path in NAME_FIELDS:  # a blank name part is missing, as read from a file
+        if path in columns:
+            columns[path] = [value or None for value in columns[path]]
     return NominalTable(
         source=source,
         ids=[r.id for r in items],
-        columns={path: [_get(r, path) for r in items] for path in fields},
+        columns=columns,
         marking=highest(markings) if markings else Marking(),
     )
 
@@ -314,9 +318,9 @@ class _Columns:
         self.numbers.append(row.number)
         self.plan_of.append(self._plan)
         plan = self.plans[self._plan]
-        if row.error is not None or row.extra or plan.error is not None:
+        if row.error is not None or row.extra or plan.error is not None or plan.absent:
             # row-level faults, worded by the feeds layer (cell faults are checked per column)
-            row_faults = [p for p in plan.build(row)[1] if not p.field]
+            row_faults = [p for p in plan.build(row)[1] if not p.field] + list(plan.absent)
             if row_faults:
                 self.problems[position] = row_faults
         values = row.values
