@@ -144,7 +144,7 @@ def data_quality(ctx: MetricContext) -> MetricResult:
     duplicate, old provenance...; the data-quality service's checks) as of the as-of date."""
     from ctpse_core.quality.service import data_quality as figure
 
-    return _casework_figure(ctx, figure(ctx.uow, ctx.as_of), ["nominals", "contact_plans"])
+    return _casework_figure(ctx, figure(ctx.uow, ctx.as_of, memo=ctx.shared), ["nominals", "contact_plans"])
 
 
 _REQUIRED = ("nominal_manager", "risk_tier", "status", "force")
@@ -191,21 +191,18 @@ def reconciliation_open(ctx: MetricContext) -> MetricResult:
     """Findings still open when the stored regional list is reconciled against the stored national
     list (reviewers' decisions honoured): field discrepancies, within-list duplicate clusters,
     identifier conflicts and possible matches awaiting review. The figure is for now, not the period."""
-    from ctpse_core.errors import NotFoundError
-    from ctpse_core.reconcile import reconcile
     from ctpse_core.reconcile.review import stored_decisions
-    from ctpse_core.reconcile.stored import stored_tables
+    from ctpse_core.reconcile.stored import reconcile_stored, stored_lists
 
     tally = Tally(ratio=False)
     tally.scope(["region"])
-    try:
-        left, right = stored_tables(ctx.uow, ctx.params.get("left", "regional"), ctx.params.get("right", "national"))
-    except NotFoundError:
+    left_source, right_source = ctx.params.get("left", "regional"), ctx.params.get("right", "national")
+    left, right = stored_lists(ctx.uow, left_source, right_source)
+    if not left or not right:
         return tally.result()
-    nominals = [n for n in _nominals(ctx).values() if n.provenance is not None
-                and n.provenance.source in (ctx.params.get("left", "regional"), ctx.params.get("right", "national"))]
-    tally.read(nominals)
-    result = reconcile(left, right, decisions=stored_decisions(ctx.uow))
+    tally.read([*left, *right])
+    # the same reconciliation as the data-quality check's, made once per computation (ctx.shared)
+    result = reconcile_stored(left, left_source, right, right_source, None, stored_decisions(ctx.uow), ctx.shared)
     for d in result.discrepancies:
         tally.count(["region"], f"discrepancy:{d.left}:{d.right}:{d.field}", 1.0)
     for cluster in (*result.duplicates_left, *result.duplicates_right):
