@@ -66,12 +66,14 @@ def _casework_period(ctx: MetricContext) -> Any:
     return Period(ctx.period.start, ctx.period.end)
 
 
-def _caseload(ctx: MetricContext, purpose: str) -> Any:
-    """The engagement service's cases as of the as-of date (its reads audited there), with the
-    records they came from read into a tally for the inputs hash and marking."""
+def _caseload(ctx: MetricContext) -> Any:
+    """The engagement service's cases as of the as-of date (its reads audited there), loaded
+    once per computation of the KPIs."""
     from ctpse_core.engagement.service import load_cases
 
-    return load_cases(ctx.uow, ctx.as_of, purpose=f"KPI {purpose}")
+    if "caseload" not in ctx.shared:
+        ctx.shared["caseload"] = load_cases(ctx.uow, ctx.as_of, purpose="KPIs")
+    return ctx.shared["caseload"]
 
 
 def _read_casework(tally: Tally, ctx: MetricContext, load: Any) -> None:
@@ -87,7 +89,7 @@ def engagement_compliance(ctx: MetricContext) -> MetricResult:
     from ctpse_core.engagement.rules import is_compliant
 
     tally = Tally()
-    load = _caseload(ctx, "engagement compliance")
+    load = _caseload(ctx)
     _read_casework(tally, ctx, load)
     for case in load.cases:
         verdict = is_compliant(case, ctx.period.start, ctx.period.end, ctx.as_of)
@@ -103,7 +105,7 @@ def contacts_overdue(ctx: MetricContext) -> MetricResult:
 
     tally = Tally(ratio=False)
     tally.scope(["region"])
-    load = _caseload(ctx, "contacts overdue")
+    load = _caseload(ctx)
     _read_casework(tally, ctx, load)
     for case in load.cases:
         if case.starts_on <= ctx.until and next_due(case, ctx.until) < ctx.until:
@@ -142,7 +144,7 @@ def data_quality(ctx: MetricContext) -> MetricResult:
     duplicate, old provenance...; the data-quality service's checks) as of the as-of date."""
     from ctpse_core.quality.service import data_quality as figure
 
-    return _casework_figure(ctx, figure(ctx.uow, ctx.as_of), ["nominals", "contact_plans"])
+    return _casework_figure(ctx, figure(ctx.uow, ctx.as_of, memo=ctx.shared), ["nominals", "contact_plans"])
 
 
 _REQUIRED = ("nominal_manager", "risk_tier", "status", "force")
@@ -189,21 +191,18 @@ def reconciliation_open(ctx: MetricContext) -> MetricResult:
     """Findings still open when the stored regional list is reconciled against the stored national
     list (reviewers' decisions honoured): field discrepancies, within-list duplicate clusters,
     identifier conflicts and possible matches awaiting review. The figure is for now, not the period."""
-    from ctpse_core.errors import NotFoundError
-    from ctpse_core.reconcile import reconcile
     from ctpse_core.reconcile.review import stored_decisions
-    from ctpse_core.reconcile.stored import stored_tables
+    from ctpse_core.reconcile.stored import reconcile_stored, stored_lists
 
     tally = Tally(ratio=False)
     tally.scope(["region"])
-    try:
-        left, right = stored_tables(ctx.uow, ctx.params.get("left", "regional"), ctx.params.get("right", "national"))
-    except NotFoundError:
+    left_source, right_source = ctx.params.get("left", "regional"), ctx.params.get("right", "national")
+    left, right = stored_lists(ctx.uow, left_source, right_source)
+    if not left or not right:
         return tally.result()
-    nominals = [n for n in _nominals(ctx).values() if n.provenance is not None
-                and n.provenance.source in (ctx.params.get("left", "regional"), ctx.params.get("right", "national"))]
-    tally.read(nominals)
-    result = reconcile(left, right, decisions=stored_decisions(ctx.uow))
+    tally.read([*left, *right])
+    # the same reconciliation as the data-quality check's, made once per computation (ctx.shared)
+    result = reconcile_stored(left, left_source, right, right_source, None, stored_decisions(ctx.uow), ctx.shared)
     for d in result.discrepancies:
         tally.count(["region"], f"discrepancy:{d.left}:{d.right}:{d.field}", 1.0)
     for cluster in (*result.duplicates_left, *result.duplicates_right):
@@ -263,7 +262,7 @@ BUILTIN_METRICS: dict[str, Metric] = {
     "contacts-overdue": Metric(contacts_overdue, "count", contacts_overdue.__doc__ or "",
                                ("manager", "force", "region", "national")),
     "order-deadlines-met": Metric(order_deadlines_met, "%", order_deadlines_met.__doc__ or "", ("region", "national")),
-    "data-quality": Metric(data_quality, "%", data_quality.__doc__ or "", ("region", "national")),
+    "data-quality": Metric(data_quality, "%", data_quality.__doc__ or "", ("region", "national"), periodic=False),
     "actions-closed-on-time": Metric(actions_closed_on_time, "%", actions_closed_on_time.__doc__ or "",
                                      ("manager", "region", "national")),
     "actions-overdue": Metric(actions_overdue, "count", actions_overdue.__doc__ or "",
@@ -275,7 +274,7 @@ BUILTIN_METRICS: dict[str, Metric] = {
     "stale-records": Metric(stale_records, "count", stale_records.__doc__ or "",
                             ("manager", "force", "region", "national")),
     "reconciliation-open": Metric(reconciliation_open, "count", reconciliation_open.__doc__ or "",
-                                  ("region", "national")),
+                                  ("region", "national"), periodic=False),
     "asset-requests-on-time": Metric(asset_requests_on_time, "%", asset_requests_on_time.__doc__ or "",
                                      ("manager", "region", "national")),
     "overtime-within-authorisation": Metric(overtime_within_authorisation, "%",
