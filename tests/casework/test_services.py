@@ -218,11 +218,10 @@ def test_outgoing_personal_data_outside_an_agreement_is_refused_and_the_refusal_
 
 
 def test_refused_by_the_access_hook_nothing_is_stored(store: Any, monkeypatch: Any) -> None:
-    """When the access decision hook refuses, logging the item is refused and nothing is stored."""
+    """When the access decision hook refuses the item, it is an input error and nothing is stored."""
     import pytest
 
     from ctpse_core.correspondence import service
-    from ctpse_core.security.policy import AccessDenied
 
     class Refuse:
         class hook:
@@ -232,13 +231,14 @@ def test_refused_by_the_access_hook_nothing_is_stored(store: Any, monkeypatch: A
 
     _fill(store, [nominal("N1")], [], [])
     monkeypatch.setattr("ctpse_core.plugin.get_plugin_manager", lambda: Refuse)
-    with store.unit_of_work(user="nm") as uow, pytest.raises(AccessDenied, match="site policy"):
+    with store.unit_of_work(user="nm") as uow, pytest.raises(InputError, match="refused by the access rules"):
         service.record_item(uow, Correspondence(id="OUT2", partner="Anyone", subject="s", received_at=at(AS_OF),
                                                 direction=Direction.OUTGOING, personal_data=True,
                                                 nominal_ids=("N1",)))
     monkeypatch.undo()
     with store.unit_of_work(user=SYSTEM) as uow:
         assert uow.correspondence.find("OUT2") is None
+    assert not [e for e in store.audit_events() if e.operation == "disclosure"]
 
 
 def test_horizon_release_unprepared_and_order_figure(store: Any) -> None:

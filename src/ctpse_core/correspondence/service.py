@@ -136,7 +136,10 @@ def correspondence_on_time(uow: Any, as_of: dt.date, period: Period, rules: Mapp
 def record_item(uow: Any, item: Correspondence, purpose: str = "correspondence", *, agreement: str | None = None,
                 fields: Iterable[str] = (), recipient_person: str | None = None,
                 today: dt.date | None = None) -> Correspondence:
-    """Log one item. An outgoing item with personal data is a disclosure of the nominals it
+    """Log one item. An outgoing item with personal data is first put to the unit of work's
+    access decision with the item as the target (``uow.can``: the ``ctpse_access_decision``
+    hook sees its partner, time and marking, then the role policy; a refusal is an
+    :class:`InputError`). It is then a disclosure of the nominals it
     names, made only under an information-sharing agreement with its partner
     (:func:`~ctpse_core.security.agreements.disclose_in`: ``agreement``, or the live one with
     ``item.partner`` for ``purpose``) carrying ``fields`` of them (their IDs always go); outside
@@ -151,6 +154,9 @@ def record_item(uow: Any, item: Correspondence, purpose: str = "correspondence",
         if uow.nominals.find(nominal_id) is None:
             raise InputError([Problem("nominal_ids", f"no nominal {nominal_id!r} in the store")])
     disclosure = item.direction == Direction.OUTGOING and item.personal_data
+    if disclosure and not uow.can("disclose", item, purpose):  # the hook sees the item: partner, time, marking
+        raise InputError([Problem("partner", f"disclosure of {item.marking} material to {item.partner!r} "
+                                  f"for {purpose} is refused by the access rules")])
     if disclosure and not item.nominal_ids:
         raise InputError([Problem("nominal_ids", "an outgoing item with personal data must name the nominal(s) "
                                   "whose data it carries (--nominal)", item.id)])
