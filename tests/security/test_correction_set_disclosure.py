@@ -98,3 +98,18 @@ def test_under_a_live_agreement_it_is_written_and_logged_per_record(tmp_path: Pa
     assert first is not None
     notify = CliRunner().invoke(make_cli(), ["--store", url, "--user", "admin", "disclosures", "notify", first])
     assert notify.exit_code == 0 and "JCTPPH" in notify.output and "ISA-JCTPPH-2026" in notify.output
+
+
+def test_the_example_agreement_is_the_toml_agreements_add_reads(tmp_path: Path) -> None:
+    """`ctpse agreements example --out F` then `agreements add F` stores exactly hub_agreement."""
+    url = _setup(tmp_path)
+    written = CliRunner().invoke(make_cli(), ["--store", url, "--user", "admin", "agreements", "example",
+                                              "--out", str(tmp_path / "isa.toml")])
+    added = CliRunner().invoke(make_cli(), ["--store", url, "--user", "admin", "agreements", "add",
+                                            str(tmp_path / "isa.toml")])
+    assert written.exit_code == 0 and added.exit_code == 0, (written.output, added.output)
+    store = open_store(url)
+    with store.unit_of_work(user="admin") as uow:
+        stored = uow.agreements.get("ISA-JCTPPH-EXAMPLE")
+    store.close()
+    assert attrs.evolve(stored, version=0) == attrs.evolve(hub_agreement("ISA-JCTPPH-EXAMPLE"), version=0)

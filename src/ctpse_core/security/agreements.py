@@ -14,6 +14,7 @@ recipient organisation and person, the agreement and the fields sent, so
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ __all__ = [
     "Disclosure",
     "DisclosureRefused",
     "add_agreement",
+    "agreement_toml",
     "disclose",
     "disclose_in",
     "disclose_set",
@@ -321,6 +323,29 @@ def _value(record: Record, field: str) -> Any:
     from ctpse_core import convert
 
     return convert.unstructure(getattr(record, field))
+
+
+def agreement_toml(agreement: Agreement) -> str:
+    """The agreement as the TOML file ``ctpse agreements add`` reads."""
+    def text(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)  # a TOML basic string is a JSON string
+
+    def strings(values: Iterable[str]) -> str:
+        return "[" + ", ".join(text(v) for v in sorted(values)) + "]"
+
+    lines = [
+        f"id = {text(agreement.id)}",
+        f"partner = {text(agreement.partner)}",
+        f"purposes = {strings(agreement.purposes)}",
+        f"lawful_basis = {text(agreement.lawful_basis)}",
+        f"highest_marking = {text(str(agreement.highest_marking))}",
+        f"review_date = {agreement.review_date.isoformat()}",
+        f"expiry_date = {agreement.expiry_date.isoformat()}",
+        "",
+        "[fields]",
+        *(f"{name} = {strings(fields)}" for name, fields in sorted(agreement.fields.items())),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def add_agreement(store: Store, user: str | Principal, agreement: Agreement) -> Agreement:
