@@ -24,15 +24,25 @@ def _day(moment: dt.datetime | None) -> dt.date | None:
     return None if moment is None else london(moment).date()
 
 
+def _records(ctx: MetricContext, collection: str) -> list[Any]:
+    """Every record of ``collection``, read once per computation of the KPIs (``ctx.shared``:
+    every KPI and period of one computation counts the same records)."""
+    key = f"records:{collection}"
+    if key not in ctx.shared:
+        ctx.shared[key] = list(ctx.uow.repository(collection).list())
+    records: list[Any] = ctx.shared[key]
+    return records
+
+
 def _nominals(ctx: MetricContext) -> dict[str, Nominal]:
-    return {n.id: n for n in ctx.uow.repository("nominals").list()}
+    return {n.id: n for n in _records(ctx, "nominals")}
 
 
 def actions_closed_on_time(ctx: MetricContext) -> MetricResult:
     """Share of the actions due in the period (up to the as-of date, cancelled ones left out)
     that were closed on or before their due date."""
     tally = Tally()
-    for action in ctx.uow.repository("actions").list():
+    for action in _records(ctx, "actions"):
         assert isinstance(action, Action)
         if action.status is ActionStatus.CANCELLED or not (ctx.period.start <= action.due_on <= ctx.until):
             continue
@@ -47,7 +57,7 @@ def actions_overdue(ctx: MetricContext) -> MetricResult:
     """Actions open at the end of the period (as of) whose due date had passed."""
     tally = Tally(ratio=False)
     tally.scope(["region"])
-    for action in ctx.uow.repository("actions").list():
+    for action in _records(ctx, "actions"):
         assert isinstance(action, Action)
         if action.status is ActionStatus.CANCELLED or action.due_on >= ctx.until:
             continue
@@ -78,8 +88,8 @@ def _caseload(ctx: MetricContext) -> Any:
 
 def _read_casework(tally: Tally, ctx: MetricContext, load: Any) -> None:
     tally.read(load.nominals.values())
-    tally.read(ctx.uow.repository("contact_plans").list())
-    tally.read(ctx.uow.repository("contacts").list())
+    tally.read(_records(ctx, "contact_plans"))
+    tally.read(_records(ctx, "contacts"))
 
 
 def engagement_compliance(ctx: MetricContext) -> MetricResult:
@@ -117,7 +127,7 @@ def _casework_figure(ctx: MetricContext, figure: Any, collections: Iterable[str]
     """A region figure from a casework service's own KPI function (numerator of denominator)."""
     tally = Tally()
     for name in collections:
-        tally.read(ctx.uow.repository(name).list())
+        tally.read(_records(ctx, name))
     result = tally.result()
     return MetricResult({"region": Figure(float(figure.numerator), float(figure.denominator))}, result.inputs,
                         highest([result.marking, figure.marking]))
@@ -219,7 +229,7 @@ def asset_requests_on_time(ctx: MetricContext) -> MetricResult:
     cancelled ones left out, that were deployed by their deadline (the first move to ``deployed``)."""
     tally = Tally()
     end = ctx.until
-    for request in ctx.uow.repository("asset_requests").list():
+    for request in _records(ctx, "asset_requests"):
         due = _day(request.deadline)
         if due is None or not (ctx.period.start <= due <= end) or request.status in ("declined", "cancelled"):
             continue
@@ -238,7 +248,7 @@ def overtime_within_authorisation(ctx: MetricContext) -> MetricResult:
     from ctpse_core.finance.service import forecast_stored
 
     tally = Tally()
-    bids = [b for b in ctx.uow.repository("funding_bids").list()
+    bids = [b for b in _records(ctx, "funding_bids")
             if b.period_start <= ctx.until and b.period_end >= ctx.period.start]
     for bid in sorted(bids, key=lambda b: b.id):
         authorisation = latest_authorisation(ctx.uow, bid.id)
@@ -252,7 +262,7 @@ def overtime_within_authorisation(ctx: MetricContext) -> MetricResult:
             tally.count(["region"], f"{bid.id}:{line.operation_id}", 1.0 if line.committed <= line.authorised else 0.0)
     if bids:
         for name in ("deployments", "rotas", "staff"):
-            tally.read(ctx.uow.repository(name).list())
+            tally.read(_records(ctx, name))
     return tally.result()
 
 
