@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -512,17 +513,12 @@ class SqlStore(Store):
         """The audit log, oldest first."""
         return list(self.iter_audit())
 
-    def iter_audit(self, page: int = 20_000) -> Iterator[AuditEvent]:
-        """The audit log, oldest first, in keyset pages (bounded memory). Rows are read with
-        plain SQL and turned into entries without validation (``AuditEvent.stored``): this is
-        what ``ctpse audit verify`` reads, a million entries at a time, and verify checks them."""
-        from ctpse_core.security.audit import COLUMNS
-
-        names = ", ".join(f'"{c}"' for c in COLUMNS)
-        statement = f"SELECT {names} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"
+    def _audit_pages(self, columns: str, page: int) -> Iterator[Sequence[Any]]:
+        """The audit log's rows (``columns``, the first ``seq``), oldest first, in keyset pages of
+        ``page`` rows read with the driver's own cursor (bounded memory)."""
+        statement = f"SELECT {columns} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"
         if self.engine.dialect.name == "postgresql":
             statement = statement.replace("?", "%s")
-        stored, utc, parse, loads = AuditEvent.stored, dt.UTC, dt.datetime.fromisoformat, json.loads
         last = 0
         while True:
             with self.engine.connect() as conn:
@@ -532,6 +528,21 @@ class SqlStore(Store):
                     rows = cursor.fetchall()
                 finally:
                     cursor.close()
+            if rows:
+                yield rows
+            if len(rows) < page:
+                return
+            last = rows[-1][0]
+
+    def iter_audit(self, page: int = 20_000) -> Iterator[AuditEvent]:
+        """The audit log, oldest first, in keyset pages (bounded memory). Rows are read with
+        plain SQL and turned into entries without validation (``AuditEvent.stored``); verify
+        checks them (``ctpse audit verify`` reads :meth:`iter_audit_values` instead)."""
+        from ctpse_core.security.audit import COLUMNS
+
+        names = ", ".join(f'"{c}"' for c in COLUMNS)
+        stored, utc, parse, loads = AuditEvent.stored, dt.UTC, dt.datetime.fromisoformat, json.loads
+        for rows in self._audit_pages(names, page):
             for row in rows:
                 values = list(row)
                 at = values[1]
@@ -542,9 +553,19 @@ class SqlStore(Store):
                 values[1] = at
                 values[12] = () if values[12] in ("[]", "", None) else tuple(loads(values[12]))
                 yield stored(tuple(values))
-            if len(rows) < page:
-                return
-            last = rows[-1][0]
+
+    def iter_audit_values(self, page: int = 20_000) -> Iterator[tuple[Any, ...]]:
+        """The stored rows as they are (``fields`` its JSON text) for ``verify_values``; on SQLite
+        the time comes back as the canonical text the hash covers, made by SQLite itself from the
+        stored ``YYYY-MM-DD HH:MM:SS.ffffff`` (any other stored form, which only an edit makes,
+        is passed on unchanged and fails its hash)."""
+        from ctpse_core.security.audit import COLUMNS
+
+        names = [f'"{c}"' for c in COLUMNS]
+        if self.engine.dialect.name == "sqlite":
+            names[1] = ("CASE WHEN length(\"at\") = 26 AND substr(\"at\", 11, 1) = ' ' "
+                        "THEN substr(\"at\", 1, 10) || 'T' || substr(\"at\", 12) || '+00:00' ELSE \"at\" END")
+        return chain.from_iterable(self._audit_pages(", ".join(names), page))
 
     def restore_audit(self, entries: list[AuditEvent]) -> None:
         with self.engine.connect().execution_options(ctpse_write=True) as conn, conn.begin():
