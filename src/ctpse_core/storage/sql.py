@@ -38,6 +38,7 @@ from ctpse_core.storage.buffered import (
     changed_elsewhere,
 )
 from ctpse_core.storage.sql_schema import AUDIT_LOG, RECORDS
+from ctpse_core.storage.structured import StructuredCache
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -194,11 +195,15 @@ class _SqlRepository(BufferedRepository):
         assert isinstance(self._uow, _SqlUnitOfWork)
         return self._uow.store.engine
 
-    def _structure(self, data: str) -> Record:
+    def _make(self, data: str) -> Record:
         record: Record = convert.structure(
             json.loads(data), self.record_type, where=self.collection
         )
         return record
+
+    def _structure(self, record_id: str, data: str) -> Record:
+        assert isinstance(self._uow, _SqlUnitOfWork)
+        return self._uow.store.structured.get(self.collection, record_id, data, self._make)
 
     def _load(self, record_id: str) -> Record | None:
         query = select(RECORDS.c.data).where(
@@ -206,7 +211,7 @@ class _SqlRepository(BufferedRepository):
         )
         with self._engine.connect() as conn:
             data = conn.execute(query).scalar_one_or_none()
-        return None if data is None else self._structure(data)
+        return None if data is None else self._structure(record_id, data)
 
     def _load_many(self, record_ids: list[str]) -> dict[str, Record]:
         # One SELECT ... WHERE collection = ? AND id IN (...) per chunk of _CHUNK IDs: well
@@ -219,7 +224,7 @@ class _SqlRepository(BufferedRepository):
                     RECORDS.c.collection == self.collection, RECORDS.c.id.in_(chunk)
                 )
                 rows.update((row.id, row.data) for row in conn.execute(query))
-        return {i: self._structure(data) for i, data in rows.items()}
+        return {i: self._structure(i, data) for i, data in rows.items()}
 
     def _existing(self, record_ids: list[str]) -> set[str]:
         found: set[str] = set()
@@ -244,7 +249,7 @@ class _SqlRepository(BufferedRepository):
             with self._engine.connect() as conn:
                 rows = conn.execute(query.order_by(RECORDS.c.id).limit(_PAGE)).all()
             for row in rows:
-                yield self._structure(row.data)
+                yield self._structure(row.id, row.data)
             if len(rows) < _PAGE:
                 return
             last = rows[-1].id
@@ -289,6 +294,8 @@ class _SqlUnitOfWork(BufferedUnitOfWork):
                 self._run(conn, deletes, updates, inserts, now)
                 if events:
                     append_audit(conn, events, now)
+            # what this process changed or erased is not kept
+            self.store.structured.forget((c.collection, c.record_id) for c in changes)
         except IntegrityError:
             raise self._taken(inserts) from None
         except DBAPIError as exc:
@@ -427,6 +434,7 @@ class SqlStore(Store):
     def __init__(self, url: str, *, initialise: bool = True) -> None:
         self.url = url
         self.engine = _make_engine(url)
+        self.structured = StructuredCache()
         try:
             self._status = self._prepare(initialise)
         except DBAPIError as exc:
