@@ -10,8 +10,10 @@ reproduced later). Everything else it leaves to the built-in role policy by answ
 no answer of any plugin can let someone read above their clearance.
 
 Run as a script, it loads itself as a plugin with ``CTPSE_PLUGINS`` and logs four outgoing
-items with personal data in a memory store: each is allowed (and audited as a disclosure) or
-refused with the reason. All data is synthetic and fictional.
+items with personal data in a memory store that holds an information-sharing agreement with the
+probation service (an outgoing item with personal data goes out only under one): each is
+allowed (and audited as a disclosure of the nominal under the agreement) or refused with the
+reason. All data is synthetic and fictional.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ def main() -> None:
     from ctpse_core.domain.engagement import Correspondence, Direction
     from ctpse_core.errors import InputError
     from ctpse_core.security import Principal
+    from ctpse_core.security.agreements import Agreement, add_agreement
     from ctpse_core.security.users import add_user
     from ctpse_core.storage import open_store
 
@@ -71,6 +74,11 @@ def main() -> None:
                                  marking=Marking.parse("OFFICIAL-SENSITIVE")))
         uow.record_event("collection", "nominals", "RG0000001", "example nominal")
         uow.commit()
+    add_agreement(store, Principal.service("setup"), Agreement(
+        id="ISA-PROB-1", partner="Fictionshire Probation (fictional)", purposes=["licence management"],
+        lawful_basis="DPA 2018 s.35 (fictional)", fields={"nominals": ["surname"]},
+        highest_marking=Marking.parse("OFFICIAL-SENSITIVE"), review_date=dt.date(2025, 1, 1),
+        expiry_date=dt.date(2030, 1, 1)))
 
     tuesday_10 = dt.datetime(2025, 3, 25, 10, 0, tzinfo=LONDON)
     saturday_22 = dt.datetime(2025, 3, 29, 22, 0, tzinfo=LONDON)
@@ -86,14 +94,15 @@ def main() -> None:
                               nominal_ids=("RG0000001",), marking=Marking.parse(marking))
         with store.unit_of_work(user="coordinator") as uow:
             try:
-                record_item(uow, item, purpose="licence management")
+                record_item(uow, item, purpose="licence management", fields=["surname"], today=when.date())
                 uow.commit()
                 outcome = "sent (audited as a disclosure)"
             except InputError as exc:
                 outcome = "REFUSED: " + "; ".join(exc.lines())
         print(f"{item_id} {marking} to {partner}, {when:%a %H:%M}: {outcome}")
-    disclosures = [e for e in store.audit_events() if e.operation == "disclosure"]
-    print(f"disclosures in the audit log: {', '.join(e.record_id or '' for e in disclosures)}")
+    disclosures = [e for e in store.audit_events() if e.action == "disclosure"]
+    print("disclosures in the audit log: "
+          + ", ".join(f"{e.record_id} under {e.agreement} ({e.detail.split()[1]})" for e in disclosures))
 
 
 if __name__ == "__main__":

@@ -60,7 +60,7 @@ def test_every_example_script_has_a_test(script: str) -> None:
 def test_access_policy_plugin() -> None:
     """A force's access policy, loaded as a plugin, refuses a caveated disclosure outside office
     hours and any disclosure to a barred organisation; the rest go to the built-in role policy and
-    are sent and audited as disclosures."""
+    the agreement with the partner, and are sent and audited as disclosures under it."""
     out = run("access_policy.py")
     lines = out.splitlines()
     assert lines[0].startswith("C-1 OFFICIAL-SENSITIVE [PERSONAL] to Fictionshire") and lines[0].endswith(
@@ -69,4 +69,5 @@ def test_access_policy_plugin() -> None:
         in lines[1]
     assert lines[2].startswith("C-3 OFFICIAL-SENSITIVE to") and lines[2].endswith("sent (audited as a disclosure)")
     assert lines[3].startswith("C-4 ") and "REFUSED" in lines[3] and "Example Gazette" in lines[3]
-    assert lines[4] == "disclosures in the audit log: C-1, C-3"
+    assert lines[4] == ("disclosures in the audit log: RG0000001 under ISA-PROB-1 (C-1), "
+                        "RG0000001 under ISA-PROB-1 (C-3)")
