@@ -22,6 +22,7 @@ from ctpse_core.feeds.definition import FeedDefinition, header_key
 from ctpse_core.feeds.formats import Cell, RawRow, cell_text
 
 __all__ = [
+    "FORMULA_SUSPECTS",
     "REASONS_COLUMN",
     "ColumnPlan",
     "check_path",
@@ -192,6 +193,9 @@ class ColumnPlan:
 
 
 _SUSPECT = _FORMULA_START | {"'"}
+#: First characters of a cell that may be a formula (:func:`formula_problem` decides); a cell
+#: starting otherwise never is.
+FORMULA_SUSPECTS = frozenset(_SUSPECT)
 
 
 def _formula(value: str) -> bool:
