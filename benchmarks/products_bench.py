@@ -7,7 +7,9 @@ The week is the demo's scale by default (1,000 nominals on each list, 44 deploym
 60-person rota, a casework region of 200 nominals with their plans, contacts, orders and
 pathways, six CT asset requests, a funding bid and its authorisation) in a memory store.
 Baseline from the same run: ``json.dumps`` of each built product's data (the least any
-format must do). Target: the whole set under 10 s. Builds print wall clock and CPU time.
+format must do). Target: the whole set under 10 s. Builds print wall clock and CPU time, and
+the renderings' CPU time is summed. Every product is built without ``--as-of`` (its default: the
+latest data's day).
 The first rendering of a format pays its imports (openpyxl, python-docx, python-pptx,
 matplotlib); they are timed separately as "first use".
 """
@@ -38,6 +40,7 @@ def main() -> None:
     installed = formats()
     first: dict[str, float] = {}
     rows: list[tuple[str, str, float, int]] = []
+    render_cpu = 0.0
     builds: dict[str, tuple[float, float]] = {}
     baseline = 0.0
     start, cpu = time.perf_counter(), time.process_time()
@@ -52,15 +55,17 @@ def main() -> None:
         for fmt in spec.formats:
             if fmt not in installed:
                 continue
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             out: Any = render_product(name, report, fmt)
             took = time.perf_counter() - t
+            render_cpu += time.process_time() - c
             size = sum(len(v) for v in out.values()) if isinstance(out, dict) else len(out)
             if fmt not in first:
                 first[fmt] = took
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 render_product(name, report, fmt)
                 took = time.perf_counter() - t
+                render_cpu += time.process_time() - c
             rows.append((name, fmt, took, size))
     total, cpu = time.perf_counter() - start, time.process_time() - cpu
     load = os.getloadavg()[0]
@@ -78,6 +83,7 @@ def main() -> None:
     print(f"baseline json.dumps of every product's data: {baseline:.3f} s")
     print(f"rendering every product in every format: {rendering:.3f} s "
           f"({len(rows)} files; {rendering / max(baseline, 1e-9):.0f}x the baseline)")
+    print(f"CPU time of every rendering (first uses and their repeats included): {render_cpu:.2f} s")
     print(f"whole set (build + render, first uses included): {total:.2f} s wall clock, {cpu:.2f} s CPU "
           "(target < 10 s)")
 

@@ -52,6 +52,20 @@ def test_readme_two_commands_and_ci_runs_the_test_one() -> None:
     assert tests.strip() in ci_lines
 
 
+def test_readme_says_what_the_library_is_for_in_two_sentences_and_links_the_docs() -> None:
+    """The README opens with one paragraph of exactly two sentences saying what the library is
+    for, shows a library example before the command table, and links the tutorial, the guide,
+    the examples, the plugin hooks and the command-line reference."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    opening = readme.split("\n\n")[1]
+    assert not opening.startswith(("#", "-", "`" * 3))
+    sentences = re.findall(r"[^.!?]+[.!?](?=\s|$)", " ".join(opening.split()))
+    assert len(sentences) == 2, sentences
+    assert readme.index("```python") < readme.index("## The command line")
+    for page in ("docs/tutorial.md", "docs/index.md", "docs/examples.md", "docs/plugin_hooks.md", "docs/cli.md"):
+        assert f"]({page})" in readme, page
+
+
 def test_docs_links_resolve() -> None:
     """Relative links in README and docs point at files that exist."""
     for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:

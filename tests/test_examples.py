@@ -55,3 +55,19 @@ def test_every_example_script_has_a_test(script: str) -> None:
     """No example script is left untested: each is named in a test of this suite."""
     tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("test_*.py"))
     assert f'"{script}"' in tests
+
+
+def test_access_policy_plugin() -> None:
+    """A force's access policy, loaded as a plugin, refuses a caveated disclosure outside office
+    hours and any disclosure to a barred organisation; the rest go to the built-in role policy and
+    the agreement with the partner, and are sent and audited as disclosures under it."""
+    out = run("access_policy.py")
+    lines = out.splitlines()
+    assert lines[0].startswith("C-1 OFFICIAL-SENSITIVE [PERSONAL] to Fictionshire") and lines[0].endswith(
+        "sent (audited as a disclosure)")
+    assert lines[1].startswith("C-2 ") and "Sat 22:00: REFUSED: partner: disclosure of OFFICIAL-SENSITIVE [PERSONAL]" \
+        in lines[1]
+    assert lines[2].startswith("C-3 OFFICIAL-SENSITIVE to") and lines[2].endswith("sent (audited as a disclosure)")
+    assert lines[3].startswith("C-4 ") and "REFUSED" in lines[3] and "Example Gazette" in lines[3]
+    assert lines[4] == ("disclosures in the audit log: RG0000001 under ISA-PROB-1 (C-1), "
+                        "RG0000001 under ISA-PROB-1 (C-3)")

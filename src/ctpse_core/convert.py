@@ -170,7 +170,9 @@ def _make() -> cattrs.Converter:
         (PhoneNumber, parse_phone),
     ]
     for new_type, fn in normalisers:
-        conv.register_structure_hook(new_type, _wrap(fn))
+        hook = _wrap(fn)
+        hook.normaliser = fn  # type: ignore[attr-defined]  # its value is canonical: see _canonical
+        conv.register_structure_hook(new_type, hook)
     # StrEnum/IntEnum are registered by class so they win over the str/int dispatch.
     for base in (enum.StrEnum, enum.IntEnum, enum.Enum):
         conv.register_structure_hook(base, lambda v, t: _enum_hook(t)(v, t))

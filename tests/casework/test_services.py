@@ -142,12 +142,26 @@ def test_compliance_equals_brute_force(people: list[tuple[str, int, int, list[in
     assert figure.groups == _brute_force(store, period.first, period.last, as_of)
 
 
+def _probation_agreement(store: Any, **changes: Any) -> None:
+    from ctpse_core.security.agreements import Agreement, add_agreement
+
+    terms: dict[str, Any] = {
+        "id": "ISA-PROB", "partner": "Probation", "purposes": ["correspondence"],
+        "lawful_basis": "DPA 2018 s.35 (fictional)", "fields": {"nominals": ["surname", "date_of_birth"]},
+        "highest_marking": Marking.parse("OFFICIAL-SENSITIVE"), "review_date": AS_OF + dt.timedelta(days=90),
+        "expiry_date": AS_OF + dt.timedelta(days=365),
+    }
+    add_agreement(store, SYSTEM, Agreement(**{**terms, **changes}))
+
+
 def test_correspondence_on_time_and_disclosure(store: Any) -> None:
     """Two MAC enquiries due in March (5 working days): one answered in time, one late -> 1/2.
-    Logging an outgoing item with personal data writes a disclosure event."""
+    Logging an outgoing item with personal data is a disclosure of the nominals it names under
+    the live agreement with its partner: one entry per nominal naming partner, agreement, fields."""
     from ctpse_core.correspondence.service import correspondence_on_time, record_item
 
     _fill(store, [nominal("N1")], [], [])
+    _probation_agreement(store)
     items = [
         Correspondence(id="M1", partner="MAC Example", subject="q1", received_at=at(dt.date(2026, 3, 2)),
                        kind=CorrespondenceKind.MAC_ENQUIRY, responded_at=at(dt.date(2026, 3, 9))),
@@ -159,16 +173,54 @@ def test_correspondence_on_time_and_disclosure(store: Any) -> None:
             record_item(uow, item)
         record_item(uow, Correspondence(id="OUT1", partner="Probation", subject="update",
                                         received_at=at(AS_OF), direction=Direction.OUTGOING,
-                                        personal_data=True, nominal_ids=("N1",)))
+                                        personal_data=True, nominal_ids=("N1",)),
+                    fields=["surname"], recipient_person="duty officer", today=AS_OF)
         uow.commit()
-    assert ("disclosure", "OUT1") in [(e.action, e.record_id) for e in store.audit_events()]
+    sent = [e for e in store.audit_events() if e.action == "disclosure"]
+    assert [(e.collection, e.record_id, e.recipient_org, e.recipient_person, e.agreement, e.fields)
+            for e in sent] == [("nominals", "N1", "Probation", "duty officer", "ISA-PROB", ("surname",))]
+    assert "OUT1" in sent[0].detail
     with store.unit_of_work(user=SYSTEM) as uow:
         figure = correspondence_on_time(uow, AS_OF, Period.month(2026, 3))
     assert (figure.numerator, figure.denominator) == (1, 2)
 
 
-def test_refused_disclosure_is_not_logged(store: Any, monkeypatch: Any) -> None:
-    """When the access decision hook refuses, the outgoing item is an input error and nothing is stored."""
+def test_outgoing_personal_data_outside_an_agreement_is_refused_and_the_refusal_logged(store: Any) -> None:
+    """No agreement with the partner, a field outside the allow-list, an expired agreement: each
+    refused with the reason; the item is not stored, the refusal stays in the log."""
+    from ctpse_core.correspondence.service import record_item
+    from ctpse_core.security.agreements import REFUSED, DisclosureRefused
+
+    _fill(store, [nominal("N1")], [], [])
+    _probation_agreement(store)
+    _probation_agreement(store, id="ISA-OLD", partner="Old Partner", expiry_date=AS_OF - dt.timedelta(days=1))
+
+    def send(ident: str, partner: str, fields: list[str], agreement: str | None = None) -> str:
+        item = Correspondence(id=ident, partner=partner, subject="s", received_at=at(AS_OF),
+                              direction=Direction.OUTGOING, personal_data=True, nominal_ids=("N1",))
+        with store.unit_of_work(user="nm") as uow:
+            try:
+                record_item(uow, item, fields=fields, agreement=agreement, today=AS_OF)
+            except DisclosureRefused as exc:
+                return str(exc)
+            raise AssertionError("disclosure outside an agreement was not refused")
+
+    assert "no live information-sharing agreement with Anyone for 'correspondence'" in send("O1", "Anyone", [])
+    assert "field(s) cro_number of nominals are not in agreement ISA-PROB's allow-list" in send(
+        "O2", "Probation", ["cro_number"])
+    assert "agreement ISA-OLD with Old Partner expired on" in send("O3", "Old Partner", [], agreement="ISA-OLD")
+    with store.unit_of_work(user=SYSTEM) as uow:
+        assert [uow.correspondence.find(i) for i in ("O1", "O2", "O3")] == [None, None, None]
+    refusals = [e for e in store.audit_events() if e.action == REFUSED]
+    assert [(e.recipient_org, e.record_id) for e in refusals] == [("Anyone", "N1"), ("Probation", "N1"),
+                                                                  ("Old Partner", "N1")]
+    assert not [e for e in store.audit_events() if e.action == "disclosure"]
+
+
+def test_refused_by_the_access_hook_nothing_is_stored(store: Any, monkeypatch: Any) -> None:
+    """When the access decision hook refuses the item, it is an input error and nothing is stored."""
+    import pytest
+
     from ctpse_core.correspondence import service
 
     class Refuse:
@@ -177,15 +229,16 @@ def test_refused_disclosure_is_not_logged(store: Any, monkeypatch: Any) -> None:
             def ctpse_access_decision(**_kw: Any) -> bool:
                 return False
 
+    _fill(store, [nominal("N1")], [], [])
     monkeypatch.setattr("ctpse_core.plugin.get_plugin_manager", lambda: Refuse)
-    with store.unit_of_work(user="nm") as uow:
-        try:
-            service.record_item(uow, Correspondence(id="OUT2", partner="Anyone", subject="s", received_at=at(AS_OF),
-                                                    direction=Direction.OUTGOING, personal_data=True))
-        except InputError as exc:
-            assert "refused" in str(exc)
-        else:
-            raise AssertionError("refused disclosure was logged")
+    with store.unit_of_work(user="nm") as uow, pytest.raises(InputError, match="refused by the access rules"):
+        service.record_item(uow, Correspondence(id="OUT2", partner="Anyone", subject="s", received_at=at(AS_OF),
+                                                direction=Direction.OUTGOING, personal_data=True,
+                                                nominal_ids=("N1",)))
+    monkeypatch.undo()
+    with store.unit_of_work(user=SYSTEM) as uow:
+        assert uow.correspondence.find("OUT2") is None
+    assert not [e for e in store.audit_events() if e.operation == "disclosure"]
 
 
 def test_horizon_release_unprepared_and_order_figure(store: Any) -> None:

@@ -87,13 +87,13 @@ def test_options_reach_the_pipeline(tmp_path: Path) -> None:
     mapping = tmp_path / "m.toml"
     mapping.write_text('[columns]\n"Ref" = "id"\n"Nom" = "surname"\n"Prénom" = "forenames"\n', encoding="utf-8")
     path = tmp_path / "partner.csv"
-    path.write_bytes("Ref;Nom;Prénom\nX1;Dupont;Zoé\nX2;;\n".encode("latin-1"))
+    path.write_bytes("Ref;Nom;Prénom\nX1;Dupont;Zoé\nX2;=1+1;\n".encode("latin-1"))
     rejects = tmp_path / "fix-me.csv"
     code, out, _ = _run("-q", "import", "national", str(path), "--mapping", str(mapping), "--marking", "SECRET",
                         "--encoding", "latin-1", "--rejects", str(rejects))
     assert code == 3
     assert "SECRET" in out and "iso8859-1" in out
-    assert "Nom: is blank but required (surname)" in rejects.read_text(encoding="utf-8-sig")
+    assert "Nom: '=1+1' looks like a spreadsheet formula" in rejects.read_text(encoding="utf-8-sig")
 
 
 def test_lowering_the_marking_needs_the_override(tmp_path: Path) -> None:

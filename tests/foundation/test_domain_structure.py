@@ -87,8 +87,8 @@ def test_missing_required_fields_are_named(name: str) -> None:
 VALIDATOR_CASES: list[tuple[str, dict[str, Any], dict[str, str]]] = [
     (
         "nominals",
-        {"forenames": " ", "surname": "Example", "date_of_birth": "01/01/2190"},
-        {"forenames": "must not be blank", "date_of_birth": "not a plausible date of birth"},
+        {"forenames": " ", "surname": "Example", "pnc_id": "01/123456X", "date_of_birth": "01/01/2190"},
+        {"pnc_id": "has check character X, expected F", "date_of_birth": "not a plausible date of birth"},
     ),
     (
         "deployments",

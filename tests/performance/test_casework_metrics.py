@@ -86,3 +86,22 @@ def test_casework_figures_are_the_services_own(region: Any, metric: str, module:
         assert (figure.numerator, figure.denominator) == (expected.numerator, expected.denominator), month.label
         counted += expected.denominator
     assert counted > 0
+
+
+def test_one_computation_shares_what_does_not_depend_on_the_period(region: Any) -> None:
+    """Computing every built-in KPI over six months reads the caseload once (three audited
+    consultations, not three per KPI and month) and gives, line for line, the figures each
+    metric gives when run alone for that KPI and month."""
+    from ctpse_core.performance import compute_kpis, load_kpis
+
+    kpis = load_kpis()
+    with region.unit_of_work(user=USER) as uow:
+        board = compute_kpis(uow, kpis, AS_OF, history=6, save=False)
+        shared_reads = [e for e in uow.events if e.operation == "consultation" and (e.detail or "").startswith("KPIs:")]
+        assert sorted(e.collection for e in shared_reads) == ["contact_plans", "contacts", "nominals"]
+        for line in board.lines:
+            level = "region" if line.kpi.level == "national" else line.kpi.level
+            for period, value in zip(line.periods, line.values, strict=True):
+                ctx = MetricContext(uow=uow, period=period, level=level, params=line.kpi.params, as_of=AS_OF)
+                alone = metrics().get(line.kpi.metric).compute(ctx).figures.get(line.scope)
+                assert value == (alone.value if alone is not None else None), (line.kpi.name, line.scope, period)

@@ -62,3 +62,27 @@ def test_mistakes_are_one_error_line_exit_2(store_url: str, args: tuple[str, ...
     result = _run("--store", store_url, *args)
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
+
+
+def test_a_product_above_the_readers_clearance_is_refused_and_logged(store_url: str, tmp_path: Path) -> None:
+    """No read up for products: a coordinator cleared to OFFICIAL-SENSITIVE asking for the SECRET
+    regional grid gets one error line naming the clearance and the marking, exit 2, no file,
+    and the refusal is in the audit log (checked on the floor before anything is read)."""
+    from ctpse_core.domain.marking import Marking
+    from ctpse_core.storage import open_store
+    from ctpse_core.testing.security import add_user
+
+    store = open_store(store_url)
+    add_user(store, "os.reader", roles=["coordinator"], clearance=Marking.parse("OFFICIAL-SENSITIVE"))
+    store.close()
+    out = tmp_path / "grid.md"
+    result = CliRunner().invoke(__import__("ctpse_core.cli", fromlist=["make_cli"]).make_cli(),
+                                ["--user", "os.reader", "--store", store_url, "report", "regional-grid",
+                                 "--format", "md", "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "cleared to OFFICIAL-SENSITIVE" in result.output and "SECRET" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+    store = open_store(store_url)
+    refused = [e for e in store.audit_events() if e.action == "read refused"]
+    store.close()
+    assert [(e.user, e.record_id) for e in refused] == [("os.reader", "regional-grid")]

@@ -15,7 +15,14 @@ from ctpse_core.synthetic.nominals import write_nominal_lists
 
 @pytest.fixture(autouse=True)
 def _cli_store(ctpse_cli_store: str) -> str:
-    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER)."""
+    """Commands without --store run on a seeded store as its administrator (CTPSE_STORE, CTPSE_USER),
+    which holds the (fictional) agreement with JCTPPH the correction set goes under."""
+    from ctpse_core.reconcile.disclosure import ensure_hub_agreement
+    from ctpse_core.storage import open_store as _open
+
+    store = _open(ctpse_cli_store)
+    ensure_hub_agreement(store, "tester")
+    store.close()
     return ctpse_cli_store
 
 

@@ -146,3 +146,47 @@ def test_broken_json_is_a_clear_error(tmp_path: Path) -> None:
     path.write_text('[{"record_id": "R1",', encoding="utf-8")
     with pytest.raises(FeedFileError, match=r"regional\.json is not valid JSON"):
         read_table("regional", path)
+
+
+def test_a_missing_name_column_rejects_every_row_as_the_importer_does(tmp_path: Path) -> None:
+    """Blank name cells are kept, but a file without the surname column at all is refused row by
+    row naming the column, exactly as `ctpse import` refuses it."""
+    path = tmp_path / "regional.csv"
+    path.write_text("record_id,forenames,date_of_birth\nR1,Ada,01/02/1980\nR2,,03/04/1981\n", encoding="utf-8")
+    table, rejected = read_table("regional", path)
+    assert table.ids == []
+    assert [(r.row, [p.reason for p in r.problems]) for r in rejected] == [
+        (2, ["column is missing (needed for surname)"]),
+        (3, ["column is missing (needed for surname)"]),
+    ]
+    slow = load_records("regional", path)
+    assert [[p.reason for p in r.problems] for r in slow.rejected] == [[p.reason for p in r.problems] for r in rejected]
+
+
+def test_text_and_canonical_columns_read_as_the_importer_reads_them(tmp_path: Path) -> None:
+    """Text columns taken in one pass (cells stripped) and identifier/postcode columns whose check is
+    skipped (the value is made canonical by the check's own function) give exactly what the
+    feed loader stores, and refuse exactly what it refuses (formula text, a bad PNC or postcode)."""
+    path = tmp_path / "regional.csv"
+    path.write_text(
+        "record_id,surname,forenames,nationality,nominal_manager,pnc_id,postcode,address,town\n"
+        "R1,  Smith ,Ada, British ,DC Example,2001/0000001q,zz1  1zz,1 Madeup Road,Fakenham Parva\n"
+        "R2,Jones,Ben,@SUM(A1),DC Example,,,,\n"
+        "R3,Khan,Dev,Pakistani,,01/123456X,,,\n"
+        "R4,Lee,Eve,,  ,,ZZ99,2 Madeup Road,Nowhereton\n"
+        "R5,Moss,,Irish,DC Other,01/1Q,ZZ1 1ZZ,3 Madeup Road,Fakenham Parva\n",
+        encoding="utf-8",
+    )
+    table, rejected = read_table("regional", path)
+    slow = load_records("regional", path)
+    ref = table_from_nominals(slow.records, "regional")  # type: ignore[arg-type]
+    assert table.ids == ref.ids == ["R1", "R5"]
+    for field, values in table.columns.items():
+        assert values == ref.columns[field], field
+    assert table.column("pnc_id") == ["2001/0000001Q", "2001/0000001Q"]
+    assert table.column("addresses.0.postcode") == ["ZZ1 1ZZ", "ZZ1 1ZZ"]
+    assert table.column("surname")[0] == "Smith" and table.column("nationality")[0] == "British"
+    assert [(r.row, [p.reason for p in r.problems]) for r in rejected] == [
+        (r.row, [p.reason for p in r.problems]) for r in slow.rejected
+    ]
+    assert [r.row for r in rejected] == [3, 4, 5]

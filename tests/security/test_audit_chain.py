@@ -236,3 +236,30 @@ def test_writes_no_service_logged_are_logged_by_the_unit_of_work() -> None:
         ("erasure", "operations", "OP1", SYSTEM.id),
     ]
     assert verify(store.audit_events()).ok
+
+
+@pytest.mark.parametrize("column", COLUMNS)
+def test_an_edit_in_the_sqlite_file_is_named_by_the_fast_verify_as_by_the_entries(tmp_path: Path, column: str) -> None:
+    """`audit verify` reads stored values (no entry objects, the time made canonical by SQLite):
+    an edit to any column of a stored entry, made with sqlite3, is named by it exactly as by
+    verify over the entries; untouched, both verify with the same head."""
+    from ctpse_core.security.audit import verify_values
+
+    path = tmp_path / "s.sqlite"
+    store = open_store(f"sqlite:///{path}")
+    _fill(store, 3)
+    fast, slow = verify_values(store.iter_audit_values()), verify(store.iter_audit())
+    assert fast.ok and fast == slow
+    edit = {
+        "seq": "seq = seq + 100",
+        "at": "at = '2026-01-01 00:00:00.000001'",
+        "fields": "fields = '[\"pnc_id\",\"date_of_birth\"]'",
+        "hash": f"hash = '{'0' * 64}'",
+    }.get(column, f"\"{column}\" = coalesce(\"{column}\", '') || 'x'")
+    with sqlite3.connect(path) as raw:
+        raw.execute("DROP TRIGGER audit_log_no_update")
+        raw.execute(f"UPDATE audit_log SET {edit} WHERE seq = 4")
+    fast, slow = verify_values(store.iter_audit_values()), verify(store.iter_audit())
+    store.close()
+    # a renumbered entry moves to the end: entry 5 then stands where 4 should
+    assert not fast.ok and fast.bad_seq == (5 if column == "seq" else 4) and fast == slow, (fast, slow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ctpse_core.plugin import hookimpl
+from ctpse_core.plugin import Register, hookimpl
 
 #: name -> (the click command's import path, its one-line help): loaded only when run (``cli.lazy``)
 COMMANDS = {
@@ -37,3 +37,24 @@ def ctpse_register_commands(cli: click.Group) -> None:
 
     for name, (target, short_help) in COMMANDS.items():
         add_lazy_command(cli, name, target, short_help)
+
+
+def _verify_audit(ctx: object) -> list[str]:
+    """The last step of ``ctpse demo``: the audit log's hash chain recomputed over every entry
+    (a broken chain fails the demo, naming the first bad entry)."""
+    from ctpse_core.demo import DemoContext
+    from ctpse_core.errors import CtpseError
+    from ctpse_core.security.audit import verify
+
+    assert isinstance(ctx, DemoContext)
+    result = verify(ctx.store.iter_audit())
+    if not result.ok:
+        raise CtpseError(str(result))  # exit 1, the message naming the first bad entry
+    return [str(result)]
+
+
+@hookimpl
+def ctpse_register_demo_steps(register: Register) -> None:
+    from ctpse_core.demo import DemoStep
+
+    register("audit", DemoStep(100, _verify_audit, "Verify the audit log's hash chain"))

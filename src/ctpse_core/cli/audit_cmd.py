@@ -40,7 +40,7 @@ def verify(ctx: CliContext, checkpoint_file: Path | None, key_file: Path | None)
     With --checkpoint, also detect a log cut short or rewritten since the checkpoint."""
     from ctpse_core.errors import InputError, Problem
     from ctpse_core.security.audit import read_checkpoint
-    from ctpse_core.security.audit import verify as check
+    from ctpse_core.security.audit import verify_values as check_values
 
     if checkpoint_file is not None and key_file is None:
         raise InputError([Problem("--key-file", "is needed to check --checkpoint")])
@@ -48,7 +48,7 @@ def verify(ctx: CliContext, checkpoint_file: Path | None, key_file: Path | None)
     store = ctx.open_store(create=False)
     try:
         _allowed(store.principal(ctx.user), "verify the audit log")
-        result = check(store.iter_audit(), point)
+        result = check_values(store.iter_audit_values(), point)
     finally:
         store.close()
     click.echo(str(result))
@@ -66,12 +66,12 @@ def checkpoint(ctx: CliContext, key_file: Path, out: Path | None) -> None:
     """Verify the log, then write an HMAC-SHA256 checkpoint of its head to keep elsewhere."""
     from ctpse_core.domain.common import utcnow
     from ctpse_core.security.audit import checkpoint_json, make_checkpoint
-    from ctpse_core.security.audit import verify as check
+    from ctpse_core.security.audit import verify_values as check_values
 
     store = ctx.open_store(create=False)
     try:
         _allowed(store.principal(ctx.user), "checkpoint the audit log")
-        result = check(store.iter_audit())
+        result = check_values(store.iter_audit_values())
     finally:
         store.close()
     if not result.ok:

@@ -102,13 +102,21 @@ def response_times_cmd(ctx: CliContext, period: Any, as_of: dt.date | None, fmt:
 @click.option("--deadline", help="Its own deadline, if it states one (else the kind's working days).")
 @click.option("--nominal", "nominals", multiple=True, help="A nominal it concerns (repeat for several).")
 @click.option("--owner", help="Who answers it (staff ID).")
-@click.option("--personal-data", is_flag=True, help="It carries personal data (outgoing: a disclosure).")
+@click.option("--personal-data", is_flag=True, help="It carries personal data (outgoing: a disclosure, only under "
+              "an information-sharing agreement with the partner).")
+@click.option("--agreement", "agreement_id", metavar="ID",
+              help="Outgoing with personal data: the agreement it goes under (default: the live one with the "
+                   "partner for the purpose correspondence).")
+@click.option("--field", "fields", multiple=True, metavar="FIELD",
+              help="Outgoing with personal data: a nominal field it carries (repeat; the nominals' IDs always go).")
+@click.option("--to", "recipient", metavar="PERSON", help="Outgoing: who at the partner receives it (logged).")
 @click.option("--marking", default="OFFICIAL-SENSITIVE", show_default=True)
 @click.option("--id", "item_id", help="Item ID (default: made from the partner and time).")
 @pass_ctx
 def record_cmd(ctx: CliContext, partner: str, subject: str, kind: str, direction: str, received: str,
                deadline: str | None, nominals: tuple[str, ...], owner: str | None, personal_data: bool,
-               marking: str, item_id: str | None) -> None:
+               agreement_id: str | None, fields: tuple[str, ...], recipient: str | None, marking: str,
+               item_id: str | None) -> None:
     """Log an incoming or outgoing item."""
     import re
 
@@ -124,7 +132,7 @@ def record_cmd(ctx: CliContext, partner: str, subject: str, kind: str, direction
                      Correspondence, where="ctpse correspondence record")
     item = attrs.evolve(item, provenance=Provenance(source="ctpse correspondence record", user=ctx.user))
     with ctx.open_store(create=False).unit_of_work(user=ctx.user) as uow:
-        stored = record_item(uow, item)
+        stored = record_item(uow, item, agreement=agreement_id, fields=fields, recipient_person=recipient)
         uow.commit()
     click.echo(f"logged {stored.id} ({stored.marking})" + (" - disclosure audited" if personal_data
                                                              and direction == "outgoing" else ""))

@@ -59,8 +59,14 @@ INTERRUPTED_EXIT = 130
 @click.option(
     "--corrections",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Also write the correction set for JCTPPH (national columns) to this CSV file.",
+    help="Also write the correction set for JCTPPH (national columns) to this CSV file: a disclosure, "
+    "only under a live information-sharing agreement (logged).",
 )
+@click.option("--agreement", "agreement_id", metavar="ID",
+              help="The agreement the correction set goes under (default: the live one with JCTPPH "
+                   "for the purpose correction-set).")
+@click.option("--recipient", default="JCTPPH national hub", show_default=True,
+              help="Who receives the correction set (logged with the disclosure).")
 @click.option(
     "--explain-config",
     is_flag=True,
@@ -78,25 +84,29 @@ def reconcile_command(
     fmt: str,
     config_path: Path | None,
     corrections: Path | None,
+    agreement_id: str | None,
+    recipient: str,
     explain_config: bool,
 ) -> None:
     """Reconcile the REGIONAL list against the NATIONAL (JCTPPH) list.
 
     Prints the result in --format; --corrections also writes the correction set for
-    JCTPPH (national columns, marked first and last line). Rejected rows are left out,
+    JCTPPH (national columns, marked first and last line), a disclosure refused (exit 2,
+    nothing written) without a live information-sharing agreement that covers it. Rejected rows are left out,
     reported on standard error and written to LIST.rejects.csv beside each list.
 
     \b
     Exit status:
       0    success
-      2    bad input: a missing, empty or unreadable file, bad --config or --mapping
+      2    bad input: a missing, empty or unreadable file, bad --config or --mapping;
+           or the correction set refused (no agreement covers it)
       3    rows were rejected while reading (the result is still written)
       130  interrupted (Ctrl-C)
     """
     try:
         _reconcile(
             ctx, regional, national, mapping, stored, left_feed, right_feed, fmt, config_path, corrections,
-            explain_config,
+            explain_config, agreement_id, recipient,
         )
     except KeyboardInterrupt:
         click.echo("\ninterrupted: nothing more was written", err=True)
@@ -115,6 +125,8 @@ def _reconcile(
     config_path: Path | None,
     corrections: Path | None,
     explain_config: bool = False,
+    agreement_id: str | None = None,
+    recipient: str = "JCTPPH national hub",
 ) -> None:
     from ctpse_core.cli.reconcile_input import (
         bad_input,
@@ -173,6 +185,13 @@ def _reconcile(
             raise bad_input(exc) from None
     get_plugin_manager().hook.ctpse_after_reconcile(result=result)
     if corrections is not None:
+        from ctpse_core.reconcile.disclosure import disclose_corrections
+
+        store = ctx.open_store(create=False)
+        try:  # refused (exit 2, nothing written) unless an agreement covers the set; logged either way
+            disclose_corrections(store, ctx.user, result, agreement_id=agreement_id, recipient_person=recipient)
+        finally:
+            store.close()
         try:
             write_marked(corrections, result.correction_csv(), result.marking)  # owner-only above OFFICIAL
         except OSError as exc:

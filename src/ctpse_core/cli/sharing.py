@@ -1,4 +1,4 @@
-"""``ctpse agreements`` (add, list), ``ctpse disclose`` and ``ctpse disclosures`` (log, notify):
+"""``ctpse agreements`` (add, example, list), ``ctpse disclose`` and ``ctpse disclosures`` (log, notify):
 information sharing with partners, only through an active agreement, every disclosure and
 every refusal logged."""
 
@@ -37,6 +37,24 @@ def agreements_add(ctx: CliContext, file: Path) -> None:
     finally:
         store.close()
     click.echo(f"agreement {agreement.id} with {agreement.partner} stored (expires {agreement.expiry_date})")
+
+
+@agreements.command("example")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write it here (default: standard output).")
+def agreements_example(out: Path | None) -> None:
+    """A fictional agreement with JCTPPH for the correction set, from today for a year, as the
+    TOML `agreements add` reads: a starting point for the real one (every national-list field,
+    up to OFFICIAL-SENSITIVE)."""
+    from ctpse_core.reconcile.disclosure import hub_agreement
+    from ctpse_core.security.agreements import agreement_toml
+
+    text = agreement_toml(hub_agreement("ISA-JCTPPH-EXAMPLE"))
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"written to {out}", err=True)
 
 
 @agreements.command("list")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -133,25 +133,39 @@ def correspondence_on_time(uow: Any, as_of: dt.date, period: Period, rules: Mapp
                   {k: (v[0], v[1]) for k, v in sorted(groups.items())})
 
 
-def record_item(uow: Any, item: Correspondence, purpose: str = "correspondence") -> Correspondence:
-    """Log one item. An outgoing item with personal data is a disclosure: the unit of work's access
-    decision (``uow.can``: the ``ctpse_access_decision`` hook, then the role policy, never above the
-    principal's clearance) is asked first (a refusal is an :class:`InputError`), then it is audited
-    as ``disclosure``."""
+def record_item(uow: Any, item: Correspondence, purpose: str = "correspondence", *, agreement: str | None = None,
+                fields: Iterable[str] = (), recipient_person: str | None = None,
+                today: dt.date | None = None) -> Correspondence:
+    """Log one item. An outgoing item with personal data is first put to the unit of work's
+    access decision with the item as the target (``uow.can``: the ``ctpse_access_decision``
+    hook sees its partner, time and marking, then the role policy; a refusal is an
+    :class:`InputError`). It is then a disclosure of the nominals it
+    names, made only under an information-sharing agreement with its partner
+    (:func:`~ctpse_core.security.agreements.disclose_in`: ``agreement``, or the live one with
+    ``item.partner`` for ``purpose``) carrying ``fields`` of them (their IDs always go); outside
+    one it is refused (:class:`~ctpse_core.security.agreements.DisclosureRefused`, the refusal
+    logged) and nothing is stored. Inside, one disclosure entry per nominal names the partner,
+    the agreement and the fields, in the same transaction as the item."""
+    from ctpse_core.security.agreements import disclose_in
+
     if uow.correspondence.find(item.id) is not None:
         raise InputError([Problem("id", f"correspondence {item.id!r} is already logged")])
     for nominal_id in item.nominal_ids:
         if uow.nominals.find(nominal_id) is None:
             raise InputError([Problem("nominal_ids", f"no nominal {nominal_id!r} in the store")])
     disclosure = item.direction == Direction.OUTGOING and item.personal_data
-    if disclosure and not uow.can("disclose", item, purpose):
+    if disclosure and not uow.can("disclose", item, purpose):  # the hook sees the item: partner, time, marking
         raise InputError([Problem("partner", f"disclosure of {item.marking} material to {item.partner!r} "
                                   f"for {purpose} is refused by the access rules")])
+    if disclosure and not item.nominal_ids:
+        raise InputError([Problem("nominal_ids", "an outgoing item with personal data must name the nominal(s) "
+                                  "whose data it carries (--nominal)", item.id)])
     stored: Correspondence = uow.correspondence.add(item)
     uow.record_event("collection", "correspondence", stored.id, f"{item.direction} {item.kind} {item.partner}")
     if disclosure:
-        uow.record_event("disclosure", "correspondence", stored.id,
-                         f"to {item.partner}: nominals {', '.join(item.nominal_ids) or '-'}")
+        disclose_in(uow, agreement, recipient_person=recipient_person or item.partner, purpose=purpose,
+                    collection="nominals", record_ids=item.nominal_ids, fields=fields, partner=item.partner,
+                    today=today, detail=f"correspondence {stored.id} to {item.partner}")
     return stored
 
 

@@ -7,7 +7,32 @@ from typing import Any
 
 from ctpse_core.synthetic.deployments import SPRING_WEEK, synthetic_week
 
-__all__ = ["run_demo_step"]
+__all__ = ["amend_week", "run_demo_step"]
+
+
+def amend_week(ctx: Any) -> Any:
+    """When the latest grid week has one version, move one deployment two hours later and
+    publish version 2, so the amendment notice has something to tell; the new version, or
+    ``None`` (already amended: a second run on the same store changes nothing)."""
+    import datetime as dt
+
+    import attrs
+
+    from ctpse_core.deconfliction.amend import save_deployments
+    from ctpse_core.deconfliction.grid import publish, versions
+
+    with ctx.store.unit_of_work(user=ctx.user) as uow:
+        weeks = sorted({v.week for v in uow.grid_versions.list()})
+        if not weeks or len(versions(uow, weeks[-1])) != 1:
+            return None
+        week = weeks[-1]
+        entry = versions(uow, week)[-1].entries[0]
+        moved = uow.deployments.get(entry.deployment_id)
+        later = dt.timedelta(hours=2)
+        save_deployments(uow, [attrs.evolve(moved, start=moved.start + later, end=moved.end + later)])
+        version = publish(uow, week, ctx.user)
+        uow.commit()
+    return version, moved.id
 
 
 def run_demo_step(ctx: Any) -> list[str]:
@@ -60,6 +85,7 @@ def run_demo_step(ctx: Any) -> list[str]:
         except UnchangedGridError as exc:  # the demo run again on the same store
             version, published = exc.latest, "unchanged, not published again"
         uow.commit()
+    amended = amend_week(ctx)
     out = ctx.out / "deconfliction"
     allocation = allocation_product(plan, "Allocation of the synthetic week's tasking requests", operations,
                                     {t.id: t for t in teams})
@@ -71,6 +97,13 @@ def run_demo_step(ctx: Any) -> list[str]:
         write_marked(out / f"allocation.{fmt}", render(allocation, fmt), allocation.marking)
         write_marked(out / f"conflicts.{fmt}", render(product, fmt), product.marking)
         write_marked(out / f"grid-v{version.number}.{fmt}", render(grid, fmt), grid.marking)
+    lines = []
+    if amended is not None:
+        second, moved = amended
+        grid = grid_product(second, operations, {t.id: t for t in teams})
+        for fmt in ("md", "html"):
+            write_marked(out / f"grid-v{second.number}.{fmt}", render(grid, fmt), grid.marking)
+        lines = [f"grid amended: {moved} two hours later, version {second.number} published"]
     hard = sum(1 for c in conflicts if c.hard)
     return [
         f"tasking requests: {len(tasking.requests)}; allocated {len(plan.assignments)}, "
@@ -81,5 +114,6 @@ def run_demo_step(ctx: Any) -> list[str]:
         if not any(c.hard and set(c.deployment_ids) & {d.id for d in plan.deployments} for c in conflicts)
         else f"conflicts: {len(conflicts)} ({hard} breaking hard rules)",
         f"grid version {version.number} {published}: {len(version.entries)} entries",
+        *lines,
         f"written to {out}",
     ]

@@ -152,7 +152,9 @@ def publish(uow: UnitOfWork, week: dt.date, user: str, *, force: bool = False) -
 
     Unless ``force``, an empty grid raises :class:`EmptyGridError` and a grid with the same
     entries as the last published version raises :class:`UnchangedGridError` (nothing stored).
+    A principal who may not publish the grid is refused first, whether or not it changed.
     """
+    uow.require("publish", "grid_versions", "grid publication")
     operations = {o.id: o for o in uow.operations.list()}
     deployments = list(uow.deployments.list())
     entries = build_entries(deployments, week, operations)

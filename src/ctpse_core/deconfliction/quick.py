@@ -168,11 +168,14 @@ def _overlapping(key: str, *, other_op: bool) -> Evaluate:
             if block is None:
                 continue
             starts, ends, rows = block.starts, block.ends, block.rows
-            for i in range(bisect_right(block.reach, start), bisect_left(starts, end)):
+            # one search, then a walk (cheaper than a second search of a large list)
+            i, n = bisect_right(block.reach, start), len(starts)
+            while i < n and starts[i] < end:
                 e = ends[i]
-                # overlapping (it starts before the new one ends), not empty, not its own version
+                # overlapping, not empty, not its own version
                 if e > start and e > starts[i] and rows[i] not in own and not (other_op and op_of[rows[i]] == op):
                     keep.append(rows[i])
+                i += 1
         keep.sort()
         return Hits(pairs=list(dict.fromkeys(keep)) if len(codes) > 1 else keep)
 
@@ -283,8 +286,13 @@ def _capacity(look: Lookup, p: Probe) -> Hits:
             changes[cols.end[r]] = changes.get(cols.end[r], 0) + cols.officers[r]
     local = sorted(changes.items())
     lo, hi = local[0][0], local[-1][0]
-    k = bisect_right(times, lo) - 1  # the stored segment holding lo
-    cuts = sorted({lo, *times[k + 1 : bisect_left(times, hi)], *(x for x, _d in local[1:-1])})
+    k = bisect_right(times, lo) - 1  # the stored segment holding lo (one search, then walks)
+    j, size = k + 1, len(times)
+    while j < size and times[j] < hi:
+        j += 1
+    before_lo = k - 1 if k >= 0 and times[k] == lo else k  # the segment just before lo
+    at_hi = j if j < size and times[j] == hi else j - 1  # the segment holding hi
+    cuts = sorted({lo, *times[k + 1 : j], *(x for x, _d in local[1:-1])})
     found: list[list[int]] = []
     change, m = 0, 0
     for n, t in enumerate(cuts):
@@ -301,14 +309,10 @@ def _capacity(look: Lookup, p: Probe) -> Hits:
                 found.append([t, nxt])
     if not found:
         return Hits()
-    if found[0][0] == lo:  # the run may have begun earlier, where the stored load is over
-        k = bisect_left(times, lo) - 1
-        if k >= 0 and loads[k] > cap:
-            found[0][0] = profile.run_lo[k]
-    if found[-1][1] == hi:  # ... or go on after
-        k = bisect_right(times, hi) - 1
-        if k >= 0 and loads[k] > cap:
-            found[-1][1] = profile.run_hi[k]
+    if found[0][0] == lo and before_lo >= 0 and loads[before_lo] > cap:  # it began earlier
+        found[0][0] = profile.run_lo[before_lo]
+    if found[-1][1] == hi and at_hi >= 0 and loads[at_hi] > cap:  # ... or goes on after
+        found[-1][1] = profile.run_hi[at_hi]
     groups: list[tuple[list[int], int, int]] = [
         ([], run_lo, run_hi) for run_lo, run_hi in found if run_lo < end and start < run_hi
     ]  # (a run only where its stored version was is no run through the new one)
@@ -345,8 +349,27 @@ def _rest(look: Lookup, p: Probe) -> Hits:
         if block is None:
             continue
         starts, ends, rows = block.starts, block.ends, block.rows
+        # one search for the first deployment that may end within the rest before the new
+        # one starts, then walks (cheaper than more searches of a large list)
+        first_near, n = bisect_right(block.reach, start - reach), len(rows)
+        before = first_near
+        while before < n and starts[before] < start:
+            before += 1
+        # before it: valid deployments ending within the rest with no valid start between
+        # (a valid one ends after it starts, so it starts before the new one does)
+        for i in range(first_near, before):
+            e = ends[i]
+            if not (start - reach < e <= start and e > starts[i] and rows[i] not in own):
+                continue
+            for j in range(i + 1, before):
+                if starts[j] >= e and ends[j] > starts[j] and rows[j] not in own:
+                    break
+            else:
+                found.add(rows[i])
         # after the new one: the earliest valid (not empty, not its own) start at or after its end
-        i, n = bisect_left(starts, end), len(rows)
+        i = before
+        while i < n and starts[i] < end:
+            i += 1
         first: int | None = None
         while i < n and (first is None or starts[i] == first):
             if ends[i] > starts[i] and rows[i] not in own:
@@ -356,15 +379,4 @@ def _rest(look: Lookup, p: Probe) -> Hits:
                     first = starts[i]
                 found.add(rows[i])
             i += 1
-        # before it: valid deployments ending within the rest with no valid start between
-        # (a valid one ends after it starts, so it starts before the new one does)
-        before = bisect_left(starts, start)
-        for i in range(bisect_right(block.reach, start - reach), before):
-            e = ends[i]
-            if not (start - reach < e <= start and e > starts[i] and rows[i] not in own):
-                continue
-            if not any(
-                ends[j] > starts[j] and rows[j] not in own for j in range(bisect_left(starts, e), before)
-            ):
-                found.add(rows[i])
     return Hits(pairs=sorted(found))

@@ -110,16 +110,18 @@ _FEW_CELLS = 64
 
 @attrs.frozen(eq=False)
 class _Packed:
-    """One radius class, packed: per slab, each occupied cell's rows under its integer key
-    ``band * columns + column``, and those keys sorted in an array (for a search whose box
-    holds more cells than are occupied)."""
+    """One radius class, packed: each occupied cell's rows under its integer key
+    ``slab * bands * columns + band * columns + column`` (one dictionary), and per slab the
+    occupied ``band * columns + column`` keys sorted in an array (for a search whose box holds
+    more cells than are occupied)."""
 
     largest: float
     band_deg: float
     col_deg: float
     bands: int
     columns: int
-    slabs: dict[int, tuple[dict[int, tuple[int, ...]], Ints]]
+    cells: dict[int, tuple[int, ...]]
+    slabs: dict[int, Ints]
 
 
 class PlaceIndex:
@@ -186,17 +188,24 @@ class PlaceIndex:
             cuts = np.flatnonzero((np.diff(slab) != 0) | (np.diff(key) != 0)) + 1
             firsts = np.r_[0, cuts].astype(np.int64)
             lasts = np.r_[cuts, len(key)].astype(np.int64)
-            per_slab: dict[int, tuple[dict[int, tuple[int, ...]], Ints]] = {}
+            size = bands * columns
             cell_slab = slab[firsts]
             codes, at, length = runs(cell_slab)
-            for s_code, a0, n in zip(codes.tolist(), at.tolist(), length.tolist(), strict=True):
-                these = slice(a0, a0 + n)
-                keys = key[firsts[these]]
-                spans = zip(keys.tolist(), firsts[these].tolist(), lasts[these].tolist(), strict=True)
-                per_slab[s_code] = ({k: tuple(members[a:b]) for k, a, b in spans}, keys)
+            per_slab = {
+                s_code: key[firsts[a0 : a0 + n]]
+                for s_code, a0, n in zip(codes.tolist(), at.tolist(), length.tolist(), strict=True)
+            }
+            spans = zip(cell_slab.tolist(), key[firsts].tolist(), firsts.tolist(), lasts.tolist(), strict=True)
+            cells = {s_code * size + k: tuple(members[a:b]) for s_code, k, a, b in spans}
             self._classes.append(
                 _Packed(
-                    largest=largest, band_deg=band_deg, col_deg=col_deg, bands=bands, columns=columns, slabs=per_slab
+                    largest=largest,
+                    band_deg=band_deg,
+                    col_deg=col_deg,
+                    bands=bands,
+                    columns=columns,
+                    cells=cells,
+                    slabs=per_slab,
                 )
             )
 
@@ -240,17 +249,15 @@ class PlaceIndex:
             few = (band_hi - band_lo + 1) * (c1 - c0 + 1) <= _FEW_CELLS
             bands, col_range = range(band_lo, band_hi + 1), range(c0, c1 + 1)
             keys = [b * columns + c % columns for b in bands for c in col_range] if few else []
-            at = part.slabs.get
-            for slab in (0, *slabs):
-                entry = at(slab)
-                if entry is None:
-                    continue
+            present, get, size = part.slabs, part.cells.get, part.bands * columns
+            for slab in (0, *slabs) if 0 in present else slabs:
                 if not few:
-                    _scan(entry[1], columns, band_lo, band_hi, spans, entry[0], found)
+                    if slab in present:
+                        _scan(present[slab], columns, band_lo, band_hi, spans, part.cells, slab * size, found)
                     continue
-                get = entry[0].get
+                base = slab * size
                 for key in keys:
-                    cell = get(key)
+                    cell = get(base + key)
                     if cell is not None:
                         found.update(cell)
         return found
@@ -263,6 +270,7 @@ def _scan(
     band_hi: int,
     spans: list[tuple[int, int]],
     cells: dict[int, tuple[int, ...]],
+    base: int,
     found: set[int],
 ) -> None:
     """The occupied cells (sorted ``keys``) in bands ``band_lo..band_hi`` and column ranges
@@ -275,4 +283,4 @@ def _scan(
     for a, b in spans:
         wanted |= (col >= a) & (col <= b)
     for k in inside[wanted].tolist():
-        found.update(cells[k])
+        found.update(cells[base + k])

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from ctpse_core.domain.marking import Marking
 __all__ = [
     "BOOKKEEPING_FIELDS",
     "LONDON",
+    "REQUIRED_COLUMN",
     "UTC",
     "Provenance",
     "Record",
@@ -34,6 +36,7 @@ __all__ = [
     "not_after",
     "not_before",
     "optional_aware",
+    "required_columns",
     "time_text",
     "utc",
     "utcnow",
@@ -89,6 +92,16 @@ def check(predicate: Callable[[Any], bool], message: str) -> Validator:
             raise ValueError(message.format(value=value))
 
     return _validate
+
+
+#: Field metadata: every feed of the record type must have a column for the field, though a
+#: blank cell is allowed (a nominal with only a surname). Feeds' column plans enforce it.
+REQUIRED_COLUMN: Mapping[str, str] = MappingProxyType({"column": "required"})
+
+
+def required_columns(record_type: type[Any]) -> tuple[str, ...]:
+    """The fields of ``record_type`` marked :data:`REQUIRED_COLUMN`."""
+    return tuple(f.name for f in attrs.fields(record_type) if f.metadata.get("column") == "required")
 
 
 def non_empty(_inst: Any, attr: attrs.Attribute[Any], value: Any) -> None:

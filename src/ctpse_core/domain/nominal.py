@@ -7,7 +7,7 @@ import enum
 
 import attrs
 
-from ctpse_core.domain.common import Record, check, non_empty
+from ctpse_core.domain.common import REQUIRED_COLUMN, Record, check, non_empty
 from ctpse_core.domain.types import (
     CroNumber,
     PncId,
@@ -29,6 +29,15 @@ __all__ = [
     "RiskTier",
     "Sex",
 ]
+
+
+def _name_part(value: object) -> str:
+    """A name part as text, surrounding spaces removed; blank (``""``) when the list has none."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} is not text")
+    return value.strip()
 
 
 class Sex(enum.StrEnum):
@@ -105,8 +114,11 @@ class Address:
 class Nominal(Record):
     """A person of CT interest as one list records them."""
 
-    forenames: str = attrs.field(validator=non_empty)
-    surname: str = attrs.field(validator=non_empty)
+    #: Name parts. Lists do hold people with only a surname or only a forename: a blank part
+    #: is stored as ``""`` (the feed's column must still be there; see :data:`REQUIRED_COLUMN`),
+    #: reconciled as missing, not as a mismatch, and reported incomplete by data quality.
+    forenames: str = attrs.field(default="", converter=_name_part, metadata=REQUIRED_COLUMN)
+    surname: str = attrs.field(default="", converter=_name_part, metadata=REQUIRED_COLUMN)
     aliases: tuple[str, ...] = ()
     date_of_birth: dt.date | None = attrs.field(
         default=None,
@@ -131,4 +143,4 @@ class Nominal(Record):
 
     @property
     def full_name(self) -> str:
-        return f"{self.forenames} {self.surname}"
+        return " ".join(part for part in (self.forenames, self.surname) if part)

@@ -54,6 +54,8 @@ def _canonical(fn: Any, label: str) -> Any:
         if fn(value) != value:
             raise ValueError(f"{value!r} is not written in canonical form for a {label}")
 
+    # a value the same function made is canonical already: a reader may skip the check
+    _validate.normaliser = fn  # type: ignore[attr-defined]
     return _validate
 
 

@@ -109,10 +109,12 @@ class RowConverter:
             except (ArithmeticError, RecursionError) as exc:
                 problems = [Problem(field="", reason=f"a value is out of range ({exc})")]
             else:
-                duplicate = self._duplicate(record.id, row, plan)
-                if duplicate is None:
-                    return record
-                problems = [duplicate]
+                if not plan.absent:
+                    duplicate = self._duplicate(record.id, row, plan)
+                    if duplicate is None:
+                        return record
+                    problems = [duplicate]
+        problems = [*problems, *plan.absent]
         located = tuple(p.located(where) if not p.where.startswith(where) else p for p in problems)
         return RejectedRow(file=self.file, row=row.number, raw=raw_cells(row), problems=located)
 
@@ -135,7 +137,9 @@ class RowConverter:
 def row_to_data(feed: FeedDefinition, raw: Mapping[str, str]) -> tuple[dict[str, Any], list[Problem]]:
     """Map a raw row (header -> cell) to the record's field paths; problems name the column."""
     row = _raw_row(0, raw)
-    return compile_plan(feed, row.headers).build(row)
+    plan = compile_plan(feed, row.headers)
+    data, problems = plan.build(row)
+    return data, [*problems, *plan.absent]
 
 
 def _raw_row(number: int, raw: Mapping[Any, Any]) -> RawRow:

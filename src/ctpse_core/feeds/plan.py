@@ -16,11 +16,13 @@ from typing import Any
 
 import attrs
 
+from ctpse_core.domain.common import required_columns
 from ctpse_core.errors import ConfigError, Problem
 from ctpse_core.feeds.definition import FeedDefinition, header_key
 from ctpse_core.feeds.formats import Cell, RawRow, cell_text
 
 __all__ = [
+    "FORMULA_SUSPECTS",
     "REASONS_COLUMN",
     "ColumnPlan",
     "check_path",
@@ -109,6 +111,10 @@ class ColumnPlan:
     #: Defaults of top-level fields (nested ones live in their node).
     defaults: tuple[tuple[str, Any], ...]
     error: str | None = None
+    #: One problem per field the record type needs a column for (its cells may be blank)
+    #: that this header row lacks: every row of the file is refused with it (added by the
+    #: row's reader beside the row's own problems; ``build`` leaves it out).
+    absent: tuple[Problem, ...] = ()
 
     def column_for(self, field: str) -> str | None:
         """The partner header behind a converter field path (``addresses[0].postcode``)."""
@@ -187,6 +193,9 @@ class ColumnPlan:
 
 
 _SUSPECT = _FORMULA_START | {"'"}
+#: First characters of a cell that may be a formula (:func:`formula_problem` decides); a cell
+#: starting otherwise never is.
+FORMULA_SUSPECTS = frozenset(_SUSPECT)
 
 
 def _formula(value: str) -> bool:
@@ -335,6 +344,13 @@ def compile_plan(feed: FeedDefinition, headers: Sequence[str]) -> ColumnPlan:
     for path, header in expected.items():
         field_headers.setdefault(path, header)
     missing = tuple(header for path, header in expected.items() if path not in seen)
+    absent = tuple(
+        Problem(field=expected[path], reason=f"column is missing (needed for {path})")
+        if path in expected
+        else Problem(field=path, reason="no column in this feed maps to it (a blank cell is allowed, no column is not)")
+        for path in required_columns(feed.record_type)
+        if path not in seen and path not in feed.defaults
+    )
     return ColumnPlan(
         feed=feed,
         headers=headers,
@@ -345,4 +361,5 @@ def compile_plan(feed: FeedDefinition, headers: Sequence[str]) -> ColumnPlan:
         field_headers=field_headers,
         defaults=tuple((p, v) for p, v in feed.defaults.items() if "." not in p),
         error=error,
+        absent=absent,
     )

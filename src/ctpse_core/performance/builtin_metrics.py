@@ -24,15 +24,25 @@ def _day(moment: dt.datetime | None) -> dt.date | None:
     return None if moment is None else london(moment).date()
 
 
+def _records(ctx: MetricContext, collection: str) -> list[Any]:
+    """Every record of ``collection``, read once per computation of the KPIs (``ctx.shared``:
+    every KPI and period of one computation counts the same records)."""
+    key = f"records:{collection}"
+    if key not in ctx.shared:
+        ctx.shared[key] = list(ctx.uow.repository(collection).list())
+    records: list[Any] = ctx.shared[key]
+    return records
+
+
 def _nominals(ctx: MetricContext) -> dict[str, Nominal]:
-    return {n.id: n for n in ctx.uow.repository("nominals").list()}
+    return {n.id: n for n in _records(ctx, "nominals")}
 
 
 def actions_closed_on_time(ctx: MetricContext) -> MetricResult:
     """Share of the actions due in the period (up to the as-of date, cancelled ones left out)
     that were closed on or before their due date."""
     tally = Tally()
-    for action in ctx.uow.repository("actions").list():
+    for action in _records(ctx, "actions"):
         assert isinstance(action, Action)
         if action.status is ActionStatus.CANCELLED or not (ctx.period.start <= action.due_on <= ctx.until):
             continue
@@ -47,7 +57,7 @@ def actions_overdue(ctx: MetricContext) -> MetricResult:
     """Actions open at the end of the period (as of) whose due date had passed."""
     tally = Tally(ratio=False)
     tally.scope(["region"])
-    for action in ctx.uow.repository("actions").list():
+    for action in _records(ctx, "actions"):
         assert isinstance(action, Action)
         if action.status is ActionStatus.CANCELLED or action.due_on >= ctx.until:
             continue
@@ -66,18 +76,20 @@ def _casework_period(ctx: MetricContext) -> Any:
     return Period(ctx.period.start, ctx.period.end)
 
 
-def _caseload(ctx: MetricContext, purpose: str) -> Any:
-    """The engagement service's cases as of the as-of date (its reads audited there), with the
-    records they came from read into a tally for the inputs hash and marking."""
+def _caseload(ctx: MetricContext) -> Any:
+    """The engagement service's cases as of the as-of date (its reads audited there), loaded
+    once per computation of the KPIs."""
     from ctpse_core.engagement.service import load_cases
 
-    return load_cases(ctx.uow, ctx.as_of, purpose=f"KPI {purpose}")
+    if "caseload" not in ctx.shared:
+        ctx.shared["caseload"] = load_cases(ctx.uow, ctx.as_of, purpose="KPIs")
+    return ctx.shared["caseload"]
 
 
 def _read_casework(tally: Tally, ctx: MetricContext, load: Any) -> None:
     tally.read(load.nominals.values())
-    tally.read(ctx.uow.repository("contact_plans").list())
-    tally.read(ctx.uow.repository("contacts").list())
+    tally.read(_records(ctx, "contact_plans"))
+    tally.read(_records(ctx, "contacts"))
 
 
 def engagement_compliance(ctx: MetricContext) -> MetricResult:
@@ -87,7 +99,7 @@ def engagement_compliance(ctx: MetricContext) -> MetricResult:
     from ctpse_core.engagement.rules import is_compliant
 
     tally = Tally()
-    load = _caseload(ctx, "engagement compliance")
+    load = _caseload(ctx)
     _read_casework(tally, ctx, load)
     for case in load.cases:
         verdict = is_compliant(case, ctx.period.start, ctx.period.end, ctx.as_of)
@@ -103,7 +115,7 @@ def contacts_overdue(ctx: MetricContext) -> MetricResult:
 
     tally = Tally(ratio=False)
     tally.scope(["region"])
-    load = _caseload(ctx, "contacts overdue")
+    load = _caseload(ctx)
     _read_casework(tally, ctx, load)
     for case in load.cases:
         if case.starts_on <= ctx.until and next_due(case, ctx.until) < ctx.until:
@@ -115,7 +127,7 @@ def _casework_figure(ctx: MetricContext, figure: Any, collections: Iterable[str]
     """A region figure from a casework service's own KPI function (numerator of denominator)."""
     tally = Tally()
     for name in collections:
-        tally.read(ctx.uow.repository(name).list())
+        tally.read(_records(ctx, name))
     result = tally.result()
     return MetricResult({"region": Figure(float(figure.numerator), float(figure.denominator))}, result.inputs,
                         highest([result.marking, figure.marking]))
@@ -142,7 +154,7 @@ def data_quality(ctx: MetricContext) -> MetricResult:
     duplicate, old provenance...; the data-quality service's checks) as of the as-of date."""
     from ctpse_core.quality.service import data_quality as figure
 
-    return _casework_figure(ctx, figure(ctx.uow, ctx.as_of), ["nominals", "contact_plans"])
+    return _casework_figure(ctx, figure(ctx.uow, ctx.as_of, memo=ctx.shared), ["nominals", "contact_plans"])
 
 
 _REQUIRED = ("nominal_manager", "risk_tier", "status", "force")
@@ -189,21 +201,18 @@ def reconciliation_open(ctx: MetricContext) -> MetricResult:
     """Findings still open when the stored regional list is reconciled against the stored national
     list (reviewers' decisions honoured): field discrepancies, within-list duplicate clusters,
     identifier conflicts and possible matches awaiting review. The figure is for now, not the period."""
-    from ctpse_core.errors import NotFoundError
-    from ctpse_core.reconcile import reconcile
     from ctpse_core.reconcile.review import stored_decisions
-    from ctpse_core.reconcile.stored import stored_tables
+    from ctpse_core.reconcile.stored import reconcile_stored, stored_lists
 
     tally = Tally(ratio=False)
     tally.scope(["region"])
-    try:
-        left, right = stored_tables(ctx.uow, ctx.params.get("left", "regional"), ctx.params.get("right", "national"))
-    except NotFoundError:
+    left_source, right_source = ctx.params.get("left", "regional"), ctx.params.get("right", "national")
+    left, right = stored_lists(ctx.uow, left_source, right_source)
+    if not left or not right:
         return tally.result()
-    nominals = [n for n in _nominals(ctx).values() if n.provenance is not None
-                and n.provenance.source in (ctx.params.get("left", "regional"), ctx.params.get("right", "national"))]
-    tally.read(nominals)
-    result = reconcile(left, right, decisions=stored_decisions(ctx.uow))
+    tally.read([*left, *right])
+    # the same reconciliation as the data-quality check's, made once per computation (ctx.shared)
+    result = reconcile_stored(left, left_source, right, right_source, None, stored_decisions(ctx.uow), ctx.shared)
     for d in result.discrepancies:
         tally.count(["region"], f"discrepancy:{d.left}:{d.right}:{d.field}", 1.0)
     for cluster in (*result.duplicates_left, *result.duplicates_right):
@@ -220,7 +229,7 @@ def asset_requests_on_time(ctx: MetricContext) -> MetricResult:
     cancelled ones left out, that were deployed by their deadline (the first move to ``deployed``)."""
     tally = Tally()
     end = ctx.until
-    for request in ctx.uow.repository("asset_requests").list():
+    for request in _records(ctx, "asset_requests"):
         due = _day(request.deadline)
         if due is None or not (ctx.period.start <= due <= end) or request.status in ("declined", "cancelled"):
             continue
@@ -239,7 +248,7 @@ def overtime_within_authorisation(ctx: MetricContext) -> MetricResult:
     from ctpse_core.finance.service import forecast_stored
 
     tally = Tally()
-    bids = [b for b in ctx.uow.repository("funding_bids").list()
+    bids = [b for b in _records(ctx, "funding_bids")
             if b.period_start <= ctx.until and b.period_end >= ctx.period.start]
     for bid in sorted(bids, key=lambda b: b.id):
         authorisation = latest_authorisation(ctx.uow, bid.id)
@@ -253,7 +262,7 @@ def overtime_within_authorisation(ctx: MetricContext) -> MetricResult:
             tally.count(["region"], f"{bid.id}:{line.operation_id}", 1.0 if line.committed <= line.authorised else 0.0)
     if bids:
         for name in ("deployments", "rotas", "staff"):
-            tally.read(ctx.uow.repository(name).list())
+            tally.read(_records(ctx, name))
     return tally.result()
 
 
@@ -263,7 +272,7 @@ BUILTIN_METRICS: dict[str, Metric] = {
     "contacts-overdue": Metric(contacts_overdue, "count", contacts_overdue.__doc__ or "",
                                ("manager", "force", "region", "national")),
     "order-deadlines-met": Metric(order_deadlines_met, "%", order_deadlines_met.__doc__ or "", ("region", "national")),
-    "data-quality": Metric(data_quality, "%", data_quality.__doc__ or "", ("region", "national")),
+    "data-quality": Metric(data_quality, "%", data_quality.__doc__ or "", ("region", "national"), periodic=False),
     "actions-closed-on-time": Metric(actions_closed_on_time, "%", actions_closed_on_time.__doc__ or "",
                                      ("manager", "region", "national")),
     "actions-overdue": Metric(actions_overdue, "count", actions_overdue.__doc__ or "",
@@ -275,7 +284,7 @@ BUILTIN_METRICS: dict[str, Metric] = {
     "stale-records": Metric(stale_records, "count", stale_records.__doc__ or "",
                             ("manager", "force", "region", "national")),
     "reconciliation-open": Metric(reconciliation_open, "count", reconciliation_open.__doc__ or "",
-                                  ("region", "national")),
+                                  ("region", "national"), periodic=False),
     "asset-requests-on-time": Metric(asset_requests_on_time, "%", asset_requests_on_time.__doc__ or "",
                                      ("manager", "region", "national")),
     "overtime-within-authorisation": Metric(overtime_within_authorisation, "%",

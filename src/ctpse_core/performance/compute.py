@@ -10,6 +10,7 @@ everything counted.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -90,11 +91,23 @@ def snapshot_id(kpi: str, period: Period, scope: str, digest: str) -> str:
     return f"kpi:{kpi}:{period.kind}:{period.start.isoformat()}:{clean}:{digest[:12]}"
 
 
-def _run(uow: Any, kpi: KpiDefinition, period: Period, as_of: dt.date) -> MetricResult:
+def _run(uow: Any, kpi: KpiDefinition, period: Period, as_of: dt.date,
+         shared: dict[str, Any] | None = None) -> MetricResult:
+    """The KPI's metric over ``period``. With ``shared`` (one dict per computation, over one unit
+    of work), a metric given the same level, parameters and period (any period, for a metric that
+    is not periodic) is computed once: two KPIs over one metric, or six periods of a figure as of now."""
     metric = metrics().get(kpi.metric)
-    ctx = MetricContext(uow=uow, period=period, level="region" if kpi.level == "national" else kpi.level,
-                        params=kpi.params, as_of=as_of)
-    return metric.compute(ctx)
+    level = "region" if kpi.level == "national" else kpi.level
+    key = "result:" + json.dumps([kpi.metric, level, kpi.params, attrs.astuple(period) if metric.periodic else None],
+                                 sort_keys=True, default=str)
+    if shared is not None and key in shared:
+        return shared[key]  # type: ignore[no-any-return]
+    ctx = MetricContext(uow=uow, period=period, level=level, params=kpi.params, as_of=as_of,
+                        shared={} if shared is None else shared)
+    result = metric.compute(ctx)
+    if shared is not None:
+        shared[key] = result
+    return result
 
 
 def compute_kpis(
@@ -110,10 +123,11 @@ def compute_kpis(
     lines: list[KpiLine] = []
     markings: list[Marking] = []
     consulted = 0
+    shared: dict[str, Any] = {}
     for kpi in kpis:
         unit = metrics().get(kpi.metric).unit
         periods = periods_back(kpi.period, as_of, history)
-        results = [_run(uow, kpi, period, as_of) for period in periods]
+        results = [_run(uow, kpi, period, as_of, shared) for period in periods]
         consulted += sum(len(r.inputs) for r in results)
         markings.extend(r.marking for r in results)
         current = results[-1]

@@ -64,13 +64,16 @@ class MetricResult:
 class MetricContext:
     """What a metric is given: the unit of work, the period, the level to break down by
     (``manager``, ``force``, ``region``), the KPI's parameters and the as-of date (a period
-    that has not ended yet is counted up to ``until``)."""
+    that has not ended yet is counted up to ``until``). ``shared`` is one dict per computation
+    (every KPI, every period, one unit of work, one as-of date) in which metrics keep what
+    does not depend on the period, such as the engagement cases as of the as-of date."""
 
     uow: Any
     period: Period
     level: str
     params: Mapping[str, Any]
     as_of: dt.date
+    shared: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
     @property
     def until(self) -> dt.date:
@@ -87,13 +90,16 @@ Compute = Callable[[MetricContext], MetricResult]
 
 @attrs.frozen
 class Metric:
-    """A registered metric: how to compute it, its unit (``%`` for ratios, ``count``) and the
-    levels it can be broken down by."""
+    """A registered metric: how to compute it, its unit (``%`` for ratios, ``count``), the
+    levels it can be broken down by, and whether its figure depends on the period
+    (``periodic=False``: a figure as of now, such as findings open today, which
+    :func:`~ctpse_core.performance.compute.compute_kpis` computes once and shows for each period)."""
 
     compute: Compute
     unit: str = "%"
     description: str = ""
     levels: tuple[str, ...] = ("region",)
+    periodic: bool = True
 
 
 class Tally:

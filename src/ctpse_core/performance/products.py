@@ -32,9 +32,16 @@ class KpiDashboard:
         self.title = title
         self.marking: Marking = board.marking
         self._charts = charts
+        self._drawn: dict[str, str] | None = None
 
     def charts(self) -> dict[str, str]:
-        """KPI name -> SVG text of its region trend (or its only scope's)."""
+        """KPI name -> SVG text of its region trend (or its only scope's); drawn once, whatever
+        the number of formats the dashboard is rendered in."""
+        if self._drawn is None:
+            self._drawn = self._draw()
+        return dict(self._drawn)
+
+    def _draw(self) -> dict[str, str]:
         out: dict[str, str] = {}
         if not self._charts:
             return out

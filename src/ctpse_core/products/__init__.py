@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import NoReturn
 
 import attrs
 
@@ -70,16 +71,40 @@ def build(name: str, uow: UnitOfWork, as_of: dt.date | None = None) -> Report:
     """Product ``name`` built over ``uow``: its kind is the name, its role and floor the
     spec's, and its marking the highest of the floor and everything in it."""
     spec = products().get(name, field="NAME")
+    if not uow.principal.clears(spec.floor):  # refused before anything is read
+        _refuse(uow, name, spec.floor)
     report = spec.build(uow, as_of)
     if not isinstance(report, Report):
         raise TypeError(f"product {name!r} built {type(report).__name__}, not a Report")
-    return attrs.evolve(
+    built = attrs.evolve(
         report,
         kind=name,
         role=report.role or spec.role,
         floor=highest([spec.floor, report.floor]),
         as_of=report.as_of or as_of,
     )
+    _cleared(uow, built)
+    return built
+
+
+def _cleared(uow: UnitOfWork, report: Report) -> None:
+    """No read up for products: a product marked above the principal's clearance (its floor, or
+    the highest of what went in) is refused, and the refusal logged, before anything is
+    rendered or written. The records in it were already filtered one by one by the
+    repositories; this is the product's own marking (a SECRET grid is SECRET even when the
+    reader could see each deployment in it)."""
+    if not uow.principal.clears(report.marking):
+        _refuse(uow, report.kind, report.marking)
+
+
+def _refuse(uow: UnitOfWork, name: str, marking: Marking) -> NoReturn:
+    from ctpse_core.security.policy import AccessDenied
+
+    principal = uow.principal
+    reason = f"{principal.id} is cleared to {principal.clearance}, below product {name!r}'s marking {marking}"
+    uow.record_event("read refused", "products", name, detail=reason, operation="consultation")
+    uow.commit()
+    raise AccessDenied(reason)
 
 
 def render_product(name: str, report: Report, fmt: str) -> object:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -103,14 +103,14 @@ def _read(uow: Any, purpose: str) -> tuple[list[Any], ...]:
 
 
 def open_possible_matches(uow: Any, caseload: list[Nominal], reference: list[Nominal],
-                          decisions: list[Any], config: Any = None) -> tuple[dict[str, list[str]], list[Nominal]]:
+                          decisions: list[Any], config: Any = None, memo: MutableMapping[str, Any] | None = None
+                          ) -> tuple[dict[str, list[str]], list[Nominal]]:
     """Reconcile each caseload source against each reference list (``config``: reconciliation
     settings, default the built-in ones; the stored review decisions honoured) and keep the possible matches
     still waiting for a reviewer: ``{nominal ID: [detail, ...]}`` and the reference records
     named in them (whose markings the worklist then carries). The matching is audited as a
-    combination of the two lists."""
-    from ctpse_core.reconcile import reconcile
-    from ctpse_core.reconcile.table import table_from_nominals
+    combination of the two lists. ``memo``: see :func:`~ctpse_core.reconcile.stored.reconcile_stored`."""
+    from ctpse_core.reconcile.stored import reconcile_stored
 
     found: dict[str, list[str]] = {}
     named: dict[str, Nominal] = {}
@@ -123,8 +123,7 @@ def open_possible_matches(uow: Any, caseload: list[Nominal], reference: list[Nom
         refs.setdefault(n.provenance.source if n.provenance else "", []).append(n)
     for left_source, left in sorted(by_source.items()):
         for right_source, right in sorted(refs.items()):
-            result = reconcile(table_from_nominals(left, left_source), table_from_nominals(right, right_source),
-                               config, decisions=decisions)
+            result = reconcile_stored(left, left_source, right, right_source, config, decisions, memo)
             uow.record_event("combination", "nominals", None,
                              f"data quality: {left_source} ({len(left)}) reconciled with {right_source} "
                              f"({len(right)}); {len(result.possible_matches)} possible matches undecided")
@@ -143,9 +142,10 @@ def _feed_names() -> frozenset[str]:
     return frozenset(feeds().names())
 
 
-def worklist(uow: Any, as_of: dt.date, rules: Mapping[str, Any] | None = None
-             ) -> tuple[list[dict[str, Any]], Marking, int]:
-    """The fault rows, their marking, and how many nominals were checked."""
+def worklist(uow: Any, as_of: dt.date, rules: Mapping[str, Any] | None = None,
+             memo: MutableMapping[str, Any] | None = None) -> tuple[list[dict[str, Any]], Marking, int]:
+    """The fault rows, their marking, and how many nominals were checked (``memo``: reconciliations
+    already made in the same piece of work, see :func:`open_possible_matches`)."""
     nominals, reference, plans, orders, pathways, decisions = _read(uow, "data quality")
     rules = rules or load_rules()
     open_matches: dict[str, list[str]] = {}
@@ -155,17 +155,17 @@ def worklist(uow: Any, as_of: dt.date, rules: Mapping[str, Any] | None = None
 
         settings = rules.get("reconcile_settings") or None
         config = reconcile_settings(Path(settings)) if settings else None
-        open_matches, named = open_possible_matches(uow, nominals, reference, decisions, config)
+        open_matches, named = open_possible_matches(uow, nominals, reference, decisions, config, memo)
     rows = issues(nominals, plans, orders, pathways, decisions, as_of, rules, _feed_names(), open_matches)
     return rows, marking_of(nominals, named, plans, orders, pathways), len(nominals)
 
 
 def data_quality(uow: Any, as_of: dt.date, period: Period | None = None,
-                 rules: Mapping[str, Any] | None = None) -> Figure:
+                 rules: Mapping[str, Any] | None = None, memo: MutableMapping[str, Any] | None = None) -> Figure:
     """Nominals with no fault (numerator) of all nominals (denominator), as of ``as_of``;
     ``groups`` per check: nominals with that fault and the total. ``period`` is accepted
     for the common signature (the checks look at the state on ``as_of``)."""
-    rows, marking, total = worklist(uow, as_of, rules)
+    rows, marking, total = worklist(uow, as_of, rules, memo)
     faulty = {r["nominal_id"] for r in rows}
     groups: dict[str, set[str]] = {}
     for r in rows:

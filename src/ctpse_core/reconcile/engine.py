@@ -432,7 +432,7 @@ def reconcile(
     dup_r = _cluster_list("right", rt, cr, weak_r)
     found_discrepancies = discrepancies(lt, rt, matches, config.tolerances)
     rows = headcount(lt, rt, matches, cl.tolist(), cr.tolist(), in_possible_l, in_possible_r)
-    headers, fixes = corrections(
+    headers, fixes, fixes_about, fixes_fields = corrections(
         lt, rt, matches, found_discrepancies, only_left, only_right, dup_r, config
     )
     lap("explain")
@@ -482,6 +482,8 @@ def reconcile(
         headcount=rows,
         corrections=fixes,
         correction_headers=headers,
+        correction_ids=fixes_about,
+        correction_fields=fixes_fields,
         stats=stats,
         model=model.table(),
         marking=highest([lt.marking, rt.marking]),

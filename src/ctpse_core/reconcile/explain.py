@@ -172,8 +172,12 @@ def corrections(
     only_right: Sequence[str],
     duplicates_right: Sequence[DuplicateCluster],
     config: ReconcileConfig,
-) -> tuple[list[str], list[dict[str, str]]]:
+) -> tuple[list[str], list[dict[str, str]], list[str], list[str]]:
     """Rows for JCTPPH in the national list's own columns and vocabulary, plus ``Action`` and ``Reason``.
+
+    Returns the headers, the rows, the ID of the record each row is about (the national
+    record's; an ``ADD`` row's regional record's) and the fields the columns carry (the
+    disclosure names them: :func:`ctpse_core.reconcile.disclosure.disclose_corrections`).
 
     Values are written as the national file writes them (``Male``, ``Custody``, ``Tier 1``,
     its own date format), learned from its cells by :func:`~ctpse_core.reconcile.table.read_table`;
@@ -220,6 +224,7 @@ def corrections(
         }
 
     out: list[dict[str, str]] = []
+    about: list[str] = []
     by_pair: dict[tuple[str, str], list[Discrepancy]] = {}
     for d in found:
         if d.field in config.authoritative and d.kind != "missing_left":
@@ -253,12 +258,14 @@ def corrections(
         row["Action"] = "UPDATE" if agreed else "QUERY"
         row["Reason"] = f"regional record{'s' if len(who) > 1 else ''} {', '.join(who)}: " + "; ".join(parts)
         out.append(row)
+        about.append(rid)
     for lid in only_left:
         k = lpos[lid]
         row = {header_of[f]: "" if f == "id" else fmt(left.column(f)[k], f) for f in fields}
         row["Action"] = "ADD"
         row["Reason"] = f"on the regional list ({lid}), not found nationally; JCTPPH to assign a reference"
         out.append(row)
+        about.append(lid)
     for rid in only_right:
         if rid in merged_away:
             continue
@@ -266,9 +273,11 @@ def corrections(
         row["Action"] = "QUERY"
         row["Reason"] = "not on the regional list: confirm transfer, closure or ownership"
         out.append(row)
+        about.append(rid)
     for rid, (keep, probability) in merged_away.items():
         row = national_row(rpos[rid], ())
         row["Action"] = "MERGE"
         row["Reason"] = f"duplicate of {keep} (probability {probability:.3f})"
         out.append(row)
-    return headers, out
+        about.append(rid)
+    return headers, out, about, fields

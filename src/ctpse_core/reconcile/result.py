@@ -160,6 +160,10 @@ class ReconciliationResult:
     #: Data quality: records reconciled although a name part is blank, per list
     #: (``{"left": [{"id": ..., "missing": ["forenames"]}], "right": [...]}``).
     incomplete: dict[str, list[dict[str, Any]]] = attrs.Factory(lambda: {"left": [], "right": []})
+    #: The record each correction row is about (the national ID; an ADD row's regional ID).
+    correction_ids: list[str] = attrs.Factory(list)
+    #: The fields the correction set's columns carry (``id``, ``surname``...: what is disclosed).
+    correction_fields: list[str] = attrs.Factory(list)
     kind: str = "reconciliation"
     title: str = ""
 

@@ -32,7 +32,7 @@ from ctpse_core.errors import Problem
 from ctpse_core.feeds.definition import FeedDefinition
 from ctpse_core.feeds.formats import Cell, FeedFileError, RawRow, ReadOptions, format_for, open_table
 from ctpse_core.feeds.load import RejectedRow
-from ctpse_core.feeds.plan import ColumnPlan, compile_plan, formula_problem, raw_cells
+from ctpse_core.feeds.plan import FORMULA_SUSPECTS, ColumnPlan, compile_plan, formula_problem, raw_cells
 from ctpse_core.parsing import PartialDate, column_date_format, read_date
 from ctpse_core.reconcile.listmap import ListMapping
 
@@ -129,10 +129,14 @@ def table_from_nominals(
     """A table from records already built (e.g. a stored list or ``load_records``)."""
     items = list(records)
     markings = [r.marking for r in items]
+    columns = {path: [_get(r, path) for r in items] for path in fields}
+    for path in NAME_FIELDS:  # a blank name part is missing, as read from a file
+        if path in columns:
+            columns[path] = [value or None for value in columns[path]]
     return NominalTable(
         source=source,
         ids=[r.id for r in items],
-        columns={path: [_get(r, path) for r in items] for path in fields},
+        columns=columns,
         marking=highest(markings) if markings else Marking(),
     )
 
@@ -179,6 +183,10 @@ def _converter_for(path: str, default: Any = attrs.NOTHING, prefix: str = "") ->
     inner = _unwrap(typ)
     hook = converter.get_structure_hook(inner)  # the converter's own hook, looked up once
     empty = field.default if isinstance(field.default, tuple) else None
+    validator = field.validator
+    made_by = getattr(hook, "normaliser", None)
+    if made_by is not None and getattr(validator, "normaliser", None) is made_by:
+        validator = None  # the hook wrote the canonical form with the very function the validator checks
 
     def convert(cell: Any) -> Converted:
         if type(cell) is str:
@@ -191,8 +199,8 @@ def _converter_for(path: str, default: Any = attrs.NOTHING, prefix: str = "") ->
             cell = f"{prefix}{cell}"
         try:
             value = hook(cell, inner)
-            if field.validator is not None:
-                field.validator(None, field, value)
+            if validator is not None:
+                validator(None, field, value)
         except Exception as exc:
             problems = problems_from(exc)
             return None, (problems[0].reason if problems else str(exc))
@@ -200,6 +208,15 @@ def _converter_for(path: str, default: Any = attrs.NOTHING, prefix: str = "") ->
             value = ()
         return value, None
 
+    if inner is str and validator is None and not prefix:
+        return _plain(convert)
+    return convert
+
+
+def _plain(convert: Callable[[Any], Converted]) -> Callable[[Any], Converted]:
+    """Mark a converter whose value for a non-blank text cell is the cell stripped: a column
+    of them is converted in one pass (blank and formula-like cells still go through it)."""
+    convert.plain = True  # type: ignore[attr-defined]
     return convert
 
 
@@ -239,6 +256,7 @@ def _lenient(convert: Callable[[Any], Converted]) -> Callable[[Any], Converted]:
     return lenient
 
 
+@_plain
 def _text_converter(cell: Any) -> Converted:
     """A column of the list's own: its text (stripped), ``None`` when blank."""
     if cell is None:
@@ -314,9 +332,9 @@ class _Columns:
         self.numbers.append(row.number)
         self.plan_of.append(self._plan)
         plan = self.plans[self._plan]
-        if row.error is not None or row.extra or plan.error is not None:
+        if row.error is not None or row.extra or plan.error is not None or plan.absent:
             # row-level faults, worded by the feeds layer (cell faults are checked per column)
-            row_faults = [p for p in plan.build(row)[1] if not p.field]
+            row_faults = [p for p in plan.build(row)[1] if not p.field] + list(plan.absent)
             if row_faults:
                 self.problems[position] = row_faults
         values = row.values
@@ -328,8 +346,10 @@ class _Columns:
     def flush(self) -> None:
         if not self._chunk:
             return
+        count = len(self._chunk)
         for column, intern, codes in zip(zip(*self._chunk, strict=True), self.interns, self.codes, strict=True):
-            codes.extend(map(intern.__getitem__, map(_key, column) if self.typed else column))
+            found = map(intern.__getitem__, map(_key, column) if self.typed else column)
+            codes.frombytes(np.fromiter(found, dtype=np.int64, count=count).tobytes())
         self._chunk.clear()
 
     def __len__(self) -> int:
@@ -374,18 +394,24 @@ def _convert_column(
     keys = list(columns.interns[slot])
     columns.interns[slot] = _Intern()  # converted: let the cells go
     codes = np.frombuffer(columns.codes[slot], dtype=np.int64) if keys else np.zeros(len(columns), np.int64)
-    values: list[Any] = []
-    blank = np.zeros(len(keys), dtype=bool)
     makers: dict[int, Callable[[ColumnPlan], Problem | None]] = {}
-    for k, key in enumerate(keys):
-        cell = _cell(key)
-        blank[k] = _is_blank(key)
+    if getattr(convert, "plain", False) and not columns.typed:
+        # text cells: the value is the cell stripped; only blank and formula-like cells need more
+        values: list[Any] = [None if key is None else key.strip() for key in keys]
+        blank = np.fromiter((not v for v in values), dtype=bool, count=len(keys))
+        todo = [k for k, key in enumerate(keys) if blank[k] or key[0] in FORMULA_SUSPECTS]
+    else:
+        values = [None] * len(keys)
+        blank = np.fromiter(map(_is_blank, keys), dtype=bool, count=len(keys))
+        todo = range(len(keys))  # type: ignore[assignment]
+    for k in todo:
+        cell = _cell(keys[k])
         if type(cell) is str and formula_problem("", cell) is not None:
-            values.append(None)
+            values[k] = None
             makers[k] = _formula(path, cell)
             continue
         value, reason = convert(cell)
-        values.append(value)
+        values[k] = value
         if reason is not None and (report_missing or not blank[k]):
             makers[k] = _worded(Problem(field=_converter_path(path), reason=reason))
     if makers:
@@ -400,9 +426,9 @@ def _convert_column(
 def _read(
     path: Path, feed: FeedDefinition, fmt: str | None, options: ReadOptions, extras: Sequence[str] = ()
 ) -> _Columns:
+    columns = _Columns(feed, ("id", *FIELDS, *extras), typed=format_for(path, fmt).name != "csv")
     table = open_table(path, fmt, options)
     try:
-        columns = _Columns(feed, ("id", *FIELDS, *extras), typed=format_for(path, fmt).name != "csv")
         for row in table.rows:
             columns.add(row)
         columns.flush()

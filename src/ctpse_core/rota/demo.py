@@ -41,11 +41,15 @@ def demo_step(ctx: DemoContext) -> list[str]:
     import attrs
 
     from ctpse_core.domain.common import changed_fields
+    from ctpse_core.products.rota import store_rota_people
     from ctpse_core.rota.adapters import to_domain_rota
 
     rota_id = f"rota-{problem.start:%Y%m%d}"
     record = to_domain_rota(problem, result.roster, rota_id)
     with ctx.store.unit_of_work(user=ctx.user) as uow:
+        # the rota's people and roles as Staff and OnCallRole records (names and numbers on the
+        # stored rota; later steps see them, on the first run as on a second)
+        store_rota_people(uow, problem.staff, problem.roles)
         stored = uow.rotas.find(rota_id)
         if stored is None:
             uow.rotas.add(record)

@@ -43,7 +43,9 @@ __all__ = [
     "operation_of",
     "read_checkpoint",
     "seal",
+    "stored_values",
     "verify",
+    "verify_values",
 ]
 
 #: The six kinds of processing s.62 names (``disclosure`` includes transfer and export).
@@ -192,6 +194,27 @@ def _time(at: dt.datetime) -> str:
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+def _c_encoder() -> Any:
+    """The C encoder behind ``_ENCODE``, made once (``_ENCODE`` makes one per call):
+    ``"".join(encoder(values, 0))`` is ``_ENCODE(values)`` without the per-call set-up, which
+    matters over a million entries. ``None`` when the C accelerator is missing or would encode
+    differently (then ``_ENCODE`` is used)."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    try:
+        fast = make(None, json.JSONEncoder().default, encoder.encode_basestring, None, ":", ",", False, False, True)
+    except TypeError:  # another signature
+        return None
+    sample = [1, "2026-12-04T09:00:00.000000+00:00", "dc.ada", None, "ë\u2028\"\\", ["a", "b"], "", 2.5, True]
+    return fast if "".join(fast(sample, 0)) == _ENCODE(sample) else None
+
+
+_C_ENCODER = _c_encoder()
+
+
 def canonical(entry: AuditEvent) -> bytes:
     """The bytes an entry's hash covers: every column but ``hash``, in a fixed order."""
     at = entry.at
@@ -316,6 +339,13 @@ def checkpoint_json(point: Checkpoint) -> str:
     return json.dumps(attrs.asdict(point), indent=2) + "\n"
 
 
+def stored_values(entry: AuditEvent) -> tuple[Any, ...]:
+    """An entry's values in :data:`COLUMNS` order (what :func:`verify_values` reads)."""
+    return (entry.seq, entry.at, entry.user, entry.action, entry.operation, entry.collection, entry.record_id,
+            entry.detail, entry.purpose, entry.recipient_org, entry.recipient_person, entry.agreement, entry.fields,
+            entry.hash)
+
+
 def verify(entries: Iterable[AuditEvent], checkpoint: Checkpoint | None = None) -> VerifyResult:
     """Recompute the chain over ``entries`` (oldest first) and name the first bad entry.
 
@@ -324,34 +354,62 @@ def verify(entries: Iterable[AuditEvent], checkpoint: Checkpoint | None = None) 
     checkpoint (truncated) or whose entry at the checkpoint's sequence number has another hash
     (a rewritten tail) fails too.
     """
-    previous = GENESIS
+    return verify_values(map(stored_values, entries), checkpoint)
+
+
+def verify_values(rows: Iterable[tuple[Any, ...]], checkpoint: Checkpoint | None = None) -> VerifyResult:
+    """:func:`verify` over stored values (tuples in :data:`COLUMNS` order) rather than entries:
+    what ``ctpse audit verify`` reads from a store (``Store.iter_audit_values``), with no
+    object per entry. ``at`` is a datetime, ``None`` or already the canonical text
+    (``2026-12-04T09:00:00.000000+00:00``); ``fields`` a sequence of strings or its JSON text.
+    The hashes are the ones :func:`entry_hash` gives (the same canonical bytes)."""
+    sha256, as_text, loads, fast, join = _sha256, _time, json.loads, _C_ENCODER, "".join
+    leaf_prefix, node_prefix = b"\x00", b"\x01"
     chained = bytes(32)
     count = 0
     seq = 0
+    target = -1 if checkpoint is None else checkpoint.seq
     matched = checkpoint is None or checkpoint.seq == 0
-    for entry in entries:
+    field_lists: dict[str, list[Any]] = {}
+    for row in rows:
         count += 1
         expected_seq = seq + 1
-        if entry.seq != expected_seq:
-            return VerifyResult(False, count, seq, previous, entry.seq or expected_seq,
-                                f"sequence number {entry.seq}, expected {expected_seq} "
+        if row[0] != expected_seq:
+            return VerifyResult(False, count, seq, chained.hex() if seq else GENESIS, row[0] or expected_seq,
+                                f"sequence number {row[0]}, expected {expected_seq} "
                                 "(an entry before it was deleted, or entries were inserted or reordered)")
         seq = expected_seq
         try:
-            link = _link(chained, entry)
+            at = row[1]
+            if at is not None and at.__class__ is not str:
+                at = as_text(at)
+            fields = row[12]
+            if fields.__class__ is str:
+                found = field_lists.get(fields)
+                if found is None:
+                    found = [str(f) for f in loads(fields)] if fields else []
+                    if len(field_lists) < 4096:
+                        field_lists[fields] = found
+                fields = found
+            else:
+                fields = list(fields)
+            values = [row[0], at, *row[2:12], fields]
+            body = (join(fast(values, 0)) if fast is not None else _ENCODE(values)).encode("utf-8")
         except (ValueError, TypeError, AttributeError) as exc:
-            return VerifyResult(False, count, seq, previous, seq, f"cannot hash it ({exc})")
-        computed = link.hex()
-        if computed != entry.hash:
-            return VerifyResult(False, count, seq, previous, seq,
+            return VerifyResult(False, count, seq, chained.hex() if seq > 1 else GENESIS, seq,
+                                f"cannot hash it ({exc})")
+        link = sha256(node_prefix + chained + sha256(leaf_prefix + body).digest()).digest()
+        if link.hex() != row[13]:
+            return VerifyResult(False, count, seq, chained.hex() if seq > 1 else GENESIS, seq,
                                 "its hash does not match its content and the previous entry "
                                 "(it, or an entry before it, was altered, inserted or reordered)")
-        previous, chained = computed, link
-        if checkpoint is not None and seq == checkpoint.seq:
-            if computed != checkpoint.hash:
-                return VerifyResult(False, count, seq, previous, seq,
+        chained = link
+        if seq == target:
+            if link.hex() != checkpoint.hash:  # type: ignore[union-attr]
+                return VerifyResult(False, count, seq, link.hex(), seq,
                                     "differs from the checkpoint's head: the log was rewritten from here back")
             matched = True
+    previous = chained.hex() if seq else GENESIS
     if not matched:
         assert checkpoint is not None
         return VerifyResult(False, count, seq, previous, 0,

@@ -338,6 +338,15 @@ class Store(abc.ABC):
         """The audit log, oldest first, read in pages (backends with big logs override)."""
         yield from self.audit_events()
 
+    def iter_audit_values(self) -> Iterator[tuple[Any, ...]]:
+        """The audit log, oldest first, as stored values in
+        :data:`~ctpse_core.security.audit.COLUMNS` order for
+        :func:`~ctpse_core.security.audit.verify_values` (``ctpse audit verify``): no entry
+        objects. SQL stores override it to stream rows with the time already canonical text."""
+        from ctpse_core.security.audit import stored_values
+
+        return map(stored_values, self.iter_audit())
+
     @abc.abstractmethod
     def restore_audit(self, entries: list[AuditEvent]) -> None:
         """Write archived entries exactly as they are (``seq``, ``at``, ``hash`` kept) into an

@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,7 @@ from ctpse_core.storage.buffered import (
     changed_elsewhere,
 )
 from ctpse_core.storage.sql_schema import AUDIT_LOG, RECORDS
+from ctpse_core.storage.structured import StructuredCache
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -194,11 +196,15 @@ class _SqlRepository(BufferedRepository):
         assert isinstance(self._uow, _SqlUnitOfWork)
         return self._uow.store.engine
 
-    def _structure(self, data: str) -> Record:
+    def _make(self, data: str) -> Record:
         record: Record = convert.structure(
             json.loads(data), self.record_type, where=self.collection
         )
         return record
+
+    def _structure(self, record_id: str, data: str) -> Record:
+        assert isinstance(self._uow, _SqlUnitOfWork)
+        return self._uow.store.structured.get(self.collection, record_id, data, self._make)
 
     def _load(self, record_id: str) -> Record | None:
         query = select(RECORDS.c.data).where(
@@ -206,7 +212,7 @@ class _SqlRepository(BufferedRepository):
         )
         with self._engine.connect() as conn:
             data = conn.execute(query).scalar_one_or_none()
-        return None if data is None else self._structure(data)
+        return None if data is None else self._structure(record_id, data)
 
     def _load_many(self, record_ids: list[str]) -> dict[str, Record]:
         # One SELECT ... WHERE collection = ? AND id IN (...) per chunk of _CHUNK IDs: well
@@ -219,7 +225,7 @@ class _SqlRepository(BufferedRepository):
                     RECORDS.c.collection == self.collection, RECORDS.c.id.in_(chunk)
                 )
                 rows.update((row.id, row.data) for row in conn.execute(query))
-        return {i: self._structure(data) for i, data in rows.items()}
+        return {i: self._structure(i, data) for i, data in rows.items()}
 
     def _existing(self, record_ids: list[str]) -> set[str]:
         found: set[str] = set()
@@ -244,7 +250,7 @@ class _SqlRepository(BufferedRepository):
             with self._engine.connect() as conn:
                 rows = conn.execute(query.order_by(RECORDS.c.id).limit(_PAGE)).all()
             for row in rows:
-                yield self._structure(row.data)
+                yield self._structure(row.id, row.data)
             if len(rows) < _PAGE:
                 return
             last = rows[-1].id
@@ -289,6 +295,8 @@ class _SqlUnitOfWork(BufferedUnitOfWork):
                 self._run(conn, deletes, updates, inserts, now)
                 if events:
                     append_audit(conn, events, now)
+            # what this process changed or erased is not kept
+            self.store.structured.forget((c.collection, c.record_id) for c in changes)
         except IntegrityError:
             raise self._taken(inserts) from None
         except DBAPIError as exc:
@@ -427,6 +435,7 @@ class SqlStore(Store):
     def __init__(self, url: str, *, initialise: bool = True) -> None:
         self.url = url
         self.engine = _make_engine(url)
+        self.structured = StructuredCache()
         try:
             self._status = self._prepare(initialise)
         except DBAPIError as exc:
@@ -504,17 +513,12 @@ class SqlStore(Store):
         """The audit log, oldest first."""
         return list(self.iter_audit())
 
-    def iter_audit(self, page: int = 20_000) -> Iterator[AuditEvent]:
-        """The audit log, oldest first, in keyset pages (bounded memory). Rows are read with
-        plain SQL and turned into entries without validation (``AuditEvent.stored``): this is
-        what ``ctpse audit verify`` reads, a million entries at a time, and verify checks them."""
-        from ctpse_core.security.audit import COLUMNS
-
-        names = ", ".join(f'"{c}"' for c in COLUMNS)
-        statement = f"SELECT {names} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"
+    def _audit_pages(self, columns: str, page: int) -> Iterator[Sequence[Any]]:
+        """The audit log's rows (``columns``, the first ``seq``), oldest first, in keyset pages of
+        ``page`` rows read with the driver's own cursor (bounded memory)."""
+        statement = f"SELECT {columns} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"
         if self.engine.dialect.name == "postgresql":
             statement = statement.replace("?", "%s")
-        stored, utc, parse, loads = AuditEvent.stored, dt.UTC, dt.datetime.fromisoformat, json.loads
         last = 0
         while True:
             with self.engine.connect() as conn:
@@ -524,6 +528,21 @@ class SqlStore(Store):
                     rows = cursor.fetchall()
                 finally:
                     cursor.close()
+            if rows:
+                yield rows
+            if len(rows) < page:
+                return
+            last = rows[-1][0]
+
+    def iter_audit(self, page: int = 20_000) -> Iterator[AuditEvent]:
+        """The audit log, oldest first, in keyset pages (bounded memory). Rows are read with
+        plain SQL and turned into entries without validation (``AuditEvent.stored``); verify
+        checks them (``ctpse audit verify`` reads :meth:`iter_audit_values` instead)."""
+        from ctpse_core.security.audit import COLUMNS
+
+        names = ", ".join(f'"{c}"' for c in COLUMNS)
+        stored, utc, parse, loads = AuditEvent.stored, dt.UTC, dt.datetime.fromisoformat, json.loads
+        for rows in self._audit_pages(names, page):
             for row in rows:
                 values = list(row)
                 at = values[1]
@@ -534,9 +553,19 @@ class SqlStore(Store):
                 values[1] = at
                 values[12] = () if values[12] in ("[]", "", None) else tuple(loads(values[12]))
                 yield stored(tuple(values))
-            if len(rows) < page:
-                return
-            last = rows[-1][0]
+
+    def iter_audit_values(self, page: int = 20_000) -> Iterator[tuple[Any, ...]]:
+        """The stored rows as they are (``fields`` its JSON text) for ``verify_values``; on SQLite
+        the time comes back as the canonical text the hash covers, made by SQLite itself from the
+        stored ``YYYY-MM-DD HH:MM:SS.ffffff`` (any other stored form, which only an edit makes,
+        is passed on unchanged and fails its hash)."""
+        from ctpse_core.security.audit import COLUMNS
+
+        names = [f'"{c}"' for c in COLUMNS]
+        if self.engine.dialect.name == "sqlite":
+            names[1] = ("CASE WHEN length(\"at\") = 26 AND substr(\"at\", 11, 1) = ' ' "
+                        "THEN substr(\"at\", 1, 10) || 'T' || substr(\"at\", 12) || '+00:00' ELSE \"at\" END")
+        return chain.from_iterable(self._audit_pages(", ".join(names), page))
 
     def restore_audit(self, entries: list[AuditEvent]) -> None:
         with self.engine.connect().execution_options(ctpse_write=True) as conn, conn.begin():

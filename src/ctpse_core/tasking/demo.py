@@ -50,6 +50,7 @@ def store_asset_requests(uow: Any, requests: Any, now: dt.datetime) -> None:
 
 
 def run_demo_step(ctx: Any) -> list[str]:
+    from ctpse_core.deconfliction.grid import UnchangedGridError, publish
     from ctpse_core.domain.common import LONDON, time_text
     from ctpse_core.errors import InputError
     from ctpse_core.finance.products import reconciliation_product
@@ -76,7 +77,10 @@ def run_demo_step(ctx: Any) -> list[str]:
         write_output(out / name, render(product, fmt), product.marking)
     lines: list[str] = []
     with ctx.store.unit_of_work(user=ctx.user) as uow:
-        deployments = [d for d in uow.deployments.list() if week <= d.start.astimezone(LONDON).date() <= last]
+        # the week's planned deployments (not the ones this step deploys assets on, so a second
+        # run on the same store builds the same synthetic week)
+        deployments = [d for d in uow.deployments.list() if week <= d.start.astimezone(LONDON).date() <= last
+                       and not (d.provenance is not None and d.provenance.source == "asset deployment")]
         ops = sorted({d.operation_id for d in deployments})
         named = sorted({s for d in deployments for s in d.staff_ids})
         data = synthetic_tasking_week(week, ops, named, seed=ctx.seed)
@@ -84,20 +88,18 @@ def run_demo_step(ctx: Any) -> list[str]:
         for person in data.staff:
             if person.id not in known:
                 uow.staff.add(person)
+        # CT asset requests: two approved (one deployed), one declined, the rest waiting
+        store_asset_requests(uow, [r for r in data.asset_requests if uow.asset_requests.find(r.id) is None], now)
+        requests = list(uow.asset_requests.list())
         bid_id = f"bid-{week.isoformat()}"
-        stored = forecast_stored(uow, week, last)
         if uow.funding_bids.find(bid_id) is None:
-            bid_and_authorisation(uow, stored, bid_id, week, now)
-        recon = reconcile_stored(uow, stored, bid_id)
-        lines.append(f"forecast {week:%d/%m/%Y} to {last:%d/%m/%Y}: £{stored.forecast.total_pence / 100:,.2f} "
-                     f"for {len(stored.forecast)} duties")
-        lines.append(f"bid {bid_id}; authorisation with {sum(1 for x in recon if x.discrepancies)} line(s) "
-                     f"showing a discrepancy: " + "; ".join(f"{x.operation_id} {x.discrepancies[0]}"
-                                                           for x in recon if x.discrepancies)[:200])
-        save("forecast.md", forecast_product(stored, ("operation", "rule")))
-        # an amendment: the busiest deployment runs two hours longer
+            bid_and_authorisation(uow, forecast_stored(uow, week, last), bid_id, week, now)
+        # an amendment: the busiest deployment runs two hours longer (once: a second run finds it published)
         target = max(deployments, key=lambda d: (d.officers, d.id)) if deployments else None
-        if target is not None:
+        if target is not None and target.provenance is not None and target.provenance.source == "amendment":
+            lines.append(f"amendment {target.id} +2 h: already published")
+        elif target is not None:
+            stored = forecast_stored(uow, week, last)
             longer = attrs.evolve(target, end=target.end + dt.timedelta(hours=2), provenance=None)
             try:
                 result = publish_amendment(uow, stored, longer, bid_id)
@@ -111,11 +113,16 @@ def run_demo_step(ctx: Any) -> list[str]:
                          f"{note}")
             save("amendment.md", difference_product(result.difference, f"Forecast change for {target.id}",
                                                     stored.marking))
-            recon = reconcile_stored(uow, stored, bid_id)
+        # the forecast and its reconciliation as they stand after the amendment
+        stored = forecast_stored(uow, week, last)
+        recon = reconcile_stored(uow, stored, bid_id)
+        lines.insert(0, f"forecast {week:%d/%m/%Y} to {last:%d/%m/%Y}: £{stored.forecast.total_pence / 100:,.2f} "
+                        f"for {len(stored.forecast)} duties")
+        lines.insert(1, f"bid {bid_id}; authorisation with {sum(1 for x in recon if x.discrepancies)} line(s) "
+                        f"showing a discrepancy: " + "; ".join(f"{x.operation_id} {x.discrepancies[0]}"
+                                                              for x in recon if x.discrepancies)[:200])
+        save("forecast.md", forecast_product(stored, ("operation", "rule")))
         save("reconciliation.md", reconciliation_product(bid_id, recon, stored.marking))
-        # CT asset requests: two approved (one deployed), one declined, the rest waiting
-        store_asset_requests(uow, [r for r in data.asset_requests if uow.asset_requests.find(r.id) is None], now)
-        requests = list(uow.asset_requests.list())
         lines.append(f"asset requests: {len(requests)}; overdue {len(overdue(requests, now))}")
         # fast-time events: disseminated to three, one never acknowledges
         for i, ev in enumerate(data.events):
@@ -136,6 +143,11 @@ def run_demo_step(ctx: Any) -> list[str]:
             uow.significant_issues.add(SignificantIssue(
                 id=f"issue-{week.isoformat()}", week_starting=week, entered_by=ctx.user, entered_at=now,
                 text="Forensic asset demand above capacity this week (fictional)."))
+        try:  # the amendment and the asset deployment on the regional grid (once)
+            version = publish(uow, week, ctx.user)
+            lines.append(f"grid version {version.number} published with the amendment and the asset deployment")
+        except UnchangedGridError:
+            pass
         board_product = board(uow, now, hours=8)
         products: list[Any] = [board_product, returns.weekly_secret_meeting_return(uow, week, now),
                     returns.national_weekly_tasking(uow, week, now), returns.dmm_brief(uow, now.date(), now)]
