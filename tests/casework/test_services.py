@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from casework_cases import AS_OF, at, contact, nominal, plan
 from hypothesis import given
 from hypothesis import strategies as st
@@ -333,3 +334,15 @@ def test_data_quality_lists_possible_matches_open_from_reconciliation(store: Any
     with store.unit_of_work(user=SYSTEM) as uow:
         rows, _marking, _checked = worklist(uow, AS_OF)
     assert not [r for r in rows if r["check"] == "duplicate"]
+
+
+def test_a_bad_reconcile_settings_path_is_a_settings_error_naming_the_field(store: Any) -> None:
+    """``reconcile_settings`` naming a file that is not there: one error naming the setting and the
+    file (exit 2 on the command line), not a guess with the built-in settings."""
+    from ctpse_core.errors import SettingsError
+    from ctpse_core.quality.service import load_rules, worklist
+
+    rules = {**load_rules(), "reconcile_settings": "no-such-settings.toml"}
+    with store.unit_of_work(user=SYSTEM) as uow, pytest.raises(SettingsError) as caught:
+        worklist(uow, AS_OF, rules)
+    assert "reconcile_settings" in str(caught.value) and "no-such-settings.toml" in str(caught.value)

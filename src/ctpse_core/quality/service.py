@@ -151,10 +151,14 @@ def worklist(uow: Any, as_of: dt.date, rules: Mapping[str, Any] | None = None,
     open_matches: dict[str, list[str]] = {}
     named: list[Nominal] = []
     if rules.get("open_matches", True):
+        from ctpse_core.errors import ConfigError, SettingsError
         from ctpse_core.reconcile import load_config as reconcile_settings
 
         settings = rules.get("reconcile_settings") or None
-        config = reconcile_settings(Path(settings)) if settings else None
+        try:
+            config = reconcile_settings(Path(settings)) if settings else None
+        except ConfigError as exc:  # a bad path or file is the user's setting: one line, exit 2
+            raise SettingsError(f"data-quality setting reconcile_settings = {settings!r}: {exc}") from None
         open_matches, named = open_possible_matches(uow, nominals, reference, decisions, config, memo)
     rows = issues(nominals, plans, orders, pathways, decisions, as_of, rules, _feed_names(), open_matches)
     return rows, marking_of(nominals, named, plans, orders, pathways), len(nominals)
