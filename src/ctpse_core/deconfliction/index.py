@@ -13,7 +13,7 @@ per lookup.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import partial
 from itertools import accumulate, pairwise
 from typing import Any
@@ -156,9 +156,13 @@ class DeconflictionIndex:
         ):
             if key in wanted:
                 self._by[key] = _blocks(rows, keys, frame.start, frame.end)
-        self._id_rows: dict[str, list[int]] = {}
+        id_rows: dict[str, list[int]] = {}
         for row, deployment_id in enumerate(frame.ids):
-            self._id_rows.setdefault(deployment_id, []).append(row)
+            id_rows.setdefault(deployment_id, []).append(row)
+        #: each ID's stored rows (almost always one: a tuple is the cheapest to build and search)
+        self._id_rows: dict[str, Collection[int]] = {
+            key: tuple(rows) if len(rows) <= 8 else frozenset(rows) for key, rows in id_rows.items()
+        }
         cols = Columns.of(frame)
         self._places: PlaceIndex | None = None
         if "place" in wanted and frame.has_location.any():
@@ -242,7 +246,7 @@ class DeconflictionIndex:
         rows = sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
         own = self._id_rows.get(d.id)
         if own:
-            rows = rows[~np.isin(rows, own)]
+            rows = rows[~np.isin(rows, list(own))]
         return rows
 
     def _overlap_chain(self, team_id: str, start: int, end: int) -> Ints:
@@ -290,7 +294,7 @@ class DeconflictionIndex:
             d.officers,
             self.capacities.get(team_id, -1),
             None if loc is None else (loc.lat, loc.lon, loc.radius_m),
-            frozenset(self._id_rows.get(d.id, ())),
+            self._id_rows.get(d.id, ()),
         )
         look = self._lookup
         found: list[list[Any]] = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -51,8 +51,10 @@ __all__ = [
 NEW = -1
 #: what the place index holds per located row (see :func:`place_items`).
 PlaceItem = tuple[int, int, int, int, float, float, float, float]
-#: later than any instant (microseconds since the epoch).
+#: later than any instant (microseconds since the epoch); ``-_FAR`` is earlier than any.
 _FAR = 1 << 62
+#: no run found yet (earlier than any instant, ``-_FAR`` included).
+_NO_RUN = -(1 << 63)
 
 
 @attrs.frozen
@@ -126,7 +128,7 @@ class Probe:
         officers: int,
         capacity: int,
         place: tuple[float, float, float] | None,
-        own: frozenset[int],
+        own: Collection[int],
     ) -> None:
         self.start = start
         self.end = end
@@ -363,9 +365,11 @@ def _proximity(look: Lookup, p: Probe) -> list[int]:
 
 @attrs.frozen
 class LoadProfile:
-    """One team's stored load: ``loads[i]`` officers on ``[times[i], times[i + 1])`` (none
-    before ``times[0]``, none after the last time), and where ``loads[i]`` is over the
-    team's capacity, the stretch over it that segment is in, ``[run_lo[i], run_hi[i])``."""
+    """One team's stored load: ``loads[i]`` officers on ``[times[i], times[i + 1])``, and
+    where ``loads[i]`` is over the team's capacity, the stretch over it that segment is in,
+    ``[run_lo[i], run_hi[i])``. The first time is ``-_FAR`` and the last ``_FAR`` (load 0
+    before the first deployment and after the last), so every instant is in a segment and
+    every segment has a next time."""
 
     times: list[int]
     loads: list[int]
@@ -403,7 +407,10 @@ def load_profiles(frame: DeploymentFrame, capacities: Mapping[str, int]) -> dict
     for code, a, n in zip(codes.tolist(), at.tolist(), length.tolist(), strict=True):
         part = slice(a, a + n)
         out[code] = LoadProfile(
-            times[part].tolist(), load[part].tolist(), run_lo[part].tolist(), run_hi[part].tolist()
+            [-_FAR, *times[part].tolist(), _FAR],
+            [0, *load[part].tolist(), 0],
+            [0, *run_lo[part].tolist(), 0],
+            [0, *run_hi[part].tolist(), 0],
         )
     return out
 
@@ -416,58 +423,62 @@ def _capacity(look: Lookup, p: Probe) -> list[Group]:
     version lie does the load differ from the stored one, so that stretch is walked
     breakpoint by breakpoint, and a run reaching either end of it goes on as far as the
     stored stretch over capacity there (precomputed)."""
-    cap = p.capacity
-    if cap < 0 or p.end <= p.start:
+    cap, start, end = p.capacity, p.start, p.end
+    if cap < 0 or end <= start:
         return []
     if p.officers > cap:
-        return [([NEW], p.start, p.end)]
+        return [([NEW], start, end)]
     profile = look.loads.get(p.team) if p.team is not None else None
     if profile is None:
         return []
     times, loads = profile.times, profile.loads
-    cols, start, end, own_rows = look.cols, p.start, p.end, p.own
     changes = {start: p.officers, end: -p.officers}  # the load's change at each instant, here
-    for r in own_rows:
+    cols = look.cols
+    for r in p.own:
         if cols.team[r] == p.team and cols.end[r] > cols.start[r] and cols.officers[r] <= cap:
-            changes[cols.start[r]] = changes.get(cols.start[r], 0) - cols.officers[r]
-            changes[cols.end[r]] = changes.get(cols.end[r], 0) + cols.officers[r]
-    local = sorted(changes.items())
-    lo, hi, n_local = local[0][0], local[-1][0], len(local)
-    size = len(times)
-    k = bisect_right(times, lo) - 1  # the stored segment holding lo (one search, then a walk)
-    before_lo = k - 1 if k >= 0 and times[k] == lo else k  # the segment just before lo
-    # one walk from lo to hi over the stored breakpoints and the local changes, merged:
-    # the load on [t, nxt) is the stored segment's plus the local changes so far
-    next_stored = times[k + 1] if k + 1 < size else _FAR
-    found: list[list[int]] = []
-    t, change, m = lo, 0, 0
+            s, e, n = cols.start[r], cols.end[r], cols.officers[r]
+            changes[s] = changes.get(s, 0) - n
+            changes[e] = changes.get(e, 0) + n
+    instants = sorted(changes)
+    lo, hi = instants[0], instants[-1]
+    k = bisect_right(times, lo) - 1  # the segment holding lo (one search, then a walk)
+    before_lo = k - 1 if times[k] == lo else k  # the segment just before lo
+    # one walk from lo to hi over the stored times and the local changes, merged: on
+    # [t, nxt) the load is over capacity where the stored load is over ``limit``, the
+    # capacity less the local changes so far
+    found: list[tuple[int, int]] = []
+    run_lo = run_hi = _NO_RUN
+    limit, m, t, next_change, next_stored = cap, 0, lo, lo, times[k + 1]
     while True:
-        while m < n_local and local[m][0] <= t:
-            change += local[m][1]
+        if t == next_change:
+            limit -= changes[t]
             m += 1
-        if m == n_local:  # t is hi
-            break
-        nxt = local[m][0]
-        if next_stored < nxt:
-            nxt = next_stored
-        if (loads[k] if k >= 0 else 0) + change > cap:
-            if found and found[-1][1] == t:
-                found[-1][1] = nxt
-            else:
-                found.append([t, nxt])
+            if t == hi:
+                break
+            next_change = instants[m]
+        nxt = next_stored if next_stored < next_change else next_change
+        if loads[k] > limit:
+            if t != run_hi:
+                if run_hi != _NO_RUN:
+                    found.append((run_lo, run_hi))
+                run_lo = t
+            run_hi = nxt
         t = nxt
         if t == next_stored:
             k += 1
-            next_stored = times[k + 1] if k + 1 < size else _FAR
-    at_hi = k  # the segment holding hi
-    if not found:
+            next_stored = times[k + 1]
+    if run_hi == _NO_RUN:
         return []
-    if found[0][0] == lo and before_lo >= 0 and loads[before_lo] > cap:  # it began earlier
-        found[0][0] = profile.run_lo[before_lo]
-    if found[-1][1] == hi and at_hi >= 0 and loads[at_hi] > cap:  # ... or goes on after
-        found[-1][1] = profile.run_hi[at_hi]
+    found.append((run_lo, run_hi))
+    # k is the segment holding hi
+    first_lo, first_hi = found[0]
+    if first_lo == lo and loads[before_lo] > cap:  # it began earlier
+        found[0] = (profile.run_lo[before_lo], first_hi)
+    last_lo, last_hi = found[-1]
+    if last_hi == hi and loads[k] > cap:  # ... or goes on after
+        found[-1] = (last_lo, profile.run_hi[k])
     # (a run only where its stored version was is no run through the new one)
-    return [([], run_lo, run_hi) for run_lo, run_hi in found if run_lo < end and start < run_hi]
+    return [([], a, b) for a, b in found if a < end and start < b]
 
 
 def _capacity_members(look: Lookup, p: Probe, groups: list[Group]) -> None:

@@ -106,6 +106,8 @@ SLAB_US = 86_400 * 1_000_000
 MAX_SLABS = 32
 #: metres in a degree of latitude (on the sphere of :data:`EARTH_RADIUS_M`).
 M_PER_DEG = EARTH_RADIUS_M * math.pi / 180
+#: how many search shapes (per radius and buffer) :class:`PlaceIndex` keeps.
+_SHAPES_KEPT = 1024
 #: a search visiting more cells than this (per class and slab) scans the occupied ones instead.
 _FEW_CELLS = 64
 
@@ -176,6 +178,7 @@ class PlaceIndex:
         self._last = int(last[~long].max()) if len(short_first) else -1
         code = np.where(long[member], 0, first[member] + offset - self._first + 1)
         self._classes: list[_Packed] = []
+        self._shapes: dict[tuple[float, float], list[tuple[_Packed, float, float, bool]]] = {}
         for c in sorted_unique(classes).tolist():
             inside = classes[member] == c
             sel, slab = member[inside], code[inside]
@@ -217,6 +220,19 @@ class PlaceIndex:
                 )
             )
 
+    def _shape(self, radius: float, buffer_m: float) -> list[tuple[_Packed, float, float, bool]]:
+        """Per class, the search cap around an area of ``radius`` (its angle in degrees, the
+        sine of its angle, and whether it spans a hemisphere), kept for the next search with
+        the same radius and buffer (a few radii recur)."""
+        shape: list[tuple[_Packed, float, float, bool]] = []
+        for part in self._classes:
+            angle = ((radius + part.largest + buffer_m) * (1 + 1e-9) + 1.0) / EARTH_RADIUS_M
+            shape.append((part, math.degrees(angle), math.sin(angle), angle >= math.pi / 2))
+        if len(self._shapes) >= _SHAPES_KEPT:
+            self._shapes.clear()
+        self._shapes[radius, buffer_m] = shape
+        return shape
+
     def near(
         self, lat: float, lon: float, radius: float, buffer_m: float, t0: int | None = None, t1: int | None = None
     ) -> Ints:
@@ -248,16 +264,17 @@ class PlaceIndex:
             hi = min(max(t1, t0) // SLAB_US, self._last) - self._first + 1
         out: list[tuple[Any, ...]] = []
         cos_lat = math.cos(math.radians(lat))
-        for part in self._classes:
-            angle = ((radius + part.largest + buffer_m) * (1 + 1e-9) + 1.0) / EARTH_RADIUS_M
-            reach_deg = math.degrees(angle)
+        shape = self._shapes.get((radius, buffer_m))
+        if shape is None:
+            shape = self._shape(radius, buffer_m)
+        for part, reach_deg, sin_angle, wide in shape:
             band_lo = max(0, math.floor((lat - reach_deg + 90.0) / part.band_deg))
             band_hi = min(part.bands - 1, math.floor((lat + reach_deg + 90.0) / part.band_deg))
             columns = part.columns
-            if angle >= math.pi / 2 or math.sin(angle) >= cos_lat:
+            if wide or sin_angle >= cos_lat:
                 c0, c1 = 0, columns - 1  # the cap holds a pole (or is that wide): every column
             else:
-                half = math.degrees(math.asin(math.sin(angle) / cos_lat))
+                half = math.degrees(math.asin(sin_angle / cos_lat))
                 c0 = math.floor((lon - half + 180.0) / part.col_deg)
                 c1 = math.floor((lon + half + 180.0) / part.col_deg)
                 if c0 < 0 or c1 >= columns:  # across the antimeridian: a column more each side
