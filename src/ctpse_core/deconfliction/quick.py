@@ -204,8 +204,11 @@ def fast_plan(rules: Iterable[ConflictRule], settings: Settings) -> list[Step] |
 
 
 def _overlapping(key: str, *, other_op: bool) -> Evaluate:
+    """Stored deployments sharing ``key`` with the new one and overlapping it (not empty, not
+    its own version; of another operation if ``other_op``)."""
+
     def evaluate(look: Lookup, p: Probe) -> list[int]:
-        start, end, own, op, op_of = p.start, p.end, p.own, p.op, look.cols.op
+        start, end = p.start, p.end
         if end <= start:
             return []
         codes = (
@@ -215,23 +218,32 @@ def _overlapping(key: str, *, other_op: bool) -> Evaluate:
         keep: list[int] = []
         for code in codes:
             block = by.get(code)
-            if block is None:
-                continue
-            starts, ends, rows = block.starts, block.ends, block.rows
-            # one search, then a walk (cheaper than a second search of a large list)
-            i, n = bisect_right(block.reach, start), len(starts)
-            while i < n and starts[i] < end:
-                e = ends[i]
-                # overlapping, not empty, not its own version
-                if e > start and e > starts[i] and rows[i] not in own and not (other_op and op_of[rows[i]] == op):
-                    keep.append(rows[i])
-                i += 1
+            if block is not None:
+                _overlap_walk(block, start, end, p.own, keep, look.cols.op if other_op else None, p.op)
         if len(codes) > 1:
             return sorted(set(keep))
         keep.sort()
         return keep
 
     return evaluate
+
+
+def _overlap_walk(
+    block: Block, start: int, end: int, own: Collection[int], keep: list[int], op_of: list[int] | None, op: int | None
+) -> None:
+    """Adds to ``keep`` the rows of ``block`` overlapping ``[start, end)``, not empty, not in
+    ``own`` and, given ``op_of``, not of operation ``op``: one search, then a walk (cheaper
+    than a second search of a large list)."""
+    starts, ends, rows = block.starts, block.ends, block.rows
+    for i in range(bisect_right(block.reach, start), len(starts)):
+        s = starts[i]
+        if s >= end:
+            break
+        e = ends[i]
+        if e > start and e > s:
+            r = rows[i]
+            if r not in own and (op_of is None or op_of[r] != op):
+                keep.append(r)
 
 
 def _person(look: Lookup, p: Probe) -> list[int]:

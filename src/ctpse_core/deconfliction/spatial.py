@@ -295,18 +295,12 @@ class PlaceIndex:
                 for slab in slabs:
                     base = slab * size
                     for left in range(base + first, base + last, columns):
-                        for key in range(left, left + width):
-                            cell = get(key)
-                            if cell is not None:
-                                out.append(cell)
+                        out += filter(None, map(get, range(left, left + width)))  # the occupied ones
             else:
                 keys_in = [b * columns + c % columns for b in range(band_lo, band_hi + 1) for c in range(c0, c1 + 1)]
                 for slab in slabs:
                     base = slab * size
-                    for key in keys_in:
-                        cell = get(base + key)
-                        if cell is not None:
-                            out.append(cell)
+                    out += filter(None, map(get, [base + key for key in keys_in]))
         return out, hi > lo
 
 
