@@ -14,6 +14,7 @@ objects are built.
 from __future__ import annotations
 
 import itertools
+import operator
 import typing
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ctpse_core.convert import converter, problems_from
+from ctpse_core.domain.bulk import BULK
 from ctpse_core.domain.marking import Marking, highest
 from ctpse_core.domain.nominal import Nominal
 from ctpse_core.errors import Problem
@@ -448,9 +450,16 @@ def _is_blank(key: Any) -> bool:
 
 
 def _convert_column(
-    columns: _Columns, slot: int, convert: Callable[[Any], Converted], report_missing: bool = True
+    columns: _Columns,
+    slot: int,
+    convert: Callable[[Any], Converted],
+    report_missing: bool = True,
+    bulk: Callable[[Sequence[str]], list[str | None]] | None = None,
 ) -> tuple[list[Any], I64, npt.NDArray[np.bool_]]:
-    """(value per distinct cell, code per row, blank per distinct cell); faults go on the rows."""
+    """(value per distinct cell, code per row, blank per distinct cell); faults go on the rows.
+
+    ``bulk`` settles many cells at once (:mod:`ctpse_core.domain.bulk`), giving ``None`` for
+    the cells it leaves to ``convert``."""
     path = columns.paths[slot]
     keys = list(columns.interns[slot])
     columns.interns[slot] = _Intern()  # converted: let the cells go
@@ -463,8 +472,17 @@ def _convert_column(
         todo = [k for k, key in enumerate(keys) if blank[k] or key[0] in FORMULA_SUSPECTS]
     else:
         values = [None] * len(keys)
-        blank = np.fromiter(map(_is_blank, keys), dtype=bool, count=len(keys))
+        texts = keys if columns.typed else [key or "" for key in keys]
+        if columns.typed:
+            blank = np.fromiter(map(_is_blank, keys), dtype=bool, count=len(keys))
+        else:
+            blank = np.fromiter(map(operator.not_, map(str.strip, texts)), dtype=bool, count=len(keys))
         todo = range(len(keys))  # type: ignore[assignment]
+        if bulk is not None and not columns.typed:
+            # values in the identifier's usual form settled together; the rest (and every bad one) one by one
+            settled = bulk(texts)
+            values = settled
+            todo = [k for k, value in enumerate(settled) if value is None]
     for k in todo:
         cell = _cell(keys[k])
         if type(cell) is str and formula_problem("", cell) is not None:
@@ -568,7 +586,8 @@ def read_table(
             convert = _lenient(convert)
         keep_going = field.startswith(_ADDRESS) or field in NAME_FIELDS
         keys = list(cols.interns[slot])
-        values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not keep_going)
+        bulk = BULK.get(field) if field not in formats and not (field == "id" and feed.id_prefix) else None
+        values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not keep_going, bulk)
         if field in _SCALAR_FIELDS:
             written[field], style = _vocabulary(keys, values[field], codes[field])
             if style is not None:
