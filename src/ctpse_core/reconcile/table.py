@@ -13,6 +13,7 @@ objects are built.
 
 from __future__ import annotations
 
+import itertools
 import typing
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -32,7 +33,9 @@ from ctpse_core.errors import Problem
 from ctpse_core.feeds.definition import FeedDefinition
 from ctpse_core.feeds.formats import Cell, FeedFileError, RawRow, ReadOptions, format_for, open_table
 from ctpse_core.feeds.load import RejectedRow
+from ctpse_core.feeds.plaincsv import PlainCsv, read_plain_csv
 from ctpse_core.feeds.plan import FORMULA_SUSPECTS, ColumnPlan, compile_plan, formula_problem, raw_cells
+from ctpse_core.feeds.text import RowBlock, read_csv, read_csv_blocks
 from ctpse_core.parsing import PartialDate, column_date_format, read_date
 from ctpse_core.reconcile.listmap import ListMapping
 
@@ -267,6 +270,10 @@ def _text_converter(cell: Any) -> Converted:
 
 #: Rows gathered before their cells are interned column by column.
 _CHUNK = 16_384
+#: Read CSV files row by row, as other formats are (the tests compare the two paths).
+_ROW_BY_ROW = False
+#: Read plain CSV files (no quotes) through the block reader too (the tests compare the paths).
+_NO_PLAIN = False
 _ADDRESS = "addresses.0."
 I64 = npt.NDArray[np.int64]
 
@@ -301,13 +308,14 @@ class _Columns:
         self.plan_of = array("l")
         self.plans: list[ColumnPlan] = []
         self.problems: dict[int, list[Problem]] = {}
-        self._known: dict[tuple[str, ...], tuple[int, Callable[[Sequence[Cell]], Sequence[Cell]]]] = {}
+        self._known: dict[tuple[str, ...], tuple[int, Callable[[Sequence[Cell]], Sequence[Cell]], list[int]]] = {}
         self._chunk: list[Sequence[Cell]] = []
         self._headers: tuple[str, ...] | None = None
         self._plan = -1
         self._pick: Callable[[Sequence[Cell]], Sequence[Cell]] = tuple
         self._width = 0
         self._made: dict[tuple[Any, int], Problem | None] = {}
+        self._where: list[int] = []
 
     def _switch(self, headers: tuple[str, ...]) -> None:
         found = self._known.get(headers)
@@ -319,10 +327,10 @@ class _Columns:
             pick: Callable[[Sequence[Cell]], Sequence[Cell]] = (
                 itemgetter(*where) if len(where) > 1 else (lambda row: (row[where[0]],))
             )
-            found = self._known[headers] = (len(self.plans), pick)
+            found = self._known[headers] = (len(self.plans), pick, where)
             self.plans.append(plan)
         self._headers = headers
-        self._plan, self._pick = found
+        self._plan, self._pick, self._where = found
         self._width = len(headers)
 
     def add(self, row: RawRow) -> None:
@@ -342,6 +350,59 @@ class _Columns:
         self._chunk.append(self._pick((*values, *((None,) * short)) if short > 1 else (*values, None)))
         if len(self._chunk) >= _CHUNK:
             self.flush()
+
+    def _row_faults(self, start: int, numbers: Sequence[int], odd: Mapping[int, RawRow]) -> None:
+        """Row-level faults of rows ``start`` on (``odd`` by index from ``start``), worded as add() words them."""
+        plan = self.plans[self._plan]
+        if plan.error is not None or plan.absent:  # every row is refused
+            headers = plan.headers
+            odd = {k: odd.get(k) or RawRow(int(n), headers, ()) for k, n in enumerate(numbers)}
+        for k, row in odd.items():
+            row_faults = [p for p in plan.build(row)[1] if not p.field] + list(plan.absent)
+            if row_faults:
+                self.problems[start + k] = row_faults
+
+    def add_plain(self, plain: PlainCsv) -> None:
+        """A plain CSV file's rows, its columns interned by :mod:`ctpse_core.feeds.plaincsv`."""
+        self.flush()
+        count = len(plain)
+        if not count:
+            return
+        self._switch(plain.headers)
+        start = len(self.numbers)
+        self.numbers.frombytes(plain.numbers.astype(np.int64).tobytes())
+        self.plan_of.extend(itertools.repeat(self._plan, count))
+        self._row_faults(start, plain.numbers.tolist(), plain.odd)
+        for slot, at in enumerate(self._where):  # a plain file is read on its own: the columns are empty
+            keys, codes = plain.column(at)
+            self.interns[slot] = _Intern(zip(keys, range(len(keys)), strict=True))
+            self.codes[slot] = array("q", codes.astype(np.int64).tobytes())
+
+    def add_block(self, block: RowBlock) -> None:
+        """A block of CSV rows, each as wide as its header: interned column by column."""
+        self.flush()
+        if block.headers is not self._headers:
+            self._switch(block.headers)
+        start = len(self.numbers)
+        count = len(block.rows)
+        self.numbers.extend(block.numbers)
+        self.plan_of.extend(itertools.repeat(self._plan, count))
+        self._row_faults(start, block.numbers, block.odd)
+        if not count:
+            return
+        cells = list(zip(*block.rows, strict=True))
+        blank: tuple[None, ...] | None = None
+        for slot, at in enumerate(self._where):
+            if at < len(cells):
+                column: Sequence[Cell] = cells[at]
+            else:  # no column for this field: every cell is blank
+                column = blank = blank or (None,) * count
+            intern = self.interns[slot]
+            fresh = list(itertools.filterfalse(intern.__contains__, dict.fromkeys(column)))
+            if fresh:
+                intern.update(zip(fresh, itertools.count(len(intern))))
+            found = map(intern.__getitem__, column)
+            self.codes[slot].frombytes(np.fromiter(found, dtype=np.int64, count=count).tobytes())
 
     def flush(self) -> None:
         if not self._chunk:
@@ -426,7 +487,18 @@ def _convert_column(
 def _read(
     path: Path, feed: FeedDefinition, fmt: str | None, options: ReadOptions, extras: Sequence[str] = ()
 ) -> _Columns:
-    columns = _Columns(feed, ("id", *FIELDS, *extras), typed=format_for(path, fmt).name != "csv")
+    reader = format_for(path, fmt)
+    columns = _Columns(feed, ("id", *FIELDS, *extras), typed=reader.name != "csv")
+    if reader.read is read_csv and not _ROW_BY_ROW:
+        if not path.is_file():
+            raise FeedFileError(path, f"{path} does not exist or is not a file")
+        plain = read_plain_csv(path, options) if not _NO_PLAIN else None
+        if plain is not None:
+            columns.add_plain(plain)
+            return columns
+        for block in read_csv_blocks(path, options):
+            columns.add_block(block)
+        return columns
     table = open_table(path, fmt, options)
     try:
         for row in table.rows:
