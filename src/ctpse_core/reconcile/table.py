@@ -482,7 +482,7 @@ def _convert_column(
             # values in the identifier's usual form settled together; the rest (and every bad one) one by one
             settled = bulk(texts)
             values = settled
-            todo = [k for k, value in enumerate(settled) if value is None]
+            todo = np.flatnonzero(np.fromiter(map(operator.not_, settled), dtype=bool, count=len(keys))).tolist()
     for k in todo:
         cell = _cell(keys[k])
         if type(cell) is str and formula_problem("", cell) is not None:
@@ -592,7 +592,8 @@ def read_table(
             written[field], style = _vocabulary(keys, values[field], codes[field])
             if style is not None:
                 date_style[field] = style
-        bad = [k for k, v in enumerate(values[field]) if v is _BAD]
+        lenient = spec is not None and field in spec.blank_invalid
+        bad = [k for k, v in enumerate(values[field]) if v is _BAD] if lenient else []
         if bad:
             for row in np.flatnonzero(np.isin(codes[field], bad)).tolist():
                 blanked.setdefault(row, []).append(field)
@@ -603,7 +604,9 @@ def read_table(
         values[BIRTH_YEAR], codes[BIRTH_YEAR] = years, codes["date_of_birth"]
     _check_addresses(cols, feed, values, codes, blanks, count)
     _check_duplicate_ids(cols, feed, values["id"], codes)
-    keep = np.asarray([k for k in range(count) if k not in cols.problems], dtype=np.int64)
+    refused = np.zeros(count, dtype=bool)
+    refused[list(cols.problems)] = True
+    keep = np.flatnonzero(~refused)
     numbers = np.frombuffer(cols.numbers, dtype=np.int64)
     rejected_at = {int(numbers[k]): problems for k, problems in cols.problems.items()}
     where = path.name
@@ -727,8 +730,10 @@ def _check_duplicate_ids(cols: _Columns, feed: FeedDefinition, ids: list[Any], c
     id_codes = codes["id"]
     usable = np.ones(len(cols), dtype=bool)
     usable[list(cols.problems)] = False
-    value_code = _Intern()
-    as_value = np.asarray([value_code[v] for v in ids], dtype=np.int64)[id_codes] if ids else id_codes
+    # each distinct value's first cell stands for it (cells that differ only in spaces are one ID)
+    first_of = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+    by_value = np.fromiter(map(first_of.__getitem__, ids), dtype=np.int64, count=len(ids))
+    as_value = by_value[id_codes] if ids else id_codes
     rows = np.flatnonzero(usable)
     _u, first_at = np.unique(as_value[rows], return_index=True)
     if len(first_at) == len(rows):
