@@ -142,41 +142,48 @@ def _intern(
     length = last - first
     words = _words(buf)
     h = _hash(words, first, length)
-    order = np.argsort(h, kind="stable")  # equal hashes keep row order: the first row leads its group
-    ordered = h[order]
+    # sort the hashes with each row's index in their low bits: one fast sort, equal hashes in row
+    # order (the first row leads its group); a hash shared only in its high bits is split off below
+    bits = max(1, (count - 1).bit_length())
+    low = np.uint64((1 << bits) - 1)
+    keyed = (h & ~low) | np.arange(count, dtype=np.uint64)
+    keyed.sort()
+    order = (keyed & low).astype(np.int64)
+    high = keyed & ~low
     new = np.ones(count, dtype=bool)
-    new[1:] = ordered[1:] != ordered[:-1]
-    group = np.cumsum(new) - 1
+    new[1:] = high[1:] != high[:-1]
     lead = order[new]  # first row of each hash group
     of_row = np.empty(count, dtype=np.int64)
-    of_row[order] = group
+    of_row[order] = np.cumsum(new) - 1
     rep = lead[of_row]
-    same = length == length[rep]
+    same = np.ones(count, dtype=bool)
+    check = np.flatnonzero(rep != np.arange(count))  # every row but the leads: compare it with its lead
+    same[check] = length[check] == length[rep[check]]
     for offset in range(0, int(length.max()), 8):
-        rows = np.flatnonzero(same & (length > offset))
+        rows = check[same[check] & (length[check] > offset)]
         if not len(rows):
             break
         a = _word(words, first[rows] + offset, length[rows] - offset)
         b = _word(words, first[rep[rows]] + offset, length[rows] - offset)
         same[rows[a != b]] = False
-    leads = list(lead.tolist())
     codes = of_row
     if not same.all():  # a hash shared by different cells: each distinct cell gets its own code
-        strays = np.flatnonzero(~same).tolist()
+        leads = lead.tolist()
         seen: dict[tuple[int, bytes], int] = {}
-        raw = buf.tobytes() if len(strays) else b""
-        for row in strays:
+        raw = buf.tobytes()
+        for row in np.flatnonzero(~same).tolist():
             key = (int(of_row[row]), raw[int(first[row]) : int(last[row])])
             code = seen.get(key)
             if code is None:
                 code = seen[key] = len(leads)
                 leads.append(row)
             codes[row] = code
-    lead_rows = np.asarray(leads, dtype=np.int64)
-    ranked = np.argsort(lead_rows, kind="stable")  # codes in order of first appearance
-    rank = np.empty(len(ranked), dtype=np.int64)
-    rank[ranked] = np.arange(len(ranked))
-    firsts = lead_rows[ranked]
+        lead = np.asarray(leads, dtype=np.int64)
+    # codes in order of first appearance
+    is_lead = np.zeros(count, dtype=bool)
+    is_lead[lead] = True
+    rank = (np.cumsum(is_lead) - 1)[lead]
+    firsts = np.flatnonzero(is_lead)
     return _decode(buf, first[firsts], length[firsts], encoding), firsts, rank[codes]
 
 

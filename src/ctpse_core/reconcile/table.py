@@ -14,6 +14,7 @@ objects are built.
 from __future__ import annotations
 
 import itertools
+import operator
 import typing
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ctpse_core.convert import converter, problems_from
+from ctpse_core.domain.bulk import BULK
 from ctpse_core.domain.marking import Marking, highest
 from ctpse_core.domain.nominal import Nominal
 from ctpse_core.errors import Problem
@@ -448,9 +450,16 @@ def _is_blank(key: Any) -> bool:
 
 
 def _convert_column(
-    columns: _Columns, slot: int, convert: Callable[[Any], Converted], report_missing: bool = True
+    columns: _Columns,
+    slot: int,
+    convert: Callable[[Any], Converted],
+    report_missing: bool = True,
+    bulk: Callable[[Sequence[str]], list[str | None]] | None = None,
 ) -> tuple[list[Any], I64, npt.NDArray[np.bool_]]:
-    """(value per distinct cell, code per row, blank per distinct cell); faults go on the rows."""
+    """(value per distinct cell, code per row, blank per distinct cell); faults go on the rows.
+
+    ``bulk`` settles many cells at once (:mod:`ctpse_core.domain.bulk`), giving ``None`` for
+    the cells it leaves to ``convert``."""
     path = columns.paths[slot]
     keys = list(columns.interns[slot])
     columns.interns[slot] = _Intern()  # converted: let the cells go
@@ -463,8 +472,17 @@ def _convert_column(
         todo = [k for k, key in enumerate(keys) if blank[k] or key[0] in FORMULA_SUSPECTS]
     else:
         values = [None] * len(keys)
-        blank = np.fromiter(map(_is_blank, keys), dtype=bool, count=len(keys))
+        texts = keys if columns.typed else [key or "" for key in keys]
+        if columns.typed:
+            blank = np.fromiter(map(_is_blank, keys), dtype=bool, count=len(keys))
+        else:
+            blank = np.fromiter(map(operator.not_, map(str.strip, texts)), dtype=bool, count=len(keys))
         todo = range(len(keys))  # type: ignore[assignment]
+        if bulk is not None and not columns.typed:
+            # values in the identifier's usual form settled together; the rest (and every bad one) one by one
+            settled = bulk(texts)
+            values = settled
+            todo = np.flatnonzero(np.fromiter(map(operator.not_, settled), dtype=bool, count=len(keys))).tolist()
     for k in todo:
         cell = _cell(keys[k])
         if type(cell) is str and formula_problem("", cell) is not None:
@@ -568,12 +586,14 @@ def read_table(
             convert = _lenient(convert)
         keep_going = field.startswith(_ADDRESS) or field in NAME_FIELDS
         keys = list(cols.interns[slot])
-        values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not keep_going)
+        bulk = BULK.get(field) if field not in formats and not (field == "id" and feed.id_prefix) else None
+        values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not keep_going, bulk)
         if field in _SCALAR_FIELDS:
             written[field], style = _vocabulary(keys, values[field], codes[field])
             if style is not None:
                 date_style[field] = style
-        bad = [k for k, v in enumerate(values[field]) if v is _BAD]
+        lenient = spec is not None and field in spec.blank_invalid
+        bad = [k for k, v in enumerate(values[field]) if v is _BAD] if lenient else []
         if bad:
             for row in np.flatnonzero(np.isin(codes[field], bad)).tolist():
                 blanked.setdefault(row, []).append(field)
@@ -584,7 +604,9 @@ def read_table(
         values[BIRTH_YEAR], codes[BIRTH_YEAR] = years, codes["date_of_birth"]
     _check_addresses(cols, feed, values, codes, blanks, count)
     _check_duplicate_ids(cols, feed, values["id"], codes)
-    keep = np.asarray([k for k in range(count) if k not in cols.problems], dtype=np.int64)
+    refused = np.zeros(count, dtype=bool)
+    refused[list(cols.problems)] = True
+    keep = np.flatnonzero(~refused)
     numbers = np.frombuffer(cols.numbers, dtype=np.int64)
     rejected_at = {int(numbers[k]): problems for k, problems in cols.problems.items()}
     where = path.name
@@ -708,8 +730,10 @@ def _check_duplicate_ids(cols: _Columns, feed: FeedDefinition, ids: list[Any], c
     id_codes = codes["id"]
     usable = np.ones(len(cols), dtype=bool)
     usable[list(cols.problems)] = False
-    value_code = _Intern()
-    as_value = np.asarray([value_code[v] for v in ids], dtype=np.int64)[id_codes] if ids else id_codes
+    # each distinct value's first cell stands for it (cells that differ only in spaces are one ID)
+    first_of = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+    by_value = np.fromiter(map(first_of.__getitem__, ids), dtype=np.int64, count=len(ids))
+    as_value = by_value[id_codes] if ids else id_codes
     rows = np.flatnonzero(usable)
     _u, first_at = np.unique(as_value[rows], return_index=True)
     if len(first_at) == len(rows):
