@@ -8,6 +8,7 @@ Metaphone and NYSIIS codes (jellyfish) and its frequency (for term-frequency wei
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -33,14 +34,20 @@ class _Factor:
 
     def encode(self, values: Iterable[Any], transform: Callable[[Any], Any] | None = None) -> I32:
         """Codes (of ``transform(value)`` when given) in first-seen order; each distinct value
-        is looked at once (columns repeat the same few values), the per-row work is one dict
+        is looked at once (columns repeat the same few values) and the per-row work is a dict
         look-up in C."""
         items = values if isinstance(values, list) else list(values)
         codes = self.codes
-        known: dict[Any, int] = {}
-        for raw in dict.fromkeys(items):
-            v = transform(raw) if transform is not None else raw
-            known[raw] = -1 if v is None or v == "" else codes.setdefault(v, len(codes))
+        if transform is None:  # one pass (faster than the distinct values first when most are distinct)
+            out = [(-1 if v is None or v == "" else codes.setdefault(v, len(codes))) for v in items]
+            return np.asarray(out, dtype=np.int32)
+        distinct = list(dict.fromkeys(items))
+        keys = list(map(transform, distinct))
+        new = dict.fromkeys(itertools.filterfalse(codes.__contains__, keys))
+        new.pop(None, None)  # blank: -1
+        new.pop("", None)
+        codes.update(zip(new, itertools.count(len(codes))))
+        known = dict(zip(distinct, map(codes.get, keys, itertools.repeat(-1)), strict=True))
         return np.fromiter(map(known.__getitem__, items), dtype=np.int32, count=len(items))
 
 
@@ -165,9 +172,13 @@ def _side(table: NominalTable, names: NameVocab, factors: dict[str, _Factor]) ->
     alias_rec: list[int] = []
     alias_fn: list[int] = []
     alias_sn: list[int] = []
+    split: dict[Any, tuple[str, str]] = {}
     for index, record_aliases in enumerate(aliases):
         for alias in record_aliases or ():
-            first, last = split_alias(str(alias))
+            parts = split.get(alias)
+            if parts is None:
+                parts = split[alias] = split_alias(str(alias))
+            first, last = parts
             alias_rec.append(index)
             alias_fn.append(names.add(first))
             alias_sn.append(names.add(last))
