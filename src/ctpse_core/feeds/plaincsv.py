@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -142,8 +143,9 @@ class _Cells:
         count = len(starts)
         self.buf = buf
         self.words = _words(buf)
-        self.first = np.empty((width, count), dtype=np.int64)
-        self.length = np.empty((width, count), dtype=np.int64)
+        offsets = np.int32 if len(buf) < 2**31 - 64 else np.int64  # half the memory for files under 2 GB
+        self.first: npt.NDArray[np.signedinteger[Any]] = np.empty((width, count), dtype=offsets)
+        self.length: npt.NDArray[np.signedinteger[Any]] = np.empty((width, count), dtype=offsets)
         self.hash = np.empty((width, count), dtype=np.uint64)
         self.w0 = np.empty((width, count), dtype=np.uint64)  # bytes 0-7 of each cell (zero past its end)
         self.w1 = np.empty((width, count), dtype=np.uint64)  # bytes 8-15
