@@ -387,6 +387,10 @@ class LoadProfile:
     loads: list[int]
     run_lo: list[int]
     run_hi: list[int]
+    #: where ``loads[i]`` is over capacity, the segment starting at ``run_hi[i]``.
+    after_run: list[int]
+    #: the first segment at or after ``i`` over capacity (the last segment if none is).
+    next_over: list[int]
 
 
 def load_profiles(frame: DeploymentFrame, capacities: Mapping[str, int]) -> dict[int, LoadProfile]:
@@ -411,18 +415,28 @@ def load_profiles(frame: DeploymentFrame, capacities: Mapping[str, int]) -> dict
     ends = over & ~np.r_[over[1:], False]
     stretch = np.maximum(np.cumsum(begins) - 1, 0)  # where not over, any stretch (unused)
     run_lo, run_hi = times.copy(), times.copy()
+    position = np.arange(len(times), dtype=np.int64)
+    after_run = position.copy()  # (global positions here; each team's own below)
     if over.any():
         run_lo[over] = times[np.flatnonzero(begins)][stretch[over]]
         run_hi[over] = times[np.flatnonzero(ends) + 1][stretch[over]]
+        after_run[over] = (np.flatnonzero(ends) + 1)[stretch[over]]
+    # the next position over capacity (a team's last is never over, so a team's own or its end)
+    next_over = np.minimum.accumulate(np.where(over, position, len(times))[::-1])[::-1]
     out: dict[int, LoadProfile] = {}
     codes, at, length = runs(team)
+    index = list(range(int(length.max()) + 2))  # one int object per segment number, shared
     for code, a, n in zip(codes.tolist(), at.tolist(), length.tolist(), strict=True):
         part = slice(a, a + n)
+        # segment i of the team is position a + i - 1 (after the -_FAR sentinel)
+        ahead = np.minimum(next_over[part] - a + 1, n + 1).tolist()
         out[code] = LoadProfile(
             [-_FAR, *times[part].tolist(), _FAR],
             [0, *load[part].tolist(), 0],
             [0, *run_lo[part].tolist(), 0],
             [0, *run_hi[part].tolist(), 0],
+            [0, *(index[i] for i in (after_run[part] - a + 1).tolist()), 0],
+            [index[ahead[0]], *(index[i] for i in ahead), n + 1],
         )
     return out
 
@@ -468,6 +482,30 @@ def _capacity(look: Lookup, p: Probe) -> list[Group]:
             if t == hi:
                 break
             next_change = instants[m]
+        if limit == cap:
+            # no change here (an amendment where it overlaps its stored version): the
+            # stored stretches over capacity, read off by jumps, not segment by segment
+            if loads[k] > cap:
+                stop = profile.run_hi[k]
+                if stop < next_change:
+                    nxt, k = stop, profile.after_run[k]
+                else:
+                    nxt = next_change
+                    k = bisect_right(times, nxt, k) - 1
+                if t != run_hi:
+                    if run_hi != _NO_RUN:
+                        found.append((run_lo, run_hi))
+                    run_lo = t
+                run_hi = nxt
+            else:
+                j = profile.next_over[k]
+                if times[j] < next_change:
+                    nxt, k = times[j], j
+                else:
+                    nxt = next_change
+                    k = bisect_right(times, nxt, k) - 1
+            t, next_stored = nxt, times[k + 1]
+            continue
         nxt = next_stored if next_stored < next_change else next_change
         if loads[k] > limit:
             if t != run_hi:
