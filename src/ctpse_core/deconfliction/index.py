@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import partial
-from itertools import accumulate, pairwise
+from itertools import accumulate, compress, pairwise
 from typing import Any
 
 import numpy as np
@@ -67,6 +67,8 @@ def _blocks(rows: Ints, keys: Ints, start: Ints, end: Ints) -> dict[int | None, 
 class CheckResult:
     """The answer to a check: the status line at once, the conflicts explained on first use
     (building the sentences costs more than finding the conflicts)."""
+
+    __slots__ = ("_build", "_conflicts", "_counted", "_found", "_row", "deployment_id")
 
     def __init__(
         self,
@@ -178,6 +180,8 @@ class DeconflictionIndex:
                 items=place_items(frame, cols, located),
             )
         self._plan = fast_plan(self.rules, self.settings)
+        self._evaluators = [step.evaluate for step in self._plan or ()]
+        self._hard = [step.rule.hard for step in self._plan or ()]
         if self._plan is not None:
             self._lookup = Lookup(
                 cols=cols,
@@ -297,15 +301,9 @@ class DeconflictionIndex:
             self._id_rows.get(d.id, ()),
         )
         look = self._lookup
-        found: list[list[Any]] = []
-        count, hard = 0, False
-        for step in plan:
-            got = step.evaluate(look, probe)
-            if got:
-                count += len(got)
-                hard = hard or step.rule.hard
-            found.append(got)
-        return CheckResult(d.id, counted=(count, hard), build=partial(self._explainable, d, probe, plan, found))
+        found = [evaluate(look, probe) for evaluate in self._evaluators]
+        counted = (sum(map(len, found)), any(compress(self._hard, found)))
+        return CheckResult(d.id, counted=counted, build=partial(self._explainable, d, probe, plan, found))
 
     def _explainable(
         self, d: Deployment, probe: Probe, plan: list[Step], results: list[list[Any]]
