@@ -491,7 +491,7 @@ def _capacity(look: Lookup, p: Probe) -> list[Group]:
                     nxt, k = stop, profile.after_run[k]
                 else:
                     nxt = next_change
-                    k = bisect_right(times, nxt, k) - 1
+                    k = _holding(times, nxt, k)
                 if t != run_hi:
                     if run_hi != _NO_RUN:
                         found.append((run_lo, run_hi))
@@ -503,7 +503,7 @@ def _capacity(look: Lookup, p: Probe) -> list[Group]:
                     nxt, k = times[j], j
                 else:
                     nxt = next_change
-                    k = bisect_right(times, nxt, k) - 1
+                    k = _holding(times, nxt, k)
             t, next_stored = nxt, times[k + 1]
             continue
         nxt = next_stored if next_stored < next_change else next_change
@@ -529,6 +529,16 @@ def _capacity(look: Lookup, p: Probe) -> list[Group]:
         found[-1] = (last_lo, profile.run_hi[k])
     # (a run only where its stored version was is no run through the new one)
     return [([], a, b) for a, b in found if a < end and start < b]
+
+
+def _holding(times: list[int], t: int, k: int) -> int:
+    """The segment holding ``t``, at or after segment ``k`` (most often ``k`` itself or the
+    next: looked at before a search of the whole profile)."""
+    if times[k + 1] > t:
+        return k
+    if times[k + 2] > t:
+        return k + 1
+    return bisect_right(times, t, k + 2) - 1
 
 
 def _capacity_members(look: Lookup, p: Probe, groups: list[Group]) -> None:
