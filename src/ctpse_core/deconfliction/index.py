@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import partial
 from itertools import accumulate, compress, pairwise
-from typing import Any
+from operator import is_not
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -43,6 +44,8 @@ from ctpse_core.storage.base import UnitOfWork
 
 __all__ = ["CheckResult", "DeconflictionIndex", "check", "stored_index"]
 
+#: a code that is not ``None`` (a name the stored deployments have).
+_known: Callable[[int | None], TypeGuard[int]] = partial(is_not, None)  # type: ignore[assignment]
 ACCEPTED = "accepted without conflict"
 ACCEPTED_WITH = "accepted with conflict"
 _NONE = np.zeros(0, dtype=np.int64)
@@ -293,8 +296,8 @@ class DeconflictionIndex:
             to_micros(d.end),
             self._op_codes.get(d.operation_id),
             self._team_codes.get(team_id),
-            [c for c in map(staff.get, dict.fromkeys(d.staff_ids)) if c is not None],
-            [c for c in map(subject.get, dict.fromkeys(d.subject_ids)) if c is not None],
+            [*filter(_known, map(staff.get, dict.fromkeys(d.staff_ids)))],
+            [*filter(_known, map(subject.get, dict.fromkeys(d.subject_ids)))],
             d.officers,
             self.capacities.get(team_id, -1),
             None if loc is None else (loc.lat, loc.lon, loc.radius_m),

@@ -159,6 +159,12 @@ class Lookup:
     settings: Settings
     #: per team code, the stored load profile (see :func:`load_profiles`).
     loads: Mapping[int, LoadProfile] = attrs.field(factory=dict)
+    #: the minimum rest in microseconds.
+    rest_us: int = attrs.field(init=False)
+
+    @rest_us.default
+    def _rest_us(self) -> int:
+        return self.settings.rest_seconds * 1_000_000
 
 
 #: one rule on the fast path: the stored rows paired with the new deployment (sorted, each
@@ -206,15 +212,26 @@ def fast_plan(rules: Iterable[ConflictRule], settings: Settings) -> list[Step] |
 def _overlapping(key: str, *, other_op: bool) -> Evaluate:
     """Stored deployments sharing ``key`` with the new one and overlapping it (not empty, not
     its own version; of another operation if ``other_op``)."""
+    if key in ("team", "operation"):  # one code per deployment
+
+        def one(look: Lookup, p: Probe) -> list[int]:
+            start, end = p.start, p.end
+            block = look.blocks[key].get(p.team if key == "team" else p.op)
+            if block is None or end <= start:
+                return []
+            keep: list[int] = []
+            _overlap_walk(block, start, end, p.own, keep, look.cols.op if other_op else None, p.op)
+            keep.sort()
+            return keep
+
+        return one
 
     def evaluate(look: Lookup, p: Probe) -> list[int]:
         start, end = p.start, p.end
         if end <= start:
             return []
-        codes = (
-            (p.team,) if key == "team" else (p.op,) if key == "operation" else p.staff if key == "staff" else p.subjects
-        )
-        by = look.blocks.get(key, {})
+        codes = p.staff if key == "staff" else p.subjects
+        by = look.blocks[key]
         keep: list[int] = []
         for code in codes:
             block = by.get(code)
@@ -272,10 +289,10 @@ def _staff(look: Lookup, p: Probe) -> tuple[list[int], list[int]]:
     start, end, own = p.start, p.end, p.own
     if end <= start:
         return [], []
-    reach = look.settings.rest_seconds * 1_000_000
+    reach = look.rest_us
     overlap: list[int] = []
     rest: list[int] = []
-    by = look.blocks.get("staff", {})
+    by = look.blocks["staff"]
     for code in p.staff:
         block = by.get(code)
         if block is None:
