@@ -145,8 +145,8 @@ class HybridSolver:
     construction alone); ``full_share``: share of the rest for the full CP-SAT solve;
     ``polish_share``: share for the final polish (LNS has the rest); ``lns_threads``:
     LNS threads; ``sub_work``: CP-SAT deterministic time per LNS sub-problem (0.5 is
-    one to two CPU seconds on Curtois-Qu Instance8); ``window``: the starting size of the day neighbourhoods; ``lns_workers``:
-    CP-SAT threads per sub-problem."""
+    one to two CPU seconds on Curtois-Qu Instance8); ``window``: the starting size of
+    the day neighbourhoods; ``lns_workers``: CP-SAT threads per sub-problem."""
 
     name: str = "hybrid"
     rank: int = 25
