@@ -67,6 +67,9 @@ class RowPlanner:
     """Plans one person's schedule at a time (see the module docstring); what depends only
     on the problem and the person is worked out once and kept."""
 
+    #: the longest count of days worked the bound keeps (:meth:`_days_worked`)
+    count_cap = 40
+
     def __init__(self, c: Compiled, extra: Sequence[RotaConstraint] = ()) -> None:
         self.c = c
         # its own scorer: scoring a row replaces that person's cached weekly-rest blocks, so
@@ -126,6 +129,9 @@ class RowPlanner:
         least = self._least_cost(n, cost)
         top_len = len(least[0][0]) - 1
         most_days = self._days_worked(n)[1]
+        # the bound's count of days worked: capped at ``top_days`` (saturating when there
+        # is no maximum, so every count from the minimum on is alike)
+        top_days = len(least[0][0][0][0][0]) - 1
         back, block_ends, group_of = self.back, self.block_ends, self.group_of
         periods = c.periods[n]
         period_of = scorer._period_of[n]
@@ -200,7 +206,7 @@ class RowPlanner:
                         length, start = 1, d
                     else:
                         length, start = run_len + 1, run_start
-                    bound = spent + after[0][min(length, top_len)][start == 0][left][done]
+                    bound = spent + after[0][min(length, top_len)][start == 0][left][min(done, top_days)]
                     if bound < best_value:
                         children.append((bound, rank, s, length, start, False))
                     continue
@@ -230,7 +236,7 @@ class RowPlanner:
                 spare = left - 1 if new_weekend and wk_top else left
                 if done >= most_days:
                     continue
-                bound = spent + cost[d][s] + after[1][min(length, top_len)][start == 0][spare][done + 1]
+                bound = spent + cost[d][s] + after[1][min(length, top_len)][start == 0][spare][min(done + 1, top_days)]
                 if bound < best_value:
                     children.append((bound, rank, s, length, start, new_weekend))
             children.sort()
@@ -264,12 +270,6 @@ class RowPlanner:
         dfs(0, False, 0, 0, 0, 0)
         return found[-1] if found else None
 
-    def value(self, n: int, cost: Sequence[Sequence[int]], row: list[int]) -> int:
-        """What :meth:`plan` would count for person ``n`` working ``row`` (any row)."""
-        req = self._req.get(n, {})
-        cover = sum(cost[d][s] - req.get((d, s), 0) for d, s in enumerate(row) if s != OFF)
-        return cover + self.scorer.score(n, row)[1]
-
     def plan_some(
         self,
         n: int,
@@ -297,7 +297,8 @@ class RowPlanner:
     def _days_worked(self, n: int) -> tuple[int, int]:
         """(least, most) days person ``n`` can work in all: when their minimum and maximum
         minutes are over the whole horizon (one complete period), at least ``ceil(minimum /
-        longest shift)`` and at most ``floor(maximum / shortest shift)``; else 0 and every day."""
+        longest shift)`` and at most ``floor(maximum / shortest shift)``; else (or when the
+        count would run past ``count_cap``) 0 and every day."""
         if n not in self._counts:
             self._counts[n] = self._days_worked_of(n)
         return self._counts[n]
@@ -313,6 +314,8 @@ class RowPlanner:
         lo, hi = c.min_minutes[n], c.max_minutes[n]
         least = max(0, -(-lo // max(lengths)))
         most = days if hi is None else min(days, hi // min(lengths))
+        if (most if most < days else least) > self.count_cap:
+            return 0, days  # a count this long costs more than it saves: left out
         return least, most
 
     def _least_cost(self, n: int, cost: Sequence[Sequence[int]]) -> list[list[list[list[list[list[int]]]]]]:
@@ -333,8 +336,10 @@ class RowPlanner:
         cheapest = [min((cost[d][s] for s in range(c.n_shifts) if avail[d][s]), default=None) for d in range(days)]
         big = _BIG
         fewest, most = self._days_worked(n)
-        blank = [big] * (most + 1)
-        end_vec = [big if j < fewest else 0 for j in range(most + 1)]
+        saturate = most >= days
+        size = (fewest if saturate else most) + 1
+        blank = [big] * size
+        end_vec = [big if j < fewest else 0 for j in range(size)]
         zero = [[[[end_vec] * (top + 1) for _ in (0, 1)] for _ in range(cap + 1)] for _ in (0, 1)]
         least = [zero] * (days + 1)
         for d in range(days - 1, -1, -1):
@@ -362,7 +367,7 @@ class RowPlanner:
                             rest_vec = rest_to[w] if rest_to is not None else blank
                             if work_to is not None and work is not None and (not new or w > 0):
                                 wv = work_to[w - 1 if new else w]
-                                shifted = [*wv[1:], big]
+                                shifted = [*wv[1:], wv[-1] if saturate else big]
                                 cell[w] = [
                                     r if r <= x + work else (x + work if x < big else big)
                                     for r, x in zip(rest_vec, shifted, strict=True)
