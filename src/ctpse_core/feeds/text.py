@@ -10,12 +10,14 @@ reported in the import summary. A file valid in neither, or with NUL bytes, is a
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import hashlib
 import io
 import itertools
 import json
 from collections.abc import Iterator
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ __all__ = [
     "detect_text",
     "is_marking_line",
     "read_csv",
+    "read_csv_blocks",
     "read_json",
     "read_jsonl",
     "sniff_delimiter",
@@ -300,6 +303,153 @@ def read_csv(path: Path, options: ReadOptions) -> Table:
         blank_rows=lambda: blank[0],
         close=handle.close,
     )
+
+
+
+@attrs.frozen(slots=True)
+class RowBlock:
+    """Consecutive data rows of a CSV file, for readers that take a file column by column.
+
+    ``rows`` are the rows' cells, each exactly as wide as ``headers`` (a short row padded
+    with ``None``, the cells of a long row beyond the header cut off); ``numbers`` their row
+    numbers. A row that was not exactly as wide as the header, or that ``read_csv`` gives
+    with an ``error`` (a final row cut short), is also in ``odd``, by its index in the block,
+    as the :class:`RawRow` that ``read_csv`` gives for it.
+    """
+
+    headers: tuple[str, ...]
+    numbers: list[int]
+    rows: list[list[Cell]]
+    odd: dict[int, RawRow]
+
+
+#: Rows per block of :func:`read_csv_blocks`.
+BLOCK_ROWS = 16_384
+_FIRST = itemgetter(0)
+_HASH = methodcaller("startswith", "#")
+
+
+def read_csv_blocks(path: Path, options: ReadOptions, size: int = BLOCK_ROWS) -> Iterator[RowBlock]:
+    """The data rows of a delimited text file in blocks, the rows and their numbers exactly as
+    :func:`read_csv` gives them (the same encoding detection, sniffed delimiter, skipped blank
+    and marking lines, header row, final-row check and errors), without a :class:`RawRow`
+    per row: the per-row work is done a block at a time.
+    """
+    _no_sheet(path, options, "CSV")
+    info = detect_text(path, options.encoding)
+    handle = path.open(encoding=info.encoding, newline="", errors="strict")
+    try:
+        sample = handle.read(_SAMPLE)
+        handle.seek(0)
+        delimiter = sniff_delimiter(sample, complete=len(sample) < _SAMPLE)
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            yield from _blocks(path, info, reader, size)
+        except csv.Error as exc:
+            raise FeedFileError(path, f"{path.name} line {reader.line_num}: cannot be read as CSV ({exc})") from None
+    finally:
+        handle.close()
+
+
+def _blocks(path: Path, info: TextInfo, reader: Any, size: int) -> Iterator[RowBlock]:
+    number = 0
+    headers: tuple[str, ...] | None = None
+    for values in reader:  # up to the header row, one record at a time as read_csv does
+        number += 1
+        if _blank(values) or (values[0][:1] == "#" and is_marking_line(values)):
+            continue
+        headers = tuple(values)
+        break
+    if headers is None:
+        return
+    width = len(headers)
+    before = after = reader.line_num  # lines read before the last record, and after it
+    pending: RowBlock | None = None  # held back until we know whether it holds the last record
+    rows: list[list[Any]] = []
+    while True:
+        rows.clear()
+        append = rows.append
+        for values in reader:
+            append(values)
+            before, after = after, reader.line_num
+            if len(rows) >= size:
+                break
+        if rows:
+            first = number + 1
+            number += len(rows)
+            if pending is not None:
+                yield pending
+            pending = _block(headers, width, rows, first)
+            if len(rows) >= size:
+                continue
+        break
+    if pending is None:
+        return
+    if pending.numbers and pending.numbers[-1] == number and not _ends_with_newline(path, info.encoding):
+        # the file's last record is a data row that may be cut short: check it as read_csv does
+        index = len(pending.rows) - 1
+        raw = pending.odd.get(index) or RawRow(number, headers, tuple(pending.rows[index]))
+        checked = _final_row(raw, "".join(_last_lines(path, info.encoding, after - before)))
+        if checked is not raw:
+            pending.odd[index] = checked
+    yield pending
+
+
+def _block(headers: tuple[str, ...], width: int, rows: list[list[Any]], first: int) -> RowBlock:
+    """Blank and marking rows left out; short and long rows made as wide as the header."""
+    count = len(rows)
+    widths = set(map(len, rows))
+    firsts = list(map(_FIRST, rows)) if 0 not in widths else [r[0] if r else "" for r in rows]
+    # a row whose first cell is not blank and does not start with '#' is neither blank nor a marking line
+    check = list(itertools.compress(range(count), map(_not, map(str.strip, firsts))))
+    check.extend(itertools.compress(range(count), map(_HASH, firsts)))
+    if widths == {width} and not check:
+        return RowBlock(headers, list(range(first, first + count)), list(rows), {})
+    skip: set[int] = set()
+    for k in check:
+        values = rows[k]
+        if _blank(values) or (values[0][:1] == "#" and is_marking_line(values)):
+            skip.add(k)
+    kept: list[list[Any]] = []
+    numbers: list[int] = []
+    odd: dict[int, RawRow] = {}
+    for k, values in enumerate(rows):
+        if k in skip:
+            continue
+        if len(values) != width:
+            if len(values) > width:
+                raw = RawRow(first + k, headers, tuple(values[:width]), tuple(values[width:]))
+                values = values[:width]
+            else:
+                raw = RawRow(first + k, headers, tuple(values))
+                values = [*values, *((None,) * (width - len(values)))]
+            odd[len(kept)] = raw
+        kept.append(values)
+        numbers.append(first + k)
+    return RowBlock(headers, numbers, kept, odd)
+
+
+def _not(text: str) -> bool:
+    return not text
+
+
+def _ends_with_newline(path: Path, encoding: str) -> bool:
+    """True when the file's last byte is a line break (``False`` when unsure: then the last
+    record's text is read to see)."""
+    if not codecs.lookup(encoding).name.startswith(("utf-8", "cp1252", "iso8859", "ascii")):
+        return False
+    with path.open("rb") as handle:
+        handle.seek(0, io.SEEK_END)
+        if not handle.tell():
+            return True
+        handle.seek(-1, io.SEEK_END)
+        return handle.read(1) in (b"\n", b"\r")
+
+
+def _last_lines(path: Path, encoding: str, count: int) -> collections.deque[str]:
+    """The file's last ``count`` lines, split as the CSV reader splits them."""
+    with path.open(encoding=encoding, newline="", errors="strict") as handle:
+        return collections.deque(handle, maxlen=max(count, 1))
 
 
 _SCALARS = (str, int, float, bool)

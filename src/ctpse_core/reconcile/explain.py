@@ -9,10 +9,16 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from ctpse_core.arrays import sorted_unique
 from ctpse_core.reconcile.config import ReconcileConfig, Tolerances
 from ctpse_core.reconcile.normalise import normalise_text
 from ctpse_core.reconcile.result import Discrepancy, DuplicateCluster, HeadcountRow, MatchedPair
 from ctpse_core.reconcile.table import NominalTable
+
+I64 = npt.NDArray[np.int64]
 
 __all__ = ["CHECKED_FIELDS", "HEADCOUNT_DIMENSIONS", "corrections", "discrepancies", "headcount"]
 
@@ -51,6 +57,13 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _memo_text(memo: dict[Any, str], value: Any) -> str:
+    got = memo.get(value)
+    if got is None:
+        got = memo[value] = _text(value)
+    return got
+
+
 def _same(kind: str, a: Any, b: Any, tol: Tolerances) -> bool:
     if kind == "tier":
         return abs(int(_text(a)) - int(_text(b))) <= tol.risk_tier
@@ -69,16 +82,22 @@ def _same(kind: str, a: Any, b: Any, tol: Tolerances) -> bool:
 def discrepancies(
     left: NominalTable, right: NominalTable, matches: Sequence[MatchedPair], tol: Tolerances
 ) -> list[Discrepancy]:
-    """Fields that differ on matched pairs, after normalisation and within the tolerances."""
+    """Fields that differ on matched pairs, after normalisation and within the tolerances.
+
+    Ordered by matched pair, then field. Only the pairs whose two values differ as stored
+    are looked at in Python; each distinct pair of values is judged once."""
     lpos = {rid: k for k, rid in enumerate(left.ids)}
     rpos = {rid: k for k, rid in enumerate(right.ids)}
-    xs = [lpos[m.left] for m in matches]
-    ys = [rpos[m.right] for m in matches]
-    found: list[tuple[int, int, Discrepancy]] = []
-    order = {f: n for n, f in enumerate(CHECKED_FIELDS)}
+    lids = [m.left for m in matches]
+    rids = [m.right for m in matches]
+    xs = list(map(lpos.__getitem__, lids))
+    ys = list(map(rpos.__getitem__, rids))
+    at: list[int] = []
+    found: list[Discrepancy] = []
     for field, kind in CHECKED_FIELDS.items():
         if field in tol.ignore or field not in left.columns or field not in right.columns:
             continue
+        texts: dict[Any, str] = {}  # per field: a field's values are of one type
         lcol, rcol = left.columns[field], right.columns[field]
         same_cache: dict[tuple[Any, Any], bool] = {}
         a_values = list(map(lcol.__getitem__, xs))
@@ -88,78 +107,88 @@ def discrepancies(
             empty_a, empty_b = a is None or a == (), b is None or b == ()
             if empty_a and empty_b:
                 continue
-            m = matches[n]
             if empty_a or empty_b:
                 if kind == "set":
-                    found.append((n, order[field], Discrepancy(
-                        m.left, m.right, field, _text(a), _text(b), "differs")))
+                    how = "differs"
                 elif tol.report_missing:
-                    found.append((n, order[field], Discrepancy(
-                        m.left, m.right, field, _text(a), _text(b),
-                        "missing_left" if empty_a else "missing_right")))
-                continue
-            key = (a, b)
-            same = same_cache.get(key)
-            if same is None:
-                same = same_cache[key] = _same(kind, a, b, tol)
-            if not same:
-                found.append((n, order[field], Discrepancy(
-                    m.left, m.right, field, _text(a), _text(b), "differs")))
-    found.sort(key=lambda t: (t[0], t[1]))
-    return [d for _n, _o, d in found]
+                    how = "missing_left" if empty_a else "missing_right"
+                else:
+                    continue
+            elif kind != "exact":  # an exact field that differs as stored differs
+                key = (a, b)
+                same = same_cache.get(key)
+                if same is None:
+                    same = same_cache[key] = _same(kind, a, b, tol)
+                if same:
+                    continue
+                how = "differs"
+            else:
+                how = "differs"
+            at.append(n)
+            found.append(Discrepancy(lids[n], rids[n], field, _memo_text(texts, a), _memo_text(texts, b), how))
+    # fields were taken in order: a stable sort by pair gives (pair, field)
+    order = np.argsort(np.asarray(at, dtype=np.int64), kind="stable")
+    return list(map(found.__getitem__, order.tolist()))
 
 
 def headcount(
     left: NominalTable,
     right: NominalTable,
     matches: Sequence[MatchedPair],
-    cl: list[int],
-    cr: list[int],
+    cl: Sequence[int],
+    cr: Sequence[int],
     possible_l: set[int],
     possible_r: set[int],
 ) -> list[HeadcountRow]:
     """Counts by status, force and category in each list, the difference split exactly into:
     records only on one side, records awaiting review, extra copies (duplicates) on each
     side, and matched people recorded with a different value."""
-    from collections import Counter
-
     lpos = {rid: k for k, rid in enumerate(left.ids)}
     rpos = {rid: k for k, rid in enumerate(right.ids)}
-    pairs = dict.fromkeys((cl[lpos[m.left]], cr[rpos[m.right]]) for m in matches)
-    matched_l = {lpos[m.left] for m in matches}
-    matched_r = {rpos[m.right] for m in matches}
+    xs = np.fromiter(map(lpos.__getitem__, [m.left for m in matches]), dtype=np.int64, count=len(matches))
+    ys = np.fromiter(map(rpos.__getitem__, [m.right for m in matches]), dtype=np.int64, count=len(matches))
+    cla, cra = np.asarray(cl, dtype=np.int64), np.asarray(cr, dtype=np.int64)
+    # each distinct (left cluster, right cluster) pair of the matches once
+    n_right = max(len(right), 1)
+    pairs = sorted_unique(cla[xs] * n_right + cra[ys]) if len(xs) else np.zeros(0, dtype=np.int64)
+    pair_l, pair_r = pairs // n_right, pairs % n_right
 
-    def classify(k: int, matched: set[int], cluster: list[int], possible: set[int]) -> str:
-        if k in matched:
-            return "duplicates" if cluster[k] != k else "matched"
-        return "pending_review" if k in possible else "only"
+    def classes(n: int, matched: I64, cluster: I64, possible: set[int]) -> I64:
+        """Per record: 0 only on this side, 1 pending review, 2 matched, 3 an extra copy."""
+        out = np.zeros(n, dtype=np.int64)
+        out[np.fromiter(possible, dtype=np.int64, count=len(possible))] = 1
+        out[matched] = np.where(cluster[matched] != matched, 3, 2)
+        return out
 
-    left_class = [classify(k, matched_l, cl, possible_l) for k in range(len(left))]
-    right_class = [classify(k, matched_r, cr, possible_r) for k in range(len(right))]
+    left_class = classes(len(left), xs, cla, possible_l)
+    right_class = classes(len(right), ys, cra, possible_r)
     rows: list[HeadcountRow] = []
     for dim in HEADCOUNT_DIMENSIONS:
-        text_cache: dict[Any, str] = {}
-        lv = [text_cache.get(v) or text_cache.setdefault(v, _text(v) or "(blank)")
-              for v in left.column(dim)]
-        rv = [text_cache.get(v) or text_cache.setdefault(v, _text(v) or "(blank)")
-              for v in right.column(dim)]
-        lcount, rcount = Counter(lv), Counter(rv)
-        lparts = Counter(zip(lv, left_class, strict=True))
-        rparts = Counter(zip(rv, right_class, strict=True))
-        moved = Counter(lv[a] for a, _b in pairs)
-        moved.subtract(Counter(rv[b] for _a, b in pairs))
-        for value in sorted(set(lv) | set(rv)):
+        lcol, rcol = left.column(dim), right.column(dim)
+        text_of = {v: _text(v) or "(blank)" for v in dict.fromkeys(itertools.chain(lcol, rcol))}
+        values = sorted(set(text_of.values()))
+        code = {t: c for c, t in enumerate(values)}
+        value_code = {v: code[t] for v, t in text_of.items()}
+        lv = np.fromiter(map(value_code.__getitem__, lcol), dtype=np.int64, count=len(lcol))
+        rv = np.fromiter(map(value_code.__getitem__, rcol), dtype=np.int64, count=len(rcol))
+        size = len(values)
+        lparts = np.bincount(lv * 4 + left_class, minlength=4 * size).reshape(size, 4).tolist()
+        rparts = np.bincount(rv * 4 + right_class, minlength=4 * size).reshape(size, 4).tolist()
+        moved = (np.bincount(lv[pair_l], minlength=size) - np.bincount(rv[pair_r], minlength=size)).tolist()
+        for c, value in enumerate(values):
+            lp, rp = lparts[c], rparts[c]
             explained = {
-                "only_left": lparts[(value, "only")],
-                "only_right": -rparts[(value, "only")],
-                "pending_review_left": lparts[(value, "pending_review")],
-                "pending_review_right": -rparts[(value, "pending_review")],
-                "duplicates_left": lparts[(value, "duplicates")],
-                "duplicates_right": -rparts[(value, "duplicates")],
-                "recorded_differently": moved[value],
+                "only_left": lp[0],
+                "only_right": -rp[0],
+                "pending_review_left": lp[1],
+                "pending_review_right": -rp[1],
+                "duplicates_left": lp[3],
+                "duplicates_right": -rp[3],
+                "recorded_differently": moved[c],
             }
-            rows.append(HeadcountRow(dimension=dim, value=value, left=lcount[value],
-                                     right=rcount[value], explained=explained))
+            rows.append(
+                HeadcountRow(dimension=dim, value=value, left=sum(lp), right=sum(rp), explained=explained)
+            )
     return rows
 
 
@@ -195,13 +224,15 @@ def corrections(
     rpos = {rid: k for k, rid in enumerate(right.ids)}
     lpos = {rid: k for k, rid in enumerate(left.ids)}
 
-    formatted: dict[tuple[str, Any], str] = {}
+    formatted: dict[str, dict[Any, str]] = {f: {} for f in fields}
     date_format = {f: right.date_style.get(f, config.national_date_format) for f in fields}
 
     def fmt(value: Any, field: str = "") -> str:
         """A value in the national list's own vocabulary (as its file writes it), else plain text."""
-        key = (field, value)
-        found = formatted.get(key)
+        memo = formatted.get(field)
+        if memo is None:
+            memo = formatted[field] = {}
+        found = memo.get(value)
         if found is not None:
             return found
         try:
@@ -211,17 +242,25 @@ def corrections(
         if text is None:
             text = (value.strftime(date_format.get(field, config.national_date_format))
                     if isinstance(value, dt.date) else _text(value))
-        formatted[key] = text
+        memo[value] = text
         return text
 
-    national = [(f, header_of[f], right.ids if f == "id" else right.column(f)) for f in fields]
+    national = [
+        (f, header_of[f], right.ids if f == "id" else right.column(f), formatted[f], f in IDENTIFYING)
+        for f in fields
+    ]
 
     def national_row(k: int, keep: Sequence[str] | None = None) -> dict[str, str]:
         """The national record's cells; with ``keep``, only its identifying cells and those fields."""
-        return {
-            header: fmt(column[k], f) if keep is None or f in IDENTIFYING or f in keep else ""
-            for f, header, column in national
-        }
+        row: dict[str, str] = {}
+        for f, header, column, memo, identifying in national:
+            if keep is None or identifying or f in keep:
+                value = column[k]
+                text = memo.get(value)
+                row[header] = text if text is not None else fmt(value, f)
+            else:
+                row[header] = ""
+        return row
 
     out: list[dict[str, str]] = []
     about: list[str] = []
@@ -259,9 +298,17 @@ def corrections(
         row["Reason"] = f"regional record{'s' if len(who) > 1 else ''} {', '.join(who)}: " + "; ".join(parts)
         out.append(row)
         about.append(rid)
+    regional = [(f, header_of[f], left.column(f), formatted[f]) for f in fields]
     for lid in only_left:
         k = lpos[lid]
-        row = {header_of[f]: "" if f == "id" else fmt(left.column(f)[k], f) for f in fields}
+        row = {}
+        for f, header, column, memo in regional:
+            if f == "id":
+                row[header] = ""
+            else:
+                value = column[k]
+                text = memo.get(value)
+                row[header] = text if text is not None else fmt(value, f)
         row["Action"] = "ADD"
         row["Reason"] = f"on the regional list ({lid}), not found nationally; JCTPPH to assign a reference"
         out.append(row)

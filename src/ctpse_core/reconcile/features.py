@@ -8,7 +8,8 @@ Metaphone and NYSIIS codes (jellyfish) and its frequency (for term-frequency wei
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -31,10 +32,23 @@ class _Factor:
     def __init__(self) -> None:
         self.codes: dict[Any, int] = {}
 
-    def encode(self, values: Iterable[Any]) -> I32:
+    def encode(self, values: Iterable[Any], transform: Callable[[Any], Any] | None = None) -> I32:
+        """Codes (of ``transform(value)`` when given) in first-seen order; each distinct value
+        is looked at once (columns repeat the same few values) and the per-row work is a dict
+        look-up in C."""
+        items = values if isinstance(values, list) else list(values)
         codes = self.codes
-        out = [(-1 if v is None or v == "" else codes.setdefault(v, len(codes))) for v in values]
-        return np.asarray(out, dtype=np.int32)
+        if transform is None:  # one pass (faster than the distinct values first when most are distinct)
+            out = [(-1 if v is None or v == "" else codes.setdefault(v, len(codes))) for v in items]
+            return np.asarray(out, dtype=np.int32)
+        distinct = list(dict.fromkeys(items))
+        keys = list(map(transform, distinct))
+        new = dict.fromkeys(itertools.filterfalse(codes.__contains__, keys))
+        new.pop(None, None)  # blank: -1
+        new.pop("", None)
+        codes.update(zip(new, itertools.count(len(codes))))
+        known = dict(zip(distinct, map(codes.get, keys, itertools.repeat(-1)), strict=True))
+        return np.fromiter(map(known.__getitem__, items), dtype=np.int32, count=len(items))
 
 
 @attrs.define
@@ -56,6 +70,12 @@ class NameVocab:
     exact_freq: F64 = attrs.Factory(lambda: np.zeros(0, np.float64))
     #: Name as written -> its entry (lists repeat the same names many times).
     raw: dict[str, int] = attrs.Factory(dict)
+
+    def add_all(self, values: Sequence[str | None]) -> I32:
+        """:meth:`add` of each value (the same entries, in the same order), each distinct
+        value once."""
+        known = {v: self.add(v) for v in dict.fromkeys(values)}
+        return np.fromiter(map(known.__getitem__, values), dtype=np.int32, count=len(values))
 
     def add(self, raw: str | None) -> int:
         if not raw:
@@ -135,27 +155,30 @@ class Encoded:
 
 def _dob_codes(values: Sequence[dt.date | None], years: Sequence[int | None]) -> I32:
     """``yyyymmdd`` per record; ``yyyy0000`` when only the year is known; 0 when unknown."""
-    return np.asarray(
-        [
-            v.year * 10000 + v.month * 100 + v.day if v is not None else (y or 0) * 10000
-            for v, y in zip(values, years, strict=True)
-        ],
-        dtype=np.int32,
-    )
+    day = {v: -1 if v is None else v.year * 10000 + v.month * 100 + v.day for v in dict.fromkeys(values)}
+    codes = np.fromiter(map(day.__getitem__, values), dtype=np.int32, count=len(values))
+    unknown = np.flatnonzero(codes < 0)
+    if len(unknown):
+        codes[unknown] = [(years[k] or 0) * 10000 for k in unknown.tolist()]
+    return codes
 
 
 def _side(table: NominalTable, names: NameVocab, factors: dict[str, _Factor]) -> Side:
     forenames = table.column("forenames")
     surnames = table.column("surname")
     aliases = table.column("aliases")
-    fn = np.asarray([names.add(v) for v in forenames], dtype=np.int32)
-    sn = np.asarray([names.add(v) for v in surnames], dtype=np.int32)
+    fn = names.add_all(forenames)
+    sn = names.add_all(surnames)
     alias_rec: list[int] = []
     alias_fn: list[int] = []
     alias_sn: list[int] = []
+    split: dict[Any, tuple[str, str]] = {}
     for index, record_aliases in enumerate(aliases):
         for alias in record_aliases or ():
-            first, last = split_alias(str(alias))
+            parts = split.get(alias)
+            if parts is None:
+                parts = split[alias] = split_alias(str(alias))
+            first, last = parts
             alias_rec.append(index)
             alias_fn.append(names.add(first))
             alias_sn.append(names.add(last))
@@ -167,7 +190,7 @@ def _side(table: NominalTable, names: NameVocab, factors: dict[str, _Factor]) ->
     var_sn = np.concatenate([sn, np.asarray(alias_sn, dtype=np.int32)])[order]
     start = np.zeros(len(table) + 1, dtype=np.int64)
     np.cumsum(np.bincount(rec, minlength=len(table)), out=start[1:])
-    postcodes = [str(p) if p else None for p in table.column("addresses.0.postcode")]
+    postcodes = table.column("addresses.0.postcode")
     return Side(
         table=table,
         forename=fn,
@@ -177,12 +200,12 @@ def _side(table: NominalTable, names: NameVocab, factors: dict[str, _Factor]) ->
         var_surname=var_sn,
         var_start=start,
         dob=_dob_codes(table.column("date_of_birth"), table.column(BIRTH_YEAR)),
-        sex=factors["sex"].encode(str(v) if v is not None else None for v in table.column("sex")),
+        sex=factors["sex"].encode(table.column("sex"), lambda v: str(v) if v is not None else None),
         nationality=factors["nationality"].encode(
-            compact(str(v)) if v else None for v in table.column("nationality")
+            table.column("nationality"), lambda v: compact(str(v)) if v else None
         ),
-        postcode=factors["postcode"].encode(postcodes),
-        district=factors["district"].encode(p.split(" ")[0] if p else None for p in postcodes),
+        postcode=factors["postcode"].encode(postcodes, lambda p: str(p) if p else None),
+        district=factors["district"].encode(postcodes, lambda p: str(p).split(" ")[0] if p else None),
         pnc=factors["pnc"].encode(table.column("pnc_id")),
         cro=factors["cro"].encode(table.column("cro_number")),
         prison=factors["prison"].encode(table.column("prison_number")),

@@ -13,6 +13,8 @@ objects are built.
 
 from __future__ import annotations
 
+import itertools
+import operator
 import typing
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -26,13 +28,16 @@ import numpy as np
 import numpy.typing as npt
 
 from ctpse_core.convert import converter, problems_from
+from ctpse_core.domain.bulk import BULK
 from ctpse_core.domain.marking import Marking, highest
 from ctpse_core.domain.nominal import Nominal
 from ctpse_core.errors import Problem
 from ctpse_core.feeds.definition import FeedDefinition
 from ctpse_core.feeds.formats import Cell, FeedFileError, RawRow, ReadOptions, format_for, open_table
 from ctpse_core.feeds.load import RejectedRow
+from ctpse_core.feeds.plaincsv import PlainCsv, read_plain_csv
 from ctpse_core.feeds.plan import FORMULA_SUSPECTS, ColumnPlan, compile_plan, formula_problem, raw_cells
+from ctpse_core.feeds.text import RowBlock, read_csv, read_csv_blocks
 from ctpse_core.parsing import PartialDate, column_date_format, read_date
 from ctpse_core.reconcile.listmap import ListMapping
 
@@ -267,6 +272,10 @@ def _text_converter(cell: Any) -> Converted:
 
 #: Rows gathered before their cells are interned column by column.
 _CHUNK = 16_384
+#: Read CSV files row by row, as other formats are (the tests compare the two paths).
+_ROW_BY_ROW = False
+#: Read plain CSV files (no quotes) through the block reader too (the tests compare the paths).
+_NO_PLAIN = False
 _ADDRESS = "addresses.0."
 I64 = npt.NDArray[np.int64]
 
@@ -301,13 +310,21 @@ class _Columns:
         self.plan_of = array("l")
         self.plans: list[ColumnPlan] = []
         self.problems: dict[int, list[Problem]] = {}
-        self._known: dict[tuple[str, ...], tuple[int, Callable[[Sequence[Cell]], Sequence[Cell]]]] = {}
+        self._known: dict[tuple[str, ...], tuple[int, Callable[[Sequence[Cell]], Sequence[Cell]], list[int]]] = {}
         self._chunk: list[Sequence[Cell]] = []
         self._headers: tuple[str, ...] | None = None
         self._plan = -1
         self._pick: Callable[[Sequence[Cell]], Sequence[Cell]] = tuple
         self._width = 0
         self._made: dict[tuple[Any, int], Problem | None] = {}
+        self._where: list[int] = []
+        #: Distinct cells of each column in code order, when read as a whole (plain CSV) rather than interned.
+        self.distinct: list[list[Any] | None] = [None] * len(self.paths)
+
+    def keys(self, slot: int) -> list[Any]:
+        """The column's distinct cells, in the order of their codes."""
+        found = self.distinct[slot]
+        return list(self.interns[slot]) if found is None else found
 
     def _switch(self, headers: tuple[str, ...]) -> None:
         found = self._known.get(headers)
@@ -319,10 +336,10 @@ class _Columns:
             pick: Callable[[Sequence[Cell]], Sequence[Cell]] = (
                 itemgetter(*where) if len(where) > 1 else (lambda row: (row[where[0]],))
             )
-            found = self._known[headers] = (len(self.plans), pick)
+            found = self._known[headers] = (len(self.plans), pick, where)
             self.plans.append(plan)
         self._headers = headers
-        self._plan, self._pick = found
+        self._plan, self._pick, self._where = found
         self._width = len(headers)
 
     def add(self, row: RawRow) -> None:
@@ -342,6 +359,59 @@ class _Columns:
         self._chunk.append(self._pick((*values, *((None,) * short)) if short > 1 else (*values, None)))
         if len(self._chunk) >= _CHUNK:
             self.flush()
+
+    def _row_faults(self, start: int, numbers: Sequence[int], odd: Mapping[int, RawRow]) -> None:
+        """Row-level faults of rows ``start`` on (``odd`` by index from ``start``), worded as add() words them."""
+        plan = self.plans[self._plan]
+        if plan.error is not None or plan.absent:  # every row is refused
+            headers = plan.headers
+            odd = {k: odd.get(k) or RawRow(int(n), headers, ()) for k, n in enumerate(numbers)}
+        for k, row in odd.items():
+            row_faults = [p for p in plan.build(row)[1] if not p.field] + list(plan.absent)
+            if row_faults:
+                self.problems[start + k] = row_faults
+
+    def add_plain(self, plain: PlainCsv) -> None:
+        """A plain CSV file's rows, its columns interned by :mod:`ctpse_core.feeds.plaincsv`."""
+        self.flush()
+        count = len(plain)
+        if not count:
+            return
+        self._switch(plain.headers)
+        start = len(self.numbers)
+        self.numbers.frombytes(plain.numbers.astype(np.int64).tobytes())
+        self.plan_of.extend(itertools.repeat(self._plan, count))
+        self._row_faults(start, plain.numbers.tolist(), plain.odd)
+        for slot, at in enumerate(self._where):  # a plain file is read on its own: the columns are empty
+            keys, codes = plain.column(at)
+            self.distinct[slot] = keys
+            self.codes[slot] = array("q", codes.astype(np.int64).tobytes())
+
+    def add_block(self, block: RowBlock) -> None:
+        """A block of CSV rows, each as wide as its header: interned column by column."""
+        self.flush()
+        if block.headers is not self._headers:
+            self._switch(block.headers)
+        start = len(self.numbers)
+        count = len(block.rows)
+        self.numbers.extend(block.numbers)
+        self.plan_of.extend(itertools.repeat(self._plan, count))
+        self._row_faults(start, block.numbers, block.odd)
+        if not count:
+            return
+        cells = list(zip(*block.rows, strict=True))
+        blank: tuple[None, ...] | None = None
+        for slot, at in enumerate(self._where):
+            if at < len(cells):
+                column: Sequence[Cell] = cells[at]
+            else:  # no column for this field: every cell is blank
+                column = blank = blank or (None,) * count
+            intern = self.interns[slot]
+            fresh = list(itertools.filterfalse(intern.__contains__, dict.fromkeys(column)))
+            if fresh:
+                intern.update(zip(fresh, itertools.count(len(intern))))
+            found = map(intern.__getitem__, column)
+            self.codes[slot].frombytes(np.fromiter(found, dtype=np.int64, count=count).tobytes())
 
     def flush(self) -> None:
         if not self._chunk:
@@ -387,12 +457,19 @@ def _is_blank(key: Any) -> bool:
 
 
 def _convert_column(
-    columns: _Columns, slot: int, convert: Callable[[Any], Converted], report_missing: bool = True
+    columns: _Columns,
+    slot: int,
+    convert: Callable[[Any], Converted],
+    report_missing: bool = True,
+    bulk: Callable[[Sequence[str]], list[str | None]] | None = None,
 ) -> tuple[list[Any], I64, npt.NDArray[np.bool_]]:
-    """(value per distinct cell, code per row, blank per distinct cell); faults go on the rows."""
+    """(value per distinct cell, code per row, blank per distinct cell); faults go on the rows.
+
+    ``bulk`` settles many cells at once (:mod:`ctpse_core.domain.bulk`), giving ``None`` for
+    the cells it leaves to ``convert``."""
     path = columns.paths[slot]
-    keys = list(columns.interns[slot])
-    columns.interns[slot] = _Intern()  # converted: let the cells go
+    keys = columns.keys(slot)
+    columns.interns[slot], columns.distinct[slot] = _Intern(), None  # converted: let the cells go
     codes = np.frombuffer(columns.codes[slot], dtype=np.int64) if keys else np.zeros(len(columns), np.int64)
     makers: dict[int, Callable[[ColumnPlan], Problem | None]] = {}
     if getattr(convert, "plain", False) and not columns.typed:
@@ -402,8 +479,17 @@ def _convert_column(
         todo = [k for k, key in enumerate(keys) if blank[k] or key[0] in FORMULA_SUSPECTS]
     else:
         values = [None] * len(keys)
-        blank = np.fromiter(map(_is_blank, keys), dtype=bool, count=len(keys))
+        texts = keys if columns.typed else [key or "" for key in keys]
+        if columns.typed:
+            blank = np.fromiter(map(_is_blank, keys), dtype=bool, count=len(keys))
+        else:
+            blank = np.fromiter(map(operator.not_, map(str.strip, texts)), dtype=bool, count=len(keys))
         todo = range(len(keys))  # type: ignore[assignment]
+        if bulk is not None and not columns.typed:
+            # values in the identifier's usual form settled together; the rest (and every bad one) one by one
+            settled = bulk(texts)
+            values = settled
+            todo = np.flatnonzero(np.fromiter(map(operator.not_, settled), dtype=bool, count=len(keys))).tolist()
     for k in todo:
         cell = _cell(keys[k])
         if type(cell) is str and formula_problem("", cell) is not None:
@@ -426,7 +512,18 @@ def _convert_column(
 def _read(
     path: Path, feed: FeedDefinition, fmt: str | None, options: ReadOptions, extras: Sequence[str] = ()
 ) -> _Columns:
-    columns = _Columns(feed, ("id", *FIELDS, *extras), typed=format_for(path, fmt).name != "csv")
+    reader = format_for(path, fmt)
+    columns = _Columns(feed, ("id", *FIELDS, *extras), typed=reader.name != "csv")
+    if reader.read is read_csv and not _ROW_BY_ROW:
+        if not path.is_file():
+            raise FeedFileError(path, f"{path} does not exist or is not a file")
+        plain = read_plain_csv(path, options) if not _NO_PLAIN else None
+        if plain is not None:
+            columns.add_plain(plain)
+            return columns
+        for block in read_csv_blocks(path, options):
+            columns.add_block(block)
+        return columns
     table = open_table(path, fmt, options)
     try:
         for row in table.rows:
@@ -495,13 +592,15 @@ def read_table(
         if spec is not None and field in spec.blank_invalid:
             convert = _lenient(convert)
         keep_going = field.startswith(_ADDRESS) or field in NAME_FIELDS
-        keys = list(cols.interns[slot])
-        values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not keep_going)
+        keys = cols.keys(slot)
+        bulk = BULK.get(field) if field not in formats and not (field == "id" and feed.id_prefix) else None
+        values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not keep_going, bulk)
         if field in _SCALAR_FIELDS:
             written[field], style = _vocabulary(keys, values[field], codes[field])
             if style is not None:
                 date_style[field] = style
-        bad = [k for k, v in enumerate(values[field]) if v is _BAD]
+        lenient = spec is not None and field in spec.blank_invalid
+        bad = [k for k, v in enumerate(values[field]) if v is _BAD] if lenient else []
         if bad:
             for row in np.flatnonzero(np.isin(codes[field], bad)).tolist():
                 blanked.setdefault(row, []).append(field)
@@ -512,7 +611,9 @@ def read_table(
         values[BIRTH_YEAR], codes[BIRTH_YEAR] = years, codes["date_of_birth"]
     _check_addresses(cols, feed, values, codes, blanks, count)
     _check_duplicate_ids(cols, feed, values["id"], codes)
-    keep = np.asarray([k for k in range(count) if k not in cols.problems], dtype=np.int64)
+    refused = np.zeros(count, dtype=bool)
+    refused[list(cols.problems)] = True
+    keep = np.flatnonzero(~refused)
     numbers = np.frombuffer(cols.numbers, dtype=np.int64)
     rejected_at = {int(numbers[k]): problems for k, problems in cols.problems.items()}
     where = path.name
@@ -554,7 +655,7 @@ def _resolve_format(cols: _Columns, slot: int, declared: str, path: Path) -> str
         return declared
     from ctpse_core.errors import InputError
 
-    keys = list(cols.interns[slot])
+    keys = cols.keys(slot)
     fmt, day_first, month_first = column_date_format(_cell(k) for k in keys)
     if fmt != "mixed":
         return fmt
@@ -601,7 +702,10 @@ def _vocabulary(keys: list[Any], values: list[Any], codes: I64) -> tuple[dict[An
 
 
 def _take(distinct: list[Any], codes: I64, keep: I64) -> list[Any]:
-    return list(map(distinct.__getitem__, codes[keep].tolist()))
+    """Each kept row's value (one object per distinct value, shared by its rows)."""
+    values = np.fromiter(distinct, dtype=object, count=len(distinct))  # tuples stay single objects
+    picked: list[Any] = values[codes if len(keep) == len(codes) else codes[keep]].tolist()
+    return picked
 
 
 def _check_addresses(
@@ -636,8 +740,10 @@ def _check_duplicate_ids(cols: _Columns, feed: FeedDefinition, ids: list[Any], c
     id_codes = codes["id"]
     usable = np.ones(len(cols), dtype=bool)
     usable[list(cols.problems)] = False
-    value_code = _Intern()
-    as_value = np.asarray([value_code[v] for v in ids], dtype=np.int64)[id_codes] if ids else id_codes
+    # each distinct value's first cell stands for it (cells that differ only in spaces are one ID)
+    first_of = dict(zip(reversed(ids), range(len(ids) - 1, -1, -1), strict=True))
+    by_value = np.fromiter(map(first_of.__getitem__, ids), dtype=np.int64, count=len(ids))
+    as_value = by_value[id_codes] if ids else id_codes
     rows = np.flatnonzero(usable)
     _u, first_at = np.unique(as_value[rows], return_index=True)
     if len(first_at) == len(rows):
