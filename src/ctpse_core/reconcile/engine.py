@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -241,6 +242,78 @@ def _link(
     return scored, trained
 
 
+_Dedupe = tuple[I64, dict[int, float], _Scored]
+
+
+def _dedupe(
+    enc: Encoded,
+    side: Side,
+    rules: list[MatchRule],
+    config: ReconcileConfig,
+    decided: dict[tuple[int, int], bool],
+    model: fs.MatchModel,
+) -> _Dedupe:
+    """One list linked with itself and reduced to its duplicate clusters: the cluster of each
+    record, each cluster's weakest link, and the scored pairs' counts (no per-pair arrays)."""
+    scored, _ = _link(enc, side, side, rules, config, True, list(decided), model)
+    veto = _cannot_link(side, scored, rules, config.dedupe_cannot_link)
+    cluster, weakest = _clusters(len(side), scored, config.dedupe_threshold, decided, veto)
+    return cluster, weakest, _slim(scored)
+
+
+class _Forked:
+    """``work()`` run in a fork of this process; :meth:`result` is what it returned (pickled
+    back through a pipe). The child shares this process's memory until it writes to it.
+
+    If the child fails or dies (out of memory, a signal), the work is done again here, so
+    the result never depends on whether the second process could run."""
+
+    def __init__(self, work: Callable[[], _Dedupe]) -> None:
+        import pickle
+
+        self.work = work
+        self.cpu = 0.0
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns into the caller's code
+            os.close(read)
+            try:
+                start = time.process_time()
+                found = self.work()
+                payload = pickle.dumps((True, found, time.process_time() - start), protocol=5)
+            except BaseException:  # reported to the parent, which redoes the work
+                payload = pickle.dumps((False, None, 0.0))
+            try:
+                with os.fdopen(write, "wb") as out:
+                    out.write(payload)
+            finally:
+                os._exit(0)
+        os.close(write)
+        self.read = read
+
+    def cancel(self) -> None:
+        import signal
+
+        os.close(self.read)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+    def result(self) -> _Dedupe:
+        import pickle
+
+        with os.fdopen(self.read, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(self.pid, 0)
+        try:
+            ok, found, cpu = pickle.loads(payload)
+        except Exception:  # the child died before writing all of it
+            ok, found, cpu = False, None, 0.0
+        if not ok:
+            return self.work()
+        self.cpu = float(cpu)
+        return found  # type: ignore[no-any-return]
+
+
 def _slim(scored: _Scored) -> _Scored:
     """The scored pairs without their per-pair arrays (only the counts stay, for stats)."""
     empty = np.zeros(0, dtype=np.int64)
@@ -400,20 +473,25 @@ def reconcile(
     lap("encode")
     link, model = _link(enc, enc.left, enc.right, rules, config, False, list(decided["link"]), None)
     lap("link")
-    # each dedupe is reduced to its clusters at once (its pair matrices are not needed again)
-    dl, _ = _link(enc, enc.left, enc.left, rules, config, True, list(decided["left"]), model)
-    cl, weak_l = _clusters(
-        len(lt), dl, config.dedupe_threshold, decided["left"],
-        _cannot_link(enc.left, dl, rules, config.dedupe_cannot_link),
+    # each dedupe is reduced to its clusters at once (its pair matrices are not needed again);
+    # the two are independent, so on a large run the right list's goes to a second process
+    def dedupe_right() -> _Dedupe:
+        return _dedupe(enc, enc.right, rules, config, decided["right"], model)
+
+    parallel = (
+        config.workers > 1 and hasattr(os, "fork") and min(len(lt), len(rt)) >= config.parallel_min_records
     )
-    dl = _slim(dl)
+    other = _Forked(dedupe_right) if parallel else None
+    try:
+        cl, weak_l, dl = _dedupe(enc, enc.left, rules, config, decided["left"], model)
+    except BaseException:
+        if other is not None:
+            other.cancel()
+        raise
     lap("dedupe left")
-    dr, _ = _link(enc, enc.right, enc.right, rules, config, True, list(decided["right"]), model)
-    cr, weak_r = _clusters(
-        len(rt), dr, config.dedupe_threshold, decided["right"],
-        _cannot_link(enc.right, dr, rules, config.dedupe_cannot_link),
-    )
-    dr = _slim(dr)
+    cr, weak_r, dr = other.result() if other is not None else dedupe_right()
+    if other is not None:
+        cpu_timings["dedupe right (second process)"] = round(other.cpu, 3)
     lap("dedupe right")
     outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
     lap("decide")
