@@ -732,10 +732,12 @@ def _expand_clusters(
     xs: list[int] = []
     ys: list[int] = []
     source: list[int] = []
-    for a, b, k in accepted:
+    picked = np.asarray([k for _a, _b, k in accepted], dtype=np.int64)
+    pick_i, pick_j = link.i[picked].tolist(), link.j[picked].tolist()
+    for (a, b, k), pi, pj in zip(accepted, pick_i, pick_j, strict=True):
         if a not in multi_l and b not in multi_r:
-            xs.append(int(link.i[k]))
-            ys.append(int(link.j[k]))
+            xs.append(pi)
+            ys.append(pj)
             source.append(k)
             continue
         for x in members_l.get(a, [a]):
@@ -759,35 +761,37 @@ def _expand_clusters(
         _w, extra_per = fs.score(extra_levels, model, rules, batch, config.tf_adjust)
     extra_row = np.full(len(want), -1, dtype=np.int64)
     extra_row[missing] = np.arange(len(missing))
-    p, weight = link.probability, link.weight
     labels = _labels(rules)
+    # per match, the scored row its probability and weight come from (its own pair's, or for
+    # a pair added by a cluster, the accepted pair's), taken out of numpy at once
+    row = np.where(found, at, np.asarray(source, dtype=np.int64))
+    probability, weight = link.probability[row].tolist(), link.weight[row].tolist()
+    how = [str(b) or "probabilistic" for b in basis[at].tolist()] if len(codes) else [""] * len(xs)
+    found_list, at_list, extra_list = found.tolist(), at.tolist(), extra_row.tolist()
+    left_ids, right_ids = [lt.ids[x] for x in xs], [rt.ids[y] for y in ys]
     matches: list[MatchedPair] = []
-    order = sorted(range(len(xs)), key=lambda t: (lt.ids[xs[t]], rt.ids[ys[t]]))
-    for t in order:
-        if found[t]:
-            row = int(at[t])
-            how = str(basis[row]) or "probabilistic"
+    for t in sorted(range(len(xs)), key=list(zip(left_ids, right_ids, strict=True)).__getitem__):
+        if found_list[t]:
             matches.append(
                 MatchedPair(
-                    left=lt.ids[xs[t]],
-                    right=rt.ids[ys[t]],
-                    probability=float(p[row]),
-                    weight=float(weight[row]),
-                    basis=how,
-                    source=EvidenceRows(*labels, link.levels, link.per, row),
+                    left=left_ids[t],
+                    right=right_ids[t],
+                    probability=probability[t],
+                    weight=weight[t],
+                    basis=how[t],
+                    source=EvidenceRows(*labels, link.levels, link.per, at_list[t]),
                 )
             )
         else:
-            src = source[t]
             assert extra_levels is not None and extra_per is not None
             matches.append(
                 MatchedPair(
-                    left=lt.ids[xs[t]],
-                    right=rt.ids[ys[t]],
-                    probability=float(p[src]),
-                    weight=float(weight[src]),
+                    left=left_ids[t],
+                    right=right_ids[t],
+                    probability=probability[t],
+                    weight=weight[t],
                     basis="duplicate of a matched record",
-                    source=EvidenceRows(*labels, extra_levels, extra_per, int(extra_row[t])),
+                    source=EvidenceRows(*labels, extra_levels, extra_per, extra_list[t]),
                 )
             )
     return matches
