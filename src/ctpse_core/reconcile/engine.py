@@ -674,10 +674,11 @@ def _decide(
     pos, ca, cb = pos[order], ca[order], cb[order]
     head = np.ones(len(pos), dtype=bool)
     head[1:] = (ca[1:] != ca[:-1]) | (cb[1:] != cb[:-1])
-    best = sorted(
-        zip(pos[head].tolist(), ca[head].tolist(), cb[head].tolist(), strict=True),
-        key=lambda t: (-rank[t[0]], lt.ids[t[1]], rt.ids[t[2]]),
+    head_pos, head_a, head_b = pos[head].tolist(), ca[head].tolist(), cb[head].tolist()
+    keys = list(
+        zip((-rank[pos[head]]).tolist(), [lt.ids[a] for a in head_a], [rt.ids[b] for b in head_b], strict=True)
     )
+    best = [(head_pos[t], head_a[t], head_b[t]) for t in sorted(range(len(keys)), key=keys.__getitem__)]
     used_l: set[int] = set()
     used_r: set[int] = set()
     accepted: list[tuple[int, int, int]] = []
