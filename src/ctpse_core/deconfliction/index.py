@@ -13,8 +13,10 @@ per lookup.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import partial
 from itertools import accumulate, pairwise
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +24,18 @@ from ctpse_core.arrays import sorted_unique
 from ctpse_core.deconfliction.engine import ConflictSet, registered_rules
 from ctpse_core.deconfliction.frame import DeploymentFrame, Ints, to_micros
 from ctpse_core.deconfliction.model import Conflict, Settings
-from ctpse_core.deconfliction.quick import NEW, Block, Columns, Hits, Lookup, Probe, fast_plan, load_profiles
+from ctpse_core.deconfliction.quick import (
+    NEW,
+    Block,
+    Columns,
+    Group,
+    Lookup,
+    Probe,
+    Step,
+    fast_plan,
+    load_profiles,
+    place_items,
+)
 from ctpse_core.deconfliction.rules import CapacityRule, ConflictRule, Found, PairRule
 from ctpse_core.deconfliction.spatial import PlaceIndex
 from ctpse_core.domain.surveillance import Deployment, DeploymentStatus, Team
@@ -143,9 +156,14 @@ class DeconflictionIndex:
         ):
             if key in wanted:
                 self._by[key] = _blocks(rows, keys, frame.start, frame.end)
-        self._id_rows: dict[str, list[int]] = {}
+        id_rows: dict[str, list[int]] = {}
         for row, deployment_id in enumerate(frame.ids):
-            self._id_rows.setdefault(deployment_id, []).append(row)
+            id_rows.setdefault(deployment_id, []).append(row)
+        #: each ID's stored rows (almost always one: a tuple is the cheapest to build and search)
+        self._id_rows: dict[str, Collection[int]] = {
+            key: tuple(rows) if len(rows) <= 8 else frozenset(rows) for key, rows in id_rows.items()
+        }
+        cols = Columns.of(frame)
         self._places: PlaceIndex | None = None
         if "place" in wanted and frame.has_location.any():
             located = np.flatnonzero(frame.has_location)
@@ -157,18 +175,23 @@ class DeconflictionIndex:
                 frame.start[located],
                 frame.end[located],
                 buffer_m=self.settings.buffer_m,
+                items=place_items(frame, cols, located),
             )
         self._plan = fast_plan(self.rules, self.settings)
         if self._plan is not None:
             self._lookup = Lookup(
-                cols=Columns.of(frame),
+                cols=cols,
                 blocks=self._by,
-                near_place=self._near_place,
+                places=self._places,
+                place_slack=self._slack.get("place", 0),
                 frame=frame,
                 settings=self.settings,
                 loads=load_profiles(frame, self.capacities) if "team" in wanted else {},
             )
-        self._codes = {kind: frame.code_index(kind) for kind in ("op", "team", "staff", "subject")}
+        self._op_codes = frame.code_index("op")
+        self._team_codes = frame.code_index("team")
+        self._staff_codes = frame.code_index("staff")
+        self._subject_codes = frame.code_index("subject")
 
     @classmethod
     def build(
@@ -188,13 +211,6 @@ class DeconflictionIndex:
 
     def _block(self, kind: str, code: int | None) -> Block | None:
         return self._by.get(kind, {}).get(code) if code is not None else None
-
-    def _near_place(self, lat: float, lon: float, radius: float, start: int, end: int) -> set[int]:
-        """Located rows that may be near the area at ``[start, end)`` (each once)."""
-        if self._places is None:
-            return set()
-        slack = self._slack.get("place", 0)
-        return self._places.near_set(lat, lon, radius, self.settings.buffer_m, start - slack, end + slack)
 
     def candidates(self, d: Deployment) -> Ints:
         """Stored rows that some rule could relate to ``d`` (never its own earlier version)."""
@@ -222,14 +238,15 @@ class DeconflictionIndex:
                 look("subject", index.get(subject))
         if self._places is not None and d.location is not None:
             loc, slack = d.location, self._slack["place"]
-            near = self._places.near(
+            items = self._places.near_set(
                 loc.lat, loc.lon, loc.radius_m, self.settings.buffer_m, start - slack, end + slack
             )
+            near = np.array(sorted(item[3] for item in items), dtype=np.int64)
             found.append(near[(fr.start[near] < end + slack) & (fr.end[near] + slack > start)])
         rows = sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
         own = self._id_rows.get(d.id)
         if own:
-            rows = rows[~np.isin(rows, own)]
+            rows = rows[~np.isin(rows, list(own))]
         return rows
 
     def _overlap_chain(self, team_id: str, start: int, end: int) -> Ints:
@@ -262,57 +279,66 @@ class DeconflictionIndex:
         return CheckResult(d.id, found=ConflictSet(sub, self.settings, found), row=new)
 
 
-    def _quick(self, d: Deployment, plan: list[tuple[ConflictRule, Callable[[Lookup, Probe], Hits]]]) -> CheckResult:
+    def _quick(self, d: Deployment, plan: list[Step]) -> CheckResult:
         """The built-in rules in plain Python (see :mod:`.quick`); explained on first use."""
-        codes = self._codes
-        staff, subject = codes["staff"], codes["subject"]
+        staff, subject = self._staff_codes, self._subject_codes
         loc = d.location
+        team_id = d.team_id
         probe = Probe(
-            start=to_micros(d.start),
-            end=to_micros(d.end),
-            op=codes["op"].get(d.operation_id),
-            team=codes["team"].get(d.team_id),
-            staff=[c for c in map(staff.get, dict.fromkeys(d.staff_ids)) if c is not None],
-            subjects=[c for c in map(subject.get, dict.fromkeys(d.subject_ids)) if c is not None],
-            officers=d.officers,
-            capacity=self.capacities.get(d.team_id, -1),
-            place=None if loc is None else (loc.lat, loc.lon, loc.radius_m),
-            own=frozenset(self._id_rows.get(d.id, ())),
+            to_micros(d.start),
+            to_micros(d.end),
+            self._op_codes.get(d.operation_id),
+            self._team_codes.get(team_id),
+            [c for c in map(staff.get, dict.fromkeys(d.staff_ids)) if c is not None],
+            [c for c in map(subject.get, dict.fromkeys(d.subject_ids)) if c is not None],
+            d.officers,
+            self.capacities.get(team_id, -1),
+            None if loc is None else (loc.lat, loc.lon, loc.radius_m),
+            self._id_rows.get(d.id, ()),
         )
         look = self._lookup
-        hits: list[tuple[ConflictRule, Hits]] = []
+        found: list[list[Any]] = []
         count, hard = 0, False
-        for rule, how in plan:
-            h = how(look, probe)
-            n = len(h.pairs) + len(h.groups)
-            if n:
-                count += n
-                hard = hard or rule.hard
-            hits.append((rule, h))
-        return CheckResult(d.id, counted=(count, hard), build=lambda: self._explainable(d, hits))
+        for step in plan:
+            got = step.evaluate(look, probe)
+            if got:
+                count += len(got)
+                hard = hard or step.rule.hard
+            found.append(got)
+        return CheckResult(d.id, counted=(count, hard), build=partial(self._explainable, d, probe, plan, found))
 
-    def _explainable(self, d: Deployment, hits: list[tuple[ConflictRule, Hits]]) -> tuple[ConflictSet, int]:
-        """A frame of the rows the hits name plus ``d``, and the hits as :class:`Found`s on it."""
-        hits = [(rule, h.completed()) for rule, h in hits]
+    def _explainable(
+        self, d: Deployment, probe: Probe, plan: list[Step], results: list[list[Any]]
+    ) -> tuple[ConflictSet, int]:
+        """A frame of the rows the results name plus ``d``, and the results as :class:`Found`s on it."""
+        pairs_of: list[list[int]] = []
+        groups_of: list[list[Group]] = []
+        for step, got in zip(plan, results, strict=True):
+            if step.complete is None:
+                pairs_of.append(got)
+                groups_of.append([])
+            else:
+                step.complete(self._lookup, probe, got)
+                pairs_of.append([])
+                groups_of.append(got)
         used = sorted(
-            {r for _rule, h in hits for r in h.pairs}
-            | {r for _rule, h in hits for rows, _s, _e in h.groups for r in rows if r != NEW}
+            {r for pairs in pairs_of for r in pairs}
+            | {r for groups in groups_of for rows, _s, _e in groups for r in rows if r != NEW}
         )
         sub = self.frame.take(np.array(used, dtype=np.int64)).extend_with([d], self.capacities)
         new = len(sub) - 1
         at = {r: i for i, r in enumerate(used)}
         at[NEW] = new
         found: list[tuple[ConflictRule, Found]] = []
-        for rule, h in hits:
-            pairs = np.array([[at[r], new] for r in h.pairs], dtype=np.int64).reshape(-1, 2)
-            members = [[at[r] for r in rows] for rows, _s, _e in h.groups]
+        for step, pairs, groups in zip(plan, pairs_of, groups_of, strict=True):
+            members = [[at[r] for r in rows] for rows, _s, _e in groups]
             found.append(
                 (
-                    rule,
+                    step.rule,
                     Found(
-                        pairs=pairs,
-                        group_start=np.array([g[1] for g in h.groups], dtype=np.int64),
-                        group_end=np.array([g[2] for g in h.groups], dtype=np.int64),
+                        pairs=np.array([[at[r], new] for r in pairs], dtype=np.int64).reshape(-1, 2),
+                        group_start=np.array([g[1] for g in groups], dtype=np.int64),
+                        group_end=np.array([g[2] for g in groups], dtype=np.int64),
                         group_of=np.repeat(np.arange(len(members), dtype=np.int64), [len(m) for m in members]),
                         group_row=np.array([r for m in members for r in m], dtype=np.int64),
                     ),

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any
 
 import attrs
 import numpy as np
 
-from ctpse_core.arrays import runs
+from ctpse_core.arrays import Ints, runs
 from ctpse_core.deconfliction.frame import DeploymentFrame
 from ctpse_core.deconfliction.model import Settings
 from ctpse_core.deconfliction.rules import (
@@ -30,12 +31,30 @@ from ctpse_core.deconfliction.rules import (
     _other_operation,
     _within_reach,
 )
-from ctpse_core.deconfliction.spatial import EARTH_RADIUS_M, haversine_m
+from ctpse_core.deconfliction.spatial import EARTH_RADIUS_M, PlaceIndex, haversine_m
 
-__all__ = ["NEW", "Block", "Columns", "Hits", "LoadProfile", "fast_plan", "load_profiles"]
+__all__ = [
+    "NEW",
+    "Block",
+    "Columns",
+    "Group",
+    "LoadProfile",
+    "PlaceItem",
+    "Probe",
+    "Step",
+    "fast_plan",
+    "load_profiles",
+    "place_items",
+]
 
 #: stands for the new deployment in the rows of a result.
 NEW = -1
+#: what the place index holds per located row (see :func:`place_items`).
+PlaceItem = tuple[int, int, int, int, float, float, float, float]
+#: later than any instant (microseconds since the epoch); ``-_FAR`` is earlier than any.
+_FAR = 1 << 62
+#: no run found yet (earlier than any instant, ``-_FAR`` included).
+_NO_RUN = -(1 << 63)
 
 
 @attrs.frozen
@@ -75,43 +94,54 @@ class Columns:
         )
 
 
-@attrs.define(slots=True)
-class Hits:
-    """What one rule found with the new deployment: stored rows paired with it, and groups
-    ``(rows, start, end)`` whose rows may include :data:`NEW`."""
-
-    pairs: list[int] = attrs.field(factory=list)
-    groups: list[tuple[list[int], int, int]] = attrs.field(factory=list)
-    #: fills the groups' rows in place, for a rule that counts its groups before it names
-    #: their members (called before the hits are explained).
-    complete: Callable[[], None] | None = None
-
-    def __len__(self) -> int:
-        return len(self.pairs) + len(self.groups)
-
-    def completed(self) -> Hits:
-        """These hits with every group's rows filled in."""
-        if self.complete is not None:
-            self.complete()
-            self.complete = None
-        return self
+#: what one group of a result is: its rows (filled in when explained; may include
+#: :data:`NEW`), start and end.
+Group = tuple[list[int], int, int]
 
 
-@attrs.define(kw_only=True, slots=True)
 class Probe:
     """The new deployment, coded against the stored frame (``None``: a name no stored
     deployment has), with the stored rows to leave out (its own earlier version)."""
 
-    start: int
-    end: int
-    op: int | None
-    team: int | None
-    staff: list[int]
-    subjects: list[int]
-    officers: int
-    capacity: int
-    place: tuple[float, float, float] | None
-    own: frozenset[int]
+    __slots__ = (
+        "capacity",
+        "end",
+        "officers",
+        "op",
+        "own",
+        "place",
+        "staff",
+        "staff_found",
+        "start",
+        "subjects",
+        "team",
+    )
+
+    def __init__(
+        self,
+        start: int,
+        end: int,
+        op: int | None,
+        team: int | None,
+        staff: list[int],
+        subjects: list[int],
+        officers: int,
+        capacity: int,
+        place: tuple[float, float, float] | None,
+        own: Collection[int],
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.op = op
+        self.team = team
+        self.staff = staff
+        self.subjects = subjects
+        self.officers = officers
+        self.capacity = capacity
+        self.place = place
+        self.own = own
+        #: person double-booking's and rest's rows, from one walk (see :func:`_staff`).
+        self.staff_found: tuple[list[int], list[int]] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -121,43 +151,66 @@ class Lookup:
     cols: Columns
     #: per key (``team``, ``operation``, ``staff``, ``subject``), each code's :class:`Block`.
     blocks: Mapping[str, Mapping[int | None, Block]]
-    near_place: Callable[[float, float, float, int, int], Iterable[int]]
+    #: the located rows' :func:`place_items`, by place and time.
+    places: PlaceIndex | None
+    #: how far apart in time the rules using places look.
+    place_slack: int
     frame: DeploymentFrame
     settings: Settings
     #: per team code, the stored load profile (see :func:`load_profiles`).
     loads: Mapping[int, LoadProfile] = attrs.field(factory=dict)
 
 
-Evaluate = Callable[[Lookup, Probe], Hits]
+#: one rule on the fast path: the stored rows paired with the new deployment (sorted, each
+#: once), or its groups (see :data:`Group`).
+Evaluate = Callable[[Lookup, Probe], list[Any]]
+#: fills in the rows of each group a rule found (called only when the conflicts are explained).
+Complete = Callable[[Lookup, Probe, list[Group]], None]
 
 
-def fast_plan(rules: Iterable[ConflictRule], settings: Settings) -> list[tuple[ConflictRule, Evaluate]] | None:
+@attrs.frozen
+class Step:
+    """How the fast path evaluates one rule: ``evaluate`` gives pairs, or groups when
+    ``complete`` is given (their rows are named only when explained)."""
+
+    rule: ConflictRule
+    evaluate: Evaluate
+    complete: Complete | None = None
+
+
+def fast_plan(rules: Iterable[ConflictRule], settings: Settings) -> list[Step] | None:
     """How to evaluate each rule on the fast path, or ``None`` if some rule is not known here."""
-    out: list[tuple[ConflictRule, Evaluate]] = []
+    out: list[Step] = []
     for rule in rules:
         how: Evaluate | None = None
+        complete: Complete | None = None
         if type(rule) is CapacityRule:
-            how = _capacity
+            how, complete = _capacity, _capacity_members
         elif type(rule) is RestRule:
             how = _rest
         elif isinstance(rule, PairRule) and rule.reach(settings) == 0:
             if rule.key == "place":
                 how = _proximity if rule.predicate is _within_reach else None
+            elif rule.key == "staff" and rule.predicate is _always:
+                how = _person
             elif rule.predicate is _always:
                 how = _overlapping(rule.key, other_op=False)
             elif rule.predicate is _other_operation:
                 how = _overlapping(rule.key, other_op=True)
         if how is None:
             return None
-        out.append((rule, how))
+        out.append(Step(rule, how, complete))
     return out
 
 
 def _overlapping(key: str, *, other_op: bool) -> Evaluate:
-    def evaluate(look: Lookup, p: Probe) -> Hits:
-        start, end, own, op, op_of = p.start, p.end, p.own, p.op, look.cols.op
+    """Stored deployments sharing ``key`` with the new one and overlapping it (not empty, not
+    its own version; of another operation if ``other_op``)."""
+
+    def evaluate(look: Lookup, p: Probe) -> list[int]:
+        start, end = p.start, p.end
         if end <= start:
-            return Hits()
+            return []
         codes = (
             (p.team,) if key == "team" else (p.op,) if key == "operation" else p.staff if key == "staff" else p.subjects
         )
@@ -165,60 +218,170 @@ def _overlapping(key: str, *, other_op: bool) -> Evaluate:
         keep: list[int] = []
         for code in codes:
             block = by.get(code)
-            if block is None:
-                continue
-            starts, ends, rows = block.starts, block.ends, block.rows
-            # one search, then a walk (cheaper than a second search of a large list)
-            i, n = bisect_right(block.reach, start), len(starts)
-            while i < n and starts[i] < end:
-                e = ends[i]
-                # overlapping, not empty, not its own version
-                if e > start and e > starts[i] and rows[i] not in own and not (other_op and op_of[rows[i]] == op):
-                    keep.append(rows[i])
-                i += 1
+            if block is not None:
+                _overlap_walk(block, start, end, p.own, keep, look.cols.op if other_op else None, p.op)
+        if len(codes) > 1:
+            return sorted(set(keep))
         keep.sort()
-        return Hits(pairs=list(dict.fromkeys(keep)) if len(codes) > 1 else keep)
+        return keep
 
     return evaluate
 
 
-def _proximity(look: Lookup, p: Probe) -> Hits:
+def _overlap_walk(
+    block: Block, start: int, end: int, own: Collection[int], keep: list[int], op_of: list[int] | None, op: int | None
+) -> None:
+    """Adds to ``keep`` the rows of ``block`` overlapping ``[start, end)``, not empty, not in
+    ``own`` and, given ``op_of``, not of operation ``op``: one search, then a walk (cheaper
+    than a second search of a large list)."""
+    starts, ends, rows = block.starts, block.ends, block.rows
+    for i in range(bisect_right(block.reach, start), len(starts)):
+        s = starts[i]
+        if s >= end:
+            break
+        e = ends[i]
+        if e > start and e > s:
+            r = rows[i]
+            if r not in own and (op_of is None or op_of[r] != op):
+                keep.append(r)
+
+
+def _person(look: Lookup, p: Probe) -> list[int]:
+    """Person double-booking: the stored deployments overlapping the new one that name one
+    of its officers (from the walk it shares with rest, see :func:`_staff`)."""
+    found = p.staff_found
+    if found is None:
+        found = p.staff_found = _staff(look, p)
+    return found[0]
+
+
+def _rest(look: Lookup, p: Probe) -> list[int]:
+    """Rest: per named officer, the stored deployment(s) the new one is *next* after, and the
+    next one(s) after the new one, when the gap is shorter than the rest (see :func:`_staff`)."""
+    found = p.staff_found
+    if found is None:
+        found = p.staff_found = _staff(look, p)
+    return found[1]
+
+
+def _staff(look: Lookup, p: Probe) -> tuple[list[int], list[int]]:
+    """One walk of each named officer's stored deployments, from the first that may end
+    within the rest before the new one starts to the first that starts after it ends: the
+    ones overlapping it (person double-booking) and the ones it is next after or next
+    before with too short a gap (rest)."""
+    start, end, own = p.start, p.end, p.own
+    if end <= start:
+        return [], []
+    reach = look.settings.rest_seconds * 1_000_000
+    overlap: list[int] = []
+    rest: list[int] = []
+    by = look.blocks.get("staff", {})
+    for code in p.staff:
+        block = by.get(code)
+        if block is None:
+            continue
+        starts, ends, rows = block.starts, block.ends, block.rows
+        # one search, then walks (cheaper than more searches of a large list)
+        first_near, n = bisect_right(block.reach, start - reach), len(rows)
+        before = first_near
+        while before < n and starts[before] < start:
+            before += 1
+        # those starting before the new one: valid ones (not empty, not its own version)
+        # running past its start overlap it; those ending within the rest before it, with no
+        # valid start between, are the ones it is next after
+        for i in range(first_near, before):
+            e = ends[i]
+            if e <= starts[i] or rows[i] in own:
+                continue
+            if e > start:
+                overlap.append(rows[i])
+            elif e > start - reach:
+                for j in range(i + 1, before):
+                    if starts[j] >= e and ends[j] > starts[j] and rows[j] not in own:
+                        break
+                else:
+                    rest.append(rows[i])
+        # those starting while it runs overlap it
+        i = before
+        while i < n and starts[i] < end:
+            if ends[i] > starts[i] and rows[i] not in own:
+                overlap.append(rows[i])
+            i += 1
+        # after it: the earliest valid start at or after its end (all of them on a tie)
+        first: int | None = None
+        while i < n and (first is None or starts[i] == first):
+            if ends[i] > starts[i] and rows[i] not in own:
+                if first is None:
+                    if starts[i] - end >= reach:
+                        break
+                    first = starts[i]
+                rest.append(rows[i])
+            i += 1
+    if len(p.staff) > 1:
+        return sorted(set(overlap)), sorted(set(rest))
+    overlap.sort()
+    rest.sort()
+    return overlap, rest
+
+
+def place_items(frame: DeploymentFrame, cols: Columns, rows: Ints) -> list[PlaceItem]:
+    """What the place index holds for each located row: its start, end, operation code and
+    row (the very objects of ``cols``), latitude in radians and its cosine, longitude in
+    radians and radius (the rule's haversine reads no other column)."""
+    starts, ends, ops = cols.start, cols.end, cols.op
+    items: list[PlaceItem] = []
+    for r, lat, lon, radius in zip(
+        rows.tolist(), frame.lat[rows].tolist(), frame.lon[rows].tolist(), frame.radius[rows].tolist(), strict=True
+    ):
+        p2 = math.radians(lat)
+        items.append((starts[r], ends[r], ops[r], r, p2, math.cos(p2), math.radians(lon), radius))
+    return items
+
+
+def _proximity(look: Lookup, p: Probe) -> list[int]:
     """Stored areas within the two radii plus the buffer of the new one, at overlapping times,
-    of another operation. The distance is the rule's haversine in plain Python; a pair within
-    a metre of the limit is decided by the rule's own numpy :func:`haversine_m`, so the
-    answer is the full run's to the last bit."""
-    if p.end <= p.start or p.place is None:
-        return Hits()
-    cols, fr = look.cols, look.frame
-    c_start, c_end, c_op, own = cols.start, cols.end, cols.op, p.own
-    lat, lon, radius = p.place
-    buffer = look.settings.buffer_m
+    of another operation. The distance is the rule's haversine in plain Python (on the
+    place index's items, see :func:`place_items`); a pair within a metre of the limit is
+    decided by the rule's own numpy :func:`haversine_m`, so the answer is the full run's to
+    the last bit."""
+    start, end, place, places = p.start, p.end, p.place, look.places
+    if end <= start or place is None or places is None:
+        return []
+    lat, lon, radius = place
+    op, own, buffer, slack = p.op, p.own, look.settings.buffer_m, look.place_slack
+    cells, repeats = places.cells_near(lat, lon, radius, buffer, start - slack, end + slack)
     p1, l1 = math.radians(lat), math.radians(lon)
     cos1 = math.cos(p1)
     found: list[int] = []
-    for r in look.near_place(lat, lon, radius, p.start, p.end):
-        s, e = c_start[r], c_end[r]
-        if e <= s or s >= p.end or e <= p.start or c_op[r] == p.op or r in own:
-            continue
-        lat_r = fr.lat.item(r)
-        p2 = math.radians(lat_r)
-        h = math.sin((p2 - p1) / 2) ** 2 + cos1 * math.cos(p2) * math.sin((math.radians(fr.lon.item(r)) - l1) / 2) ** 2
-        dist = 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(h, 1.0)))
-        limit = fr.radius.item(r) + radius + buffer
-        if abs(dist - limit) <= 1.0 + 1e-9 * limit:  # too close to call in another libm: the rule's own
-            at = np.array([r], dtype=np.int64)
-            dist = float(haversine_m(fr.lat[at], fr.lon[at], np.full(1, lat), np.full(1, lon))[0])
-            limit = float((fr.radius[at] + radius + buffer)[0])
-        if dist <= limit:
-            found.append(r)
-    return Hits(pairs=sorted(found))
+    sin, asin, sqrt = math.sin, math.asin, math.sqrt
+    for cell in cells:
+        for s, e, o, r, p2, cos2, l2, radius_r in cell:
+            if e <= s or s >= end or e <= start or o == op or r in own:
+                continue
+            h = sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin((l2 - l1) / 2) ** 2
+            dist = 2 * EARTH_RADIUS_M * asin(sqrt(min(h, 1.0)))
+            limit = radius_r + radius + buffer
+            if abs(dist - limit) <= 1.0 + 1e-9 * limit:  # too close to call in another libm: the rule's own
+                fr = look.frame
+                at = np.array([r], dtype=np.int64)
+                dist = float(haversine_m(fr.lat[at], fr.lon[at], np.full(1, lat), np.full(1, lon))[0])
+                limit = float((fr.radius[at] + radius + buffer)[0])
+            if dist <= limit:
+                found.append(r)
+    # a row touching several of the days searched is in each day's cells
+    if repeats:
+        return sorted(set(found))
+    found.sort()
+    return found
 
 
 @attrs.frozen
 class LoadProfile:
-    """One team's stored load: ``loads[i]`` officers on ``[times[i], times[i + 1])`` (none
-    before ``times[0]``, none after the last time), and where ``loads[i]`` is over the
-    team's capacity, the stretch over it that segment is in, ``[run_lo[i], run_hi[i])``."""
+    """One team's stored load: ``loads[i]`` officers on ``[times[i], times[i + 1])``, and
+    where ``loads[i]`` is over the team's capacity, the stretch over it that segment is in,
+    ``[run_lo[i], run_hi[i])``. The first time is ``-_FAR`` and the last ``_FAR`` (load 0
+    before the first deployment and after the last), so every instant is in a segment and
+    every segment has a next time."""
 
     times: list[int]
     loads: list[int]
@@ -256,12 +419,15 @@ def load_profiles(frame: DeploymentFrame, capacities: Mapping[str, int]) -> dict
     for code, a, n in zip(codes.tolist(), at.tolist(), length.tolist(), strict=True):
         part = slice(a, a + n)
         out[code] = LoadProfile(
-            times[part].tolist(), load[part].tolist(), run_lo[part].tolist(), run_hi[part].tolist()
+            [-_FAR, *times[part].tolist(), _FAR],
+            [0, *load[part].tolist(), 0],
+            [0, *run_lo[part].tolist(), 0],
+            [0, *run_hi[part].tolist(), 0],
         )
     return out
 
 
-def _capacity(look: Lookup, p: Probe) -> Hits:
+def _capacity(look: Lookup, p: Probe) -> list[Group]:
     """The new deployment alone over capacity (then nothing else), or each maximal run
     through it of the team's deployments that each fit needing more than the team has.
 
@@ -269,114 +435,79 @@ def _capacity(look: Lookup, p: Probe) -> Hits:
     version lie does the load differ from the stored one, so that stretch is walked
     breakpoint by breakpoint, and a run reaching either end of it goes on as far as the
     stored stretch over capacity there (precomputed)."""
-    cap = p.capacity
-    if cap < 0 or p.end <= p.start:
-        return Hits()
+    cap, start, end = p.capacity, p.start, p.end
+    if cap < 0 or end <= start:
+        return []
     if p.officers > cap:
-        return Hits(groups=[([NEW], p.start, p.end)])
+        return [([NEW], start, end)]
     profile = look.loads.get(p.team) if p.team is not None else None
     if profile is None:
-        return Hits()
+        return []
     times, loads = profile.times, profile.loads
-    cols, start, end, own_rows = look.cols, p.start, p.end, p.own
     changes = {start: p.officers, end: -p.officers}  # the load's change at each instant, here
-    for r in own_rows:
+    cols = look.cols
+    for r in p.own:
         if cols.team[r] == p.team and cols.end[r] > cols.start[r] and cols.officers[r] <= cap:
-            changes[cols.start[r]] = changes.get(cols.start[r], 0) - cols.officers[r]
-            changes[cols.end[r]] = changes.get(cols.end[r], 0) + cols.officers[r]
-    local = sorted(changes.items())
-    lo, hi = local[0][0], local[-1][0]
-    k = bisect_right(times, lo) - 1  # the stored segment holding lo (one search, then walks)
-    j, size = k + 1, len(times)
-    while j < size and times[j] < hi:
-        j += 1
-    before_lo = k - 1 if k >= 0 and times[k] == lo else k  # the segment just before lo
-    at_hi = j if j < size and times[j] == hi else j - 1  # the segment holding hi
-    cuts = sorted({lo, *times[k + 1 : j], *(x for x, _d in local[1:-1])})
-    found: list[list[int]] = []
-    change, m = 0, 0
-    for n, t in enumerate(cuts):
-        while k + 1 < len(times) and times[k + 1] <= t:
-            k += 1
-        while m < len(local) and local[m][0] <= t:
-            change += local[m][1]
+            s, e, n = cols.start[r], cols.end[r], cols.officers[r]
+            changes[s] = changes.get(s, 0) - n
+            changes[e] = changes.get(e, 0) + n
+    instants = sorted(changes)
+    lo, hi = instants[0], instants[-1]
+    k = bisect_right(times, lo) - 1  # the segment holding lo (one search, then a walk)
+    before_lo = k - 1 if times[k] == lo else k  # the segment just before lo
+    # one walk from lo to hi over the stored times and the local changes, merged: on
+    # [t, nxt) the load is over capacity where the stored load is over ``limit``, the
+    # capacity less the local changes so far
+    found: list[tuple[int, int]] = []
+    run_lo = run_hi = _NO_RUN
+    limit, m, t, next_change, next_stored = cap, 0, lo, lo, times[k + 1]
+    while True:
+        if t == next_change:
+            limit -= changes[t]
             m += 1
-        if (loads[k] if k >= 0 else 0) + change > cap:
-            nxt = cuts[n + 1] if n + 1 < len(cuts) else hi
-            if found and found[-1][1] == t:
-                found[-1][1] = nxt
-            else:
-                found.append([t, nxt])
-    if not found:
-        return Hits()
-    if found[0][0] == lo and before_lo >= 0 and loads[before_lo] > cap:  # it began earlier
-        found[0][0] = profile.run_lo[before_lo]
-    if found[-1][1] == hi and at_hi >= 0 and loads[at_hi] > cap:  # ... or goes on after
-        found[-1][1] = profile.run_hi[at_hi]
-    groups: list[tuple[list[int], int, int]] = [
-        ([], run_lo, run_hi) for run_lo, run_hi in found if run_lo < end and start < run_hi
-    ]  # (a run only where its stored version was is no run through the new one)
-
-    def complete() -> None:
-        """The members of each run: the new deployment and the team's stored ones overlapping
-        the run that fit (not its own earlier version). A run through the new one always has
-        another member: the new one alone fits, so something else is deployed then."""
-        block = look.blocks.get("team", {}).get(p.team)
-        for members, run_lo, run_hi in groups:
-            members.append(NEW)
-            if block is not None:
-                starts, ends, rows = block.starts, block.ends, block.rows
-                for i in range(bisect_right(block.reach, run_lo), bisect_left(starts, run_hi)):
-                    r = rows[i]
-                    if ends[i] > run_lo and ends[i] > starts[i] and cols.officers[r] <= cap and r not in own_rows:
-                        members.append(r)
-            members.sort()
-
-    return Hits(groups=groups, complete=complete)
+            if t == hi:
+                break
+            next_change = instants[m]
+        nxt = next_stored if next_stored < next_change else next_change
+        if loads[k] > limit:
+            if t != run_hi:
+                if run_hi != _NO_RUN:
+                    found.append((run_lo, run_hi))
+                run_lo = t
+            run_hi = nxt
+        t = nxt
+        if t == next_stored:
+            k += 1
+            next_stored = times[k + 1]
+    if run_hi == _NO_RUN:
+        return []
+    found.append((run_lo, run_hi))
+    # k is the segment holding hi
+    first_lo, first_hi = found[0]
+    if first_lo == lo and loads[before_lo] > cap:  # it began earlier
+        found[0] = (profile.run_lo[before_lo], first_hi)
+    last_lo, last_hi = found[-1]
+    if last_hi == hi and loads[k] > cap:  # ... or goes on after
+        found[-1] = (last_lo, profile.run_hi[k])
+    # (a run only where its stored version was is no run through the new one)
+    return [([], a, b) for a, b in found if a < end and start < b]
 
 
-def _rest(look: Lookup, p: Probe) -> Hits:
-    """Per named officer: the stored deployment(s) the new one is *next* after, and the
-    next one(s) after the new one, when the gap is shorter than the rest."""
-    if p.end <= p.start:
-        return Hits()
-    reach = look.settings.rest_seconds * 1_000_000
-    start, end, own = p.start, p.end, p.own
-    found: set[int] = set()
-    by = look.blocks.get("staff", {})
-    for code in p.staff:
-        block = by.get(code)
-        if block is None:
+def _capacity_members(look: Lookup, p: Probe, groups: list[Group]) -> None:
+    """The members of each run: the new deployment and the team's stored ones overlapping
+    the run that fit (not its own earlier version). A run through the new one always has
+    another member: the new one alone fits, so something else is deployed then. (The new
+    deployment over capacity alone is its own group, already named.)"""
+    block = look.blocks.get("team", {}).get(p.team)
+    officers, cap, own = look.cols.officers, p.capacity, p.own
+    for members, run_lo, run_hi in groups:
+        if members:
             continue
-        starts, ends, rows = block.starts, block.ends, block.rows
-        # one search for the first deployment that may end within the rest before the new
-        # one starts, then walks (cheaper than more searches of a large list)
-        first_near, n = bisect_right(block.reach, start - reach), len(rows)
-        before = first_near
-        while before < n and starts[before] < start:
-            before += 1
-        # before it: valid deployments ending within the rest with no valid start between
-        # (a valid one ends after it starts, so it starts before the new one does)
-        for i in range(first_near, before):
-            e = ends[i]
-            if not (start - reach < e <= start and e > starts[i] and rows[i] not in own):
-                continue
-            for j in range(i + 1, before):
-                if starts[j] >= e and ends[j] > starts[j] and rows[j] not in own:
-                    break
-            else:
-                found.add(rows[i])
-        # after the new one: the earliest valid (not empty, not its own) start at or after its end
-        i = before
-        while i < n and starts[i] < end:
-            i += 1
-        first: int | None = None
-        while i < n and (first is None or starts[i] == first):
-            if ends[i] > starts[i] and rows[i] not in own:
-                if first is None:
-                    if starts[i] - end >= reach:
-                        break
-                    first = starts[i]
-                found.add(rows[i])
-            i += 1
-    return Hits(pairs=sorted(found))
+        members.append(NEW)
+        if block is not None:
+            starts, ends, rows = block.starts, block.ends, block.rows
+            for i in range(bisect_right(block.reach, run_lo), bisect_left(starts, run_hi)):
+                r = rows[i]
+                if ends[i] > run_lo and ends[i] > starts[i] and officers[r] <= cap and r not in own:
+                    members.append(r)
+        members.sort()

@@ -19,6 +19,8 @@ exact latitude/longitude box of the search cap.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import numpy as np
@@ -104,6 +106,8 @@ SLAB_US = 86_400 * 1_000_000
 MAX_SLABS = 32
 #: metres in a degree of latitude (on the sphere of :data:`EARTH_RADIUS_M`).
 M_PER_DEG = EARTH_RADIUS_M * math.pi / 180
+#: how many search shapes (per radius and buffer) :class:`PlaceIndex` keeps.
+_SHAPES_KEPT = 1024
 #: a search visiting more cells than this (per class and slab) scans the occupied ones instead.
 _FEW_CELLS = 64
 
@@ -120,8 +124,10 @@ class _Packed:
     col_deg: float
     bands: int
     columns: int
-    cells: dict[int, tuple[int, ...]]
+    cells: dict[int, tuple[Any, ...]]
     slabs: dict[int, Ints]
+    #: whether slab 0 (the rows touching more than :data:`MAX_SLABS` days) has cells.
+    has_long: bool
 
 
 class PlaceIndex:
@@ -153,7 +159,9 @@ class PlaceIndex:
         start: Ints | None = None,
         end: Ints | None = None,
         buffer_m: float = 0.0,
+        items: Sequence[Any] | None = None,
     ) -> None:
+        """``items[i]``, if given, is what the cells hold for ``rows[i]`` (default: the row)."""
         classes = radius_classes(radius)
         self._timed = start is not None and end is not None
         if start is None or end is None:
@@ -170,6 +178,7 @@ class PlaceIndex:
         self._last = int(last[~long].max()) if len(short_first) else -1
         code = np.where(long[member], 0, first[member] + offset - self._first + 1)
         self._classes: list[_Packed] = []
+        self._shapes: dict[tuple[float, float], list[tuple[_Packed, float, float, bool]]] = {}
         for c in sorted_unique(classes).tolist():
             inside = classes[member] == c
             sel, slab = member[inside], code[inside]
@@ -184,7 +193,8 @@ class PlaceIndex:
             col = np.floor((lon[sel] + 180.0) / col_deg).astype(np.int64) % columns
             key = band * columns + col
             order = np.lexsort((key, slab))
-            slab, key, members = slab[order], key[order], rows[sel[order]].tolist()
+            slab, key = slab[order], key[order]
+            members = rows[sel[order]].tolist() if items is None else [items[i] for i in sel[order].tolist()]
             cuts = np.flatnonzero((np.diff(slab) != 0) | (np.diff(key) != 0)) + 1
             firsts = np.r_[0, cuts].astype(np.int64)
             lasts = np.r_[cuts, len(key)].astype(np.int64)
@@ -206,61 +216,92 @@ class PlaceIndex:
                     columns=columns,
                     cells=cells,
                     slabs=per_slab,
+                    has_long=0 in per_slab,
                 )
             )
+
+    def _shape(self, radius: float, buffer_m: float) -> list[tuple[_Packed, float, float, bool]]:
+        """Per class, the search cap around an area of ``radius`` (its angle in degrees, the
+        sine of its angle, and whether it spans a hemisphere), kept for the next search with
+        the same radius and buffer (a few radii recur)."""
+        shape: list[tuple[_Packed, float, float, bool]] = []
+        for part in self._classes:
+            angle = ((radius + part.largest + buffer_m) * (1 + 1e-9) + 1.0) / EARTH_RADIUS_M
+            shape.append((part, math.degrees(angle), math.sin(angle), angle >= math.pi / 2))
+        if len(self._shapes) >= _SHAPES_KEPT:
+            self._shapes.clear()
+        self._shapes[radius, buffer_m] = shape
+        return shape
 
     def near(
         self, lat: float, lon: float, radius: float, buffer_m: float, t0: int | None = None, t1: int | None = None
     ) -> Ints:
         """Rows that may lie within ``radius + their radius + buffer_m`` of ``(lat, lon)`` and,
         given ``[t0, t1]``, that may come near that time (a superset: the caller applies the
-        exact predicate; each row once, sorted)."""
+        exact predicate; each row once, sorted). For an index of the rows themselves (no
+        ``items``)."""
         return np.array(sorted(self.near_set(lat, lon, radius, buffer_m, t0, t1)), dtype=np.int64)
 
     def near_set(
         self, lat: float, lon: float, radius: float, buffer_m: float, t0: int | None = None, t1: int | None = None
-    ) -> set[int]:
-        """:meth:`near` as a Python set (for the instant check's plain-Python path)."""
+    ) -> set[Any]:
+        """The items (by default the rows) of :meth:`near`, as a Python set."""
+        found: set[Any] = set()
+        for cell in self.cells_near(lat, lon, radius, buffer_m, t0, t1)[0]:
+            found.update(cell)
+        return found
+
+    def cells_near(
+        self, lat: float, lon: float, radius: float, buffer_m: float, t0: int | None = None, t1: int | None = None
+    ) -> tuple[list[tuple[Any, ...]], bool]:
+        """The occupied cells (tuples of items) that :meth:`near` reads, and whether an item
+        may be in more than one of them (when more than one day is searched, a row touching
+        several of them is in each): for the instant check, which tests each item itself."""
         if not self._timed or t0 is None or t1 is None:
-            slabs = range(1, self._last - self._first + 2)
+            lo, hi = 1, self._last - self._first + 1
         else:
             lo = max(t0 // SLAB_US, self._first) - self._first + 1
             hi = min(max(t1, t0) // SLAB_US, self._last) - self._first + 1
-            slabs = range(lo, hi + 1)
-        found: set[int] = set()
+        out: list[tuple[Any, ...]] = []
         cos_lat = math.cos(math.radians(lat))
-        for part in self._classes:
-            angle = ((radius + part.largest + buffer_m) * (1 + 1e-9) + 1.0) / EARTH_RADIUS_M
-            reach_deg = math.degrees(angle)
+        shape = self._shapes.get((radius, buffer_m))
+        if shape is None:
+            shape = self._shape(radius, buffer_m)
+        for part, reach_deg, sin_angle, wide in shape:
             band_lo = max(0, math.floor((lat - reach_deg + 90.0) / part.band_deg))
             band_hi = min(part.bands - 1, math.floor((lat + reach_deg + 90.0) / part.band_deg))
             columns = part.columns
-            if angle >= math.pi / 2 or math.sin(angle) >= cos_lat:
+            if wide or sin_angle >= cos_lat:
                 c0, c1 = 0, columns - 1  # the cap holds a pole (or is that wide): every column
             else:
-                half = math.degrees(math.asin(math.sin(angle) / cos_lat))
+                half = math.degrees(math.asin(sin_angle / cos_lat))
                 c0 = math.floor((lon - half + 180.0) / part.col_deg)
                 c1 = math.floor((lon + half + 180.0) / part.col_deg)
                 if c0 < 0 or c1 >= columns:  # across the antimeridian: a column more each side
                     c0, c1 = c0 - 1, c1 + 1
                 if c1 - c0 + 1 >= columns:
                     c0, c1 = 0, columns - 1
-            spans = [(c0, c1)] if c0 >= 0 and c1 < columns else [(c0 % columns, columns - 1), (0, c1 % columns)]
-            few = (band_hi - band_lo + 1) * (c1 - c0 + 1) <= _FEW_CELLS
-            bands, col_range = range(band_lo, band_hi + 1), range(c0, c1 + 1)
-            keys = [b * columns + c % columns for b in bands for c in col_range] if few else []
-            present, get, size = part.slabs, part.cells.get, part.bands * columns
-            for slab in (0, *slabs) if 0 in present else slabs:
-                if not few:
-                    if slab in present:
-                        _scan(present[slab], columns, band_lo, band_hi, spans, part.cells, slab * size, found)
-                    continue
-                base = slab * size
-                for key in keys:
-                    cell = get(base + key)
-                    if cell is not None:
-                        found.update(cell)
-        return found
+            get, size = part.cells.get, part.bands * columns
+            slabs = (0, *range(lo, hi + 1)) if part.has_long else range(lo, hi + 1)
+            if (band_hi - band_lo + 1) * (c1 - c0 + 1) > _FEW_CELLS:
+                spans = [(c0, c1)] if c0 >= 0 and c1 < columns else [(c0 % columns, columns - 1), (0, c1 % columns)]
+                for slab in slabs:
+                    keys = part.slabs.get(slab)
+                    if keys is not None:
+                        _scan(keys, columns, band_lo, band_hi, spans, part.cells, slab * size, out)
+            elif c0 >= 0 and c1 < columns:  # the usual case: one span of columns
+                first, last = band_lo * columns + c0, band_hi * columns + c0 + 1
+                width = c1 - c0 + 1
+                for slab in slabs:
+                    base = slab * size
+                    for left in range(base + first, base + last, columns):
+                        out += filter(None, map(get, range(left, left + width)))  # the occupied ones
+            else:
+                keys_in = [b * columns + c % columns for b in range(band_lo, band_hi + 1) for c in range(c0, c1 + 1)]
+                for slab in slabs:
+                    base = slab * size
+                    out += filter(None, map(get, [base + key for key in keys_in]))
+        return out, hi > lo
 
 
 def _scan(
@@ -269,9 +310,9 @@ def _scan(
     band_lo: int,
     band_hi: int,
     spans: list[tuple[int, int]],
-    cells: dict[int, tuple[int, ...]],
+    cells: dict[int, tuple[Any, ...]],
     base: int,
-    found: set[int],
+    out: list[tuple[Any, ...]],
 ) -> None:
     """The occupied cells (sorted ``keys``) in bands ``band_lo..band_hi`` and column ranges
     ``spans`` (for a box with more cells than are occupied: time bounded by the cells
@@ -283,4 +324,4 @@ def _scan(
     for a, b in spans:
         wanted |= (col >= a) & (col <= b)
     for k in inside[wanted].tolist():
-        found.update(cells[base + k])
+        out.append(cells[base + k])

@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -65,6 +66,7 @@ class PlainCsv:
         # delimiter among the file's delimiters (``_marks``)
         self._rows, self._starts, self._ends, self._first_mark, self._marks = lines
         self._python = python  # data-row index -> cells read by the CSV module (as wide as the header)
+        self._cells: _Cells | None = None
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -75,10 +77,10 @@ class PlainCsv:
         count = len(self.numbers)
         if index >= len(self.headers):
             return [None], np.zeros(count, dtype=np.int64)
-        width = len(self.headers)
-        first = self._starts if index == 0 else self._marks[self._first_mark + (index - 1)] + 1
-        last = self._ends if index == width - 1 else self._marks[self._first_mark + index]
-        keys, first_row, codes = _intern(self._buf, first, last, self.encoding)
+        if self._cells is None:
+            self._cells = _Cells(self._buf, self._starts, self._ends, self._first_mark, self._marks, len(self.headers))
+            self._marks = self._first_mark = np.zeros(0, dtype=np.int64)  # no longer needed
+        keys, first_row, codes = self._cells.intern(index, self.encoding)
         rows = self._rows
         out = np.empty(count, dtype=np.int64)
         out[rows] = codes
@@ -104,20 +106,6 @@ class PlainCsv:
         return [all_keys[k] for k in order.tolist()], rank[out]
 
 
-def _hash(words: U64, first: I64, length: I64) -> U64:
-    """A 64-bit hash of each cell's bytes (and length), eight bytes at a time."""
-    h = length.astype(np.uint64) * _M1
-    longest = int(length.max()) if len(length) else 0
-    for offset in range(0, longest, 8):
-        rows = np.flatnonzero(length > offset) if offset else np.arange(len(first))
-        x = h[rows] ^ _word(words, first[rows] + offset, length[rows] - offset)
-        x *= _M2
-        x ^= x >> _S31
-        x *= _M1
-        h[rows] = x
-    return h
-
-
 #: ``_MASKS[n]`` keeps the first ``n`` bytes of a little-endian word.
 _MASKS = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
 
@@ -132,59 +120,112 @@ def _words(buf: npt.NDArray[np.uint8]) -> U64:
     return np.ndarray((len(buf) - 7,), dtype="<u8", buffer=buf, strides=(1,))
 
 
-def _intern(
-    buf: npt.NDArray[np.uint8], first: I64, last: I64, encoding: str
-) -> tuple[list[str], I64, I64]:
-    """(distinct cells, row of each one's first appearance, code of each row) of cells ``buf[first:last]``."""
-    count = len(first)
-    if not count:
-        return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    length = last - first
-    words = _words(buf)
-    h = _hash(words, first, length)
-    # sort the hashes with each row's index in their low bits: one fast sort, equal hashes in row
-    # order (the first row leads its group); a hash shared only in its high bits is split off below
-    bits = max(1, (count - 1).bit_length())
-    low = np.uint64((1 << bits) - 1)
-    keyed = (h & ~low) | np.arange(count, dtype=np.uint64)
-    keyed.sort()
-    order = (keyed & low).astype(np.int64)
-    high = keyed & ~low
-    new = np.ones(count, dtype=bool)
-    new[1:] = high[1:] != high[:-1]
-    lead = order[new]  # first row of each hash group
-    of_row = np.empty(count, dtype=np.int64)
-    of_row[order] = np.cumsum(new) - 1
-    rep = lead[of_row]
-    same = np.ones(count, dtype=bool)
-    check = np.flatnonzero(rep != np.arange(count))  # every row but the leads: compare it with its lead
-    same[check] = length[check] == length[rep[check]]
-    for offset in range(0, int(length.max()), 8):
-        rows = check[same[check] & (length[check] > offset)]
-        if not len(rows):
-            break
-        a = _word(words, first[rows] + offset, length[rows] - offset)
-        b = _word(words, first[rep[rows]] + offset, length[rows] - offset)
-        same[rows[a != b]] = False
-    codes = of_row
-    if not same.all():  # a hash shared by different cells: each distinct cell gets its own code
-        leads = lead.tolist()
-        seen: dict[tuple[int, bytes], int] = {}
-        raw = buf.tobytes()
-        for row in np.flatnonzero(~same).tolist():
-            key = (int(of_row[row]), raw[int(first[row]) : int(last[row])])
-            code = seen.get(key)
-            if code is None:
-                code = seen[key] = len(leads)
-                leads.append(row)
-            codes[row] = code
-        lead = np.asarray(leads, dtype=np.int64)
-    # codes in order of first appearance
-    is_lead = np.zeros(count, dtype=bool)
-    is_lead[lead] = True
-    rank = (np.cumsum(is_lead) - 1)[lead]
-    firsts = np.flatnonzero(is_lead)
-    return _decode(buf, first[firsts], length[firsts], encoding), firsts, rank[codes]
+def _mix(h: U64) -> U64:
+    h *= _M2
+    h ^= h >> _S31
+    h *= _M1
+    return h
+
+
+#: Rows whose cells are hashed together (a stretch of the file that stays in the cache).
+_ROWS_AT_ONCE = 1 << 13
+
+
+class _Cells:
+    """Every cell of the rows split with numpy: its offset, length, first two words and hash.
+
+    Worked out a block of rows at a time across all columns, so the file is read once
+    rather than once per column; each column's arrays are then contiguous."""
+
+    def __init__(
+        self, buf: npt.NDArray[np.uint8], starts: I64, ends: I64, first_mark: I64, marks: I64, width: int
+    ) -> None:
+        count = len(starts)
+        self.buf = buf
+        self.words = _words(buf)
+        offsets = np.int32 if len(buf) < 2**31 - 64 else np.int64  # half the memory for files under 2 GB
+        self.first: npt.NDArray[np.signedinteger[Any]] = np.empty((width, count), dtype=offsets)
+        self.length: npt.NDArray[np.signedinteger[Any]] = np.empty((width, count), dtype=offsets)
+        self.hash = np.empty((width, count), dtype=np.uint64)
+        self.w0 = np.empty((width, count), dtype=np.uint64)  # bytes 0-7 of each cell (zero past its end)
+        self.w1 = np.empty((width, count), dtype=np.uint64)  # bytes 8-15
+        steps = np.arange(width - 1)[:, None]
+        for a in range(0, count, _ROWS_AT_ONCE):
+            b = min(count, a + _ROWS_AT_ONCE)
+            first, last = self.first[:, a:b], np.empty((width, b - a), dtype=np.int64)
+            first[0] = starts[a:b]
+            last[-1] = ends[a:b]
+            if width > 1:
+                bounds = marks[first_mark[None, a:b] + steps]
+                np.add(bounds, 1, out=first[1:])
+                last[:-1] = bounds
+            length = self.length[:, a:b]
+            np.subtract(last, first, out=length)
+            w0 = self.w0[:, a:b]
+            w0[...] = _word(self.words, first, length)
+            w1 = self.w1[:, a:b]
+            w1[...] = _word(self.words, first + 8, np.maximum(length - 8, 0))
+            h = _mix(length.astype(np.uint64) * _M1 ^ w0)
+            h = _mix(h ^ w1)
+            longest = int(length.max()) if length.size else 0
+            for offset in range(16, longest, 8):
+                at = np.nonzero(length > offset)
+                h[at] = _mix(h[at] ^ _word(self.words, first[at] + offset, length[at] - offset))
+            self.hash[:, a:b] = h
+
+    def intern(self, column: int, encoding: str) -> tuple[list[str], I64, I64]:
+        """(distinct cells, row of each one's first appearance, code of each row) of a column."""
+        first, length, h = self.first[column], self.length[column], self.hash[column]
+        count = len(first)
+        if not count:
+            return [], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        # sort the hashes with each row's index in their low bits: one fast sort, equal hashes in row
+        # order (the first row leads its group); a hash shared only in its high bits is split off below
+        bits = max(1, (count - 1).bit_length())
+        low = np.uint64((1 << bits) - 1)
+        keyed = (h & ~low) | np.arange(count, dtype=np.uint64)
+        keyed.sort()
+        order = (keyed & low).astype(np.int64)
+        high = keyed & ~low
+        new = np.ones(count, dtype=bool)
+        new[1:] = high[1:] != high[:-1]
+        lead = order[new]  # first row of each hash group
+        of_row = np.empty(count, dtype=np.int64)
+        of_row[order] = np.cumsum(new) - 1
+        rep = lead[of_row]
+        # every row but the leads: compare its cell with its lead's, byte for byte
+        check = np.flatnonzero(rep != np.arange(count))
+        them = rep[check]
+        w0, w1 = self.w0[column], self.w1[column]
+        same = np.ones(count, dtype=bool)
+        same[check] = (length[check] == length[them]) & (w0[check] == w0[them]) & (w1[check] == w1[them])
+        for offset in range(16, int(length.max()), 8):
+            rows = check[same[check] & (length[check] > offset)]
+            if not len(rows):
+                break
+            a = _word(self.words, first[rows] + offset, length[rows] - offset)
+            b = _word(self.words, first[rep[rows]] + offset, length[rows] - offset)
+            same[rows[a != b]] = False
+        codes = of_row
+        if not same.all():  # a hash shared by different cells: each distinct cell gets its own code
+            leads = lead.tolist()
+            seen: dict[tuple[int, bytes], int] = {}
+            raw = self.buf.tobytes()
+            for row in np.flatnonzero(~same).tolist():
+                start = int(first[row])
+                key = (int(of_row[row]), raw[start : start + int(length[row])])
+                code = seen.get(key)
+                if code is None:
+                    code = seen[key] = len(leads)
+                    leads.append(row)
+                codes[row] = code
+            lead = np.asarray(leads, dtype=np.int64)
+        # codes in order of first appearance
+        is_lead = np.zeros(count, dtype=bool)
+        is_lead[lead] = True
+        rank = (np.cumsum(is_lead) - 1)[lead]
+        firsts = np.flatnonzero(is_lead)
+        return _decode(self.buf, first[firsts], length[firsts], encoding), firsts, rank[codes]
 
 
 def _decode(buf: npt.NDArray[np.uint8], first: I64, length: I64, encoding: str) -> list[str]:
@@ -243,7 +284,7 @@ def read_plain_csv(path: Path, options: ReadOptions) -> PlainCsv | None:
         return None
     starts, ends = found
     size = len(data)
-    buf = np.zeros(size + 8, dtype=np.uint8)  # eight bytes past the end: a cell's last word may read them
+    buf = np.zeros(size + 16, dtype=np.uint8)  # bytes past the end: a cell's first two words may read them
     buf[:size] = np.frombuffer(data, dtype=np.uint8)
     del data
 

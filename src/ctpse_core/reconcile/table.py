@@ -8,7 +8,10 @@ JSON, JSON lines, and XLSX through its plugin) and mapped with the feed's column
 cells are interned per column as the rows stream in, so a million rows keep one string
 per *distinct* cell (partner lists repeat the same dates, statuses and names thousands of
 times), each distinct cell is checked for formulas and converted once, and no record
-objects are built.
+objects are built. A CSV file without quotes is split and interned with numpy on its bytes
+(:mod:`ctpse_core.feeds.plaincsv`, no string per cell at all), any other CSV file is read
+in blocks of rows; identifiers in their usual form are converted many at a time
+(:mod:`ctpse_core.domain.bulk`). Each way gives what reading row by row gives.
 """
 
 from __future__ import annotations
@@ -318,6 +321,13 @@ class _Columns:
         self._width = 0
         self._made: dict[tuple[Any, int], Problem | None] = {}
         self._where: list[int] = []
+        #: Distinct cells of each column in code order, when read as a whole (plain CSV) rather than interned.
+        self.distinct: list[list[Any] | None] = [None] * len(self.paths)
+
+    def keys(self, slot: int) -> list[Any]:
+        """The column's distinct cells, in the order of their codes."""
+        found = self.distinct[slot]
+        return list(self.interns[slot]) if found is None else found
 
     def _switch(self, headers: tuple[str, ...]) -> None:
         found = self._known.get(headers)
@@ -377,7 +387,7 @@ class _Columns:
         self._row_faults(start, plain.numbers.tolist(), plain.odd)
         for slot, at in enumerate(self._where):  # a plain file is read on its own: the columns are empty
             keys, codes = plain.column(at)
-            self.interns[slot] = _Intern(zip(keys, range(len(keys)), strict=True))
+            self.distinct[slot] = keys
             self.codes[slot] = array("q", codes.astype(np.int64).tobytes())
 
     def add_block(self, block: RowBlock) -> None:
@@ -461,8 +471,8 @@ def _convert_column(
     ``bulk`` settles many cells at once (:mod:`ctpse_core.domain.bulk`), giving ``None`` for
     the cells it leaves to ``convert``."""
     path = columns.paths[slot]
-    keys = list(columns.interns[slot])
-    columns.interns[slot] = _Intern()  # converted: let the cells go
+    keys = columns.keys(slot)
+    columns.interns[slot], columns.distinct[slot] = _Intern(), None  # converted: let the cells go
     codes = np.frombuffer(columns.codes[slot], dtype=np.int64) if keys else np.zeros(len(columns), np.int64)
     makers: dict[int, Callable[[ColumnPlan], Problem | None]] = {}
     if getattr(convert, "plain", False) and not columns.typed:
@@ -585,7 +595,7 @@ def read_table(
         if spec is not None and field in spec.blank_invalid:
             convert = _lenient(convert)
         keep_going = field.startswith(_ADDRESS) or field in NAME_FIELDS
-        keys = list(cols.interns[slot])
+        keys = cols.keys(slot)
         bulk = BULK.get(field) if field not in formats and not (field == "id" and feed.id_prefix) else None
         values[field], codes[field], blanks[field] = _convert_column(cols, slot, convert, not keep_going, bulk)
         if field in _SCALAR_FIELDS:
@@ -648,7 +658,7 @@ def _resolve_format(cols: _Columns, slot: int, declared: str, path: Path) -> str
         return declared
     from ctpse_core.errors import InputError
 
-    keys = list(cols.interns[slot])
+    keys = cols.keys(slot)
     fmt, day_first, month_first = column_date_format(_cell(k) for k in keys)
     if fmt != "mixed":
         return fmt
@@ -695,7 +705,10 @@ def _vocabulary(keys: list[Any], values: list[Any], codes: I64) -> tuple[dict[An
 
 
 def _take(distinct: list[Any], codes: I64, keep: I64) -> list[Any]:
-    return list(map(distinct.__getitem__, codes[keep].tolist()))
+    """Each kept row's value (one object per distinct value, shared by its rows)."""
+    values = np.fromiter(distinct, dtype=object, count=len(distinct))  # tuples stay single objects
+    picked: list[Any] = values[codes if len(keep) == len(codes) else codes[keep]].tolist()
+    return picked
 
 
 def _check_addresses(

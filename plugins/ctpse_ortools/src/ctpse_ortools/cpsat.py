@@ -29,6 +29,7 @@ class _Model:
     model: cp_model.CpModel
     x: dict[tuple[int, int, int], cp_model.IntVar]
     objective_constant: int
+    c: Compiled
 
 
 def build_model(c: Compiled) -> _Model:
@@ -145,7 +146,7 @@ def build_model(c: Compiled) -> _Model:
             m.add_multiplication_equality(prod, [u, u1])
             terms.append(weight * prod)
     m.minimize(sum(terms) + constant)
-    return _Model(m, x, constant)
+    return _Model(m, x, constant, c)
 
 
 def _slot(
