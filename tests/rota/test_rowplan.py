@@ -142,3 +142,27 @@ def test_the_repair_replans_a_person_breaking_rules() -> None:
     restore(st, random.Random(0), deadline=time.perf_counter() + 30)
     assert st.hard == 0
     assert validate(problem, c.roster(st.sched, "t", 0, None)).hard_count == 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_planner_is_exact_with_shifts_of_different_lengths(seed: int) -> None:
+    """The bound counts the days a person can still work (their minimum and maximum minutes
+    over the longest and shortest shift): with shifts of 6, 8, 10 and 12 hours, minutes
+    that must reach a minimum and keep under a maximum, the planner still equals brute force."""
+    text = _random_instance(seed, days=8, staff=4, tight=False)
+    text = text.replace("E,480,", "E,360,").replace("D,480,E", "D,600,E").replace("N,480,", "N,720,")
+    rng = random.Random(seed)
+    lines = text.splitlines()
+    start = lines.index("SECTION_STAFF") + 1
+    for i in range(start, start + 4):
+        cells = lines[i].split(",")
+        most = rng.randint(4, 8) * 480
+        cells[2], cells[3] = str(most), str(rng.randint(0, most - 600))
+        lines[i] = ",".join(cells)
+    problem = parse_benchmark("\n".join(lines) + "\n")
+    c = compile_problem(problem)
+    planner = RowPlanner(c)
+    for n in range(c.n_staff):
+        cost = [[rng.randint(-6, 6) for _ in range(c.n_shifts)] for _ in range(c.n_days)]
+        got = planner.plan(n, cost, random.Random(seed), nodes=None)
+        assert (got[1] if got else None) == _brute_force(problem, n, cost)
