@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from math import asin, degrees, floor
 from typing import Any
 
 import attrs
@@ -268,16 +269,23 @@ class PlaceIndex:
         shape = self._shapes.get((radius, buffer_m))
         if shape is None:
             shape = self._shape(radius, buffer_m)
+        # degrees from the south pole and from the antimeridian (the box's edges are a metre
+        # beyond the reach, so how they round cannot leave out an area within it)
+        y, x = lat + 90.0, lon + 180.0
         for part, reach_deg, sin_angle, wide in shape:
-            band_lo = max(0, math.floor((lat - reach_deg + 90.0) / part.band_deg))
-            band_hi = min(part.bands - 1, math.floor((lat + reach_deg + 90.0) / part.band_deg))
+            band_lo = floor((y - reach_deg) / part.band_deg)
+            if band_lo < 0:
+                band_lo = 0
+            band_hi = floor((y + reach_deg) / part.band_deg)
+            if band_hi >= part.bands:
+                band_hi = part.bands - 1
             columns = part.columns
             if wide or sin_angle >= cos_lat:
                 c0, c1 = 0, columns - 1  # the cap holds a pole (or is that wide): every column
             else:
-                half = math.degrees(math.asin(sin_angle / cos_lat))
-                c0 = math.floor((lon - half + 180.0) / part.col_deg)
-                c1 = math.floor((lon + half + 180.0) / part.col_deg)
+                half = degrees(asin(sin_angle / cos_lat))
+                c0 = floor((x - half) / part.col_deg)
+                c1 = floor((x + half) / part.col_deg)
                 if c0 < 0 or c1 >= columns:  # across the antimeridian: a column more each side
                     c0, c1 = c0 - 1, c1 + 1
                 if c1 - c0 + 1 >= columns:
