@@ -30,12 +30,14 @@ def test_same_seed_same_rota() -> None:
 
 
 def test_time_limit_is_respected() -> None:
-    """A 1-second limit on the 13-week instance returns in well under 10 seconds, with a rota
-    the validator can check and a solver-reported hard count that matches."""
+    """A 1-second limit on the 13-week instance returns after well under 10 seconds of CPU
+    (construction included), with a rota the validator can check and a solver-reported hard
+    count that matches. CPU time, not the wall clock: on a loaded machine the wall clock
+    measures the other jobs, not whether the solver stopped."""
     problem = synthetic_ct_problem(staff=60, weeks=13, seed=1)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     result = LocalSearchSolver().solve(problem, seed=1, time_limit=1.0)
-    assert time.perf_counter() - t0 < 10
+    assert time.process_time() - t0 < 10
     report = validate(problem, result.roster)
     assert (report.hard_count == 0) == (result.hard == 0)
 

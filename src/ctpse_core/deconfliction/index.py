@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import partial
-from itertools import accumulate, pairwise
-from typing import Any
+from itertools import accumulate, compress, pairwise
+from operator import is_not
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -43,6 +44,8 @@ from ctpse_core.storage.base import UnitOfWork
 
 __all__ = ["CheckResult", "DeconflictionIndex", "check", "stored_index"]
 
+#: a code that is not ``None`` (a name the stored deployments have).
+_known: Callable[[int | None], TypeGuard[int]] = partial(is_not, None)  # type: ignore[assignment]
 ACCEPTED = "accepted without conflict"
 ACCEPTED_WITH = "accepted with conflict"
 _NONE = np.zeros(0, dtype=np.int64)
@@ -67,6 +70,8 @@ def _blocks(rows: Ints, keys: Ints, start: Ints, end: Ints) -> dict[int | None, 
 class CheckResult:
     """The answer to a check: the status line at once, the conflicts explained on first use
     (building the sentences costs more than finding the conflicts)."""
+
+    __slots__ = ("_build", "_conflicts", "_counted", "_found", "_row", "deployment_id")
 
     def __init__(
         self,
@@ -178,6 +183,8 @@ class DeconflictionIndex:
                 items=place_items(frame, cols, located),
             )
         self._plan = fast_plan(self.rules, self.settings)
+        self._evaluators = [step.evaluate for step in self._plan or ()]
+        self._hard = [step.rule.hard for step in self._plan or ()]
         if self._plan is not None:
             self._lookup = Lookup(
                 cols=cols,
@@ -289,23 +296,17 @@ class DeconflictionIndex:
             to_micros(d.end),
             self._op_codes.get(d.operation_id),
             self._team_codes.get(team_id),
-            [c for c in map(staff.get, dict.fromkeys(d.staff_ids)) if c is not None],
-            [c for c in map(subject.get, dict.fromkeys(d.subject_ids)) if c is not None],
+            [*filter(_known, map(staff.get, dict.fromkeys(d.staff_ids)))],
+            [*filter(_known, map(subject.get, dict.fromkeys(d.subject_ids)))],
             d.officers,
             self.capacities.get(team_id, -1),
             None if loc is None else (loc.lat, loc.lon, loc.radius_m),
             self._id_rows.get(d.id, ()),
         )
         look = self._lookup
-        found: list[list[Any]] = []
-        count, hard = 0, False
-        for step in plan:
-            got = step.evaluate(look, probe)
-            if got:
-                count += len(got)
-                hard = hard or step.rule.hard
-            found.append(got)
-        return CheckResult(d.id, counted=(count, hard), build=partial(self._explainable, d, probe, plan, found))
+        found = [evaluate(look, probe) for evaluate in self._evaluators]
+        counted = (sum(map(len, found)), any(compress(self._hard, found)))
+        return CheckResult(d.id, counted=counted, build=partial(self._explainable, d, probe, plan, found))
 
     def _explainable(
         self, d: Deployment, probe: Probe, plan: list[Step], results: list[list[Any]]

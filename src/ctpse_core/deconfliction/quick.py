@@ -159,6 +159,12 @@ class Lookup:
     settings: Settings
     #: per team code, the stored load profile (see :func:`load_profiles`).
     loads: Mapping[int, LoadProfile] = attrs.field(factory=dict)
+    #: the minimum rest in microseconds.
+    rest_us: int = attrs.field(init=False)
+
+    @rest_us.default
+    def _rest_us(self) -> int:
+        return self.settings.rest_seconds * 1_000_000
 
 
 #: one rule on the fast path: the stored rows paired with the new deployment (sorted, each
@@ -206,15 +212,26 @@ def fast_plan(rules: Iterable[ConflictRule], settings: Settings) -> list[Step] |
 def _overlapping(key: str, *, other_op: bool) -> Evaluate:
     """Stored deployments sharing ``key`` with the new one and overlapping it (not empty, not
     its own version; of another operation if ``other_op``)."""
+    if key in ("team", "operation"):  # one code per deployment
+
+        def one(look: Lookup, p: Probe) -> list[int]:
+            start, end = p.start, p.end
+            block = look.blocks[key].get(p.team if key == "team" else p.op)
+            if block is None or end <= start:
+                return []
+            keep: list[int] = []
+            _overlap_walk(block, start, end, p.own, keep, look.cols.op if other_op else None, p.op)
+            keep.sort()
+            return keep
+
+        return one
 
     def evaluate(look: Lookup, p: Probe) -> list[int]:
         start, end = p.start, p.end
         if end <= start:
             return []
-        codes = (
-            (p.team,) if key == "team" else (p.op,) if key == "operation" else p.staff if key == "staff" else p.subjects
-        )
-        by = look.blocks.get(key, {})
+        codes = p.staff if key == "staff" else p.subjects
+        by = look.blocks[key]
         keep: list[int] = []
         for code in codes:
             block = by.get(code)
@@ -272,10 +289,10 @@ def _staff(look: Lookup, p: Probe) -> tuple[list[int], list[int]]:
     start, end, own = p.start, p.end, p.own
     if end <= start:
         return [], []
-    reach = look.settings.rest_seconds * 1_000_000
+    reach = look.rest_us
     overlap: list[int] = []
     rest: list[int] = []
-    by = look.blocks.get("staff", {})
+    by = look.blocks["staff"]
     for code in p.staff:
         block = by.get(code)
         if block is None:
@@ -387,6 +404,10 @@ class LoadProfile:
     loads: list[int]
     run_lo: list[int]
     run_hi: list[int]
+    #: where ``loads[i]`` is over capacity, the segment starting at ``run_hi[i]``.
+    after_run: list[int]
+    #: the first segment at or after ``i`` over capacity (the last segment if none is).
+    next_over: list[int]
 
 
 def load_profiles(frame: DeploymentFrame, capacities: Mapping[str, int]) -> dict[int, LoadProfile]:
@@ -411,18 +432,28 @@ def load_profiles(frame: DeploymentFrame, capacities: Mapping[str, int]) -> dict
     ends = over & ~np.r_[over[1:], False]
     stretch = np.maximum(np.cumsum(begins) - 1, 0)  # where not over, any stretch (unused)
     run_lo, run_hi = times.copy(), times.copy()
+    position = np.arange(len(times), dtype=np.int64)
+    after_run = position.copy()  # (global positions here; each team's own below)
     if over.any():
         run_lo[over] = times[np.flatnonzero(begins)][stretch[over]]
         run_hi[over] = times[np.flatnonzero(ends) + 1][stretch[over]]
+        after_run[over] = (np.flatnonzero(ends) + 1)[stretch[over]]
+    # the next position over capacity (a team's last is never over, so a team's own or its end)
+    next_over = np.minimum.accumulate(np.where(over, position, len(times))[::-1])[::-1]
     out: dict[int, LoadProfile] = {}
     codes, at, length = runs(team)
+    index = list(range(int(length.max()) + 2))  # one int object per segment number, shared
     for code, a, n in zip(codes.tolist(), at.tolist(), length.tolist(), strict=True):
         part = slice(a, a + n)
+        # segment i of the team is position a + i - 1 (after the -_FAR sentinel)
+        ahead = np.minimum(next_over[part] - a + 1, n + 1).tolist()
         out[code] = LoadProfile(
             [-_FAR, *times[part].tolist(), _FAR],
             [0, *load[part].tolist(), 0],
             [0, *run_lo[part].tolist(), 0],
             [0, *run_hi[part].tolist(), 0],
+            [0, *(index[i] for i in (after_run[part] - a + 1).tolist()), 0],
+            [index[ahead[0]], *(index[i] for i in ahead), n + 1],
         )
     return out
 
@@ -468,6 +499,30 @@ def _capacity(look: Lookup, p: Probe) -> list[Group]:
             if t == hi:
                 break
             next_change = instants[m]
+        if limit == cap:
+            # no change here (an amendment where it overlaps its stored version): the
+            # stored stretches over capacity, read off by jumps, not segment by segment
+            if loads[k] > cap:
+                stop = profile.run_hi[k]
+                if stop < next_change:
+                    nxt, k = stop, profile.after_run[k]
+                else:
+                    nxt = next_change
+                    k = _holding(times, nxt, k)
+                if t != run_hi:
+                    if run_hi != _NO_RUN:
+                        found.append((run_lo, run_hi))
+                    run_lo = t
+                run_hi = nxt
+            else:
+                j = profile.next_over[k]
+                if times[j] < next_change:
+                    nxt, k = times[j], j
+                else:
+                    nxt = next_change
+                    k = _holding(times, nxt, k)
+            t, next_stored = nxt, times[k + 1]
+            continue
         nxt = next_stored if next_stored < next_change else next_change
         if loads[k] > limit:
             if t != run_hi:
@@ -491,6 +546,16 @@ def _capacity(look: Lookup, p: Probe) -> list[Group]:
         found[-1] = (last_lo, profile.run_hi[k])
     # (a run only where its stored version was is no run through the new one)
     return [([], a, b) for a, b in found if a < end and start < b]
+
+
+def _holding(times: list[int], t: int, k: int) -> int:
+    """The segment holding ``t``, at or after segment ``k`` (most often ``k`` itself or the
+    next: looked at before a search of the whole profile)."""
+    if times[k + 1] > t:
+        return k
+    if times[k + 2] > t:
+        return k + 1
+    return bisect_right(times, t, k + 2) - 1
 
 
 def _capacity_members(look: Lookup, p: Probe, groups: list[Group]) -> None:

@@ -263,6 +263,7 @@ class PlaceIndex:
             lo = max(t0 // SLAB_US, self._first) - self._first + 1
             hi = min(max(t1, t0) // SLAB_US, self._last) - self._first + 1
         out: list[tuple[Any, ...]] = []
+        days = range(lo, hi + 1)
         cos_lat = math.cos(math.radians(lat))
         shape = self._shapes.get((radius, buffer_m))
         if shape is None:
@@ -282,7 +283,7 @@ class PlaceIndex:
                 if c1 - c0 + 1 >= columns:
                     c0, c1 = 0, columns - 1
             get, size = part.cells.get, part.bands * columns
-            slabs = (0, *range(lo, hi + 1)) if part.has_long else range(lo, hi + 1)
+            slabs = (0, *days) if part.has_long else days
             if (band_hi - band_lo + 1) * (c1 - c0 + 1) > _FEW_CELLS:
                 spans = [(c0, c1)] if c0 >= 0 and c1 < columns else [(c0 % columns, columns - 1), (0, c1 % columns)]
                 for slab in slabs:

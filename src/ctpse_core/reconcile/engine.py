@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -241,6 +242,78 @@ def _link(
     return scored, trained
 
 
+_Dedupe = tuple[I64, dict[int, float], _Scored]
+
+
+def _dedupe(
+    enc: Encoded,
+    side: Side,
+    rules: list[MatchRule],
+    config: ReconcileConfig,
+    decided: dict[tuple[int, int], bool],
+    model: fs.MatchModel,
+) -> _Dedupe:
+    """One list linked with itself and reduced to its duplicate clusters: the cluster of each
+    record, each cluster's weakest link, and the scored pairs' counts (no per-pair arrays)."""
+    scored, _ = _link(enc, side, side, rules, config, True, list(decided), model)
+    veto = _cannot_link(side, scored, rules, config.dedupe_cannot_link)
+    cluster, weakest = _clusters(len(side), scored, config.dedupe_threshold, decided, veto)
+    return cluster, weakest, _slim(scored)
+
+
+class _Forked:
+    """``work()`` run in a fork of this process; :meth:`result` is what it returned (pickled
+    back through a pipe). The child shares this process's memory until it writes to it.
+
+    If the child fails or dies (out of memory, a signal), the work is done again here, so
+    the result never depends on whether the second process could run."""
+
+    def __init__(self, work: Callable[[], _Dedupe]) -> None:
+        import pickle
+
+        self.work = work
+        self.cpu = 0.0
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns into the caller's code
+            os.close(read)
+            try:
+                start = time.process_time()
+                found = self.work()
+                payload = pickle.dumps((True, found, time.process_time() - start), protocol=5)
+            except BaseException:  # reported to the parent, which redoes the work
+                payload = pickle.dumps((False, None, 0.0))
+            try:
+                with os.fdopen(write, "wb") as out:
+                    out.write(payload)
+            finally:
+                os._exit(0)
+        os.close(write)
+        self.read = read
+
+    def cancel(self) -> None:
+        import signal
+
+        os.close(self.read)
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+    def result(self) -> _Dedupe:
+        import pickle
+
+        with os.fdopen(self.read, "rb") as pipe:
+            payload = pipe.read()
+        os.waitpid(self.pid, 0)
+        try:
+            ok, found, cpu = pickle.loads(payload)
+        except Exception:  # the child died before writing all of it
+            ok, found, cpu = False, None, 0.0
+        if not ok:
+            return self.work()
+        self.cpu = float(cpu)
+        return found  # type: ignore[no-any-return]
+
+
 def _slim(scored: _Scored) -> _Scored:
     """The scored pairs without their per-pair arrays (only the counts stay, for stats)."""
     empty = np.zeros(0, dtype=np.int64)
@@ -400,20 +473,25 @@ def reconcile(
     lap("encode")
     link, model = _link(enc, enc.left, enc.right, rules, config, False, list(decided["link"]), None)
     lap("link")
-    # each dedupe is reduced to its clusters at once (its pair matrices are not needed again)
-    dl, _ = _link(enc, enc.left, enc.left, rules, config, True, list(decided["left"]), model)
-    cl, weak_l = _clusters(
-        len(lt), dl, config.dedupe_threshold, decided["left"],
-        _cannot_link(enc.left, dl, rules, config.dedupe_cannot_link),
+    # each dedupe is reduced to its clusters at once (its pair matrices are not needed again);
+    # the two are independent, so on a large run the right list's goes to a second process
+    def dedupe_right() -> _Dedupe:
+        return _dedupe(enc, enc.right, rules, config, decided["right"], model)
+
+    parallel = (
+        config.workers > 1 and hasattr(os, "fork") and min(len(lt), len(rt)) >= config.parallel_min_records
     )
-    dl = _slim(dl)
+    other = _Forked(dedupe_right) if parallel else None
+    try:
+        cl, weak_l, dl = _dedupe(enc, enc.left, rules, config, decided["left"], model)
+    except BaseException:
+        if other is not None:
+            other.cancel()
+        raise
     lap("dedupe left")
-    dr, _ = _link(enc, enc.right, enc.right, rules, config, True, list(decided["right"]), model)
-    cr, weak_r = _clusters(
-        len(rt), dr, config.dedupe_threshold, decided["right"],
-        _cannot_link(enc.right, dr, rules, config.dedupe_cannot_link),
-    )
-    dr = _slim(dr)
+    cr, weak_r, dr = other.result() if other is not None else dedupe_right()
+    if other is not None:
+        cpu_timings["dedupe right (second process)"] = round(other.cpu, 3)
     lap("dedupe right")
     outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
     lap("decide")
@@ -596,10 +674,11 @@ def _decide(
     pos, ca, cb = pos[order], ca[order], cb[order]
     head = np.ones(len(pos), dtype=bool)
     head[1:] = (ca[1:] != ca[:-1]) | (cb[1:] != cb[:-1])
-    best = sorted(
-        zip(pos[head].tolist(), ca[head].tolist(), cb[head].tolist(), strict=True),
-        key=lambda t: (-rank[t[0]], lt.ids[t[1]], rt.ids[t[2]]),
+    head_pos, head_a, head_b = pos[head].tolist(), ca[head].tolist(), cb[head].tolist()
+    keys = list(
+        zip((-rank[pos[head]]).tolist(), [lt.ids[a] for a in head_a], [rt.ids[b] for b in head_b], strict=True)
     )
+    best = [(head_pos[t], head_a[t], head_b[t]) for t in sorted(range(len(keys)), key=keys.__getitem__)]
     used_l: set[int] = set()
     used_r: set[int] = set()
     accepted: list[tuple[int, int, int]] = []
@@ -654,10 +733,12 @@ def _expand_clusters(
     xs: list[int] = []
     ys: list[int] = []
     source: list[int] = []
-    for a, b, k in accepted:
+    picked = np.asarray([k for _a, _b, k in accepted], dtype=np.int64)
+    pick_i, pick_j = link.i[picked].tolist(), link.j[picked].tolist()
+    for (a, b, k), pi, pj in zip(accepted, pick_i, pick_j, strict=True):
         if a not in multi_l and b not in multi_r:
-            xs.append(int(link.i[k]))
-            ys.append(int(link.j[k]))
+            xs.append(pi)
+            ys.append(pj)
             source.append(k)
             continue
         for x in members_l.get(a, [a]):
@@ -681,35 +762,37 @@ def _expand_clusters(
         _w, extra_per = fs.score(extra_levels, model, rules, batch, config.tf_adjust)
     extra_row = np.full(len(want), -1, dtype=np.int64)
     extra_row[missing] = np.arange(len(missing))
-    p, weight = link.probability, link.weight
     labels = _labels(rules)
+    # per match, the scored row its probability and weight come from (its own pair's, or for
+    # a pair added by a cluster, the accepted pair's), taken out of numpy at once
+    row = np.where(found, at, np.asarray(source, dtype=np.int64))
+    probability, weight = link.probability[row].tolist(), link.weight[row].tolist()
+    how = [str(b) or "probabilistic" for b in basis[at].tolist()] if len(codes) else [""] * len(xs)
+    found_list, at_list, extra_list = found.tolist(), at.tolist(), extra_row.tolist()
+    left_ids, right_ids = [lt.ids[x] for x in xs], [rt.ids[y] for y in ys]
     matches: list[MatchedPair] = []
-    order = sorted(range(len(xs)), key=lambda t: (lt.ids[xs[t]], rt.ids[ys[t]]))
-    for t in order:
-        if found[t]:
-            row = int(at[t])
-            how = str(basis[row]) or "probabilistic"
+    for t in sorted(range(len(xs)), key=list(zip(left_ids, right_ids, strict=True)).__getitem__):
+        if found_list[t]:
             matches.append(
                 MatchedPair(
-                    left=lt.ids[xs[t]],
-                    right=rt.ids[ys[t]],
-                    probability=float(p[row]),
-                    weight=float(weight[row]),
-                    basis=how,
-                    source=EvidenceRows(*labels, link.levels, link.per, row),
+                    left=left_ids[t],
+                    right=right_ids[t],
+                    probability=probability[t],
+                    weight=weight[t],
+                    basis=how[t],
+                    source=EvidenceRows(*labels, link.levels, link.per, at_list[t]),
                 )
             )
         else:
-            src = source[t]
             assert extra_levels is not None and extra_per is not None
             matches.append(
                 MatchedPair(
-                    left=lt.ids[xs[t]],
-                    right=rt.ids[ys[t]],
-                    probability=float(p[src]),
-                    weight=float(weight[src]),
+                    left=left_ids[t],
+                    right=right_ids[t],
+                    probability=probability[t],
+                    weight=weight[t],
                     basis="duplicate of a matched record",
-                    source=EvidenceRows(*labels, extra_levels, extra_per, int(extra_row[t])),
+                    source=EvidenceRows(*labels, extra_levels, extra_per, extra_list[t]),
                 )
             )
     return matches

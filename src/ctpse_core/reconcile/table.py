@@ -8,7 +8,10 @@ JSON, JSON lines, and XLSX through its plugin) and mapped with the feed's column
 cells are interned per column as the rows stream in, so a million rows keep one string
 per *distinct* cell (partner lists repeat the same dates, statuses and names thousands of
 times), each distinct cell is checked for formulas and converted once, and no record
-objects are built.
+objects are built. A CSV file without quotes is split and interned with numpy on its bytes
+(:mod:`ctpse_core.feeds.plaincsv`, no string per cell at all), any other CSV file is read
+in blocks of rows; identifiers in their usual form are converted many at a time
+(:mod:`ctpse_core.domain.bulk`). Each way gives what reading row by row gives.
 """
 
 from __future__ import annotations

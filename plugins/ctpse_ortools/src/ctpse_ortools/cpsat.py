@@ -194,7 +194,8 @@ class CpSatSolver:
 
     name: str = "cpsat"
     #: how strong the solver is among those installed (the default is the strongest): on
-    #: the measured runs (docs/performance.md) cpsat beat hybrid on most instances
+    #: the measured runs (docs/performance.md, issue 20 third pass) cpsat and hybrid split
+    #: Instances 5-8 (hybrid better on 8, cpsat on 6 and 7), so cpsat stays the default
     rank: int = 30
     workers: int = 2
     #: start from the built-in's construction (CP-SAT's solution hint)

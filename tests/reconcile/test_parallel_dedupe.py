@@ -1,0 +1,68 @@
+"""The two de-duplications in two processes give exactly what one process gives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ctpse_core.reconcile import read_table, reconcile
+from ctpse_core.reconcile.config import ReconcileConfig
+from ctpse_core.reconcile.engine import _Forked
+from ctpse_core.reconcile.result import ReconciliationResult
+from ctpse_core.synthetic.nominals import write_nominal_lists
+
+
+def _everything(result: ReconciliationResult) -> list[Any]:
+    return [
+        [(m.left, m.right, m.probability, m.weight, m.basis, m.evidence) for m in result.matches],
+        [(p.left, p.right, p.probability, p.reason, p.evidence) for p in result.possible_matches],
+        result.only_left,
+        result.only_right,
+        result.duplicates_left,
+        result.duplicates_right,
+        result.discrepancies,
+        result.identifier_conflicts,
+        result.headcount,
+        result.corrections,
+        {k: v for k, v in result.stats.items() if k not in ("seconds", "cpu_seconds")},
+    ]
+
+
+def test_forked_dedupe_gives_the_same_result(tmp_path: Path) -> None:
+    write_nominal_lists(tmp_path, count=1500, seed=5)
+    left, _ = read_table("regional", tmp_path / "regional.csv")
+    right, _ = read_table("national", tmp_path / "national.csv")
+    one = reconcile(left, right, ReconcileConfig(parallel_min_records=10**9))
+    two = reconcile(left, right, ReconcileConfig(parallel_min_records=0))
+    assert "dedupe right (second process)" in two.stats["cpu_seconds"]
+    assert "dedupe right (second process)" not in one.stats["cpu_seconds"]
+    assert one.duplicates_right  # the forked half had work to do
+    assert _everything(one) == _everything(two)
+
+
+def test_a_failed_second_process_is_redone_in_this_one() -> None:
+    parent = os.getpid()
+
+    def work() -> Any:
+        if os.getpid() != parent:
+            raise MemoryError("the fork ran out of memory")
+        return np.arange(3, dtype=np.int64), {0: 0.5}, None
+
+    cluster, weakest, _ = _Forked(work).result()
+    assert cluster.tolist() == [0, 1, 2]
+    assert weakest == {0: 0.5}
+
+
+def test_the_second_process_result_is_used() -> None:
+    parent = os.getpid()
+
+    def work() -> Any:
+        return np.asarray([os.getpid()], dtype=np.int64), {}, None
+
+    forked = _Forked(work)
+    (pid,), _, _ = forked.result()
+    assert pid != parent
+    assert forked.cpu >= 0.0
