@@ -66,3 +66,22 @@ def test_the_second_process_result_is_used() -> None:
     (pid,), _, _ = forked.result()
     assert pid != parent
     assert forked.cpu >= 0.0
+
+
+def test_the_cycle_collector_is_restored_after_a_run(tmp_path: Path) -> None:
+    import gc
+
+    write_nominal_lists(tmp_path, count=200, seed=2)
+    left, _ = read_table("regional", tmp_path / "regional.csv")
+    right, _ = read_table("national", tmp_path / "national.csv")
+    seen: list[bool] = []
+    assert gc.isenabled()
+    reconcile(left, right, progress=lambda _stage: seen.append(gc.isenabled()))
+    assert gc.isenabled()
+    assert seen and not any(seen)  # paused during the run
+    gc.disable()
+    try:
+        reconcile(left, right)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()

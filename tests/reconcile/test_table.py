@@ -190,3 +190,27 @@ def test_text_and_canonical_columns_read_as_the_importer_reads_them(tmp_path: Pa
         (r.row, [p.reason for p in r.problems]) for r in slow.rejected
     ]
     assert [r.row for r in rejected] == [3, 4, 5]
+
+
+def test_cells_over_the_length_limit_are_rejected_as_the_feed_loader_rejects_them(tmp_path: Path) -> None:
+    """A 5,000-character surname (or address) rejects its row naming column, length and limit,
+    on the plain-CSV path, the quoted-CSV path and JSON alike; the feed loader agrees."""
+    long_name = "Zed" * 1700
+    rows = [
+        "R1,Smith,Ada,01/02/1980,,F",
+        f"R2,{long_name},Ben,01/02/1980,,M",
+        "R3,Khan,Dev,01/04/1982,,M",
+    ]
+    plain = tmp_path / "plain.csv"
+    plain.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text("\n".join([HEADER, *rows]).replace("Khan", '"Khan"') + "\n", encoding="utf-8")
+    for path in (plain, quoted):
+        table, rejected = read_table("regional", path)
+        assert table.ids == ["R1", "R3"], path.name
+        assert [r.row for r in rejected] == [3]
+        problem = rejected[0].problems[0]
+        assert problem.field == "surname" and problem.where == f"{path.name}:3"
+        assert "5,100 characters long, more than the 1,000 allowed" in problem.reason
+        slow = load_records("regional", path)
+        assert [r.row for r in slow.rejected] == [3]

@@ -213,6 +213,15 @@ def formula_problem(header: str, value: str) -> Problem | None:
     return None
 
 
+def length_problem(header: str, field: str, text: str, limit: int) -> Problem | None:
+    """The problem with a cell longer than ``limit`` characters (stripped), or ``None``.
+
+    For readers that check each distinct cell text once rather than each row."""
+    if len(text) > limit and len(stripped := text.strip()) > limit:
+        return _length_problem(header, field, stripped, limit)
+    return None
+
+
 def _length_problem(header: str, field: str, text: str, limit: int) -> Problem:
     return Problem(
         field=header,

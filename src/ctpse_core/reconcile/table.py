@@ -39,7 +39,7 @@ from ctpse_core.feeds.definition import FeedDefinition
 from ctpse_core.feeds.formats import Cell, FeedFileError, RawRow, ReadOptions, format_for, open_table
 from ctpse_core.feeds.load import RejectedRow
 from ctpse_core.feeds.plaincsv import PlainCsv, read_plain_csv
-from ctpse_core.feeds.plan import FORMULA_SUSPECTS, ColumnPlan, compile_plan, formula_problem, raw_cells
+from ctpse_core.feeds.plan import FORMULA_SUSPECTS, ColumnPlan, compile_plan, formula_problem, length_problem, raw_cells
 from ctpse_core.feeds.text import RowBlock, read_csv, read_csv_blocks
 from ctpse_core.parsing import PartialDate, column_date_format, read_date
 from ctpse_core.reconcile.listmap import ListMapping
@@ -451,6 +451,10 @@ def _formula(path: str, cell: str) -> Callable[[ColumnPlan], Problem | None]:
     return lambda plan: formula_problem(plan.column_for(path) or path, cell)
 
 
+def _too_long(path: str, cell: str, limit: int) -> Callable[[ColumnPlan], Problem | None]:
+    return lambda plan: length_problem(plan.column_for(path) or path, path, cell, limit)
+
+
 def _converter_path(path: str) -> str:
     return path.replace(".0.", "[0].")
 
@@ -493,7 +497,17 @@ def _convert_column(
             settled = bulk(texts)
             values = settled
             todo = np.flatnonzero(np.fromiter(map(operator.not_, settled), dtype=bool, count=len(keys))).tolist()
+    # a cell over the feed's length limit rejects its row, as load_records rejects it
+    limit = columns.feed.limit_for(path)
+    texts_only = keys if not columns.typed else [key for key in keys if type(key) is str]
+    if max(map(len, filter(None, texts_only)), default=0) > limit:
+        for k, key in enumerate(keys):
+            if type(key) is str and length_problem("", path, key, limit) is not None:
+                values[k] = None
+                makers[k] = _too_long(path, key, limit)
     for k in todo:
+        if k in makers:
+            continue
         cell = _cell(keys[k])
         if type(cell) is str and formula_problem("", cell) is not None:
             values[k] = None

@@ -67,9 +67,6 @@ class RowPlanner:
     """Plans one person's schedule at a time (see the module docstring); what depends only
     on the problem and the person is worked out once and kept."""
 
-    #: the longest count of days worked the bound keeps (:meth:`_days_worked`)
-    count_cap = 40
-
     def __init__(self, c: Compiled, extra: Sequence[RotaConstraint] = ()) -> None:
         self.c = c
         # its own scorer: scoring a row replaces that person's cached weekly-rest blocks, so
@@ -88,7 +85,6 @@ class RowPlanner:
         #: weekends counted in the minutes bound only when each is a run of days
         self.runs = all(g == list(range(g[0], g[0] + len(g))) for g in c.weekends if g)
         self._most: dict[int, list[list[list[list[list[int]]]]]] = {}
-        self._counts: dict[int, tuple[int, int]] = {}
         self._req: dict[int, dict[tuple[int, int], int]] = {}
         for (p, d, s), w in c.off_req.items():
             self._req.setdefault(p, {})[(d, s)] = self._req.get(p, {}).get((d, s), 0) + w
@@ -128,10 +124,6 @@ class RowPlanner:
         # the cheapest possible remainder after each day, by the run and weekends so far
         least = self._least_cost(n, cost)
         top_len = len(least[0][0]) - 1
-        most_days = self._days_worked(n)[1]
-        # the bound's count of days worked: capped at ``top_days`` (saturating when there
-        # is no maximum, so every count from the minimum on is alike)
-        top_days = len(least[0][0][0][0][0]) - 1
         back, block_ends, group_of = self.back, self.block_ends, self.group_of
         periods = c.periods[n]
         period_of = scorer._period_of[n]
@@ -196,7 +188,6 @@ class RowPlanner:
             prev = row[d - 1] if d else OFF
             k = period_of[d]
             after = least[d + 1]
-            done = sum(counts)
             children = []
             for rank, s in enumerate(order[d]):
                 if s == OFF:
@@ -206,7 +197,7 @@ class RowPlanner:
                         length, start = 1, d
                     else:
                         length, start = run_len + 1, run_start
-                    bound = spent + after[0][min(length, top_len)][start == 0][left][min(done, top_days)]
+                    bound = spent + after[0][min(length, top_len)][start == 0][left]
                     if bound < best_value:
                         children.append((bound, rank, s, length, start, False))
                     continue
@@ -234,9 +225,7 @@ class RowPlanner:
                 if new_weekend and wk_cap is not None and worked[0] >= wk_cap:
                     continue
                 spare = left - 1 if new_weekend and wk_top else left
-                if done >= most_days:
-                    continue
-                bound = spent + cost[d][s] + after[1][min(length, top_len)][start == 0][spare][min(done + 1, top_days)]
+                bound = spent + cost[d][s] + after[1][min(length, top_len)][start == 0][spare]
                 if bound < best_value:
                     children.append((bound, rank, s, length, start, new_weekend))
             children.sort()
@@ -294,37 +283,12 @@ class RowPlanner:
         value = sum(cost[d][s] - req.get((d, s), 0) for d, s in enumerate(row) if s != OFF) + plain[1]
         return row, value
 
-    def _days_worked(self, n: int) -> tuple[int, int]:
-        """(least, most) days person ``n`` can work in all: when their minimum and maximum
-        minutes are over the whole horizon (one complete period), at least ``ceil(minimum /
-        longest shift)`` and at most ``floor(maximum / shortest shift)``; else (or when the
-        count would run past ``count_cap``) 0 and every day."""
-        if n not in self._counts:
-            self._counts[n] = self._days_worked_of(n)
-        return self._counts[n]
-
-    def _days_worked_of(self, n: int) -> tuple[int, int]:
-        c = self.c
-        days = c.n_days
-        if len(c.periods[n]) != 1 or not c.periods[n][0][2]:
-            return 0, days
-        lengths = [c.minutes[d][s] for d in range(days) for s in range(c.n_shifts) if c.avail[n][d][s]]
-        if not lengths or min(lengths) <= 0:
-            return 0, days
-        lo, hi = c.min_minutes[n], c.max_minutes[n]
-        least = max(0, -(-lo // max(lengths)))
-        most = days if hi is None else min(days, hi // min(lengths))
-        if (most if most < days else least) > self.count_cap:
-            return 0, days  # a count this long costs more than it saves: left out
-        return least, most
-
-    def _least_cost(self, n: int, cost: Sequence[Sequence[int]]) -> list[list[list[list[list[list[int]]]]]]:
-        """``least[d][on][length][exempt][weekends][worked]``: the least ``cost`` person
-        ``n`` could incur from day ``d`` to the end after a run of ``length`` days of work
-        (``on``) or rest ending on day ``d - 1`` (``exempt`` as in :meth:`_most_minutes`),
-        with ``weekends`` more weekends allowed and ``worked`` days worked before day ``d``
-        (the total kept within :meth:`_days_worked`), under their availability, run lengths,
-        weekends and that count only: a lower bound for the branch and bound."""
+    def _least_cost(self, n: int, cost: Sequence[Sequence[int]]) -> list[list[list[list[list[int]]]]]:
+        """``least[d][on][length][exempt][weekends]``: the least ``cost`` person ``n`` could
+        incur from day ``d`` to the end after a run of ``length`` days of work (``on``) or
+        rest ending on day ``d - 1`` (``exempt`` as in :meth:`_most_minutes`), with
+        ``weekends`` more weekends allowed, under their availability, run lengths and
+        weekends only: a lower bound for the branch and bound."""
         c = self.c
         days = c.n_days
         k, min_cons, min_off = c.max_cons[n], c.min_cons[n], c.min_off[n]
@@ -335,12 +299,7 @@ class RowPlanner:
         avail = c.avail[n]
         cheapest = [min((cost[d][s] for s in range(c.n_shifts) if avail[d][s]), default=None) for d in range(days)]
         big = _BIG
-        fewest, most = self._days_worked(n)
-        saturate = most >= days
-        size = (fewest if saturate else most) + 1
-        blank = [big] * size
-        end_vec = [big if j < fewest else 0 for j in range(size)]
-        zero = [[[[end_vec] * (top + 1) for _ in (0, 1)] for _ in range(cap + 1)] for _ in (0, 1)]
+        zero = [[[[0] * (top + 1) for _ in (0, 1)] for _ in range(cap + 1)] for _ in (0, 1)]
         least = [zero] * (days + 1)
         for d in range(days - 1, -1, -1):
             after = least[d + 1]
@@ -348,7 +307,7 @@ class RowPlanner:
             starts = top > 0 and g >= 0
             continues = starts and d > 0 and group_of[d - 1] == g
             work = cheapest[d]
-            table = [[[[blank] * (top + 1) for _ in (0, 1)] for _ in range(cap + 1)] for _ in (0, 1)]
+            table = [[[[big] * (top + 1) for _ in (0, 1)] for _ in range(cap + 1)] for _ in (0, 1)]
             for on in (0, 1):
                 for length in range(cap + 1):
                     nxt = min(cap, length + 1)
@@ -364,16 +323,10 @@ class RowPlanner:
                         rest_to = (after[0][1][0] if on else after[0][nxt][ex]) if rest_ok else None
                         new = starts and not (continues and on)
                         for w in range(top + 1):
-                            rest_vec = rest_to[w] if rest_to is not None else blank
+                            value = rest_to[w] if rest_to is not None else big
                             if work_to is not None and work is not None and (not new or w > 0):
-                                wv = work_to[w - 1 if new else w]
-                                shifted = [*wv[1:], wv[-1] if saturate else big]
-                                cell[w] = [
-                                    r if r <= x + work else (x + work if x < big else big)
-                                    for r, x in zip(rest_vec, shifted, strict=True)
-                                ]
-                            else:
-                                cell[w] = rest_vec
+                                value = min(value, work + work_to[w - 1 if new else w])
+                            cell[w] = value
             least[d] = table
         return least
 

@@ -89,8 +89,6 @@ class LocalSearchSolver:
     #: 1 to ``ruin`` people, re-planned whole); a step counts as ``recreate_moves`` moves
     recreate: float = 1.0
     ruin: int = 3
-    #: share of ruin-and-recreate steps aimed at a slot short of cover (see :meth:`_ruined`)
-    targeted: float = 0.5
     recreate_moves: int = 200
 
     def solve(
@@ -342,62 +340,35 @@ class LocalSearchSolver:
     def _recreate(
         self, st: State, planner: RowPlanner, rng: random.Random, steps: int, deadline: float
     ) -> bool:
-        """Ruin and recreate (:meth:`_ruin_step`) ``steps`` times as a descent: each kept
-        when it costs no more. Returns whether anything was saved."""
+        """Ruin and recreate (Schrimpf et al.; Pisinger and Ropke), a descent: take 1 to
+        ``ruin`` people off the rota and plan each again whole, in random order, against
+        the cover everyone else leaves (:class:`~ctpse_core.rota.rowplan.RowPlanner`); keep
+        the result when it costs no more. Returns whether anything was kept."""
+        c = st.c
         kept = False
         for _ in range(steps):
             if time.perf_counter() > deadline:
                 break
-            total, undo_all = self._ruin_step(st, planner, rng)
+            people = rng.sample(range(c.n_staff), min(c.n_staff, rng.randint(1, self.ruin)))
+            undo_all: list[list[Change]] = []
+            total = 0
+            for n in people:
+                _h, _s, undo = st.apply([(n, d, OFF) for d in range(c.n_days) if st.sched[n][d] != OFF])
+                undo_all.append(undo)
+                total += _h * HARD + _s
+            for n in rng.sample(people, len(people)):
+                got = planner.plan_some(n, cover_costs(c, n, st.count, st.sched[n]), rng, nodes=self.plan_nodes)
+                if got is None:
+                    continue
+                d_hard, d_soft, undo = st.apply([(n, d, x) for d, x in enumerate(got[0]) if st.sched[n][d] != x])
+                undo_all.append(undo)
+                total += d_hard * HARD + d_soft
             if total <= 0:
                 kept = kept or total < 0
             else:
                 for undo in reversed(undo_all):
                     st.apply(undo)
         return kept
-
-    def _ruin_step(self, st: State, planner: RowPlanner, rng: random.Random) -> tuple[int, list[list[Change]]]:
-        """Ruin and recreate (Schrimpf et al.; Pisinger and Ropke): take 1 to ``ruin``
-        people off the rota (:meth:`_ruined`) and plan each again whole, in random order,
-        against the cover everyone else leaves (:class:`~ctpse_core.rota.rowplan.RowPlanner`)."""
-        c = st.c
-        people = self._ruined(st, rng)
-        undo_all: list[list[Change]] = []
-        total = 0
-        for n in people:
-            _h, _s, undo = st.apply([(n, d, OFF) for d in range(c.n_days) if st.sched[n][d] != OFF])
-            undo_all.append(undo)
-            total += _h * HARD + _s
-        for n in rng.sample(people, len(people)):
-            got = planner.plan_some(n, cover_costs(c, n, st.count, st.sched[n]), rng, nodes=self.plan_nodes)
-            if got is None:
-                continue
-            d_hard, d_soft, undo = st.apply([(n, d, x) for d, x in enumerate(got[0]) if st.sched[n][d] != x])
-            undo_all.append(undo)
-            total += d_hard * HARD + d_soft
-        return total, undo_all
-
-    def _ruined(self, st: State, rng: random.Random) -> list[int]:
-        """1 to ``ruin`` people to plan again: ``targeted`` of the time, when a slot is short
-        of cover, people who may work it and do not (so one of them can take it) and,
-        with them, someone working that day; else anyone."""
-        c = st.c
-        size = min(c.n_staff, rng.randint(1, self.ruin))
-        if st.under and rng.random() < self.targeted:
-            d, s = rng.choice(sorted(st.under))
-            sched = st.sched
-            able = [n for n in range(c.n_staff) if c.avail[n][d][s] and sched[n][d] != s]
-            if able:
-                people = rng.sample(able, min(len(able), size))
-                if len(people) < size or rng.random() < 0.5:
-                    # someone who works that day (a shift that may be over-full) makes room
-                    busy = [n for n in range(c.n_staff) if sched[n][d] != OFF and n not in people]
-                    if busy and len(people) >= size:
-                        people[-1] = rng.choice(busy)
-                    elif busy:
-                        people.append(rng.choice(busy))
-                return people
-        return rng.sample(range(c.n_staff), size)
 
     def _shake(self, st: State, nb: Neighbourhood) -> None:
         """Perturb the schedule with random block moves that add no hard violation."""
