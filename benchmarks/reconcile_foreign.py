@@ -42,7 +42,15 @@ def score(found: Pairs, truth: Pairs) -> tuple[float, float, float]:
 
 
 def run_cli(folder: Path) -> Pairs:
-    command = [sys.executable, "-c", "from ctpse_core.cli import main; main()", "--store", "memory://", "-q",
+    # a store of its own with one user (the first user of an empty store is its administrator),
+    # as a coordinator would have: the command line acts only for a user of the store
+    store = f"sqlite:///{folder / 'bench-store.sqlite'}"
+    cli = [sys.executable, "-c", "from ctpse_core.cli import main; main()", "--store", store, "-q"]
+    added = subprocess.run([*cli, "users", "add", "bench-coordinator", "--role", "coordinator"],
+                           capture_output=True, text=True, check=False)
+    if added.returncode != 0 and "already" not in added.stderr:
+        raise SystemExit(added.stderr)
+    command = [*cli, "--user", "bench-coordinator",
                "reconcile",
                str(folder / "regional.csv"), str(folder / "national.csv"), "--mapping", str(folder / "mapping.toml"),
                "--format", "csv"]
