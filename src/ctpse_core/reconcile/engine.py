@@ -6,7 +6,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 import numpy as np
@@ -39,6 +39,7 @@ __all__ = ["Progress", "choose_config", "reconcile"]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 #: Which comparisons a blocking key part makes agree (left out when training on that rule).
 PART_COMPARISONS: dict[str, tuple[str, ...]] = {
@@ -153,7 +154,25 @@ def _extra_pairs(extra: Sequence[tuple[int, int]], i: I64, j: I64, n_b: int) -> 
     return codes // n_b, codes % n_b
 
 
-def _link(
+@attrs.define
+class _Prepared:
+    """The part of a link that does not depend on the model: candidate pairs, their
+    comparison levels (in slices, each with the cache its comparisons share) and u."""
+
+    a: Side
+    b: Side
+    same: bool
+    i: I64
+    j: I64
+    candidates: int
+    report: Any
+    masks: dict[str, npt.NDArray[np.bool_]]
+    u: list[F64]
+    batches: list[PairBatch]
+    levels: npt.NDArray[np.int8]
+
+
+def _prepare(
     enc: Encoded,
     a: Side,
     b: Side,
@@ -161,8 +180,7 @@ def _link(
     config: ReconcileConfig,
     same: bool,
     extra: Sequence[tuple[int, int]],
-    base: fs.MatchModel | None,
-) -> tuple[_Scored, fs.MatchModel]:
+) -> _Prepared:
     i, j, report = candidate_pairs(
         a,
         b,
@@ -191,6 +209,27 @@ def _link(
         for s in range(0, max(len(i), 1), _SLICE)
     ]
     levels = np.concatenate([fs.comparison_levels(rules, bt) for bt in batches])
+    return _Prepared(a, b, same, i, j, candidates, report, masks, u, batches, levels)
+
+
+def _link(
+    enc: Encoded,
+    a: Side,
+    b: Side,
+    rules: list[MatchRule],
+    config: ReconcileConfig,
+    same: bool,
+    extra: Sequence[tuple[int, int]],
+    base: fs.MatchModel | None,
+) -> tuple[_Scored, fs.MatchModel]:
+    return _finish(_prepare(enc, a, b, rules, config, same, extra), rules, config, base)
+
+
+def _finish(
+    prep: _Prepared, rules: list[MatchRule], config: ReconcileConfig, base: fs.MatchModel | None
+) -> tuple[_Scored, fs.MatchModel]:
+    """EM over the prepared pairs (with ``base``'s m where it was trained), scores, prior."""
+    a, b, same, i, j, levels, masks = prep.a, prep.b, prep.same, prep.i, prep.j, prep.levels, prep.masks
     index = {r.name: k for k, r in enumerate(rules)}
     sessions = [
         (
@@ -205,7 +244,7 @@ def _link(
         for rule in config.blocking
         if rule.name in masks
     ]
-    trained = fs.train(levels, rules, u, sessions, config.em_iterations, config.em_tolerance)
+    trained = fs.train(levels, rules, prep.u, sessions, config.em_iterations, config.em_tolerance)
     if base is not None:  # m is a property of the people, shared across lists; u is not
         m = [bm if bt else tm for bm, bt, tm in zip(base.m, base.trained, trained.m, strict=True)]
         trained = attrs.evolve(
@@ -217,15 +256,16 @@ def _link(
     # pair's total is summed in float64
     weight = np.zeros(len(i), dtype=np.float64)
     per = np.zeros((len(i), len(rules)), dtype=np.float32)
-    for s, bt in zip(range(0, max(len(i), 1), _SLICE), batches, strict=True):
+    for s, bt in zip(range(0, max(len(i), 1), _SLICE), prep.batches, strict=True):
         w, per_slice = fs.score(levels[s : s + _SLICE], trained, rules, bt, config.tf_adjust)
         weight[s : s + _SLICE], per[s : s + _SLICE] = w, per_slice
-    del batches
+    prep.batches = []  # their caches (name alignments) are not needed again
     total_pairs = len(a) * (len(a) - 1) // 2 if same else len(a) * len(b)
     prior = fs.fit_prior(weight, total_pairs)
     trained.prior = prior
     logit = weight + trained.prior_weight(prior)
     probability = 1.0 / (1.0 + np.exp2(-np.clip(logit, -60, 60)))
+    report = prep.report
     scored = _Scored(
         i=i,
         j=j,
@@ -234,7 +274,7 @@ def _link(
         weight=logit,
         probability=probability,
         prior=prior,
-        candidates=candidates,
+        candidates=prep.candidates,
         per_rule=dict(report.per_rule),
         skipped=dict(report.skipped_blocks),
         windowed=dict(report.windowed_blocks),
@@ -256,31 +296,56 @@ def _dedupe(
 ) -> _Dedupe:
     """One list linked with itself and reduced to its duplicate clusters: the cluster of each
     record, each cluster's weakest link, and the scored pairs' counts (no per-pair arrays)."""
-    scored, _ = _link(enc, side, side, rules, config, True, list(decided), model)
-    veto = _cannot_link(side, scored, rules, config.dedupe_cannot_link)
-    cluster, weakest = _clusters(len(side), scored, config.dedupe_threshold, decided, veto)
+    prep = _prepare(enc, side, side, rules, config, True, list(decided))
+    return _dedupe_finish(prep, rules, config, decided, model)
+
+
+def _dedupe_finish(
+    prep: _Prepared,
+    rules: list[MatchRule],
+    config: ReconcileConfig,
+    decided: dict[tuple[int, int], bool],
+    model: fs.MatchModel,
+) -> _Dedupe:
+    """The model-dependent half of :func:`_dedupe`: EM, scores, clusters."""
+    scored, _ = _finish(prep, rules, config, model)
+    veto = _cannot_link(prep.a, scored, rules, config.dedupe_cannot_link)
+    cluster, weakest = _clusters(len(prep.a), scored, config.dedupe_threshold, decided, veto)
     return cluster, weakest, _slim(scored)
 
 
-class _Forked:
+class _Forked(Generic[T]):
     """``work()`` run in a fork of this process; :meth:`result` is what it returned (pickled
     back through a pipe). The child shares this process's memory until it writes to it.
+
+    With ``receives``, ``work`` is called with one argument, ``receive()``, which waits for
+    the object the parent gives :meth:`send` (the child can start on what does not need it).
 
     If the child fails or dies (out of memory, a signal), the work is done again here, so
     the result never depends on whether the second process could run."""
 
-    def __init__(self, work: Callable[[], _Dedupe]) -> None:
+    def __init__(self, work: Callable[..., T], receives: bool = False) -> None:
         import pickle
 
         self.work = work
+        self.receives = receives
+        self.sent: list[Any] = []
         self.cpu = 0.0
         read, write = os.pipe()
+        inbox, self.outbox = os.pipe() if receives else (-1, -1)
         self.pid = os.fork()
         if self.pid == 0:  # the child: never returns into the caller's code
             os.close(read)
+            if receives:
+                os.close(self.outbox)
             try:
                 start = time.process_time()
-                found = self.work()
+
+                def receive() -> Any:
+                    with os.fdopen(inbox, "rb") as pipe:
+                        return pickle.load(pipe)
+
+                found = self.work(receive) if receives else self.work()
                 payload = pickle.dumps((True, found, time.process_time() - start), protocol=5)
             except BaseException:  # reported to the parent, which redoes the work
                 payload = pickle.dumps((False, None, 0.0))
@@ -290,18 +355,35 @@ class _Forked:
             finally:
                 os._exit(0)
         os.close(write)
+        if receives:
+            os.close(inbox)
         self.read = read
+
+    def send(self, value: Any) -> None:
+        """Give the child what its ``receive()`` waits for (kept, should the work be redone here)."""
+        import pickle
+
+        self.sent.append(value)
+        try:
+            with os.fdopen(self.outbox, "wb") as pipe:
+                pickle.dump(value, pipe, protocol=5)
+        except OSError:  # the child is gone: result() redoes the work
+            pass
 
     def cancel(self) -> None:
         import signal
 
         os.close(self.read)
+        if self.receives and not self.sent:
+            os.close(self.outbox)
         os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
 
-    def result(self) -> _Dedupe:
+    def result(self) -> T:
         import pickle
 
+        if self.receives and not self.sent:
+            raise RuntimeError("the child waits for send()")
         with os.fdopen(self.read, "rb") as pipe:
             payload = pipe.read()
         os.waitpid(self.pid, 0)
@@ -310,7 +392,7 @@ class _Forked:
         except Exception:  # the child died before writing all of it
             ok, found, cpu = False, None, 0.0
         if not ok:
-            return self.work()
+            return self.work(lambda: self.sent[0]) if self.receives else self.work()
         self.cpu = float(cpu)
         return found  # type: ignore[no-any-return]
 
@@ -487,34 +569,62 @@ def _reconcile(
     if lt.source == rt.source:
         rt = attrs.evolve(rt, source=f"{rt.source} (right)")
     _check_columns(config, (lt, rt))
-    config, chosen = choose_config(lt, rt, config)
-    lap("choose")
-    rules = _active_rules(config)
-    enc = encode(lt, rt)
-    decided = _decisions_by_index(decisions, (lt.source, rt.source), (lt, rt))
-    lap("encode")
-    link, model = _link(enc, enc.left, enc.right, rules, config, False, list(decided["link"]), None)
-    lap("link")
-    # each dedupe is reduced to its clusters at once (its pair matrices are not needed again);
-    # the two are independent, so on a large run the right list's goes to a second process
-    def dedupe_right() -> _Dedupe:
-        return _dedupe(enc, enc.right, rules, config, decided["right"], model)
-
+    # on a large run the work is shared with a second process (a fork): the configuration is
+    # chosen there while this one encodes the lists, and both lists' de-duplications run there,
+    # their candidate pairs and comparisons while this one links (only their EM needs the link's
+    # model, sent over once trained); what comes back is small (a configuration; clusters)
     parallel = (
         config.workers > 1 and hasattr(os, "fork") and min(len(lt), len(rt)) >= config.parallel_min_records
     )
-    other = _Forked(dedupe_right) if parallel else None
+    if parallel:
+        given = config
+        chooser = _Forked(lambda: choose_config(lt, rt, given))
+        try:
+            enc = encode(lt, rt)
+            decided = _decisions_by_index(decisions, (lt.source, rt.source), (lt, rt))
+        except BaseException:
+            chooser.cancel()
+            raise
+        lap("encode")
+        config, chosen = chooser.result()
+        cpu_timings["choose (second process)"] = round(chooser.cpu, 3)
+        lap("choose")
+    else:
+        config, chosen = choose_config(lt, rt, config)
+        lap("choose")
+        enc = encode(lt, rt)
+        decided = _decisions_by_index(decisions, (lt.source, rt.source), (lt, rt))
+        lap("encode")
+    rules = _active_rules(config)
+
+    def both_dedupes(receive: Callable[[], fs.MatchModel]) -> tuple[_Dedupe, _Dedupe]:
+        prep_l = _prepare(enc, enc.left, enc.left, rules, config, True, list(decided["left"]))
+        prep_r = _prepare(enc, enc.right, enc.right, rules, config, True, list(decided["right"]))
+        base = receive()
+        done_l = _dedupe_finish(prep_l, rules, config, decided["left"], base)
+        del prep_l
+        return done_l, _dedupe_finish(prep_r, rules, config, decided["right"], base)
+
+    deduper = _Forked(both_dedupes, receives=True) if parallel else None
     try:
-        cl, weak_l, dl = _dedupe(enc, enc.left, rules, config, decided["left"], model)
+        link, model = _link(enc, enc.left, enc.right, rules, config, False, list(decided["link"]), None)
     except BaseException:
-        if other is not None:
-            other.cancel()
+        if deduper is not None:
+            deduper.cancel()
         raise
-    lap("dedupe left")
-    cr, weak_r, dr = other.result() if other is not None else dedupe_right()
-    if other is not None:
-        cpu_timings["dedupe right (second process)"] = round(other.cpu, 3)
-    lap("dedupe right")
+    lap("link")
+    # each dedupe is reduced to its clusters at once (its pair matrices are not needed again)
+    if deduper is not None:
+        deduper.send(model)
+        (cl, weak_l, dl), (cr, weak_r, dr) = deduper.result()
+        cpu_timings["dedupe (second process)"] = round(deduper.cpu, 3)
+        lap("dedupe left")
+        lap("dedupe right")
+    else:
+        cl, weak_l, dl = _dedupe(enc, enc.left, rules, config, decided["left"], model)
+        lap("dedupe left")
+        cr, weak_r, dr = _dedupe(enc, enc.right, rules, config, decided["right"], model)
+        lap("dedupe right")
     outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
     lap("decide")
     matches, possibles, conflicts = outcome
