@@ -113,3 +113,4 @@ def test_a_failed_child_that_receives_is_redone_here_with_what_was_sent() -> Non
     forked = _Forked(work, receives=True)
     forked.send(1)
     assert forked.result() == 2
+

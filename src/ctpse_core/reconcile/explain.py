@@ -201,6 +201,8 @@ def corrections(
     only_right: Sequence[str],
     duplicates_right: Sequence[DuplicateCluster],
     config: ReconcileConfig,
+    *,
+    by_cell: bool = False,
 ) -> tuple[list[str], list[dict[str, str]], list[str], list[str]]:
     """Rows for JCTPPH in the national list's own columns and vocabulary, plus ``Action`` and ``Reason``.
 
@@ -213,6 +215,9 @@ def corrections(
     a value it never holds is written plainly. ``UPDATE`` and ``QUERY`` rows of a matched
     record carry its identifying cells and only the fields that change (or are disputed);
     the reason names each change with the record's current and new value.
+
+    ``by_cell`` builds every row cell by cell in column order (what is done anyway when two
+    columns share a header; the result is otherwise the same, only slower).
     """
     from ctpse_core.builtins.nominal_feeds import NATIONAL_COLUMNS
 
@@ -249,9 +254,21 @@ def corrections(
         (f, header_of[f], right.ids if f == "id" else right.column(f), formatted[f], f in IDENTIFYING)
         for f in fields
     ]
+    # with one column per header (the usual case) a row is a copy of a blank template with its
+    # cells set, and a cell's text one memo look-up; otherwise each row is built cell by cell
+    # in column order, so that a later column of the same header wins as it always did
+    simple = len(set(headers)) == len(headers) and not by_cell
+    blank = dict.fromkeys(headers[:-2], "")
+    field_set = set(fields)
+    identifying = [item for item in national if item[4]]
 
     def national_row(k: int, keep: Sequence[str] | None = None) -> dict[str, str]:
         """The national record's cells; with ``keep``, only its identifying cells and those fields."""
+        if simple and keep is None:
+            return {
+                header: text if (text := memo.get(value := column[k])) is not None else fmt(value, f)
+                for f, header, column, memo, _identifying in national
+            }
         row: dict[str, str] = {}
         for f, header, column, memo, identifying in national:
             if keep is None or identifying or f in keep:
@@ -265,35 +282,78 @@ def corrections(
     out: list[dict[str, str]] = []
     about: list[str] = []
     by_pair: dict[tuple[str, str], list[Discrepancy]] = {}
+    authoritative = set(config.authoritative)
     for d in found:
-        if d.field in config.authoritative and d.kind != "missing_left":
-            by_pair.setdefault((d.left, d.right), []).append(d)
+        if d.field in authoritative and d.kind != "missing_left":
+            items = by_pair.get((d.left, d.right))
+            if items is None:
+                by_pair[(d.left, d.right)] = [d]
+            else:
+                items.append(d)
     # one row per national record: a duplicate to merge is only merged (its regional match is
     # the record kept's too), and the updates several regional records ask of one national
     # record are combined, values they disagree on left alone and queried
     merged_away = {rid: (cluster.ids[0], cluster.probability) for cluster in duplicates_right
                    for rid in cluster.ids[1:]}
     by_right: dict[str, list[tuple[str, list[Discrepancy]]]] = {}
-    for (lid, rid), items in sorted(by_pair.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    for (rid, lid), items in sorted(((rid, lid), items) for (lid, rid), items in by_pair.items()):
         if rid not in merged_away:
-            by_right.setdefault(rid, []).append((lid, items))
+            asks = by_right.get(rid)
+            if asks is None:
+                by_right[rid] = [(lid, items)]
+            else:
+                asks.append((lid, items))
+    left_columns: dict[str, list[Any]] = {}
+    right_columns: dict[str, list[Any]] = {}
     for rid, asks in by_right.items():
+        at = rpos[rid]
         wanted: dict[str, dict[str, list[str]]] = {}
         for lid, items in asks:
+            k = lpos[lid]
             for d in items:
-                value = fmt(left.column(d.field)[lpos[lid]], d.field)
-                wanted.setdefault(d.field, {}).setdefault(value, []).append(lid)
-        row = national_row(rpos[rid], list(wanted))
+                field = d.field
+                column = left_columns.get(field)
+                if column is None:
+                    column = left_columns[field] = left.column(field)
+                value = fmt(column[k], field)
+                by_value = wanted.get(field)
+                if by_value is None:
+                    wanted[field] = {value: [lid]}
+                else:
+                    ids = by_value.get(value)
+                    if ids is None:
+                        by_value[value] = [lid]
+                    else:
+                        ids.append(lid)
+        now: dict[str, str] = {}
+        for field in wanted:
+            column = right_columns.get(field)
+            if column is None:
+                column = right_columns[field] = right.column(field)
+            now[field] = fmt(column[at], field)
+        if simple:
+            row = blank.copy()
+            for f, header, column, memo, _identifying in identifying:
+                value = column[at]
+                text = memo.get(value)
+                row[header] = text if text is not None else fmt(value, f)
+            for field, text in now.items():
+                if field in field_set:
+                    row[header_of[field]] = text
+        else:
+            row = national_row(at, list(wanted))
         agreed = {f: next(iter(v)) for f, v in wanted.items() if len(v) == 1}
         for field, value in agreed.items():
             row[header_of[field]] = value
-        who = sorted({lid for lid, _items in asks})
-        now = {f: fmt(right.column(f)[rpos[rid]], f) for f in wanted}
+        who = sorted({lid for lid, _items in asks}) if len(asks) > 1 else [asks[0][0]]
         parts = [f"{f} {now[f] or '(blank)'} -> {v}" for f, v in agreed.items()]
-        parts += [
-            f"{f} disputed: " + ", ".join(f"{v or '(blank)'} ({'/'.join(ids)})" for v, ids in sorted(values.items()))
-            for f, values in wanted.items() if len(values) > 1
-        ]
+        if len(agreed) < len(wanted):
+            parts += [
+                f"{f} disputed: "
+                + ", ".join(f"{v or '(blank)'} ({'/'.join(ids)})" for v, ids in sorted(values.items()))
+                for f, values in wanted.items()
+                if len(values) > 1
+            ]
         row["Action"] = "UPDATE" if agreed else "QUERY"
         row["Reason"] = f"regional record{'s' if len(who) > 1 else ''} {', '.join(who)}: " + "; ".join(parts)
         out.append(row)
