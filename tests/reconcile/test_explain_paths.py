@@ -64,3 +64,35 @@ def test_a_disputed_value_keeps_the_national_cell_on_both_paths(kit) -> None:  #
     assert n200["Action"] == "QUERY" and n200["Status"] == "community"
     n201 = next(row for row in fast[1] if row["JCTPPH Ref"] == "N201")
     assert n201["Action"] == "MERGE" and n201["Status"] == ""
+
+
+def test_discrepancies_found_ahead_are_those_of_the_matches(tmp_path: Path) -> None:
+    """The discrepancies looked for on the likely pairs before the clusters are known, then taken
+    per match (a match that was not among them looked at afterwards), are exactly
+    ``discrepancies()`` of the matches, in the same order."""
+    import numpy as np
+
+    from ctpse_core.reconcile.engine import _match_discrepancies
+    from ctpse_core.reconcile.explain import discrepancies, pair_discrepancies
+
+    write_nominal_lists(tmp_path, count=1500, seed=5)
+    left, _ = read_table("regional", tmp_path / "regional.csv")
+    right, _ = read_table("national", tmp_path / "national.csv")
+    config = ReconcileConfig()
+    result = reconcile(left, right, config)
+    expected = discrepancies(left, right, result.matches, config.tolerances)
+    assert result.discrepancies == expected
+    assert len(expected) > 100
+    # found ahead for every other match only: the rest are looked at afterwards
+    lpos = {rid: k for k, rid in enumerate(left.ids)}
+    rpos = {rid: k for k, rid in enumerate(right.ids)}
+    mx = np.asarray([lpos[m.left] for m in result.matches], dtype=np.int64)
+    my = np.asarray([rpos[m.right] for m in result.matches], dtype=np.int64)
+    codes = mx * len(right) + my
+    some = np.sort(codes[::2])
+    xs, ys = some // len(right), some % len(right)
+    pair_of, found = pair_discrepancies(left, right, xs.tolist(), ys.tolist(), config.tolerances)
+    starts = np.searchsorted(pair_of, np.arange(len(some) + 1))
+    taken = _match_discrepancies(left, right, mx, my, (some, starts, found), config)
+    assert taken == expected
+    assert _match_discrepancies(left, right, mx, my, (some[:0], starts[:1], []), config) == expected

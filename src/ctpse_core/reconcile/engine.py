@@ -6,7 +6,7 @@ import gc
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 import attrs
 import numpy as np
@@ -21,9 +21,11 @@ from ctpse_core.reconcile.blocking import candidate_pairs
 from ctpse_core.reconcile.columns import blocked_comparisons
 from ctpse_core.reconcile.comparisons import MatchRule, PairBatch, column_rules, match_rules
 from ctpse_core.reconcile.config import ReconcileConfig
-from ctpse_core.reconcile.explain import corrections, discrepancies, headcount
+from ctpse_core.reconcile.explain import corrections, headcount, pair_discrepancies
 from ctpse_core.reconcile.features import Encoded, Side, encode
+from ctpse_core.reconcile.forked import Forked as _Forked
 from ctpse_core.reconcile.result import (
+    Discrepancy,
     DuplicateCluster,
     EvidenceRows,
     IdentifierConflict,
@@ -39,7 +41,6 @@ __all__ = ["Progress", "choose_config", "reconcile"]
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
 Progress = Callable[[str], None]
-T = TypeVar("T")
 
 #: Which comparisons a blocking key part makes agree (left out when training on that rule).
 PART_COMPARISONS: dict[str, tuple[str, ...]] = {
@@ -62,7 +63,7 @@ PART_COMPARISONS: dict[str, tuple[str, ...]] = {
 }
 #: Candidate pairs compared at a time.
 _SLICE = 1_000_000
-STAGES = ("choose", "encode", "link", "dedupe left", "dedupe right", "decide", "explain")
+STAGES = ("choose", "encode", "link", "explain ahead", "dedupe left", "dedupe right", "decide", "explain")
 
 
 @attrs.define
@@ -314,89 +315,6 @@ def _dedupe_finish(
     return cluster, weakest, _slim(scored)
 
 
-class _Forked(Generic[T]):
-    """``work()`` run in a fork of this process; :meth:`result` is what it returned (pickled
-    back through a pipe). The child shares this process's memory until it writes to it.
-
-    With ``receives``, ``work`` is called with one argument, ``receive()``, which waits for
-    the object the parent gives :meth:`send` (the child can start on what does not need it).
-
-    If the child fails or dies (out of memory, a signal), the work is done again here, so
-    the result never depends on whether the second process could run."""
-
-    def __init__(self, work: Callable[..., T], receives: bool = False) -> None:
-        import pickle
-
-        self.work = work
-        self.receives = receives
-        self.sent: list[Any] = []
-        self.cpu = 0.0
-        read, write = os.pipe()
-        inbox, self.outbox = os.pipe() if receives else (-1, -1)
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: never returns into the caller's code
-            os.close(read)
-            if receives:
-                os.close(self.outbox)
-            try:
-                start = time.process_time()
-
-                def receive() -> Any:
-                    with os.fdopen(inbox, "rb") as pipe:
-                        return pickle.load(pipe)
-
-                found = self.work(receive) if receives else self.work()
-                payload = pickle.dumps((True, found, time.process_time() - start), protocol=5)
-            except BaseException:  # reported to the parent, which redoes the work
-                payload = pickle.dumps((False, None, 0.0))
-            try:
-                with os.fdopen(write, "wb") as out:
-                    out.write(payload)
-            finally:
-                os._exit(0)
-        os.close(write)
-        if receives:
-            os.close(inbox)
-        self.read = read
-
-    def send(self, value: Any) -> None:
-        """Give the child what its ``receive()`` waits for (kept, should the work be redone here)."""
-        import pickle
-
-        self.sent.append(value)
-        try:
-            with os.fdopen(self.outbox, "wb") as pipe:
-                pickle.dump(value, pipe, protocol=5)
-        except OSError:  # the child is gone: result() redoes the work
-            pass
-
-    def cancel(self) -> None:
-        import signal
-
-        os.close(self.read)
-        if self.receives and not self.sent:
-            os.close(self.outbox)
-        os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-
-    def result(self) -> T:
-        import pickle
-
-        if self.receives and not self.sent:
-            raise RuntimeError("the child waits for send()")
-        with os.fdopen(self.read, "rb") as pipe:
-            payload = pipe.read()
-        os.waitpid(self.pid, 0)
-        try:
-            ok, found, cpu = pickle.loads(payload)
-        except Exception:  # the child died before writing all of it
-            ok, found, cpu = False, None, 0.0
-        if not ok:
-            return self.work(lambda: self.sent[0]) if self.receives else self.work()
-        self.cpu = float(cpu)
-        return found  # type: ignore[no-any-return]
-
-
 def _slim(scored: _Scored) -> _Scored:
     """The scored pairs without their per-pair arrays (only the counts stay, for stats)."""
     empty = np.zeros(0, dtype=np.int64)
@@ -616,6 +534,10 @@ def _reconcile(
     # each dedupe is reduced to its clusters at once (its pair matrices are not needed again)
     if deduper is not None:
         deduper.send(model)
+    # the discrepancies of the pairs likely to be matched, while the second process finishes
+    ahead = _ahead(lt, rt, rules, config, link)
+    lap("explain ahead")
+    if deduper is not None:
         (cl, weak_l, dl), (cr, weak_r, dr) = deduper.result()
         cpu_timings["dedupe (second process)"] = round(deduper.cpu, 3)
         lap("dedupe left")
@@ -627,19 +549,19 @@ def _reconcile(
         lap("dedupe right")
     outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
     lap("decide")
-    matches, possibles, conflicts = outcome
+    matches, possibles, conflicts, mx, my = outcome
     left_pos = {rid: k for k, rid in enumerate(lt.ids)}
     right_pos = {rid: k for k, rid in enumerate(rt.ids)}
-    in_match_l = set(map(left_pos.__getitem__, [m.left for m in matches]))
-    in_match_r = set(map(right_pos.__getitem__, [m.right for m in matches]))
+    in_match_l = set(mx.tolist())
+    in_match_r = set(my.tolist())
     in_possible_l = {left_pos[p.left] for p in possibles} - in_match_l
     in_possible_r = {right_pos[p.right] for p in possibles} - in_match_r
     only_left = _unlisted(lt.ids, in_match_l | in_possible_l)
     only_right = _unlisted(rt.ids, in_match_r | in_possible_r)
     dup_l = _cluster_list("left", lt, cl, weak_l)
     dup_r = _cluster_list("right", rt, cr, weak_r)
-    found_discrepancies = discrepancies(lt, rt, matches, config.tolerances)
-    rows = headcount(lt, rt, matches, cl.tolist(), cr.tolist(), in_possible_l, in_possible_r)
+    found_discrepancies = _match_discrepancies(lt, rt, mx, my, ahead, config)
+    rows = headcount(lt, rt, matches, cl.tolist(), cr.tolist(), in_possible_l, in_possible_r, positions=(mx, my))
     headers, fixes, fixes_about, fixes_fields = corrections(
         lt, rt, matches, found_discrepancies, only_left, only_right, dup_r, config
     )
@@ -701,6 +623,51 @@ def _reconcile(
     )
 
 
+_Ahead = tuple[I64, I64, list[Discrepancy]]
+
+
+def _ahead(
+    lt: NominalTable, rt: NominalTable, rules: list[MatchRule], config: ReconcileConfig, link: _Scored
+) -> _Ahead:
+    """The discrepancies of the link's pairs that may be matched (at or above the match threshold,
+    or agreeing on an identifier), before the clusters are known: their codes, where each pair's
+    discrepancies start, and the discrepancies in (pair, field) order."""
+    likely = link.probability >= config.match_threshold
+    ident = [k for k, r in enumerate(rules) if r.identifier]
+    if ident:
+        top = np.asarray([len(rules[c].levels) - 1 for c in ident], dtype=np.int8)
+        likely |= (link.levels[:, ident] == top).any(axis=1)
+    pos = np.flatnonzero(likely)
+    xs, ys = link.i[pos], link.j[pos]
+    pair_of, found = pair_discrepancies(lt, rt, xs.tolist(), ys.tolist(), config.tolerances)
+    starts = np.searchsorted(pair_of, np.arange(len(pos) + 1, dtype=np.int64))
+    return xs * max(len(rt), 1) + ys, starts, found
+
+
+def _match_discrepancies(
+    lt: NominalTable, rt: NominalTable, mx: I64, my: I64, ahead: _Ahead, config: ReconcileConfig
+) -> list[Discrepancy]:
+    """The discrepancies of the matches (positions ``mx``, ``my``) in match order, taken from
+    those found ahead; a match that was not among them (added by a cluster or a reviewer) is
+    looked at now. The same as :func:`~ctpse_core.reconcile.explain.discrepancies` of the matches."""
+    codes, starts, found = ahead
+    want = mx * max(len(rt), 1) + my
+    at = np.minimum(np.searchsorted(codes, want), max(len(codes) - 1, 0))
+    hit = codes[at] == want if len(codes) else np.zeros(len(want), dtype=bool)
+    miss = np.flatnonzero(~hit)
+    pair_m, found_m = pair_discrepancies(lt, rt, mx[miss].tolist(), my[miss].tolist(), config.tolerances)
+    starts_m = np.searchsorted(pair_m, np.arange(len(miss) + 1, dtype=np.int64)) + len(found)
+    first = np.empty(len(want), dtype=np.int64)
+    end = np.empty(len(want), dtype=np.int64)
+    first[hit], end[hit] = starts[at[hit]], starts[at[hit] + 1]
+    first[miss], end[miss] = starts_m[:-1], starts_m[1:]
+    length = end - first
+    # each match's run of discrepancies, one after the other, as indexes into both lists
+    index = np.arange(int(length.sum()), dtype=np.int64) + np.repeat(first - (np.cumsum(length) - length), length)
+    pool = found + found_m
+    return list(map(pool.__getitem__, index.tolist()))
+
+
 def _unlisted(ids: list[str], listed: set[int]) -> list[str]:
     """The IDs whose positions are not in ``listed``, in order."""
     keep = np.ones(len(ids), dtype=bool)
@@ -755,7 +722,8 @@ def _decide(
     cl: I64,
     cr: I64,
     decided: dict[tuple[int, int], bool],
-) -> tuple[list[MatchedPair], list[PossibleMatch], list[IdentifierConflict]]:
+) -> tuple[list[MatchedPair], list[PossibleMatch], list[IdentifierConflict], I64, I64]:
+    """Matches (with each match's left and right record positions), possible matches, conflicts."""
     lt, rt = enc.left.table, enc.right.table
     n_right = len(enc.right)
     names = [r.name for r in rules]
@@ -822,7 +790,7 @@ def _decide(
         used_l.add(a)
         used_r.add(b)
         accepted.append((a, b, k))
-    matches = _expand_clusters(enc, rules, config, link, model, cl, cr, accepted, decided, basis)
+    matches, mx, my = _expand_clusters(enc, rules, config, link, model, cl, cr, accepted, decided, basis)
     matched_pairs = {(m.left, m.right) for m in matches}
     matched_l = {m.left for m in matches}
     matched_r = {m.right for m in matches}
@@ -835,7 +803,7 @@ def _decide(
         possibles.append(_possible(lt, rt, rules, link, k, reason))
     possibles.sort(key=lambda q: (-q.probability, q.left, q.right))
     conflicts.sort(key=lambda c: (c.left, c.right))
-    return matches, possibles, conflicts
+    return matches, possibles, conflicts, mx, my
 
 
 def _expand_clusters(
@@ -849,8 +817,9 @@ def _expand_clusters(
     accepted: list[tuple[int, int, int]],
     decided: dict[tuple[int, int], bool],
     basis: npt.NDArray[np.object_],
-) -> list[MatchedPair]:
-    """Every member of an accepted left cluster matches every member of its right cluster."""
+) -> tuple[list[MatchedPair], I64, I64]:
+    """Every member of an accepted left cluster matches every member of its right cluster
+    (the matches, and their left and right record positions)."""
     lt, rt = enc.left.table, enc.right.table
     n_right = len(enc.right)
     size_l, size_r = np.bincount(cl, minlength=len(cl)), np.bincount(cr, minlength=len(cr))
@@ -903,7 +872,10 @@ def _expand_clusters(
     found_list, at_list, extra_list = found.tolist(), at.tolist(), extra_row.tolist()
     left_ids, right_ids = [lt.ids[x] for x in xs], [rt.ids[y] for y in ys]
     matches: list[MatchedPair] = []
-    for t in sorted(range(len(xs)), key=list(zip(left_ids, right_ids, strict=True)).__getitem__):
+    in_order = sorted(range(len(xs)), key=list(zip(left_ids, right_ids, strict=True)).__getitem__)
+    order = np.asarray(in_order, dtype=np.int64)
+    mx, my = np.asarray(xs, dtype=np.int64)[order], np.asarray(ys, dtype=np.int64)[order]
+    for t in in_order:
         if found_list[t]:
             matches.append(
                 MatchedPair(
@@ -927,7 +899,7 @@ def _expand_clusters(
                     source=EvidenceRows(*labels, extra_levels, extra_per, extra_list[t]),
                 )
             )
-    return matches
+    return matches, mx, my
 
 
 def _possible(

@@ -20,7 +20,7 @@ from ctpse_core.reconcile.table import NominalTable
 
 I64 = npt.NDArray[np.int64]
 
-__all__ = ["CHECKED_FIELDS", "HEADCOUNT_DIMENSIONS", "corrections", "discrepancies", "headcount"]
+__all__ = ["CHECKED_FIELDS", "HEADCOUNT_DIMENSIONS", "corrections", "discrepancies", "headcount", "pair_discrepancies"]
 
 #: Fields compared on every matched pair, and how.
 CHECKED_FIELDS: dict[str, str] = {
@@ -88,10 +88,19 @@ def discrepancies(
     are looked at in Python; each distinct pair of values is judged once."""
     lpos = {rid: k for k, rid in enumerate(left.ids)}
     rpos = {rid: k for k, rid in enumerate(right.ids)}
-    lids = [m.left for m in matches]
-    rids = [m.right for m in matches]
-    xs = list(map(lpos.__getitem__, lids))
-    ys = list(map(rpos.__getitem__, rids))
+    xs = list(map(lpos.__getitem__, [m.left for m in matches]))
+    ys = list(map(rpos.__getitem__, [m.right for m in matches]))
+    return pair_discrepancies(left, right, xs, ys, tol)[1]
+
+
+def pair_discrepancies(
+    left: NominalTable, right: NominalTable, xs: Sequence[int], ys: Sequence[int], tol: Tolerances
+) -> tuple[I64, list[Discrepancy]]:
+    """:func:`discrepancies` of the pairs ``(xs[n], ys[n])`` (record positions): for each
+    discrepancy the pair it is about, and the discrepancies in (pair, field) order. The
+    discrepancies of a pair do not depend on the other pairs (each value pair is judged alone)."""
+    lids = list(map(left.ids.__getitem__, xs))
+    rids = list(map(right.ids.__getitem__, ys))
     at: list[int] = []
     found: list[Discrepancy] = []
     for field, kind in CHECKED_FIELDS.items():
@@ -127,8 +136,9 @@ def discrepancies(
             at.append(n)
             found.append(Discrepancy(lids[n], rids[n], field, _memo_text(texts, a), _memo_text(texts, b), how))
     # fields were taken in order: a stable sort by pair gives (pair, field)
-    order = np.argsort(np.asarray(at, dtype=np.int64), kind="stable")
-    return list(map(found.__getitem__, order.tolist()))
+    pairs = np.asarray(at, dtype=np.int64)
+    order = np.argsort(pairs, kind="stable")
+    return pairs[order], list(map(found.__getitem__, order.tolist()))
 
 
 def headcount(
@@ -139,14 +149,20 @@ def headcount(
     cr: Sequence[int],
     possible_l: set[int],
     possible_r: set[int],
+    *,
+    positions: tuple[I64, I64] | None = None,
 ) -> list[HeadcountRow]:
     """Counts by status, force and category in each list, the difference split exactly into:
     records only on one side, records awaiting review, extra copies (duplicates) on each
-    side, and matched people recorded with a different value."""
-    lpos = {rid: k for k, rid in enumerate(left.ids)}
-    rpos = {rid: k for k, rid in enumerate(right.ids)}
-    xs = np.fromiter(map(lpos.__getitem__, [m.left for m in matches]), dtype=np.int64, count=len(matches))
-    ys = np.fromiter(map(rpos.__getitem__, [m.right for m in matches]), dtype=np.int64, count=len(matches))
+    side, and matched people recorded with a different value. ``positions``: the matches'
+    left and right record positions, when the caller has them (else found from their IDs)."""
+    if positions is not None:  # the matches' record positions, known to the caller
+        xs, ys = (np.asarray(p, dtype=np.int64) for p in positions)
+    else:
+        lpos = {rid: k for k, rid in enumerate(left.ids)}
+        rpos = {rid: k for k, rid in enumerate(right.ids)}
+        xs = np.fromiter(map(lpos.__getitem__, [m.left for m in matches]), dtype=np.int64, count=len(matches))
+        ys = np.fromiter(map(rpos.__getitem__, [m.right for m in matches]), dtype=np.int64, count=len(matches))
     cla, cra = np.asarray(cl, dtype=np.int64), np.asarray(cr, dtype=np.int64)
     # each distinct (left cluster, right cluster) pair of the matches once
     n_right = max(len(right), 1)
