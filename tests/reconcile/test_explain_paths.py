@@ -10,8 +10,9 @@ from ctpse_core.synthetic.nominals import write_nominal_lists
 
 
 def test_correction_rows_from_a_template_are_those_built_cell_by_cell(tmp_path: Path) -> None:
-    """The correction set's rows (copied from a blank template, one memo look-up per cell) are
-    exactly those built cell by cell in column order, on generated lists with every kind of row."""
+    """The correction set's rows (copied from a blank template, one memo look-up per cell; in a
+    run, made ahead for the likely pairs) are exactly those built cell by cell in column order,
+    on generated lists with every kind of row."""
     from ctpse_core.reconcile.explain import corrections
 
     write_nominal_lists(tmp_path, count=1500, seed=5)
@@ -27,6 +28,8 @@ def test_correction_rows_from_a_template_are_those_built_cell_by_cell(tmp_path: 
     slow = corrections(*args, by_cell=True)
     assert fast == slow
     assert [list(row) for row in fast[1]] == [list(row) for row in slow[1]]  # the same column order
+    # the run's own rows (those of one regional match made ahead, before the matches were final)
+    assert (result.correction_headers, result.corrections, result.correction_ids) == fast[:3]
     actions = {row["Action"] for row in fast[1]}
     assert {"UPDATE", "ADD", "QUERY", "MERGE"} <= actions
 
@@ -96,3 +99,19 @@ def test_discrepancies_found_ahead_are_those_of_the_matches(tmp_path: Path) -> N
     taken = _match_discrepancies(left, right, mx, my, (some, starts, found), config)
     assert taken == expected
     assert _match_discrepancies(left, right, mx, my, (some[:0], starts[:1], []), config) == expected
+
+
+def test_id_rank_sorts_as_the_ids_do() -> None:
+    """Sorting by an ID's rank sorts by the ID, whether or not the list came in ID order."""
+    import random
+
+    from ctpse_core.reconcile.engine import _id_rank
+
+    rng = random.Random(3)
+    for size in (0, 1, 2, 50, 400):
+        ids = sorted({f"R{rng.randrange(10**6):07d}{rng.choice('ab')}" for _ in range(size)})
+        for shuffled in (False, True):
+            if shuffled:
+                rng.shuffle(ids)
+            rank = _id_rank(ids).tolist()
+            assert sorted(range(len(ids)), key=rank.__getitem__) == sorted(range(len(ids)), key=ids.__getitem__)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import itertools
+import operator
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -21,7 +23,7 @@ from ctpse_core.reconcile.blocking import candidate_pairs
 from ctpse_core.reconcile.columns import blocked_comparisons
 from ctpse_core.reconcile.comparisons import MatchRule, PairBatch, column_rules, match_rules
 from ctpse_core.reconcile.config import ReconcileConfig
-from ctpse_core.reconcile.explain import corrections, headcount, pair_discrepancies
+from ctpse_core.reconcile.explain import CorrectionWriter, correction_writer, headcount, pair_discrepancies
 from ctpse_core.reconcile.features import Encoded, Side, encode
 from ctpse_core.reconcile.forked import Forked as _Forked
 from ctpse_core.reconcile.result import (
@@ -535,7 +537,10 @@ def _reconcile(
     if deduper is not None:
         deduper.send(model)
     # the discrepancies of the pairs likely to be matched, while the second process finishes
+    # and the correction rows those pairs would ask of their national records
     ahead = _ahead(lt, rt, rules, config, link)
+    writer = correction_writer(lt, rt, config)
+    ready = _ready_rows(writer, ahead[2])
     lap("explain ahead")
     if deduper is not None:
         (cl, weak_l, dl), (cr, weak_r, dr) = deduper.result()
@@ -562,9 +567,7 @@ def _reconcile(
     dup_r = _cluster_list("right", rt, cr, weak_r)
     found_discrepancies = _match_discrepancies(lt, rt, mx, my, ahead, config)
     rows = headcount(lt, rt, matches, cl.tolist(), cr.tolist(), in_possible_l, in_possible_r, positions=(mx, my))
-    headers, fixes, fixes_about, fixes_fields = corrections(
-        lt, rt, matches, found_discrepancies, only_left, only_right, dup_r, config
-    )
+    headers, fixes, fixes_about, fixes_fields = writer.finish(found_discrepancies, only_left, only_right, dup_r, ready)
     lap("explain")
     stats: dict[str, Any] = {
         "candidate_pairs": {
@@ -644,6 +647,21 @@ def _ahead(
     return xs * max(len(rt), 1) + ys, starts, found
 
 
+def _ready_rows(writer: CorrectionWriter, found: list[Discrepancy]) -> dict[tuple[str, str], dict[str, str]]:
+    """The correction row of each pair's national record, were that pair its only regional match
+    (``{(regional ID, national ID): row}``; used only where it is)."""
+    by_pair: dict[tuple[str, str], list[Discrepancy]] = {}
+    authoritative = writer.authoritative
+    for d in found:
+        if d.field in authoritative and d.kind != "missing_left":
+            items = by_pair.get((d.left, d.right))
+            if items is None:
+                by_pair[(d.left, d.right)] = [d]
+            else:
+                items.append(d)
+    return {(lid, rid): writer.update(rid, [(lid, items)]) for (lid, rid), items in by_pair.items()}
+
+
 def _match_discrepancies(
     lt: NominalTable, rt: NominalTable, mx: I64, my: I64, ahead: _Ahead, config: ReconcileConfig
 ) -> list[Discrepancy]:
@@ -666,6 +684,16 @@ def _match_discrepancies(
     index = np.arange(int(length.sum()), dtype=np.int64) + np.repeat(first - (np.cumsum(length) - length), length)
     pool = found + found_m
     return list(map(pool.__getitem__, index.tolist()))
+
+
+def _id_rank(ids: list[str]) -> I64:
+    """Each ID's place in the sorted order of the IDs (unique): sorting by it sorts by ID.
+    Lists usually come in ID order, which is checked first."""
+    if all(map(operator.le, ids, itertools.islice(ids, 1, None))):
+        return np.arange(len(ids), dtype=np.int64)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)] = np.arange(len(ids))
+    return rank
 
 
 def _unlisted(ids: list[str], listed: set[int]) -> list[str]:
@@ -775,10 +803,10 @@ def _decide(
     head = np.ones(len(pos), dtype=bool)
     head[1:] = (ca[1:] != ca[:-1]) | (cb[1:] != cb[:-1])
     head_pos, head_a, head_b = pos[head].tolist(), ca[head].tolist(), cb[head].tolist()
-    keys = list(
-        zip((-rank[pos[head]]).tolist(), [lt.ids[a] for a in head_a], [rt.ids[b] for b in head_b], strict=True)
-    )
-    best = [(head_pos[t], head_a[t], head_b[t]) for t in sorted(range(len(keys)), key=keys.__getitem__)]
+    # by rank, then the two IDs (each ID's place in its list's sorted order: the same order)
+    rank_l, rank_r = _id_rank(lt.ids), _id_rank(rt.ids)
+    by = np.lexsort((rank_r[cb[head]], rank_l[ca[head]], -rank[pos[head]]))
+    best = [(head_pos[t], head_a[t], head_b[t]) for t in by.tolist()]
     used_l: set[int] = set()
     used_r: set[int] = set()
     accepted: list[tuple[int, int, int]] = []
@@ -790,7 +818,9 @@ def _decide(
         used_l.add(a)
         used_r.add(b)
         accepted.append((a, b, k))
-    matches, mx, my = _expand_clusters(enc, rules, config, link, model, cl, cr, accepted, decided, basis)
+    matches, mx, my = _expand_clusters(
+        enc, rules, config, link, model, cl, cr, accepted, decided, basis, (rank_l, rank_r)
+    )
     matched_pairs = {(m.left, m.right) for m in matches}
     matched_l = {m.left for m in matches}
     matched_r = {m.right for m in matches}
@@ -817,6 +847,7 @@ def _expand_clusters(
     accepted: list[tuple[int, int, int]],
     decided: dict[tuple[int, int], bool],
     basis: npt.NDArray[np.object_],
+    ranks: tuple[I64, I64],
 ) -> tuple[list[MatchedPair], I64, I64]:
     """Every member of an accepted left cluster matches every member of its right cluster
     (the matches, and their left and right record positions)."""
@@ -872,9 +903,11 @@ def _expand_clusters(
     found_list, at_list, extra_list = found.tolist(), at.tolist(), extra_row.tolist()
     left_ids, right_ids = [lt.ids[x] for x in xs], [rt.ids[y] for y in ys]
     matches: list[MatchedPair] = []
-    in_order = sorted(range(len(xs)), key=list(zip(left_ids, right_ids, strict=True)).__getitem__)
-    order = np.asarray(in_order, dtype=np.int64)
-    mx, my = np.asarray(xs, dtype=np.int64)[order], np.asarray(ys, dtype=np.int64)[order]
+    xa, ya = np.asarray(xs, dtype=np.int64), np.asarray(ys, dtype=np.int64)
+    # in (left ID, right ID) order: each ID's place in its list's sorted order sorts the same
+    order = np.lexsort((ranks[1][ya], ranks[0][xa]))
+    in_order = order.tolist()
+    mx, my = xa[order], ya[order]
     for t in in_order:
         if found_list[t]:
             matches.append(
