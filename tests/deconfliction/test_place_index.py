@@ -13,7 +13,7 @@ from deconfliction_strategies import CAPACITIES, random_deployments
 from ctpse_core.deconfliction.index import DeconflictionIndex
 from ctpse_core.deconfliction.model import Conflict, Settings
 from ctpse_core.deconfliction.rules import PairRule, _within_reach, builtin_rules
-from ctpse_core.deconfliction.spatial import SLAB_US, PlaceIndex, haversine_m
+from ctpse_core.deconfliction.spatial import SLAB_US, PlaceIndex, haversine_m, reach_classes
 
 DAY = 86_400 * 1_000_000
 
@@ -55,6 +55,56 @@ def test_every_area_within_reach_is_found_anywhere_on_the_globe() -> None:
             )
             checked += len(want)
     assert checked > 1_000
+
+
+def test_a_search_over_many_days_finds_every_area_within_reach() -> None:
+    """Windows of up to a fortnight (past the days whose search boxes are kept) and rows
+    longer than a month (kept with the long ones): every area within reach at a time
+    touching the window is found, and only a search over more than one day may list an
+    area more than once (and says so)."""
+    rng = np.random.default_rng(13)
+    checked = 0
+    for _case in range(12):
+        n = int(rng.integers(50, 400))
+        lat = rng.uniform(51.0, 51.2, n)
+        lon = rng.uniform(-0.3, 0.1, n)
+        radius = rng.choice([0.0, 100.0, 300.0, 800.0, 5_000.0], n)
+        start = rng.integers(0, 30, n) * DAY + rng.integers(0, DAY, n)
+        end = start + rng.choice([0, 3_600_000_000, 2 * DAY, 40 * DAY], n)
+        index = PlaceIndex(np.arange(n, dtype=np.int64), lat, lon, radius, start, end, buffer_m=250.0)
+        for _query in range(40):
+            q_lat, q_lon = float(rng.uniform(51.0, 51.2)), float(rng.uniform(-0.3, 0.1))
+            q_radius = float(rng.choice([0.0, 300.0, 2_000.0]))
+            t0 = int(rng.integers(0, 32)) * DAY + int(rng.integers(0, DAY))
+            t1 = t0 + int(rng.integers(0, 15)) * DAY
+            dist = haversine_m(lat, lon, np.full(n, q_lat), np.full(n, q_lon))
+            touching = (start // SLAB_US <= t1 // SLAB_US) & (np.maximum(end, start) // SLAB_US >= t0 // SLAB_US)
+            want = set(np.flatnonzero((dist <= radius + q_radius + 250.0) & touching).tolist())
+            assert want <= index.near_set(q_lat, q_lon, q_radius, 250.0, t0, t1)
+            cells, repeats = index.cells_near(q_lat, q_lon, q_radius, 250.0, t0, t1)
+            listed = [row for cell in cells for row in cell]
+            assert repeats or len(listed) == len(set(listed))
+            assert not repeats or t1 // SLAB_US > t0 // SLAB_US
+            checked += len(want)
+    assert checked > 1_000
+
+
+def test_radius_classes_merge_while_the_buffer_makes_their_cells_alike() -> None:
+    """A class's cells are sized by the reach of two of its largest areas (both radii plus
+    the buffer): with a 250 m buffer, 100 m and 800 m areas (reach 450 m and 1,850 m) share
+    a class; without a buffer (200 m and 1,600 m) they do not, nor a 60 km area and 5 m
+    ones whatever the buffer; the classes merged are neighbours, the smallest first."""
+
+    def classes(radii: list[float], buffer: float) -> list[int]:
+        found = reach_classes(np.array(radii), buffer).tolist()
+        return [sorted(set(found)).index(c) for c in found]
+
+    assert classes([100.0, 200.0, 300.0, 800.0], 250.0) == [0, 0, 0, 0]
+    assert classes([100.0, 800.0], 0.0) == [0, 1]
+    assert classes([5.0, 60_000.0], 250.0) == [0, 1]
+    assert classes([0.0, 0.5, 3.0, 40.0, 900.0, 60_000.0], 250.0) == [0, 0, 0, 0, 1, 2]
+    assert classes([0.0, 0.5, 3.0, 40.0], 0.0) == [0, 0, 1, 2]
+    assert classes([], 250.0) == []
 
 
 def _general(rules: list[object]) -> list[object]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -32,6 +32,7 @@ from ctpse_core.deconfliction.rules import (
     _within_reach,
 )
 from ctpse_core.deconfliction.spatial import EARTH_RADIUS_M, PlaceIndex, haversine_m
+from ctpse_core.domain.surveillance import Location
 
 __all__ = [
     "NEW",
@@ -101,7 +102,8 @@ Group = tuple[list[int], int, int]
 
 class Probe:
     """The new deployment, coded against the stored frame (``None``: a name no stored
-    deployment has), with the stored rows to leave out (its own earlier version)."""
+    deployment has; staff and subjects by name), with the stored rows to leave out (its own
+    earlier version)."""
 
     __slots__ = (
         "capacity",
@@ -123,11 +125,11 @@ class Probe:
         end: int,
         op: int | None,
         team: int | None,
-        staff: list[int],
-        subjects: list[int],
+        staff: Sequence[str],
+        subjects: Sequence[str],
         officers: int,
         capacity: int,
-        place: tuple[float, float, float] | None,
+        place: Location | None,
         own: Collection[int],
     ) -> None:
         self.start = start
@@ -151,6 +153,8 @@ class Lookup:
     cols: Columns
     #: per key (``team``, ``operation``, ``staff``, ``subject``), each code's :class:`Block`.
     blocks: Mapping[str, Mapping[int | None, Block]]
+    #: per key ``staff`` and ``subject``, each name's :class:`Block` (what a probe holds).
+    named: Mapping[str, Mapping[str, Block]]
     #: the located rows' :func:`place_items`, by place and time.
     places: PlaceIndex | None
     #: how far apart in time the rules using places look.
@@ -213,10 +217,11 @@ def _overlapping(key: str, *, other_op: bool) -> Evaluate:
     """Stored deployments sharing ``key`` with the new one and overlapping it (not empty, not
     its own version; of another operation if ``other_op``)."""
     if key in ("team", "operation"):  # one code per deployment
+        team = key == "team"
 
         def one(look: Lookup, p: Probe) -> list[int]:
             start, end = p.start, p.end
-            block = look.blocks[key].get(p.team if key == "team" else p.op)
+            block = look.blocks[key].get(p.team if team else p.op)
             if block is None or end <= start:
                 return []
             keep: list[int] = []
@@ -226,18 +231,21 @@ def _overlapping(key: str, *, other_op: bool) -> Evaluate:
 
         return one
 
+    staff = key == "staff"
+
     def evaluate(look: Lookup, p: Probe) -> list[int]:
         start, end = p.start, p.end
-        if end <= start:
+        names = p.staff if staff else p.subjects
+        if end <= start or not names:
             return []
-        codes = p.staff if key == "staff" else p.subjects
-        by = look.blocks[key]
+        get = look.named[key].get
+        own, op_of, op = p.own, look.cols.op if other_op else None, p.op
         keep: list[int] = []
-        for code in codes:
-            block = by.get(code)
+        for name in names:
+            block = get(name)
             if block is not None:
-                _overlap_walk(block, start, end, p.own, keep, look.cols.op if other_op else None, p.op)
-        if len(codes) > 1:
+                _overlap_walk(block, start, end, own, keep, op_of, op)
+        if len(names) > 1:
             return sorted(set(keep))
         keep.sort()
         return keep
@@ -292,9 +300,9 @@ def _staff(look: Lookup, p: Probe) -> tuple[list[int], list[int]]:
     reach = look.rest_us
     overlap: list[int] = []
     rest: list[int] = []
-    by = look.blocks["staff"]
-    for code in p.staff:
-        block = by.get(code)
+    get = look.named["staff"].get
+    for name in p.staff:
+        block = get(name)
         if block is None:
             continue
         starts, ends, rows = block.starts, block.ends, block.rows
@@ -364,7 +372,7 @@ def _proximity(look: Lookup, p: Probe) -> list[int]:
     start, end, place, places = p.start, p.end, p.place, look.places
     if end <= start or place is None or places is None:
         return []
-    lat, lon, radius = place
+    lat, lon, radius = place.lat, place.lon, place.radius_m
     op, own, buffer, slack = p.op, p.own, look.settings.buffer_m, look.place_slack
     cells, repeats = places.cells_near(lat, lon, radius, buffer, start - slack, end + slack)
     p1, l1 = math.radians(lat), math.radians(lon)

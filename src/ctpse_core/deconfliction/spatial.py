@@ -11,15 +11,16 @@ Areas are split into *radius classes* (radii within a factor of 4 of each other,
 :func:`radius_classes`), so a search never sizes its cells or its ball by a radius much
 larger than the one it is matching: one 60 km area among 300 m ones does not make every
 cell 120 km wide, and a 5 km area checked against zero-radius points does not visit
-millions of one-metre cells. :class:`PlaceIndex` (the instant check) packs each class into
-sorted integer cell keys with the rows flat beside them, searched with ``bisect`` over the
-exact latitude/longitude box of the search cap.
+millions of one-metre cells. :class:`PlaceIndex` (the instant check) merges neighbouring
+classes whose cells the buffer makes alike (see :func:`reach_classes`) and packs each into
+one dictionary of occupied cells, read over the exact latitude/longitude box of the
+search cap.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from math import asin, degrees, floor
 from typing import Any
 
@@ -28,7 +29,7 @@ import numpy as np
 
 from ctpse_core.arrays import Floats, Ints, runs, sorted_unique
 
-__all__ = ["EARTH_RADIUS_M", "Grid", "PlaceIndex", "haversine_m", "radius_classes"]
+__all__ = ["EARTH_RADIUS_M", "Grid", "PlaceIndex", "haversine_m", "radius_classes", "reach_classes"]
 
 EARTH_RADIUS_M = 6_371_008.8
 #: half of the neighbourhood: each unordered pair of neighbouring cells is visited once.
@@ -101,6 +102,28 @@ def radius_classes(radius: Floats) -> Ints:
     return out
 
 
+def reach_classes(radius: Floats, buffer_m: float) -> Ints:
+    """:func:`radius_classes` merged where the buffer makes them alike: what sizes a class's
+    cells is the reach of two of its largest areas (both radii plus the buffer), so
+    neighbouring classes are merged while that reach stays within :data:`CLASS_FACTOR` of
+    the reach of the first class merged (300 m and 800 m areas with a 250 m buffer: one
+    class, cells 3.7 km rather than 1.3 km and 3.7 km, searched once rather than twice;
+    a 60 km area among one-metre points: still two)."""
+    classes = radius_classes(radius)
+    if len(classes) == 0:
+        return classes
+    codes = sorted_unique(classes)
+    merged = codes.copy()
+    first_reach = -1.0
+    for i, c in enumerate(codes.tolist()):
+        reach = max(2 * float(np.nanmax(radius[classes == c])) + buffer_m, 0.5)
+        if first_reach < 0 or reach > CLASS_FACTOR * first_reach:
+            first_reach, code = reach, c
+        merged[i] = code
+    out: Ints = merged[np.searchsorted(codes, classes)]
+    return out
+
+
 #: width of a time slab of :class:`PlaceIndex` (one day, in microseconds).
 SLAB_US = 86_400 * 1_000_000
 #: a deployment touching more slabs than this is kept with its class's long ones instead.
@@ -111,6 +134,26 @@ M_PER_DEG = EARTH_RADIUS_M * math.pi / 180
 _SHAPES_KEPT = 1024
 #: a search visiting more cells than this (per class and slab) scans the occupied ones instead.
 _FEW_CELLS = 64
+#: the keys of a search box are kept per class for searches over this many days at most.
+_DAYS_KEPT = 8
+#: what a search reads of each class: the class, the cap's angle in degrees, its sine and
+#: whether it spans a hemisphere, then the class's band and column sizes in degrees, its
+#: bands, columns and cells per slab, its cells' look-up, whether it has long rows, and
+#: its kept boxes (see :func:`_box`).
+_Search = tuple[
+    "_Packed",
+    float,
+    float,
+    bool,
+    float,
+    float,
+    int,
+    int,
+    int,
+    Callable[[int], Any],
+    bool,
+    dict[tuple[int, int, int], tuple[int, ...]],
+]
 
 
 @attrs.frozen(eq=False)
@@ -129,10 +172,12 @@ class _Packed:
     slabs: dict[int, Ints]
     #: whether slab 0 (the rows touching more than :data:`MAX_SLABS` days) has cells.
     has_long: bool
+    #: the keys of the search boxes seen (see :func:`_box`).
+    boxes: dict[tuple[int, int, int], tuple[int, ...]] = attrs.field(factory=dict)
 
 
 class PlaceIndex:
-    """Located rows in a packed static grid, one per radius class: :meth:`near` finds every
+    """Located rows in a packed static grid, one per class of :func:`reach_classes`: :meth:`near` finds every
     row whose area comes within ``buffer`` of a given area (and, given a time window, whose
     interval comes near it).
 
@@ -141,7 +186,8 @@ class PlaceIndex:
     its cell of each slab its ``[start, end]`` touches, or, past :data:`MAX_SLABS` of them,
     in the class's slab of long rows (always searched). Each occupied cell is one dict entry
     (its rows, a tuple), built once with numpy, so a search of an area like the class's own
-    is a handful of dict look-ups per class and day and no object per candidate. The box
+    is a handful of dict look-ups per class and day and no object per candidate (the keys of
+    a box over a few days are kept per shape, so the look-ups are one ``map`` in C). The box
     searched around a spherical cap is exact (latitude +- the angle; longitude +-
     ``asin(sin(angle) / cos(lat))``, every column when the cap holds a pole, wrapping round
     the antimeridian), so nothing within reach is missed.
@@ -163,7 +209,7 @@ class PlaceIndex:
         items: Sequence[Any] | None = None,
     ) -> None:
         """``items[i]``, if given, is what the cells hold for ``rows[i]`` (default: the row)."""
-        classes = radius_classes(radius)
+        classes = reach_classes(radius, buffer_m)
         self._timed = start is not None and end is not None
         if start is None or end is None:
             first = last = np.zeros(len(rows), dtype=np.int64)
@@ -179,7 +225,7 @@ class PlaceIndex:
         self._last = int(last[~long].max()) if len(short_first) else -1
         code = np.where(long[member], 0, first[member] + offset - self._first + 1)
         self._classes: list[_Packed] = []
-        self._shapes: dict[tuple[float, float], list[tuple[_Packed, float, float, bool]]] = {}
+        self._shapes: dict[tuple[float, float], list[_Search]] = {}
         for c in sorted_unique(classes).tolist():
             inside = classes[member] == c
             sel, slab = member[inside], code[inside]
@@ -221,14 +267,29 @@ class PlaceIndex:
                 )
             )
 
-    def _shape(self, radius: float, buffer_m: float) -> list[tuple[_Packed, float, float, bool]]:
+    def _shape(self, radius: float, buffer_m: float) -> list[_Search]:
         """Per class, the search cap around an area of ``radius`` (its angle in degrees, the
-        sine of its angle, and whether it spans a hemisphere), kept for the next search with
-        the same radius and buffer (a few radii recur)."""
-        shape: list[tuple[_Packed, float, float, bool]] = []
+        sine of its angle, and whether it spans a hemisphere) beside the class's constants,
+        kept for the next search with the same radius and buffer (a few radii recur)."""
+        shape: list[_Search] = []
         for part in self._classes:
             angle = ((radius + part.largest + buffer_m) * (1 + 1e-9) + 1.0) / EARTH_RADIUS_M
-            shape.append((part, math.degrees(angle), math.sin(angle), angle >= math.pi / 2))
+            shape.append(
+                (
+                    part,
+                    math.degrees(angle),
+                    math.sin(angle),
+                    angle >= math.pi / 2,
+                    part.band_deg,
+                    part.col_deg,
+                    part.bands,
+                    part.columns,
+                    part.bands * part.columns,
+                    part.cells.get,
+                    part.has_long,
+                    part.boxes,
+                )
+            )
         if len(self._shapes) >= _SHAPES_KEPT:
             self._shapes.clear()
         self._shapes[radius, buffer_m] = shape
@@ -258,13 +319,16 @@ class PlaceIndex:
         """The occupied cells (tuples of items) that :meth:`near` reads, and whether an item
         may be in more than one of them (when more than one day is searched, a row touching
         several of them is in each): for the instant check, which tests each item itself."""
+        first = self._first
         if not self._timed or t0 is None or t1 is None:
-            lo, hi = 1, self._last - self._first + 1
+            lo, hi = 1, self._last - first + 1
         else:
-            lo = max(t0 // SLAB_US, self._first) - self._first + 1
-            hi = min(max(t1, t0) // SLAB_US, self._last) - self._first + 1
+            day = t0 // SLAB_US
+            lo = (day if day > first else first) - first + 1
+            day = (t1 if t1 > t0 else t0) // SLAB_US
+            hi = (day if day < self._last else self._last) - first + 1
+        days = hi - lo + 1  # (none when the window is outside the days stored)
         out: list[tuple[Any, ...]] = []
-        days = range(lo, hi + 1)
         cos_lat = math.cos(math.radians(lat))
         shape = self._shapes.get((radius, buffer_m))
         if shape is None:
@@ -272,45 +336,62 @@ class PlaceIndex:
         # degrees from the south pole and from the antimeridian (the box's edges are a metre
         # beyond the reach, so how they round cannot leave out an area within it)
         y, x = lat + 90.0, lon + 180.0
-        for part, reach_deg, sin_angle, wide in shape:
-            band_lo = floor((y - reach_deg) / part.band_deg)
+        for part, reach_deg, sin_angle, wide, band_deg, col_deg, bands, columns, size, get, has_long, boxes in shape:
+            band_lo = floor((y - reach_deg) / band_deg)
             if band_lo < 0:
                 band_lo = 0
-            band_hi = floor((y + reach_deg) / part.band_deg)
-            if band_hi >= part.bands:
-                band_hi = part.bands - 1
-            columns = part.columns
+            band_hi = floor((y + reach_deg) / band_deg)
+            if band_hi >= bands:
+                band_hi = bands - 1
             if wide or sin_angle >= cos_lat:
                 c0, c1 = 0, columns - 1  # the cap holds a pole (or is that wide): every column
             else:
                 half = degrees(asin(sin_angle / cos_lat))
-                c0 = floor((x - half) / part.col_deg)
-                c1 = floor((x + half) / part.col_deg)
+                c0 = floor((x - half) / col_deg)
+                c1 = floor((x + half) / col_deg)
                 if c0 < 0 or c1 >= columns:  # across the antimeridian: a column more each side
                     c0, c1 = c0 - 1, c1 + 1
                 if c1 - c0 + 1 >= columns:
                     c0, c1 = 0, columns - 1
-            get, size = part.cells.get, part.bands * columns
-            slabs = (0, *days) if part.has_long else days
-            if (band_hi - band_lo + 1) * (c1 - c0 + 1) > _FEW_CELLS:
+            height, width = band_hi - band_lo + 1, c1 - c0 + 1
+            if height * width > _FEW_CELLS:
                 spans = [(c0, c1)] if c0 >= 0 and c1 < columns else [(c0 % columns, columns - 1), (0, c1 % columns)]
-                for slab in slabs:
+                for slab in (0, *range(lo, hi + 1)) if has_long else range(lo, hi + 1):
                     keys = part.slabs.get(slab)
                     if keys is not None:
                         _scan(keys, columns, band_lo, band_hi, spans, part.cells, slab * size, out)
             elif c0 >= 0 and c1 < columns:  # the usual case: one span of columns
-                first, last = band_lo * columns + c0, band_hi * columns + c0 + 1
-                width = c1 - c0 + 1
-                for slab in slabs:
-                    base = slab * size
-                    for left in range(base + first, base + last, columns):
-                        out += filter(None, map(get, range(left, left + width)))  # the occupied ones
+                # the box's keys, each day's after the last's: one look-up of each, in C
+                corner = band_lo * columns + c0
+                if has_long:
+                    out += filter(None, map(get, map(corner.__add__, _box(boxes, height, width, 1, columns, size))))
+                if days > 0:
+                    offsets = boxes.get((height, width, days))
+                    if offsets is None:
+                        offsets = _box(boxes, height, width, days, columns, size)
+                    out += filter(None, map(get, map((lo * size + corner).__add__, offsets)))
             else:
                 keys_in = [b * columns + c % columns for b in range(band_lo, band_hi + 1) for c in range(c0, c1 + 1)]
-                for slab in slabs:
+                for slab in (0, *range(lo, hi + 1)) if has_long else range(lo, hi + 1):
                     base = slab * size
                     out += filter(None, map(get, [base + key for key in keys_in]))
-        return out, hi > lo
+        return out, days > 1
+
+
+def _box(
+    boxes: dict[tuple[int, int, int], tuple[int, ...]], height: int, width: int, days: int, columns: int, size: int
+) -> tuple[int, ...]:
+    """The keys of a box of ``height`` bands and ``width`` columns over ``days`` slabs, from
+    its first (a class's cells are keyed ``slab * size + band * columns + column``), in the
+    order the slabs, bands and columns come; kept in ``boxes`` for a few days at most."""
+    offsets = tuple(
+        day * size + band * columns + column for day in range(days) for band in range(height) for column in range(width)
+    )
+    if days <= _DAYS_KEPT:
+        if len(boxes) >= _SHAPES_KEPT:
+            boxes.clear()
+        boxes[height, width, days] = offsets
+    return offsets
 
 
 def _scan(
