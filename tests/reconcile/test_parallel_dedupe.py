@@ -1,4 +1,5 @@
-"""The two de-duplications in two processes give exactly what one process gives."""
+"""The work shared with a second process (choosing the configuration, both de-duplications)
+gives exactly what one process gives."""
 
 from __future__ import annotations
 
@@ -31,14 +32,15 @@ def _everything(result: ReconciliationResult) -> list[Any]:
     ]
 
 
-def test_forked_dedupe_gives_the_same_result(tmp_path: Path) -> None:
+def test_the_forked_work_gives_the_same_result(tmp_path: Path) -> None:
     write_nominal_lists(tmp_path, count=1500, seed=5)
     left, _ = read_table("regional", tmp_path / "regional.csv")
     right, _ = read_table("national", tmp_path / "national.csv")
     one = reconcile(left, right, ReconcileConfig(parallel_min_records=10**9))
     two = reconcile(left, right, ReconcileConfig(parallel_min_records=0))
-    assert "dedupe right (second process)" in two.stats["cpu_seconds"]
-    assert "dedupe right (second process)" not in one.stats["cpu_seconds"]
+    for stage in ("choose (second process)", "dedupe (second process)"):
+        assert stage in two.stats["cpu_seconds"]
+        assert stage not in one.stats["cpu_seconds"]
     assert one.duplicates_right  # the forked half had work to do
     assert _everything(one) == _everything(two)
 
@@ -85,3 +87,30 @@ def test_the_cycle_collector_is_restored_after_a_run(tmp_path: Path) -> None:
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_the_child_waits_for_what_the_parent_sends() -> None:
+    def work(receive: Any) -> Any:
+        before = os.getpid()
+        return before, receive() * 2
+
+    forked = _Forked(work, receives=True)
+    forked.send(21)
+    pid, doubled = forked.result()
+    assert pid != os.getpid()
+    assert doubled == 42
+
+
+def test_a_failed_child_that_receives_is_redone_here_with_what_was_sent() -> None:
+    parent = os.getpid()
+
+    def work(receive: Any) -> Any:
+        value = receive()
+        if os.getpid() != parent:
+            raise MemoryError("the fork ran out of memory")
+        return value + 1
+
+    forked = _Forked(work, receives=True)
+    forked.send(1)
+    assert forked.result() == 2
+

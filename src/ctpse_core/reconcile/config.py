@@ -240,8 +240,9 @@ class ReconcileConfig:
     #: Date format of the national list, for the correction set.
     national_date_format: str = attrs.field(default="%d-%b-%Y", validator=_date_format)
     workers: int = attrs.field(default=2, validator=attrs.validators.ge(1))
-    #: With ``workers`` > 1, the two de-duplications run at once in two processes (a fork of
-    #: this one, where the platform forks) when both lists have at least this many records.
+    #: With ``workers`` > 1, choosing the configuration and both de-duplications run in a
+    #: second process (a fork of this one, where the platform forks), alongside encoding and
+    #: the link, when both lists have at least this many records.
     parallel_min_records: int = attrs.field(default=200_000, validator=attrs.validators.ge(0))
 
     def __attrs_post_init__(self) -> None:

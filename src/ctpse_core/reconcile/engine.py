@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import itertools
+import operator
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -21,9 +23,11 @@ from ctpse_core.reconcile.blocking import candidate_pairs
 from ctpse_core.reconcile.columns import blocked_comparisons
 from ctpse_core.reconcile.comparisons import MatchRule, PairBatch, column_rules, match_rules
 from ctpse_core.reconcile.config import ReconcileConfig
-from ctpse_core.reconcile.explain import corrections, discrepancies, headcount
+from ctpse_core.reconcile.explain import CorrectionWriter, correction_writer, headcount, pair_discrepancies
 from ctpse_core.reconcile.features import Encoded, Side, encode
+from ctpse_core.reconcile.forked import Forked as _Forked
 from ctpse_core.reconcile.result import (
+    Discrepancy,
     DuplicateCluster,
     EvidenceRows,
     IdentifierConflict,
@@ -61,7 +65,7 @@ PART_COMPARISONS: dict[str, tuple[str, ...]] = {
 }
 #: Candidate pairs compared at a time.
 _SLICE = 1_000_000
-STAGES = ("choose", "encode", "link", "dedupe left", "dedupe right", "decide", "explain")
+STAGES = ("choose", "encode", "link", "explain ahead", "dedupe left", "dedupe right", "decide", "explain")
 
 
 @attrs.define
@@ -153,7 +157,25 @@ def _extra_pairs(extra: Sequence[tuple[int, int]], i: I64, j: I64, n_b: int) -> 
     return codes // n_b, codes % n_b
 
 
-def _link(
+@attrs.define
+class _Prepared:
+    """The part of a link that does not depend on the model: candidate pairs, their
+    comparison levels (in slices, each with the cache its comparisons share) and u."""
+
+    a: Side
+    b: Side
+    same: bool
+    i: I64
+    j: I64
+    candidates: int
+    report: Any
+    masks: dict[str, npt.NDArray[np.bool_]]
+    u: list[F64]
+    batches: list[PairBatch]
+    levels: npt.NDArray[np.int8]
+
+
+def _prepare(
     enc: Encoded,
     a: Side,
     b: Side,
@@ -161,8 +183,7 @@ def _link(
     config: ReconcileConfig,
     same: bool,
     extra: Sequence[tuple[int, int]],
-    base: fs.MatchModel | None,
-) -> tuple[_Scored, fs.MatchModel]:
+) -> _Prepared:
     i, j, report = candidate_pairs(
         a,
         b,
@@ -191,6 +212,27 @@ def _link(
         for s in range(0, max(len(i), 1), _SLICE)
     ]
     levels = np.concatenate([fs.comparison_levels(rules, bt) for bt in batches])
+    return _Prepared(a, b, same, i, j, candidates, report, masks, u, batches, levels)
+
+
+def _link(
+    enc: Encoded,
+    a: Side,
+    b: Side,
+    rules: list[MatchRule],
+    config: ReconcileConfig,
+    same: bool,
+    extra: Sequence[tuple[int, int]],
+    base: fs.MatchModel | None,
+) -> tuple[_Scored, fs.MatchModel]:
+    return _finish(_prepare(enc, a, b, rules, config, same, extra), rules, config, base)
+
+
+def _finish(
+    prep: _Prepared, rules: list[MatchRule], config: ReconcileConfig, base: fs.MatchModel | None
+) -> tuple[_Scored, fs.MatchModel]:
+    """EM over the prepared pairs (with ``base``'s m where it was trained), scores, prior."""
+    a, b, same, i, j, levels, masks = prep.a, prep.b, prep.same, prep.i, prep.j, prep.levels, prep.masks
     index = {r.name: k for k, r in enumerate(rules)}
     sessions = [
         (
@@ -205,7 +247,7 @@ def _link(
         for rule in config.blocking
         if rule.name in masks
     ]
-    trained = fs.train(levels, rules, u, sessions, config.em_iterations, config.em_tolerance)
+    trained = fs.train(levels, rules, prep.u, sessions, config.em_iterations, config.em_tolerance)
     if base is not None:  # m is a property of the people, shared across lists; u is not
         m = [bm if bt else tm for bm, bt, tm in zip(base.m, base.trained, trained.m, strict=True)]
         trained = attrs.evolve(
@@ -217,15 +259,16 @@ def _link(
     # pair's total is summed in float64
     weight = np.zeros(len(i), dtype=np.float64)
     per = np.zeros((len(i), len(rules)), dtype=np.float32)
-    for s, bt in zip(range(0, max(len(i), 1), _SLICE), batches, strict=True):
+    for s, bt in zip(range(0, max(len(i), 1), _SLICE), prep.batches, strict=True):
         w, per_slice = fs.score(levels[s : s + _SLICE], trained, rules, bt, config.tf_adjust)
         weight[s : s + _SLICE], per[s : s + _SLICE] = w, per_slice
-    del batches
+    prep.batches = []  # their caches (name alignments) are not needed again
     total_pairs = len(a) * (len(a) - 1) // 2 if same else len(a) * len(b)
     prior = fs.fit_prior(weight, total_pairs)
     trained.prior = prior
     logit = weight + trained.prior_weight(prior)
     probability = 1.0 / (1.0 + np.exp2(-np.clip(logit, -60, 60)))
+    report = prep.report
     scored = _Scored(
         i=i,
         j=j,
@@ -234,7 +277,7 @@ def _link(
         weight=logit,
         probability=probability,
         prior=prior,
-        candidates=candidates,
+        candidates=prep.candidates,
         per_rule=dict(report.per_rule),
         skipped=dict(report.skipped_blocks),
         windowed=dict(report.windowed_blocks),
@@ -256,63 +299,22 @@ def _dedupe(
 ) -> _Dedupe:
     """One list linked with itself and reduced to its duplicate clusters: the cluster of each
     record, each cluster's weakest link, and the scored pairs' counts (no per-pair arrays)."""
-    scored, _ = _link(enc, side, side, rules, config, True, list(decided), model)
-    veto = _cannot_link(side, scored, rules, config.dedupe_cannot_link)
-    cluster, weakest = _clusters(len(side), scored, config.dedupe_threshold, decided, veto)
+    prep = _prepare(enc, side, side, rules, config, True, list(decided))
+    return _dedupe_finish(prep, rules, config, decided, model)
+
+
+def _dedupe_finish(
+    prep: _Prepared,
+    rules: list[MatchRule],
+    config: ReconcileConfig,
+    decided: dict[tuple[int, int], bool],
+    model: fs.MatchModel,
+) -> _Dedupe:
+    """The model-dependent half of :func:`_dedupe`: EM, scores, clusters."""
+    scored, _ = _finish(prep, rules, config, model)
+    veto = _cannot_link(prep.a, scored, rules, config.dedupe_cannot_link)
+    cluster, weakest = _clusters(len(prep.a), scored, config.dedupe_threshold, decided, veto)
     return cluster, weakest, _slim(scored)
-
-
-class _Forked:
-    """``work()`` run in a fork of this process; :meth:`result` is what it returned (pickled
-    back through a pipe). The child shares this process's memory until it writes to it.
-
-    If the child fails or dies (out of memory, a signal), the work is done again here, so
-    the result never depends on whether the second process could run."""
-
-    def __init__(self, work: Callable[[], _Dedupe]) -> None:
-        import pickle
-
-        self.work = work
-        self.cpu = 0.0
-        read, write = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: never returns into the caller's code
-            os.close(read)
-            try:
-                start = time.process_time()
-                found = self.work()
-                payload = pickle.dumps((True, found, time.process_time() - start), protocol=5)
-            except BaseException:  # reported to the parent, which redoes the work
-                payload = pickle.dumps((False, None, 0.0))
-            try:
-                with os.fdopen(write, "wb") as out:
-                    out.write(payload)
-            finally:
-                os._exit(0)
-        os.close(write)
-        self.read = read
-
-    def cancel(self) -> None:
-        import signal
-
-        os.close(self.read)
-        os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-
-    def result(self) -> _Dedupe:
-        import pickle
-
-        with os.fdopen(self.read, "rb") as pipe:
-            payload = pipe.read()
-        os.waitpid(self.pid, 0)
-        try:
-            ok, found, cpu = pickle.loads(payload)
-        except Exception:  # the child died before writing all of it
-            ok, found, cpu = False, None, 0.0
-        if not ok:
-            return self.work()
-        self.cpu = float(cpu)
-        return found  # type: ignore[no-any-return]
 
 
 def _slim(scored: _Scored) -> _Scored:
@@ -487,52 +489,85 @@ def _reconcile(
     if lt.source == rt.source:
         rt = attrs.evolve(rt, source=f"{rt.source} (right)")
     _check_columns(config, (lt, rt))
-    config, chosen = choose_config(lt, rt, config)
-    lap("choose")
-    rules = _active_rules(config)
-    enc = encode(lt, rt)
-    decided = _decisions_by_index(decisions, (lt.source, rt.source), (lt, rt))
-    lap("encode")
-    link, model = _link(enc, enc.left, enc.right, rules, config, False, list(decided["link"]), None)
-    lap("link")
-    # each dedupe is reduced to its clusters at once (its pair matrices are not needed again);
-    # the two are independent, so on a large run the right list's goes to a second process
-    def dedupe_right() -> _Dedupe:
-        return _dedupe(enc, enc.right, rules, config, decided["right"], model)
-
+    # on a large run the work is shared with a second process (a fork): the configuration is
+    # chosen there while this one encodes the lists, and both lists' de-duplications run there,
+    # their candidate pairs and comparisons while this one links (only their EM needs the link's
+    # model, sent over once trained); what comes back is small (a configuration; clusters)
     parallel = (
         config.workers > 1 and hasattr(os, "fork") and min(len(lt), len(rt)) >= config.parallel_min_records
     )
-    other = _Forked(dedupe_right) if parallel else None
+    if parallel:
+        given = config
+        chooser = _Forked(lambda: choose_config(lt, rt, given))
+        try:
+            enc = encode(lt, rt)
+            decided = _decisions_by_index(decisions, (lt.source, rt.source), (lt, rt))
+        except BaseException:
+            chooser.cancel()
+            raise
+        lap("encode")
+        config, chosen = chooser.result()
+        cpu_timings["choose (second process)"] = round(chooser.cpu, 3)
+        lap("choose")
+    else:
+        config, chosen = choose_config(lt, rt, config)
+        lap("choose")
+        enc = encode(lt, rt)
+        decided = _decisions_by_index(decisions, (lt.source, rt.source), (lt, rt))
+        lap("encode")
+    rules = _active_rules(config)
+
+    def both_dedupes(receive: Callable[[], fs.MatchModel]) -> tuple[_Dedupe, _Dedupe]:
+        prep_l = _prepare(enc, enc.left, enc.left, rules, config, True, list(decided["left"]))
+        prep_r = _prepare(enc, enc.right, enc.right, rules, config, True, list(decided["right"]))
+        base = receive()
+        done_l = _dedupe_finish(prep_l, rules, config, decided["left"], base)
+        del prep_l
+        return done_l, _dedupe_finish(prep_r, rules, config, decided["right"], base)
+
+    deduper = _Forked(both_dedupes, receives=True) if parallel else None
     try:
-        cl, weak_l, dl = _dedupe(enc, enc.left, rules, config, decided["left"], model)
+        link, model = _link(enc, enc.left, enc.right, rules, config, False, list(decided["link"]), None)
     except BaseException:
-        if other is not None:
-            other.cancel()
+        if deduper is not None:
+            deduper.cancel()
         raise
-    lap("dedupe left")
-    cr, weak_r, dr = other.result() if other is not None else dedupe_right()
-    if other is not None:
-        cpu_timings["dedupe right (second process)"] = round(other.cpu, 3)
-    lap("dedupe right")
+    lap("link")
+    # each dedupe is reduced to its clusters at once (its pair matrices are not needed again)
+    if deduper is not None:
+        deduper.send(model)
+    # the discrepancies of the pairs likely to be matched, while the second process finishes
+    # and the correction rows those pairs would ask of their national records
+    ahead = _ahead(lt, rt, rules, config, link)
+    writer = correction_writer(lt, rt, config)
+    ready = _ready_rows(writer, ahead[2])
+    lap("explain ahead")
+    if deduper is not None:
+        (cl, weak_l, dl), (cr, weak_r, dr) = deduper.result()
+        cpu_timings["dedupe (second process)"] = round(deduper.cpu, 3)
+        lap("dedupe left")
+        lap("dedupe right")
+    else:
+        cl, weak_l, dl = _dedupe(enc, enc.left, rules, config, decided["left"], model)
+        lap("dedupe left")
+        cr, weak_r, dr = _dedupe(enc, enc.right, rules, config, decided["right"], model)
+        lap("dedupe right")
     outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
     lap("decide")
-    matches, possibles, conflicts = outcome
+    matches, possibles, conflicts, mx, my = outcome
     left_pos = {rid: k for k, rid in enumerate(lt.ids)}
     right_pos = {rid: k for k, rid in enumerate(rt.ids)}
-    in_match_l = set(map(left_pos.__getitem__, [m.left for m in matches]))
-    in_match_r = set(map(right_pos.__getitem__, [m.right for m in matches]))
+    in_match_l = set(mx.tolist())
+    in_match_r = set(my.tolist())
     in_possible_l = {left_pos[p.left] for p in possibles} - in_match_l
     in_possible_r = {right_pos[p.right] for p in possibles} - in_match_r
     only_left = _unlisted(lt.ids, in_match_l | in_possible_l)
     only_right = _unlisted(rt.ids, in_match_r | in_possible_r)
     dup_l = _cluster_list("left", lt, cl, weak_l)
     dup_r = _cluster_list("right", rt, cr, weak_r)
-    found_discrepancies = discrepancies(lt, rt, matches, config.tolerances)
-    rows = headcount(lt, rt, matches, cl.tolist(), cr.tolist(), in_possible_l, in_possible_r)
-    headers, fixes, fixes_about, fixes_fields = corrections(
-        lt, rt, matches, found_discrepancies, only_left, only_right, dup_r, config
-    )
+    found_discrepancies = _match_discrepancies(lt, rt, mx, my, ahead, config)
+    rows = headcount(lt, rt, matches, cl.tolist(), cr.tolist(), in_possible_l, in_possible_r, positions=(mx, my))
+    headers, fixes, fixes_about, fixes_fields = writer.finish(found_discrepancies, only_left, only_right, dup_r, ready)
     lap("explain")
     stats: dict[str, Any] = {
         "candidate_pairs": {
@@ -591,6 +626,76 @@ def _reconcile(
     )
 
 
+_Ahead = tuple[I64, I64, list[Discrepancy]]
+
+
+def _ahead(
+    lt: NominalTable, rt: NominalTable, rules: list[MatchRule], config: ReconcileConfig, link: _Scored
+) -> _Ahead:
+    """The discrepancies of the link's pairs that may be matched (at or above the match threshold,
+    or agreeing on an identifier), before the clusters are known: their codes, where each pair's
+    discrepancies start, and the discrepancies in (pair, field) order."""
+    likely = link.probability >= config.match_threshold
+    ident = [k for k, r in enumerate(rules) if r.identifier]
+    if ident:
+        top = np.asarray([len(rules[c].levels) - 1 for c in ident], dtype=np.int8)
+        likely |= (link.levels[:, ident] == top).any(axis=1)
+    pos = np.flatnonzero(likely)
+    xs, ys = link.i[pos], link.j[pos]
+    pair_of, found = pair_discrepancies(lt, rt, xs.tolist(), ys.tolist(), config.tolerances)
+    starts = np.searchsorted(pair_of, np.arange(len(pos) + 1, dtype=np.int64))
+    return xs * max(len(rt), 1) + ys, starts, found
+
+
+def _ready_rows(writer: CorrectionWriter, found: list[Discrepancy]) -> dict[tuple[str, str], dict[str, str]]:
+    """The correction row of each pair's national record, were that pair its only regional match
+    (``{(regional ID, national ID): row}``; used only where it is)."""
+    by_pair: dict[tuple[str, str], list[Discrepancy]] = {}
+    authoritative = writer.authoritative
+    for d in found:
+        if d.field in authoritative and d.kind != "missing_left":
+            items = by_pair.get((d.left, d.right))
+            if items is None:
+                by_pair[(d.left, d.right)] = [d]
+            else:
+                items.append(d)
+    return {(lid, rid): writer.update(rid, [(lid, items)]) for (lid, rid), items in by_pair.items()}
+
+
+def _match_discrepancies(
+    lt: NominalTable, rt: NominalTable, mx: I64, my: I64, ahead: _Ahead, config: ReconcileConfig
+) -> list[Discrepancy]:
+    """The discrepancies of the matches (positions ``mx``, ``my``) in match order, taken from
+    those found ahead; a match that was not among them (added by a cluster or a reviewer) is
+    looked at now. The same as :func:`~ctpse_core.reconcile.explain.discrepancies` of the matches."""
+    codes, starts, found = ahead
+    want = mx * max(len(rt), 1) + my
+    at = np.minimum(np.searchsorted(codes, want), max(len(codes) - 1, 0))
+    hit = codes[at] == want if len(codes) else np.zeros(len(want), dtype=bool)
+    miss = np.flatnonzero(~hit)
+    pair_m, found_m = pair_discrepancies(lt, rt, mx[miss].tolist(), my[miss].tolist(), config.tolerances)
+    starts_m = np.searchsorted(pair_m, np.arange(len(miss) + 1, dtype=np.int64)) + len(found)
+    first = np.empty(len(want), dtype=np.int64)
+    end = np.empty(len(want), dtype=np.int64)
+    first[hit], end[hit] = starts[at[hit]], starts[at[hit] + 1]
+    first[miss], end[miss] = starts_m[:-1], starts_m[1:]
+    length = end - first
+    # each match's run of discrepancies, one after the other, as indexes into both lists
+    index = np.arange(int(length.sum()), dtype=np.int64) + np.repeat(first - (np.cumsum(length) - length), length)
+    pool = found + found_m
+    return list(map(pool.__getitem__, index.tolist()))
+
+
+def _id_rank(ids: list[str]) -> I64:
+    """Each ID's place in the sorted order of the IDs (unique): sorting by it sorts by ID.
+    Lists usually come in ID order, which is checked first."""
+    if all(map(operator.le, ids, itertools.islice(ids, 1, None))):
+        return np.arange(len(ids), dtype=np.int64)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)] = np.arange(len(ids))
+    return rank
+
+
 def _unlisted(ids: list[str], listed: set[int]) -> list[str]:
     """The IDs whose positions are not in ``listed``, in order."""
     keep = np.ones(len(ids), dtype=bool)
@@ -645,7 +750,8 @@ def _decide(
     cl: I64,
     cr: I64,
     decided: dict[tuple[int, int], bool],
-) -> tuple[list[MatchedPair], list[PossibleMatch], list[IdentifierConflict]]:
+) -> tuple[list[MatchedPair], list[PossibleMatch], list[IdentifierConflict], I64, I64]:
+    """Matches (with each match's left and right record positions), possible matches, conflicts."""
     lt, rt = enc.left.table, enc.right.table
     n_right = len(enc.right)
     names = [r.name for r in rules]
@@ -697,10 +803,10 @@ def _decide(
     head = np.ones(len(pos), dtype=bool)
     head[1:] = (ca[1:] != ca[:-1]) | (cb[1:] != cb[:-1])
     head_pos, head_a, head_b = pos[head].tolist(), ca[head].tolist(), cb[head].tolist()
-    keys = list(
-        zip((-rank[pos[head]]).tolist(), [lt.ids[a] for a in head_a], [rt.ids[b] for b in head_b], strict=True)
-    )
-    best = [(head_pos[t], head_a[t], head_b[t]) for t in sorted(range(len(keys)), key=keys.__getitem__)]
+    # by rank, then the two IDs (each ID's place in its list's sorted order: the same order)
+    rank_l, rank_r = _id_rank(lt.ids), _id_rank(rt.ids)
+    by = np.lexsort((rank_r[cb[head]], rank_l[ca[head]], -rank[pos[head]]))
+    best = [(head_pos[t], head_a[t], head_b[t]) for t in by.tolist()]
     used_l: set[int] = set()
     used_r: set[int] = set()
     accepted: list[tuple[int, int, int]] = []
@@ -712,7 +818,9 @@ def _decide(
         used_l.add(a)
         used_r.add(b)
         accepted.append((a, b, k))
-    matches = _expand_clusters(enc, rules, config, link, model, cl, cr, accepted, decided, basis)
+    matches, mx, my = _expand_clusters(
+        enc, rules, config, link, model, cl, cr, accepted, decided, basis, (rank_l, rank_r)
+    )
     matched_pairs = {(m.left, m.right) for m in matches}
     matched_l = {m.left for m in matches}
     matched_r = {m.right for m in matches}
@@ -725,7 +833,7 @@ def _decide(
         possibles.append(_possible(lt, rt, rules, link, k, reason))
     possibles.sort(key=lambda q: (-q.probability, q.left, q.right))
     conflicts.sort(key=lambda c: (c.left, c.right))
-    return matches, possibles, conflicts
+    return matches, possibles, conflicts, mx, my
 
 
 def _expand_clusters(
@@ -739,8 +847,10 @@ def _expand_clusters(
     accepted: list[tuple[int, int, int]],
     decided: dict[tuple[int, int], bool],
     basis: npt.NDArray[np.object_],
-) -> list[MatchedPair]:
-    """Every member of an accepted left cluster matches every member of its right cluster."""
+    ranks: tuple[I64, I64],
+) -> tuple[list[MatchedPair], I64, I64]:
+    """Every member of an accepted left cluster matches every member of its right cluster
+    (the matches, and their left and right record positions)."""
     lt, rt = enc.left.table, enc.right.table
     n_right = len(enc.right)
     size_l, size_r = np.bincount(cl, minlength=len(cl)), np.bincount(cr, minlength=len(cr))
@@ -793,7 +903,12 @@ def _expand_clusters(
     found_list, at_list, extra_list = found.tolist(), at.tolist(), extra_row.tolist()
     left_ids, right_ids = [lt.ids[x] for x in xs], [rt.ids[y] for y in ys]
     matches: list[MatchedPair] = []
-    for t in sorted(range(len(xs)), key=list(zip(left_ids, right_ids, strict=True)).__getitem__):
+    xa, ya = np.asarray(xs, dtype=np.int64), np.asarray(ys, dtype=np.int64)
+    # in (left ID, right ID) order: each ID's place in its list's sorted order sorts the same
+    order = np.lexsort((ranks[1][ya], ranks[0][xa]))
+    in_order = order.tolist()
+    mx, my = xa[order], ya[order]
+    for t in in_order:
         if found_list[t]:
             matches.append(
                 MatchedPair(
@@ -817,7 +932,7 @@ def _expand_clusters(
                     source=EvidenceRows(*labels, extra_levels, extra_per, extra_list[t]),
                 )
             )
-    return matches
+    return matches, mx, my
 
 
 def _possible(

@@ -6,9 +6,10 @@ import datetime as dt
 import enum
 import itertools
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -20,7 +21,16 @@ from ctpse_core.reconcile.table import NominalTable
 
 I64 = npt.NDArray[np.int64]
 
-__all__ = ["CHECKED_FIELDS", "HEADCOUNT_DIMENSIONS", "corrections", "discrepancies", "headcount"]
+__all__ = [
+    "CHECKED_FIELDS",
+    "HEADCOUNT_DIMENSIONS",
+    "CorrectionWriter",
+    "correction_writer",
+    "corrections",
+    "discrepancies",
+    "headcount",
+    "pair_discrepancies",
+]
 
 #: Fields compared on every matched pair, and how.
 CHECKED_FIELDS: dict[str, str] = {
@@ -88,10 +98,19 @@ def discrepancies(
     are looked at in Python; each distinct pair of values is judged once."""
     lpos = {rid: k for k, rid in enumerate(left.ids)}
     rpos = {rid: k for k, rid in enumerate(right.ids)}
-    lids = [m.left for m in matches]
-    rids = [m.right for m in matches]
-    xs = list(map(lpos.__getitem__, lids))
-    ys = list(map(rpos.__getitem__, rids))
+    xs = list(map(lpos.__getitem__, [m.left for m in matches]))
+    ys = list(map(rpos.__getitem__, [m.right for m in matches]))
+    return pair_discrepancies(left, right, xs, ys, tol)[1]
+
+
+def pair_discrepancies(
+    left: NominalTable, right: NominalTable, xs: Sequence[int], ys: Sequence[int], tol: Tolerances
+) -> tuple[I64, list[Discrepancy]]:
+    """:func:`discrepancies` of the pairs ``(xs[n], ys[n])`` (record positions): for each
+    discrepancy the pair it is about, and the discrepancies in (pair, field) order. The
+    discrepancies of a pair do not depend on the other pairs (each value pair is judged alone)."""
+    lids = list(map(left.ids.__getitem__, xs))
+    rids = list(map(right.ids.__getitem__, ys))
     at: list[int] = []
     found: list[Discrepancy] = []
     for field, kind in CHECKED_FIELDS.items():
@@ -127,8 +146,9 @@ def discrepancies(
             at.append(n)
             found.append(Discrepancy(lids[n], rids[n], field, _memo_text(texts, a), _memo_text(texts, b), how))
     # fields were taken in order: a stable sort by pair gives (pair, field)
-    order = np.argsort(np.asarray(at, dtype=np.int64), kind="stable")
-    return list(map(found.__getitem__, order.tolist()))
+    pairs = np.asarray(at, dtype=np.int64)
+    order = np.argsort(pairs, kind="stable")
+    return pairs[order], list(map(found.__getitem__, order.tolist()))
 
 
 def headcount(
@@ -139,14 +159,20 @@ def headcount(
     cr: Sequence[int],
     possible_l: set[int],
     possible_r: set[int],
+    *,
+    positions: tuple[I64, I64] | None = None,
 ) -> list[HeadcountRow]:
     """Counts by status, force and category in each list, the difference split exactly into:
     records only on one side, records awaiting review, extra copies (duplicates) on each
-    side, and matched people recorded with a different value."""
-    lpos = {rid: k for k, rid in enumerate(left.ids)}
-    rpos = {rid: k for k, rid in enumerate(right.ids)}
-    xs = np.fromiter(map(lpos.__getitem__, [m.left for m in matches]), dtype=np.int64, count=len(matches))
-    ys = np.fromiter(map(rpos.__getitem__, [m.right for m in matches]), dtype=np.int64, count=len(matches))
+    side, and matched people recorded with a different value. ``positions``: the matches'
+    left and right record positions, when the caller has them (else found from their IDs)."""
+    if positions is not None:  # the matches' record positions, known to the caller
+        xs, ys = (np.asarray(p, dtype=np.int64) for p in positions)
+    else:
+        lpos = {rid: k for k, rid in enumerate(left.ids)}
+        rpos = {rid: k for k, rid in enumerate(right.ids)}
+        xs = np.fromiter(map(lpos.__getitem__, [m.left for m in matches]), dtype=np.int64, count=len(matches))
+        ys = np.fromiter(map(rpos.__getitem__, [m.right for m in matches]), dtype=np.int64, count=len(matches))
     cla, cra = np.asarray(cl, dtype=np.int64), np.asarray(cr, dtype=np.int64)
     # each distinct (left cluster, right cluster) pair of the matches once
     n_right = max(len(right), 1)
@@ -201,6 +227,8 @@ def corrections(
     only_right: Sequence[str],
     duplicates_right: Sequence[DuplicateCluster],
     config: ReconcileConfig,
+    *,
+    by_cell: bool = False,
 ) -> tuple[list[str], list[dict[str, str]], list[str], list[str]]:
     """Rows for JCTPPH in the national list's own columns and vocabulary, plus ``Action`` and ``Reason``.
 
@@ -213,7 +241,35 @@ def corrections(
     a value it never holds is written plainly. ``UPDATE`` and ``QUERY`` rows of a matched
     record carry its identifying cells and only the fields that change (or are disputed);
     the reason names each change with the record's current and new value.
+
+    ``by_cell`` builds every row cell by cell in column order (what is done anyway when two
+    columns share a header; the result is otherwise the same, only slower).
     """
+    writer = correction_writer(left, right, config, by_cell=by_cell)
+    return writer.finish(found, only_left, only_right, duplicates_right)
+
+
+Asks = list[tuple[str, list[Discrepancy]]]
+Finish = Callable[..., tuple[list[str], list[dict[str, str]], list[str], list[str]]]
+
+
+@attrs.frozen
+class CorrectionWriter:
+    """:func:`corrections` in two steps: ``update(rid, asks)`` is the ``UPDATE``/``QUERY`` row
+    of national record ``rid`` for the regional records and discrepancies that ask it (which
+    can be made for likely pairs before the matches are final), ``finish(...)`` the whole set,
+    taking a ready row from ``ready`` (``{(regional ID, national ID): row}``) where one regional
+    record alone asks a national record."""
+
+    update: Callable[[str, Asks], dict[str, str]]
+    finish: Finish
+    authoritative: frozenset[str]
+
+
+def correction_writer(
+    left: NominalTable, right: NominalTable, config: ReconcileConfig, *, by_cell: bool = False
+) -> CorrectionWriter:
+    """The writer of :func:`corrections` for these lists (its memos kept between rows)."""
     from ctpse_core.builtins.nominal_feeds import NATIONAL_COLUMNS
 
     header_of = dict(right.headers) or {field: header for header, field in NATIONAL_COLUMNS.items()}
@@ -249,9 +305,21 @@ def corrections(
         (f, header_of[f], right.ids if f == "id" else right.column(f), formatted[f], f in IDENTIFYING)
         for f in fields
     ]
+    # with one column per header (the usual case) a row is a copy of a blank template with its
+    # cells set, and a cell's text one memo look-up; otherwise each row is built cell by cell
+    # in column order, so that a later column of the same header wins as it always did
+    simple = len(set(headers)) == len(headers) and not by_cell
+    blank = dict.fromkeys(headers[:-2], "")
+    field_set = set(fields)
+    identifying = [item for item in national if item[4]]
 
     def national_row(k: int, keep: Sequence[str] | None = None) -> dict[str, str]:
         """The national record's cells; with ``keep``, only its identifying cells and those fields."""
+        if simple and keep is None:
+            return {
+                header: text if (text := memo.get(value := column[k])) is not None else fmt(value, f)
+                for f, header, column, memo, _identifying in national
+            }
         row: dict[str, str] = {}
         for f, header, column, memo, identifying in national:
             if keep is None or identifying or f in keep:
@@ -262,69 +330,127 @@ def corrections(
                 row[header] = ""
         return row
 
-    out: list[dict[str, str]] = []
-    about: list[str] = []
-    by_pair: dict[tuple[str, str], list[Discrepancy]] = {}
-    for d in found:
-        if d.field in config.authoritative and d.kind != "missing_left":
-            by_pair.setdefault((d.left, d.right), []).append(d)
-    # one row per national record: a duplicate to merge is only merged (its regional match is
-    # the record kept's too), and the updates several regional records ask of one national
-    # record are combined, values they disagree on left alone and queried
-    merged_away = {rid: (cluster.ids[0], cluster.probability) for cluster in duplicates_right
-                   for rid in cluster.ids[1:]}
-    by_right: dict[str, list[tuple[str, list[Discrepancy]]]] = {}
-    for (lid, rid), items in sorted(by_pair.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        if rid not in merged_away:
-            by_right.setdefault(rid, []).append((lid, items))
-    for rid, asks in by_right.items():
+    authoritative = frozenset(config.authoritative)
+    left_columns: dict[str, list[Any]] = {}
+    right_columns: dict[str, list[Any]] = {}
+
+    def update(rid: str, asks: Asks) -> dict[str, str]:
+        """The UPDATE or QUERY row of national record ``rid`` for what the regional records ask."""
+        at = rpos[rid]
         wanted: dict[str, dict[str, list[str]]] = {}
         for lid, items in asks:
+            k = lpos[lid]
             for d in items:
-                value = fmt(left.column(d.field)[lpos[lid]], d.field)
-                wanted.setdefault(d.field, {}).setdefault(value, []).append(lid)
-        row = national_row(rpos[rid], list(wanted))
+                field = d.field
+                column = left_columns.get(field)
+                if column is None:
+                    column = left_columns[field] = left.column(field)
+                value = fmt(column[k], field)
+                by_value = wanted.get(field)
+                if by_value is None:
+                    wanted[field] = {value: [lid]}
+                else:
+                    ids = by_value.get(value)
+                    if ids is None:
+                        by_value[value] = [lid]
+                    else:
+                        ids.append(lid)
+        now: dict[str, str] = {}
+        for field in wanted:
+            column = right_columns.get(field)
+            if column is None:
+                column = right_columns[field] = right.column(field)
+            now[field] = fmt(column[at], field)
+        if simple:
+            row = blank.copy()
+            for f, header, column, memo, _identifying in identifying:
+                value = column[at]
+                text = memo.get(value)
+                row[header] = text if text is not None else fmt(value, f)
+            for field, text in now.items():
+                if field in field_set:
+                    row[header_of[field]] = text
+        else:
+            row = national_row(at, list(wanted))
         agreed = {f: next(iter(v)) for f, v in wanted.items() if len(v) == 1}
         for field, value in agreed.items():
             row[header_of[field]] = value
-        who = sorted({lid for lid, _items in asks})
-        now = {f: fmt(right.column(f)[rpos[rid]], f) for f in wanted}
+        who = sorted({lid for lid, _items in asks}) if len(asks) > 1 else [asks[0][0]]
         parts = [f"{f} {now[f] or '(blank)'} -> {v}" for f, v in agreed.items()]
-        parts += [
-            f"{f} disputed: " + ", ".join(f"{v or '(blank)'} ({'/'.join(ids)})" for v, ids in sorted(values.items()))
-            for f, values in wanted.items() if len(values) > 1
-        ]
+        if len(agreed) < len(wanted):
+            parts += [
+                f"{f} disputed: "
+                + ", ".join(f"{v or '(blank)'} ({'/'.join(ids)})" for v, ids in sorted(values.items()))
+                for f, values in wanted.items()
+                if len(values) > 1
+            ]
         row["Action"] = "UPDATE" if agreed else "QUERY"
         row["Reason"] = f"regional record{'s' if len(who) > 1 else ''} {', '.join(who)}: " + "; ".join(parts)
-        out.append(row)
-        about.append(rid)
-    regional = [(f, header_of[f], left.column(f), formatted[f]) for f in fields]
-    for lid in only_left:
-        k = lpos[lid]
-        row = {}
-        for f, header, column, memo in regional:
-            if f == "id":
-                row[header] = ""
-            else:
-                value = column[k]
-                text = memo.get(value)
-                row[header] = text if text is not None else fmt(value, f)
-        row["Action"] = "ADD"
-        row["Reason"] = f"on the regional list ({lid}), not found nationally; JCTPPH to assign a reference"
-        out.append(row)
-        about.append(lid)
-    for rid in only_right:
-        if rid in merged_away:
-            continue
-        row = national_row(rpos[rid])
-        row["Action"] = "QUERY"
-        row["Reason"] = "not on the regional list: confirm transfer, closure or ownership"
-        out.append(row)
-        about.append(rid)
-    for rid, (keep, probability) in merged_away.items():
-        row = national_row(rpos[rid], ())
-        row["Action"] = "MERGE"
-        row["Reason"] = f"duplicate of {keep} (probability {probability:.3f})"
-        out.append(row)
-        about.append(rid)
-    return headers, out, about, fields
+        return row
+
+    def finish(
+        found: Sequence[Discrepancy],
+        only_left: Sequence[str],
+        only_right: Sequence[str],
+        duplicates_right: Sequence[DuplicateCluster],
+        ready: dict[tuple[str, str], dict[str, str]] | None = None,
+    ) -> tuple[list[str], list[dict[str, str]], list[str], list[str]]:
+        out: list[dict[str, str]] = []
+        about: list[str] = []
+        by_pair: dict[tuple[str, str], list[Discrepancy]] = {}
+        for d in found:
+            if d.field in authoritative and d.kind != "missing_left":
+                items = by_pair.get((d.left, d.right))
+                if items is None:
+                    by_pair[(d.left, d.right)] = [d]
+                else:
+                    items.append(d)
+        # one row per national record: a duplicate to merge is only merged (its regional match is
+        # the record kept's too), and the updates several regional records ask of one national
+        # record are combined, values they disagree on left alone and queried
+        merged_away = {rid: (cluster.ids[0], cluster.probability) for cluster in duplicates_right
+                       for rid in cluster.ids[1:]}
+        by_right: dict[str, list[tuple[str, list[Discrepancy]]]] = {}
+        for (rid, lid), items in sorted(((rid, lid), items) for (lid, rid), items in by_pair.items()):
+            if rid not in merged_away:
+                asks = by_right.get(rid)
+                if asks is None:
+                    by_right[rid] = [(lid, items)]
+                else:
+                    asks.append((lid, items))
+        for rid, asks in by_right.items():
+            made = ready.get((asks[0][0], rid)) if ready is not None and len(asks) == 1 else None
+            out.append(made if made is not None else update(rid, asks))
+            about.append(rid)
+        regional = [(f, header_of[f], left.column(f), formatted[f]) for f in fields]
+        for lid in only_left:
+            k = lpos[lid]
+            row = {}
+            for f, header, column, memo in regional:
+                if f == "id":
+                    row[header] = ""
+                else:
+                    value = column[k]
+                    text = memo.get(value)
+                    row[header] = text if text is not None else fmt(value, f)
+            row["Action"] = "ADD"
+            row["Reason"] = f"on the regional list ({lid}), not found nationally; JCTPPH to assign a reference"
+            out.append(row)
+            about.append(lid)
+        for rid in only_right:
+            if rid in merged_away:
+                continue
+            row = national_row(rpos[rid])
+            row["Action"] = "QUERY"
+            row["Reason"] = "not on the regional list: confirm transfer, closure or ownership"
+            out.append(row)
+            about.append(rid)
+        for rid, (keep, probability) in merged_away.items():
+            row = national_row(rpos[rid], ())
+            row["Action"] = "MERGE"
+            row["Reason"] = f"duplicate of {keep} (probability {probability:.3f})"
+            out.append(row)
+            about.append(rid)
+        return headers, out, about, fields
+
+    return CorrectionWriter(update=update, finish=finish, authoritative=authoritative)
