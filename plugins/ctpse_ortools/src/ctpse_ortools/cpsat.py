@@ -10,7 +10,8 @@ encoded here: the validator checks them on the result.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import attrs
 from ortools.sat.python import cp_model
@@ -24,12 +25,30 @@ from ctpse_core.rota.solvers import SolverError
 __all__ = ["CpSatSolver", "build_model"]
 
 
+Schedule = list[list[int]]
+
+
 @attrs.define
 class _Model:
     model: cp_model.CpModel
     x: dict[tuple[int, int, int], cp_model.IntVar]
     objective_constant: int
     c: Compiled
+    #: every other variable with its value for a given schedule, so a hint is complete
+    derived: list[tuple[cp_model.IntVar, Callable[[Schedule], int]]] = attrs.Factory(list)
+
+    def hint(self, sched: Schedule, model: cp_model.CpModel | None = None) -> None:
+        """Hint ``sched`` on ``model`` (this one by default), every variable: CP-SAT
+        takes a complete, feasible hint as its first solution at once, while an
+        incomplete one is only followed by its full-problem worker (on Curtois-Qu
+        Instance8 the ``max_lp`` worker never got there, and the search started from
+        a first solution three times as costly as the built-in's construction)."""
+        m = self.model if model is None else model
+        m.clear_hints()  # type: ignore[no-untyped-call]
+        for (n, d, s), v in self.x.items():
+            m.add_hint(v, sched[n][d] == s)
+        for v, value in self.derived:
+            m.add_hint(v, value(sched))
 
 
 def build_model(c: Compiled) -> _Model:
@@ -41,6 +60,7 @@ def build_model(c: Compiled) -> _Model:
                 if c.avail[n][d][s]:
                     x[n, d, s] = m.new_bool_var(f"x_{n}_{d}_{s}")
     zero = m.new_constant(0)
+    derived: list[tuple[cp_model.IntVar, Callable[[Schedule], int]]] = []
 
     def var(n: int, d: int, s: int) -> cp_model.IntVar:
         return x.get((n, d, s), zero)
@@ -52,6 +72,7 @@ def build_model(c: Compiled) -> _Model:
             flag = m.new_bool_var(f"w_{n}_{d}")
             m.add(flag == sum(var(n, d, s) for s in range(c.n_shifts)))
             row.append(flag)
+            derived.append((flag, partial(_works_any, n, (d,))))
         work.append(row)
 
     for (n, d, s), v in x.items():
@@ -93,13 +114,14 @@ def build_model(c: Compiled) -> _Model:
             flags = []
             for group in c.weekends:
                 f = m.new_bool_var("")
+                derived.append((f, partial(_works_any, n, tuple(group))))
                 for d in group:
                     m.add_implication(w[d], f)
                 m.add_bool_or([f.Not(), *[w[d] for d in group]])
                 flags.append(f)
             m.add(sum(flags) <= weekends)
         if c.weekly_rest > 0:
-            _weekly_rest(m, c, n, x)
+            _weekly_rest(m, c, n, x, derived)
 
     terms = []
     constant = 0
@@ -115,14 +137,17 @@ def build_model(c: Compiled) -> _Model:
         for s in range(c.n_shifts):
             req = c.requirement[d][s]
             count = sum(v for _key, v in _slot(x, c, d, s))
+
             if c.under_w[d][s] and req:
                 under = m.new_int_var(0, req, "")
                 m.add(under >= req - count)
                 terms.append(c.under_w[d][s] * under)
+                derived.append((under, partial(_cover_gap, d, s, req, -1)))
             if c.over_w[d][s]:
                 over = m.new_int_var(0, c.n_staff, "")
                 m.add(over >= count - req)
                 terms.append(c.over_w[d][s] * over)
+                derived.append((over, partial(_cover_gap, d, s, req, 1)))
     for weight, counted, low in c.fair:
         # fairness: weight x (k - a) x (k - a - 1) for k such shifts (ctpse_core.rota.fairness)
         mine: dict[int, list[cp_model.IntVar]] = {}
@@ -137,6 +162,7 @@ def build_model(c: Compiled) -> _Model:
                 constant += weight * a * (a + 1)
                 continue
             k = len(mine[n])
+
             u = m.new_int_var(-a, k - a, "")
             m.add(u == sum(mine[n]) - a)
             u1 = m.new_int_var(-a - 1, k - a - 1, "")
@@ -145,8 +171,28 @@ def build_model(c: Compiled) -> _Model:
             prod = m.new_int_var(0, bound, "")
             m.add_multiplication_equality(prod, [u, u1])
             terms.append(weight * prod)
+            for var_, part in ((u, 0), (u1, 1), (prod, 2)):
+                derived.append((var_, partial(_fair_term, n, counted, a, part)))
     m.minimize(sum(terms) + constant)
-    return _Model(m, x, constant, c)
+    return _Model(m, x, constant, c, derived)
+
+
+def _works_any(n: int, days: tuple[int, ...], sc: Schedule) -> int:
+    return int(any(sc[n][d] != OFF for d in days))
+
+
+def _cover_gap(d: int, s: int, req: int, sign: int, sc: Schedule) -> int:
+    """Under-cover (``sign`` -1) or over-cover (1) of shift ``s`` on day ``d``."""
+    return max(0, sign * (sum(row[d] == s for row in sc) - req))
+
+
+def _fair_term(n: int, counted: list[list[bool]], a: int, part: int, sc: Schedule) -> int:
+    u = sum(1 for d, t in enumerate(sc[n]) if t != OFF and counted[d][t]) - a
+    return (u, u - 1, u * (u - 1))[part]
+
+
+def _free_of(n: int, cells: tuple[tuple[int, int], ...], sc: Schedule) -> int:
+    return int(all(sc[n][d] != s for d, s in cells))
 
 
 def _slot(
@@ -156,7 +202,11 @@ def _slot(
 
 
 def _weekly_rest(
-    m: cp_model.CpModel, c: Compiled, n: int, x: dict[tuple[int, int, int], cp_model.IntVar]
+    m: cp_model.CpModel,
+    c: Compiled,
+    n: int,
+    x: dict[tuple[int, int, int], cp_model.IntVar],
+    derived: list[tuple[cp_model.IntVar, Callable[[Schedule], int]]],
 ) -> None:
     """Some window of ``weekly_rest`` minutes inside each block is free of work. A longest
     free gap starts at the block start or at the end of some work, so those are the only
@@ -172,9 +222,13 @@ def _weekly_rest(
             if any(a < p + need and p < b for a, b in c.work[n]):
                 continue
             r = m.new_bool_var("")
+            inside = []
             for (_n, d, s), v in near:
                 if c.start[d][s] < p + need and p < c.end[d][s]:
                     m.add_implication(r, v.Not())
+                    inside.append((d, s))
+            # the window is taken whenever it is free of work
+            derived.append((r, partial(_free_of, n, tuple(inside))))
             options.append(r)
         m.add_bool_or(options)  # none possible: the block cannot have its rest
 
@@ -190,6 +244,10 @@ class CpSatSolver:
     Instance2: bound 208 against 828 after 60 s). ``max_lp`` linearises every
     constraint and proves it in seconds; LNS and first-solution workers still run.
     An empty tuple keeps CP-SAT's own portfolio.
+
+    ``full_workers`` of the ``workers`` threads run full-problem workers; CP-SAT's
+    large-neighbourhood and local-search workers share the rest (0: CP-SAT decides,
+    which with few workers is all but one).
     """
 
     name: str = "cpsat"
@@ -198,6 +256,7 @@ class CpSatSolver:
     #: Instances 5-8 (hybrid better on 8, cpsat on 6 and 7), so cpsat stays the default
     rank: int = 30
     workers: int = 2
+    full_workers: int = 0
     #: start from the built-in's construction (CP-SAT's solution hint)
     hint: bool = True
     subsolvers: tuple[str, ...] = ("max_lp",)
@@ -219,11 +278,11 @@ class CpSatSolver:
             from ctpse_core.rota.search import LocalSearchSolver
 
             start = c.schedule_of(LocalSearchSolver().construct(problem, seed=seed))
-            for (n, d, s), v in built.x.items():
-                built.model.add_hint(v, start[n][d] == s)
+            built.hint(start)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = float(time_limit)
         solver.parameters.num_workers = self.workers
+        solver.parameters.num_full_subsolvers = self.full_workers
         solver.parameters.random_seed = seed
         solver.parameters.subsolvers.extend(self.subsolvers)
         status = solver.solve(built.model)

@@ -209,9 +209,7 @@ class HybridSolver:
     ) -> tuple[Any, list[list[int]] | None, float]:
         """Solve ``model`` (the full one or a clone with cells fixed) from ``hint``: the
         status, the schedule found (or None) and the deterministic time used."""
-        model.clear_hints()  # type: ignore[no-untyped-call]
-        for (n, d, s), v in built.x.items():
-            model.add_hint(v, hint[n][d] == s)
+        built.hint(hint, model)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.1, limit)
         solver.parameters.random_seed = seed
@@ -262,9 +260,7 @@ class HybridSolver:
 
         def full_solve(limit: float) -> None:
             model = built.model
-            model.clear_hints()  # type: ignore[no-untyped-call]
-            for (n, d, s), v in built.x.items():
-                model.add_hint(v, best[n][d] == s)
+            built.hint(best)
             full.parameters.max_time_in_seconds = max(0.1, limit)
             full.parameters.random_seed = seed
             full.parameters.num_workers = self.workers
