@@ -10,9 +10,8 @@ from ctpse_core.synthetic.nominals import write_nominal_lists
 
 
 def test_correction_rows_from_a_template_are_those_built_cell_by_cell(tmp_path: Path) -> None:
-    """The correction set's rows (copied from a blank template, one memo look-up per cell; in a
-    run, made ahead for the likely pairs) are exactly those built cell by cell in column order,
-    on generated lists with every kind of row."""
+    """The correction set's rows (copied from a blank template, one memo look-up per cell) are
+    exactly those built cell by cell in column order, on generated lists with every kind of row."""
     from ctpse_core.reconcile.explain import corrections
 
     write_nominal_lists(tmp_path, count=1500, seed=5)
@@ -28,7 +27,6 @@ def test_correction_rows_from_a_template_are_those_built_cell_by_cell(tmp_path: 
     slow = corrections(*args, by_cell=True)
     assert fast == slow
     assert [list(row) for row in fast[1]] == [list(row) for row in slow[1]]  # the same column order
-    # the run's own rows (those of one regional match made ahead, before the matches were final)
     assert (result.correction_headers, result.corrections, result.correction_ids) == fast[:3]
     actions = {row["Action"] for row in fast[1]}
     assert {"UPDATE", "ADD", "QUERY", "MERGE"} <= actions

@@ -13,6 +13,7 @@ per lookup.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import partial
 from itertools import accumulate, compress, pairwise
@@ -60,7 +61,7 @@ def _blocks(rows: Ints, keys: Ints, start: Ints, end: Ints) -> dict[int | None, 
     s_list, e_list, r_list = start[rows].tolist(), end[rows].tolist(), rows.tolist()
     for k, a, b in zip(keys[firsts].tolist(), firsts.tolist(), lasts.tolist(), strict=True):
         ends = e_list[a:b]
-        out[k] = Block(s_list[a:b], ends, r_list[a:b], list(accumulate(ends, max)))
+        out[k] = Block(s_list[a:b], ends, r_list[a:b], array("q", accumulate(ends, max)))
     return out
 
 

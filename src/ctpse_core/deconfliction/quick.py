@@ -12,6 +12,7 @@ predicate) makes :func:`fast_plan` return ``None`` and the index uses the genera
 from __future__ import annotations
 
 import math
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
@@ -56,6 +57,7 @@ PlaceItem = tuple[int, int, int, int, float, float, float, float]
 _FAR = 1 << 62
 #: no run found yet (earlier than any instant, ``-_FAR`` included).
 _NO_RUN = -(1 << 63)
+_DIAMETER_M = 2 * EARTH_RADIUS_M
 
 
 @attrs.frozen
@@ -68,7 +70,8 @@ class Block:
     starts: list[int]
     ends: list[int]
     rows: list[int]
-    reach: list[int]
+    #: packed 64-bit (only searched: a search reads the array, not an int object per probe)
+    reach: array[int]
 
     def near(self, start: int, end: int, slack: int) -> list[int]:
         """Rows whose ``[s, e)`` comes within ``slack`` of ``[start, end)``."""
@@ -298,6 +301,7 @@ def _staff(look: Lookup, p: Probe) -> tuple[list[int], list[int]]:
     if end <= start:
         return [], []
     reach = look.rest_us
+    rest_from = start - reach
     overlap: list[int] = []
     rest: list[int] = []
     get = look.named["staff"].get
@@ -306,28 +310,30 @@ def _staff(look: Lookup, p: Probe) -> tuple[list[int], list[int]]:
         if block is None:
             continue
         starts, ends, rows = block.starts, block.ends, block.rows
-        # one search, then walks (cheaper than more searches of a large list)
-        first_near, n = bisect_right(block.reach, start - reach), len(rows)
-        before = first_near
-        while before < n and starts[before] < start:
-            before += 1
-        # those starting before the new one: valid ones (not empty, not its own version)
-        # running past its start overlap it; those ending within the rest before it, with no
-        # valid start between, are the ones it is next after
-        for i in range(first_near, before):
+        # one search, then walks (cheaper than more searches of a large list): those
+        # starting before the new one, valid ones (not empty, not its own version) running
+        # past its start overlap it; of those ending within the rest before it, it is next
+        # after the ones with no valid start at or after their end before it: the starts
+        # are sorted, so that is the last valid one, or any ending after the last valid start
+        i, n = bisect_right(block.reach, rest_from), len(rows)
+        last = -1  # the last valid one starting before the new one
+        ending: list[int] = []  # the valid ones ending within the rest before it
+        while i < n:
+            s = starts[i]
+            if s >= start:
+                break
             e = ends[i]
-            if e <= starts[i] or rows[i] in own:
-                continue
-            if e > start:
-                overlap.append(rows[i])
-            elif e > start - reach:
-                for j in range(i + 1, before):
-                    if starts[j] >= e and ends[j] > starts[j] and rows[j] not in own:
-                        break
-                else:
-                    rest.append(rows[i])
+            if e > s and rows[i] not in own:
+                last = i
+                if e > start:
+                    overlap.append(rows[i])
+                elif e > rest_from:
+                    ending.append(i)
+            i += 1
+        for j in ending:
+            if j == last or starts[last] < ends[j]:
+                rest.append(rows[j])
         # those starting while it runs overlap it
-        i = before
         while i < n and starts[i] < end:
             if ends[i] > starts[i] and rows[i] not in own:
                 overlap.append(rows[i])
@@ -383,8 +389,9 @@ def _proximity(look: Lookup, p: Probe) -> list[int]:
         for s, e, o, r, p2, cos2, l2, radius_r in cell:
             if e <= s or s >= end or e <= start or o == op or r in own:
                 continue
-            h = sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * sin((l2 - l1) / 2) ** 2
-            dist = 2 * EARTH_RADIUS_M * asin(sqrt(min(h, 1.0)))
+            dp, dl = sin((p2 - p1) / 2), sin((l2 - l1) / 2)  # squared as numpy squares (x * x)
+            h = dp * dp + cos1 * cos2 * (dl * dl)
+            dist = _DIAMETER_M * asin(sqrt(min(h, 1.0)))
             limit = radius_r + radius + buffer
             if abs(dist - limit) <= 1.0 + 1e-9 * limit:  # too close to call in another libm: the rule's own
                 fr = look.frame

@@ -23,7 +23,7 @@ from ctpse_core.reconcile.blocking import candidate_pairs
 from ctpse_core.reconcile.columns import blocked_comparisons
 from ctpse_core.reconcile.comparisons import MatchRule, PairBatch, column_rules, match_rules
 from ctpse_core.reconcile.config import ReconcileConfig
-from ctpse_core.reconcile.explain import CorrectionWriter, correction_writer, headcount, pair_discrepancies
+from ctpse_core.reconcile.explain import corrections, headcount, pair_discrepancies
 from ctpse_core.reconcile.features import Encoded, Side, encode
 from ctpse_core.reconcile.forked import Forked as _Forked
 from ctpse_core.reconcile.result import (
@@ -537,10 +537,7 @@ def _reconcile(
     if deduper is not None:
         deduper.send(model)
     # the discrepancies of the pairs likely to be matched, while the second process finishes
-    # and the correction rows those pairs would ask of their national records
     ahead = _ahead(lt, rt, rules, config, link)
-    writer = correction_writer(lt, rt, config)
-    ready = _ready_rows(writer, ahead[2])
     lap("explain ahead")
     if deduper is not None:
         (cl, weak_l, dl), (cr, weak_r, dr) = deduper.result()
@@ -567,7 +564,9 @@ def _reconcile(
     dup_r = _cluster_list("right", rt, cr, weak_r)
     found_discrepancies = _match_discrepancies(lt, rt, mx, my, ahead, config)
     rows = headcount(lt, rt, matches, cl.tolist(), cr.tolist(), in_possible_l, in_possible_r, positions=(mx, my))
-    headers, fixes, fixes_about, fixes_fields = writer.finish(found_discrepancies, only_left, only_right, dup_r, ready)
+    headers, fixes, fixes_about, fixes_fields = corrections(
+        lt, rt, matches, found_discrepancies, only_left, only_right, dup_r, config
+    )
     lap("explain")
     stats: dict[str, Any] = {
         "candidate_pairs": {
@@ -645,21 +644,6 @@ def _ahead(
     pair_of, found = pair_discrepancies(lt, rt, xs.tolist(), ys.tolist(), config.tolerances)
     starts = np.searchsorted(pair_of, np.arange(len(pos) + 1, dtype=np.int64))
     return xs * max(len(rt), 1) + ys, starts, found
-
-
-def _ready_rows(writer: CorrectionWriter, found: list[Discrepancy]) -> dict[tuple[str, str], dict[str, str]]:
-    """The correction row of each pair's national record, were that pair its only regional match
-    (``{(regional ID, national ID): row}``; used only where it is)."""
-    by_pair: dict[tuple[str, str], list[Discrepancy]] = {}
-    authoritative = writer.authoritative
-    for d in found:
-        if d.field in authoritative and d.kind != "missing_left":
-            items = by_pair.get((d.left, d.right))
-            if items is None:
-                by_pair[(d.left, d.right)] = [d]
-            else:
-                items.append(d)
-    return {(lid, rid): writer.update(rid, [(lid, items)]) for (lid, rid), items in by_pair.items()}
 
 
 def _match_discrepancies(

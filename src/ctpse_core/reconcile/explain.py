@@ -6,10 +6,9 @@ import datetime as dt
 import enum
 import itertools
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -21,16 +20,7 @@ from ctpse_core.reconcile.table import NominalTable
 
 I64 = npt.NDArray[np.int64]
 
-__all__ = [
-    "CHECKED_FIELDS",
-    "HEADCOUNT_DIMENSIONS",
-    "CorrectionWriter",
-    "correction_writer",
-    "corrections",
-    "discrepancies",
-    "headcount",
-    "pair_discrepancies",
-]
+__all__ = ["CHECKED_FIELDS", "HEADCOUNT_DIMENSIONS", "corrections", "discrepancies", "headcount", "pair_discrepancies"]
 
 #: Fields compared on every matched pair, and how.
 CHECKED_FIELDS: dict[str, str] = {
@@ -245,31 +235,6 @@ def corrections(
     ``by_cell`` builds every row cell by cell in column order (what is done anyway when two
     columns share a header; the result is otherwise the same, only slower).
     """
-    writer = correction_writer(left, right, config, by_cell=by_cell)
-    return writer.finish(found, only_left, only_right, duplicates_right)
-
-
-Asks = list[tuple[str, list[Discrepancy]]]
-Finish = Callable[..., tuple[list[str], list[dict[str, str]], list[str], list[str]]]
-
-
-@attrs.frozen
-class CorrectionWriter:
-    """:func:`corrections` in two steps: ``update(rid, asks)`` is the ``UPDATE``/``QUERY`` row
-    of national record ``rid`` for the regional records and discrepancies that ask it (which
-    can be made for likely pairs before the matches are final), ``finish(...)`` the whole set,
-    taking a ready row from ``ready`` (``{(regional ID, national ID): row}``) where one regional
-    record alone asks a national record."""
-
-    update: Callable[[str, Asks], dict[str, str]]
-    finish: Finish
-    authoritative: frozenset[str]
-
-
-def correction_writer(
-    left: NominalTable, right: NominalTable, config: ReconcileConfig, *, by_cell: bool = False
-) -> CorrectionWriter:
-    """The writer of :func:`corrections` for these lists (its memos kept between rows)."""
     from ctpse_core.builtins.nominal_feeds import NATIONAL_COLUMNS
 
     header_of = dict(right.headers) or {field: header for header, field in NATIONAL_COLUMNS.items()}
@@ -330,12 +295,33 @@ def correction_writer(
                 row[header] = ""
         return row
 
-    authoritative = frozenset(config.authoritative)
+    out: list[dict[str, str]] = []
+    about: list[str] = []
+    by_pair: dict[tuple[str, str], list[Discrepancy]] = {}
+    authoritative = set(config.authoritative)
+    for d in found:
+        if d.field in authoritative and d.kind != "missing_left":
+            items = by_pair.get((d.left, d.right))
+            if items is None:
+                by_pair[(d.left, d.right)] = [d]
+            else:
+                items.append(d)
+    # one row per national record: a duplicate to merge is only merged (its regional match is
+    # the record kept's too), and the updates several regional records ask of one national
+    # record are combined, values they disagree on left alone and queried
+    merged_away = {rid: (cluster.ids[0], cluster.probability) for cluster in duplicates_right
+                   for rid in cluster.ids[1:]}
+    by_right: dict[str, list[tuple[str, list[Discrepancy]]]] = {}
+    for (rid, lid), items in sorted(((rid, lid), items) for (lid, rid), items in by_pair.items()):
+        if rid not in merged_away:
+            asks = by_right.get(rid)
+            if asks is None:
+                by_right[rid] = [(lid, items)]
+            else:
+                asks.append((lid, items))
     left_columns: dict[str, list[Any]] = {}
     right_columns: dict[str, list[Any]] = {}
-
-    def update(rid: str, asks: Asks) -> dict[str, str]:
-        """The UPDATE or QUERY row of national record ``rid`` for what the regional records ask."""
+    for rid, asks in by_right.items():
         at = rpos[rid]
         wanted: dict[str, dict[str, list[str]]] = {}
         for lid, items in asks:
@@ -386,71 +372,35 @@ def correction_writer(
             ]
         row["Action"] = "UPDATE" if agreed else "QUERY"
         row["Reason"] = f"regional record{'s' if len(who) > 1 else ''} {', '.join(who)}: " + "; ".join(parts)
-        return row
-
-    def finish(
-        found: Sequence[Discrepancy],
-        only_left: Sequence[str],
-        only_right: Sequence[str],
-        duplicates_right: Sequence[DuplicateCluster],
-        ready: dict[tuple[str, str], dict[str, str]] | None = None,
-    ) -> tuple[list[str], list[dict[str, str]], list[str], list[str]]:
-        out: list[dict[str, str]] = []
-        about: list[str] = []
-        by_pair: dict[tuple[str, str], list[Discrepancy]] = {}
-        for d in found:
-            if d.field in authoritative and d.kind != "missing_left":
-                items = by_pair.get((d.left, d.right))
-                if items is None:
-                    by_pair[(d.left, d.right)] = [d]
-                else:
-                    items.append(d)
-        # one row per national record: a duplicate to merge is only merged (its regional match is
-        # the record kept's too), and the updates several regional records ask of one national
-        # record are combined, values they disagree on left alone and queried
-        merged_away = {rid: (cluster.ids[0], cluster.probability) for cluster in duplicates_right
-                       for rid in cluster.ids[1:]}
-        by_right: dict[str, list[tuple[str, list[Discrepancy]]]] = {}
-        for (rid, lid), items in sorted(((rid, lid), items) for (lid, rid), items in by_pair.items()):
-            if rid not in merged_away:
-                asks = by_right.get(rid)
-                if asks is None:
-                    by_right[rid] = [(lid, items)]
-                else:
-                    asks.append((lid, items))
-        for rid, asks in by_right.items():
-            made = ready.get((asks[0][0], rid)) if ready is not None and len(asks) == 1 else None
-            out.append(made if made is not None else update(rid, asks))
-            about.append(rid)
-        regional = [(f, header_of[f], left.column(f), formatted[f]) for f in fields]
-        for lid in only_left:
-            k = lpos[lid]
-            row = {}
-            for f, header, column, memo in regional:
-                if f == "id":
-                    row[header] = ""
-                else:
-                    value = column[k]
-                    text = memo.get(value)
-                    row[header] = text if text is not None else fmt(value, f)
-            row["Action"] = "ADD"
-            row["Reason"] = f"on the regional list ({lid}), not found nationally; JCTPPH to assign a reference"
-            out.append(row)
-            about.append(lid)
-        for rid in only_right:
-            if rid in merged_away:
-                continue
-            row = national_row(rpos[rid])
-            row["Action"] = "QUERY"
-            row["Reason"] = "not on the regional list: confirm transfer, closure or ownership"
-            out.append(row)
-            about.append(rid)
-        for rid, (keep, probability) in merged_away.items():
-            row = national_row(rpos[rid], ())
-            row["Action"] = "MERGE"
-            row["Reason"] = f"duplicate of {keep} (probability {probability:.3f})"
-            out.append(row)
-            about.append(rid)
-        return headers, out, about, fields
-
-    return CorrectionWriter(update=update, finish=finish, authoritative=authoritative)
+        out.append(row)
+        about.append(rid)
+    regional = [(f, header_of[f], left.column(f), formatted[f]) for f in fields]
+    for lid in only_left:
+        k = lpos[lid]
+        row = {}
+        for f, header, column, memo in regional:
+            if f == "id":
+                row[header] = ""
+            else:
+                value = column[k]
+                text = memo.get(value)
+                row[header] = text if text is not None else fmt(value, f)
+        row["Action"] = "ADD"
+        row["Reason"] = f"on the regional list ({lid}), not found nationally; JCTPPH to assign a reference"
+        out.append(row)
+        about.append(lid)
+    for rid in only_right:
+        if rid in merged_away:
+            continue
+        row = national_row(rpos[rid])
+        row["Action"] = "QUERY"
+        row["Reason"] = "not on the regional list: confirm transfer, closure or ownership"
+        out.append(row)
+        about.append(rid)
+    for rid, (keep, probability) in merged_away.items():
+        row = national_row(rpos[rid], ())
+        row["Action"] = "MERGE"
+        row["Reason"] = f"duplicate of {keep} (probability {probability:.3f})"
+        out.append(row)
+        about.append(rid)
+    return headers, out, about, fields
