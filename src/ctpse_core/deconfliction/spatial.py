@@ -363,8 +363,11 @@ class PlaceIndex:
             elif c0 >= 0 and c1 < columns:  # the usual case: one span of columns
                 # the box's keys, each day's after the last's: one look-up of each, in C
                 corner = band_lo * columns + c0
-                if has_long:
-                    out += filter(None, map(get, map(corner.__add__, _box(boxes, height, width, 1, columns, size))))
+                if has_long:  # slab 0: a one-day box from key 0
+                    offsets = boxes.get((height, width, 1))
+                    if offsets is None:
+                        offsets = _box(boxes, height, width, 1, columns, size)
+                    out += filter(None, map(get, map(corner.__add__, offsets)))
                 if days > 0:
                     offsets = boxes.get((height, width, days))
                     if offsets is None:

@@ -276,7 +276,7 @@ def corrections(
     simple = len(set(headers)) == len(headers) and not by_cell
     blank = dict.fromkeys(headers[:-2], "")
     field_set = set(fields)
-    identifying = [item for item in national if item[4]]
+    identifying_cells = [item for item in national if item[4]]
 
     def national_row(k: int, keep: Sequence[str] | None = None) -> dict[str, str]:
         """The national record's cells; with ``keep``, only its identifying cells and those fields."""
@@ -349,7 +349,7 @@ def corrections(
             now[field] = fmt(column[at], field)
         if simple:
             row = blank.copy()
-            for f, header, column, memo, _identifying in identifying:
+            for f, header, column, memo, _identifying in identifying_cells:
                 value = column[at]
                 text = memo.get(value)
                 row[header] = text if text is not None else fmt(value, f)

@@ -137,7 +137,6 @@ def build_model(c: Compiled) -> _Model:
         for s in range(c.n_shifts):
             req = c.requirement[d][s]
             count = sum(v for _key, v in _slot(x, c, d, s))
-
             if c.under_w[d][s] and req:
                 under = m.new_int_var(0, req, "")
                 m.add(under >= req - count)
@@ -162,7 +161,6 @@ def build_model(c: Compiled) -> _Model:
                 constant += weight * a * (a + 1)
                 continue
             k = len(mine[n])
-
             u = m.new_int_var(-a, k - a, "")
             m.add(u == sum(mine[n]) - a)
             u1 = m.new_int_var(-a - 1, k - a - 1, "")
@@ -261,7 +259,8 @@ class CpSatSolver:
     #: the hint complete, Curtois-Qu Instances 5-8, seeds 1-3, 60 CPU seconds each, ended
     #: within 2 % of the best known on 4 of 9 runs of 5-7 with it and 7 of 9 without (sum
     #: of the twelve gaps 180 % against 159 %; Instance6 1971-2046 with it, 1950-1957
-    #: without): CP-SAT's own first solutions lead it into fewer basins (docs/performance.md)
+    #: without); at 60 s wall on a quiet machine, seeds 1-3, neither was better overall (sum
+    #: of gaps 84.5 % without, 93.3 % with; docs/performance.md, third quiet sitting)
     hint: bool = False
     subsolvers: tuple[str, ...] = ("max_lp",)
 
