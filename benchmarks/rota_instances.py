@@ -15,12 +15,15 @@ to the published optimum / best known value (schedulingbenchmarks.org, Curtois a
 
 One row per instance and seed: each solver's objective (``!`` after it when a hard rule
 is broken), gap to best known (%) and seconds. The load average is printed at the end.
+The CP-SAT solvers log to stderr where CP-SAT's stage ended (status, objective, bound,
+seconds) and what the LNS after it did.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import os
 import sys
 import time
@@ -88,6 +91,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[DEFAULT_SEED, 2, 3])
     parser.add_argument("--solvers", nargs="+", default=None)
     args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING, format="  %(name)s: %(message)s")
+    logging.getLogger("ctpse_ortools").setLevel(logging.INFO)
     installed = solvers().names()
     names = [n for n in (args.solvers or ("builtin", "cpsat", "hybrid")) if n in installed]
     default = default_solver()

@@ -5,13 +5,22 @@ forbidden successions, daily and weekly rest, shift caps, minutes per period, ru
 lengths, weekends); the soft rules (requests, under- and over-cover, fairness) are the
 objective. Organisation rules added through ``ctpse_register_rota_constraints`` are not
 encoded here: the validator checks them on the result.
+
+The solver runs CP-SAT on the whole model. Unless CP-SAT has proved its rota optimal by
+half the time, a large-neighbourhood search over small sub-models (:mod:`ctpse_ortools.lns`)
+starts beside it from CP-SAT's best rota; after a tenth of the time the one that improved
+the rota more goes on alone to the end (CP-SAT on a tie), so CP-SAT keeps the time where its
+own search is stronger and the LNS takes it where CP-SAT has stalled.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import Any
 
 import attrs
 from ortools.sat.python import cp_model
@@ -23,6 +32,8 @@ from ctpse_core.rota.search import SolveResult
 from ctpse_core.rota.solvers import SolverError
 
 __all__ = ["CpSatSolver", "build_model"]
+
+log = logging.getLogger(__name__)
 
 
 Schedule = list[list[int]]
@@ -88,9 +99,7 @@ def build_model(c: Compiled) -> _Model:
         for s, limit in c.max_shifts[n].items():
             m.add(sum(var(n, d, s) for d in range(c.n_days)) <= limit)
         for first, last, complete in c.periods[n]:
-            total = sum(
-                c.minutes[d][s] * v for (p, d, s), v in x.items() if p == n and first <= d < last
-            )
+            total = sum(c.minutes[d][s] * v for (p, d, s), v in x.items() if p == n and first <= d < last)
             hi = c.max_minutes[n]
             if hi is not None:
                 m.add(total <= hi)
@@ -263,6 +272,16 @@ class CpSatSolver:
     #: of gaps 84.5 % without, 93.3 % with; docs/performance.md, third quiet sitting)
     hint: bool = False
     subsolvers: tuple[str, ...] = ("max_lp",)
+    #: the LNS over small sub-models (:mod:`ctpse_ortools.lns`) may have the last ``lns_share``
+    #: of the time, from CP-SAT's best rota, if its probe beside CP-SAT gains more than CP-SAT
+    #: does meanwhile (0: CP-SAT alone; docs/performance.md, issue 20 fifth pass)
+    lns_share: float = 0.5
+    #: CP-SAT deterministic time for each LNS sub-problem
+    lns_work: float = 0.05
+    #: share of the time for the LNS's probe beside CP-SAT, after which the better goes on
+    probe: float = 0.1
+    #: the clock ``time_limit`` is measured on (benchmarks pass a processor-time clock)
+    clock: Callable[[], float] = attrs.field(default=time.perf_counter, repr=False)
 
     def solve(
         self,
@@ -274,6 +293,8 @@ class CpSatSolver:
         extra: Sequence[RotaConstraint] = (),
     ) -> SolveResult:
         t0 = time.perf_counter()
+        clock = self.clock
+        deadline = clock() + time_limit
         c = compile_problem(problem)
         built = build_model(c)
         if self.hint:
@@ -282,24 +303,162 @@ class CpSatSolver:
 
             start = c.schedule_of(LocalSearchSolver().construct(problem, seed=seed))
             built.hint(start)
+        probe = _Probe(c, seed, clock, self.lns_work) if self.lns_share > 0 else None
+        # from (1 - lns_share) of the time (or CP-SAT's first rota, if later) the LNS runs in
+        # a thread beside CP-SAT for ``probe`` of the time, from CP-SAT's best rota
+        switch = deadline - self.lns_share * time_limit
+        _status, sched, objective, steps = self._cpsat(
+            c, built, seed, clock, deadline, probe, switch, self.probe * time_limit
+        )
+        if probe is not None and probe.found is not None and probe.cost < objective:
+            sched, objective = probe.found, probe.cost
+        if probe is not None and probe.chosen and clock() < deadline:
+            from ctpse_ortools.lns import search
+
+            sched, (_hard, objective), lns_steps = search(
+                c, sched, seed=seed + 1, until=deadline, clock=clock, threads=self.workers, work=self.lns_work
+            )
+            steps += lns_steps + probe.steps
+            log.info("cpsat lns: objective %d, %d sub-problems", objective, lns_steps + probe.steps)
+        roster = c.roster(sched, self.name, seed, objective)
+        return SolveResult(roster, objective, 0, time.perf_counter() - t0, steps)
+
+    def _cpsat(
+        self,
+        c: Compiled,
+        built: _Model,
+        seed: int,
+        clock: Callable[[], float],
+        deadline: float,
+        probe: _Probe | None,
+        switch: float,
+        probe_time: float,
+    ) -> tuple[Any, Schedule, int, int]:
+        """CP-SAT on the whole model until ``deadline``, or until ``probe`` is chosen:
+        the status, the rota, its objective and CP-SAT's branch count. Raises if no rota
+        is found."""
+        t0 = time.perf_counter()
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = float(time_limit)
+        if clock is time.perf_counter:
+            solver.parameters.max_time_in_seconds = max(0.1, deadline - clock())
         solver.parameters.num_workers = self.workers
         solver.parameters.num_full_subsolvers = self.full_workers
         solver.parameters.random_seed = seed
         solver.parameters.subsolvers.extend(self.subsolvers)
-        status = solver.solve(built.model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        status = _solve_until(solver, built, clock, deadline, probe, switch, probe_time)
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        log.info(
+            "cpsat: %s objective %s bound %s after %.1f s",
+            solver.status_name(status),
+            round(solver.objective_value) if found else "-",
+            round(solver.best_objective_bound),
+            time.perf_counter() - t0,
+        )
+        if not found:
             if status == cp_model.INFEASIBLE:
                 raise SolverError("cpsat: the hard rules cannot all be met for this problem")
-            raise SolverError(
-                f"cpsat: no rota found within {time_limit:g} s "
-                f"({solver.status_name(status)}); allow more time"
-            )
+            raise SolverError(f"cpsat: no rota found within the time ({solver.status_name(status)}); allow more time")
         sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
         for (n, d, s), v in built.x.items():
             if solver.value(v):
                 sched[n][d] = s
-        objective = round(solver.objective_value)
-        roster = c.roster(sched, self.name, seed, objective)
-        return SolveResult(roster, objective, 0, time.perf_counter() - t0, int(solver.num_branches))
+        return status, sched, round(solver.objective_value), int(solver.num_branches)
+
+
+@attrs.define
+class _Probe:
+    """The LNS run beside CP-SAT for a while, from CP-SAT's best rota at its start. It is
+    ``chosen`` (CP-SAT stops and the LNS goes on to the end) if it improved the rota by more
+    than CP-SAT did over the same time."""
+
+    c: Compiled
+    seed: int
+    clock: Callable[[], float]
+    work: float
+    found: Schedule | None = None
+    cost: int = 0
+    steps: int = 0
+    chosen: bool = False
+    thread: threading.Thread | None = None
+    stop: threading.Event = attrs.Factory(threading.Event)
+
+    def start(self, sched: Schedule, until: float) -> None:
+        from ctpse_ortools.lns import search
+
+        def run() -> None:
+            best, (_hard, self.cost), self.steps = search(
+                self.c, sched, seed=self.seed, until=until, clock=self.clock, threads=1, work=self.work, stop=self.stop
+            )
+            self.found = best
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+
+
+def _solve_until(
+    solver: cp_model.CpSolver,
+    built: _Model,
+    clock: Callable[[], float],
+    deadline: float,
+    probe: _Probe | None,
+    switch: float,
+    probe_time: float,
+) -> Any:
+    """Solve ``built``'s model until ``deadline``; with a ``probe``, start it at ``switch``
+    (or at CP-SAT's first rota, if later) from CP-SAT's best rota, and after ``probe_time``
+    stop CP-SAT if the probe gained more than CP-SAT did meanwhile."""
+    c = built.c
+    latest: dict[str, Any] = {}
+    done = threading.Event()
+
+    class Found(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            if probe is not None and probe.thread is None:
+                latest["objective"] = round(self.objective_value)
+                latest["sched"] = [
+                    [
+                        next(
+                            (s for s in range(c.n_shifts) if (n, d, s) in built.x and self.value(built.x[n, d, s])), OFF
+                        )
+                        for d in range(c.n_days)
+                    ]
+                    for n in range(c.n_staff)
+                ]
+            latest["best"] = round(self.objective_value)
+
+    def watch() -> None:
+        probe_end = deadline
+        start_objective = 0
+        decided = probe is None
+        while not done.wait(0.05):
+            now = clock()
+            if now >= deadline:
+                solver.stop_search()
+                return
+            if decided or probe is None:
+                continue
+            if probe.thread is None and now >= switch and "sched" in latest:
+                start_objective = latest["objective"]
+                probe_end = min(deadline, now + probe_time)
+                probe.start(latest["sched"], probe_end)
+            elif probe.thread is not None and now >= probe_end:
+                probe.thread.join()
+                decided = True
+                lns_gain = start_objective - probe.cost
+                cpsat_gain = start_objective - latest["best"]
+                probe.chosen = lns_gain > cpsat_gain
+                log.info("cpsat lns probe: gain %d, CP-SAT's %d meanwhile", lns_gain, cpsat_gain)
+                if probe.chosen:
+                    solver.stop_search()
+                    return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        return solver.solve(built.model, Found())
+    finally:
+        done.set()
+        watcher.join()
+        if probe is not None and probe.thread is not None:
+            probe.stop.set()  # CP-SAT proved the optimum (or the time is up) during the probe
+            probe.thread.join()
