@@ -190,11 +190,12 @@ def train(
     for mask, exclude in sessions:
         if int(mask.sum()) < min_pairs:
             continue
-        m, _prior, its = fit_em(levels[mask], rules, u, iterations, tolerance, exclude=exclude)
+        chosen = levels[mask]
+        m, _prior, its = fit_em(chosen, rules, u, iterations, tolerance, exclude=exclude)
         total_iterations += its
+        present = np.asarray((chosen >= 0).any(axis=0), dtype=bool)
         for k in range(len(rules)):
-            column = levels[mask, k]
-            if k not in exclude and (column >= 0).any():
+            if k not in exclude and present[k]:
                 sums[k] += m[k]
                 trained[k] += 1
     m_final = [
