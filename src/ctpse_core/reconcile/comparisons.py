@@ -161,8 +161,13 @@ def aligned_names(batch: PairBatch) -> dict[str, Any]:
     w = batch.workers
     l_ff, s_ff = name_levels(batch.names, fa, fb, w)
     l_ss, s_ss = name_levels(batch.names, sna, snb, w)
-    l_fs, s_fs = name_levels(batch.names, fa, snb, w)
-    l_sf, s_sf = name_levels(batch.names, sna, fb, w)
+    # swapped, the names score at most 8.49 (two exact names, similarity 1 each, less 0.01):
+    # they are never looked at where both names agree exactly as written (8.5)
+    l_fs, s_fs = np.full(len(fa), -1, dtype=np.int8), np.zeros(len(fa))
+    l_sf, s_sf = l_fs.copy(), s_fs.copy()
+    rest = np.flatnonzero((l_ff != 4) | (l_ss != 4))
+    l_fs[rest], s_fs[rest] = name_levels(batch.names, fa[rest], snb[rest], w)
+    l_sf[rest], s_sf[rest] = name_levels(batch.names, sna[rest], fb[rest], w)
     straight = np.maximum(l_ff, 0) + np.maximum(l_ss, 0) + (s_ff + s_ss) / 4
     swapped = np.maximum(l_fs, 0) + np.maximum(l_sf, 0) + (s_fs + s_sf) / 4 - 0.01
     use_swap = swapped > straight
