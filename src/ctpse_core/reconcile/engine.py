@@ -549,13 +549,11 @@ def _reconcile(
         lap("dedupe right")
     outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
     lap("decide")
-    matches, possibles, conflicts, mx, my = outcome
-    left_pos = {rid: k for k, rid in enumerate(lt.ids)}
-    right_pos = {rid: k for k, rid in enumerate(rt.ids)}
+    matches, possibles, conflicts, mx, my, px, py = outcome
     in_match_l = set(mx.tolist())
     in_match_r = set(my.tolist())
-    in_possible_l = {left_pos[p.left] for p in possibles} - in_match_l
-    in_possible_r = {right_pos[p.right] for p in possibles} - in_match_r
+    in_possible_l = set(px.tolist()) - in_match_l
+    in_possible_r = set(py.tolist()) - in_match_r
     only_left = _unlisted(lt.ids, in_match_l | in_possible_l)
     only_right = _unlisted(rt.ids, in_match_r | in_possible_r)
     dup_l = _cluster_list("left", lt, cl, weak_l)
@@ -722,8 +720,9 @@ def _decide(
     cl: I64,
     cr: I64,
     decided: dict[tuple[int, int], bool],
-) -> tuple[list[MatchedPair], list[PossibleMatch], list[IdentifierConflict], I64, I64]:
-    """Matches (with each match's left and right record positions), possible matches, conflicts."""
+) -> tuple[list[MatchedPair], list[PossibleMatch], list[IdentifierConflict], I64, I64, I64, I64]:
+    """Matches (with each match's left and right record positions), possible matches, conflicts,
+    and the possible matches' left and right record positions."""
     lt, rt = enc.left.table, enc.right.table
     n_right = len(enc.right)
     names = [r.name for r in rules]
@@ -783,9 +782,11 @@ def _decide(
     used_r: set[int] = set()
     accepted: list[tuple[int, int, int]] = []
     possibles: list[PossibleMatch] = []
+    possible_rows: list[int] = []  # each possible match's scored row
     for k, a, b in best:
         if config.one_to_one and (a in used_l or b in used_r):
             possibles.append(_possible(lt, rt, rules, link, k, "competes with a stronger match"))
+            possible_rows.append(k)
             continue
         used_l.add(a)
         used_r.add(b)
@@ -802,9 +803,11 @@ def _decide(
     for k in np.flatnonzero(flagged).tolist():
         reason = "identifier conflict" if conflict[k] else "between the review and match thresholds"
         possibles.append(_possible(lt, rt, rules, link, k, reason))
+        possible_rows.append(k)
     possibles.sort(key=lambda q: (-q.probability, q.left, q.right))
     conflicts.sort(key=lambda c: (c.left, c.right))
-    return matches, possibles, conflicts, mx, my
+    rows = np.asarray(possible_rows, dtype=np.int64)
+    return matches, possibles, conflicts, mx, my, link.i[rows], link.j[rows]
 
 
 def _expand_clusters(

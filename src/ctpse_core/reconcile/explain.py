@@ -356,7 +356,10 @@ def corrections(
                 column = left_columns.get(field)
                 if column is None:
                     column = left_columns[field] = left.column(field)
-                value = fmt(column[k], field)
+                raw = column[k]
+                value = formatted[field].get(raw) if field in formatted else None
+                if value is None:
+                    value = fmt(raw, field)
                 by_value = wanted.get(field)
                 if by_value is None:
                     wanted[field] = {value: [lid]}
