@@ -773,24 +773,36 @@ def _decide(
     pos, ca, cb = pos[order], ca[order], cb[order]
     head = np.ones(len(pos), dtype=bool)
     head[1:] = (ca[1:] != ca[:-1]) | (cb[1:] != cb[:-1])
-    head_pos, head_a, head_b = pos[head].tolist(), ca[head].tolist(), cb[head].tolist()
     # by rank, then the two IDs (each ID's place in its list's sorted order: the same order)
     rank_l, rank_r = id_rank(lt.ids), id_rank(rt.ids)
     by = np.lexsort((rank_r[cb[head]], rank_l[ca[head]], -rank[pos[head]]))
-    best = [(head_pos[t], head_a[t], head_b[t]) for t in by.tolist()]
-    used_l: set[int] = set()
-    used_r: set[int] = set()
-    accepted: list[tuple[int, int, int]] = []
+    best_pos, best_a, best_b = pos[head][by], ca[head][by], cb[head][by]
+    keep = np.ones(len(best_pos), dtype=bool)
     possibles: list[PossibleMatch] = []
     possible_rows: list[int] = []  # each possible match's scored row
-    for k, a, b in best:
-        if config.one_to_one and (a in used_l or b in used_r):
-            possibles.append(_possible(lt, rt, rules, link, k, "competes with a stronger match"))
-            possible_rows.append(k)
-            continue
-        used_l.add(a)
-        used_r.add(b)
-        accepted.append((a, b, k))
+    if config.one_to_one and len(best_pos):
+        # one-to-one, greedily in that order: only pairs that share a cluster with another
+        # pair can lose (to an earlier one), so only they are walked through
+        count_a = np.bincount(best_a, minlength=len(cl))
+        count_b = np.bincount(best_b, minlength=len(cr))
+        contested = np.flatnonzero((count_a[best_a] > 1) | (count_b[best_b] > 1))
+        used_l: set[int] = set()
+        used_r: set[int] = set()
+        for t, k, a, b in zip(
+            contested.tolist(),
+            best_pos[contested].tolist(),
+            best_a[contested].tolist(),
+            best_b[contested].tolist(),
+            strict=True,
+        ):
+            if a in used_l or b in used_r:
+                keep[t] = False
+                possibles.append(_possible(lt, rt, rules, link, k, "competes with a stronger match"))
+                possible_rows.append(k)
+                continue
+            used_l.add(a)
+            used_r.add(b)
+    accepted = (best_a[keep], best_b[keep], best_pos[keep])
     matches, mx, my = _expand_clusters(
         enc, rules, config, link, model, cl, cr, accepted, decided, basis, (rank_l, rank_r)
     )
@@ -818,35 +830,33 @@ def _expand_clusters(
     model: fs.MatchModel,
     cl: I64,
     cr: I64,
-    accepted: list[tuple[int, int, int]],
+    accepted: tuple[I64, I64, I64],
     decided: dict[tuple[int, int], bool],
     basis: npt.NDArray[np.object_],
     ranks: tuple[I64, I64],
 ) -> tuple[list[MatchedPair], I64, I64]:
     """Every member of an accepted left cluster matches every member of its right cluster
-    (the matches, and their left and right record positions)."""
+    (the matches, and their left and right record positions). ``accepted``: the left and right
+    cluster and the scored row of each accepted cluster pair."""
     lt, rt = enc.left.table, enc.right.table
     n_right = len(enc.right)
     size_l, size_r = np.bincount(cl, minlength=len(cl)), np.bincount(cr, minlength=len(cr))
-    multi_l = {int(c) for c in np.flatnonzero(size_l > 1)}
-    multi_r = {int(c) for c in np.flatnonzero(size_r > 1)}
     members_l: dict[int, list[int]] = {}
     members_r: dict[int, list[int]] = {}
     for x in np.flatnonzero(size_l[cl] > 1).tolist():
         members_l.setdefault(int(cl[x]), []).append(x)
     for y in np.flatnonzero(size_r[cr] > 1).tolist():
         members_r.setdefault(int(cr[y]), []).append(y)
-    xs: list[int] = []
-    ys: list[int] = []
-    source: list[int] = []
-    picked = np.asarray([k for _a, _b, k in accepted], dtype=np.int64)
-    pick_i, pick_j = link.i[picked].tolist(), link.j[picked].tolist()
-    for (a, b, k), pi, pj in zip(accepted, pick_i, pick_j, strict=True):
-        if a not in multi_l and b not in multi_r:
-            xs.append(pi)
-            ys.append(pj)
-            source.append(k)
-            continue
+    acc_a, acc_b, picked = accepted
+    # a pair of two clusters of one record each is its own scored pair (the most, at once);
+    # the others expand to every pair of their members (order does not matter: the matches
+    # are put in ID order below, and each carries its own row)
+    alone = (size_l[acc_a] <= 1) & (size_r[acc_b] <= 1)
+    xs: list[int] = link.i[picked[alone]].tolist()
+    ys: list[int] = link.j[picked[alone]].tolist()
+    source: list[int] = picked[alone].tolist()
+    several = ~alone
+    for a, b, k in zip(acc_a[several].tolist(), acc_b[several].tolist(), picked[several].tolist(), strict=True):
         for x in members_l.get(a, [a]):
             for y in members_r.get(b, [b]):
                 if decided.get((x, y)) is False:
