@@ -886,36 +886,26 @@ def _expand_clusters(
     how = [str(b) or "probabilistic" for b in basis[at].tolist()] if len(codes) else [""] * len(xs)
     found_list, at_list, extra_list = found.tolist(), at.tolist(), extra_row.tolist()
     left_ids, right_ids = [lt.ids[x] for x in xs], [rt.ids[y] for y in ys]
-    matches: list[MatchedPair] = []
     xa, ya = np.asarray(xs, dtype=np.int64), np.asarray(ys, dtype=np.int64)
     # in (left ID, right ID) order: each ID's place in its list's sorted order sorts the same
     order = np.lexsort((ranks[1][ya], ranks[0][xa]))
     in_order = order.tolist()
     mx, my = xa[order], ya[order]
-    for t in in_order:
-        if found_list[t]:
-            matches.append(
-                MatchedPair(
-                    left=left_ids[t],
-                    right=right_ids[t],
-                    probability=probability[t],
-                    weight=weight[t],
-                    basis=how[t],
-                    source=EvidenceRows(*labels, link.levels, link.per, at_list[t]),
-                )
-            )
-        else:
-            assert extra_levels is not None and extra_per is not None
-            matches.append(
-                MatchedPair(
-                    left=left_ids[t],
-                    right=right_ids[t],
-                    probability=probability[t],
-                    weight=weight[t],
-                    basis="duplicate of a matched record",
-                    source=EvidenceRows(*labels, extra_levels, extra_per, extra_list[t]),
-                )
-            )
+    # positional arguments (left, right, probability, weight, basis, source): a million of these
+    names, level_labels = labels
+    link_levels, link_per = link.levels, link.per
+    matches = [
+        MatchedPair(
+            left_ids[t], right_ids[t], probability[t], weight[t], how[t],
+            EvidenceRows(names, level_labels, link_levels, link_per, at_list[t]),
+        )
+        if found_list[t]
+        else MatchedPair(
+            left_ids[t], right_ids[t], probability[t], weight[t], "duplicate of a matched record",
+            EvidenceRows(names, level_labels, extra_levels, extra_per, extra_list[t]),
+        )
+        for t in in_order
+    ]
     return matches, mx, my
 
 
