@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gc
-import itertools
-import operator
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +21,7 @@ from ctpse_core.reconcile.blocking import candidate_pairs
 from ctpse_core.reconcile.columns import blocked_comparisons
 from ctpse_core.reconcile.comparisons import MatchRule, PairBatch, column_rules, match_rules
 from ctpse_core.reconcile.config import ReconcileConfig
-from ctpse_core.reconcile.explain import corrections, headcount, pair_discrepancies
+from ctpse_core.reconcile.explain import corrections, headcount, id_rank, pair_discrepancies
 from ctpse_core.reconcile.features import Encoded, Side, encode
 from ctpse_core.reconcile.forked import Forked as _Forked
 from ctpse_core.reconcile.result import (
@@ -670,16 +668,6 @@ def _match_discrepancies(
     return list(map(pool.__getitem__, index.tolist()))
 
 
-def _id_rank(ids: list[str]) -> I64:
-    """Each ID's place in the sorted order of the IDs (unique): sorting by it sorts by ID.
-    Lists usually come in ID order, which is checked first."""
-    if all(map(operator.le, ids, itertools.islice(ids, 1, None))):
-        return np.arange(len(ids), dtype=np.int64)
-    rank = np.empty(len(ids), dtype=np.int64)
-    rank[np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)] = np.arange(len(ids))
-    return rank
-
-
 def _unlisted(ids: list[str], listed: set[int]) -> list[str]:
     """The IDs whose positions are not in ``listed``, in order."""
     keep = np.ones(len(ids), dtype=bool)
@@ -788,7 +776,7 @@ def _decide(
     head[1:] = (ca[1:] != ca[:-1]) | (cb[1:] != cb[:-1])
     head_pos, head_a, head_b = pos[head].tolist(), ca[head].tolist(), cb[head].tolist()
     # by rank, then the two IDs (each ID's place in its list's sorted order: the same order)
-    rank_l, rank_r = _id_rank(lt.ids), _id_rank(rt.ids)
+    rank_l, rank_r = id_rank(lt.ids), id_rank(rt.ids)
     by = np.lexsort((rank_r[cb[head]], rank_l[ca[head]], -rank[pos[head]]))
     best = [(head_pos[t], head_a[t], head_b[t]) for t in by.tolist()]
     used_l: set[int] = set()
@@ -805,14 +793,13 @@ def _decide(
     matches, mx, my = _expand_clusters(
         enc, rules, config, link, model, cl, cr, accepted, decided, basis, (rank_l, rank_r)
     )
-    matched_pairs = {(m.left, m.right) for m in matches}
-    matched_l = {m.left for m in matches}
-    matched_r = {m.right for m in matches}
+    # a flagged pair whose two records are both matched (to each other or not) is left out
+    matched_l = np.zeros(len(enc.left), dtype=bool)
+    matched_r = np.zeros(len(enc.right), dtype=bool)
+    matched_l[mx], matched_r[my] = True, True
     flagged = ((p >= config.review_threshold) | conflict) & ~by_ident & ~by_score & ~reviewed
+    flagged &= ~(matched_l[link.i] & matched_r[link.j])
     for k in np.flatnonzero(flagged).tolist():
-        x, y = lt.ids[int(link.i[k])], rt.ids[int(link.j[k])]
-        if (x, y) in matched_pairs or (x in matched_l and y in matched_r):
-            continue
         reason = "identifier conflict" if conflict[k] else "between the review and match thresholds"
         possibles.append(_possible(lt, rt, rules, link, k, reason))
     possibles.sort(key=lambda q: (-q.probability, q.left, q.right))
