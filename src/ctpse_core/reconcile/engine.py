@@ -419,9 +419,12 @@ def _decisions_by_index(
     tables: tuple[NominalTable, NominalTable],
 ) -> dict[str, dict[tuple[int, int], bool]]:
     """Decisions mapped to record indexes for the cross link and each dedupe."""
-    pos = [{rid: k for k, rid in enumerate(t.ids)} for t in tables]
     out: dict[str, dict[tuple[int, int], bool]] = {"link": {}, "left": {}, "right": {}}
-    for d in latest(decisions).values():
+    found = latest(decisions)
+    if not found:  # no ID dictionaries of a million entries for nothing
+        return out
+    pos = [{rid: k for k, rid in enumerate(t.ids)} for t in tables]
+    for d in found.values():
         ends = [(d.left_source, d.left_id), (d.right_source, d.right_id)]
         sides = []
         for source, rid in ends:
@@ -550,12 +553,8 @@ def _reconcile(
     outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
     lap("decide")
     matches, possibles, conflicts, mx, my, px, py = outcome
-    in_match_l = set(mx.tolist())
-    in_match_r = set(my.tolist())
-    in_possible_l = set(px.tolist()) - in_match_l
-    in_possible_r = set(py.tolist()) - in_match_r
-    only_left = _unlisted(lt.ids, in_match_l | in_possible_l)
-    only_right = _unlisted(rt.ids, in_match_r | in_possible_r)
+    in_possible_l, only_left = _unlisted(lt.ids, mx, px)
+    in_possible_r, only_right = _unlisted(rt.ids, my, py)
     dup_l = _cluster_list("left", lt, cl, weak_l)
     dup_r = _cluster_list("right", rt, cr, weak_r)
     found_discrepancies = _match_discrepancies(lt, rt, mx, my, ahead, config)
@@ -666,11 +665,14 @@ def _match_discrepancies(
     return list(map(pool.__getitem__, index.tolist()))
 
 
-def _unlisted(ids: list[str], listed: set[int]) -> list[str]:
-    """The IDs whose positions are not in ``listed``, in order."""
-    keep = np.ones(len(ids), dtype=bool)
-    keep[np.fromiter(listed, dtype=np.int64, count=len(listed))] = False
-    return [ids[k] for k in np.flatnonzero(keep).tolist()]
+def _unlisted(ids: list[str], matched: I64, possible: I64) -> tuple[set[int], list[str]]:
+    """The positions of records in a possible match but in no match, and the IDs of the
+    records in neither (in order)."""
+    listed = np.zeros(len(ids), dtype=bool)
+    listed[matched] = True
+    pending = {k for k in possible.tolist() if not listed[k]}
+    listed[possible] = True
+    return pending, [ids[k] for k in np.flatnonzero(~listed).tolist()]
 
 
 def _incomplete(table: NominalTable) -> list[dict[str, Any]]:
