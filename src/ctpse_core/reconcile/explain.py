@@ -374,7 +374,9 @@ def corrections(
             column = right_columns.get(field)
             if column is None:
                 column = right_columns[field] = right.column(field)
-            now[field] = fmt(column[at], field)
+            raw = column[at]
+            text = formatted[field].get(raw) if field in formatted else None
+            now[field] = text if text is not None else fmt(raw, field)
         if simple:
             row = blank.copy()
             for f, header, column, memo, _identifying in identifying_cells:
