@@ -103,7 +103,7 @@ def test_id_rank_sorts_as_the_ids_do() -> None:
     """Sorting by an ID's rank sorts by the ID, whether or not the list came in ID order."""
     import random
 
-    from ctpse_core.reconcile.engine import _id_rank
+    from ctpse_core.reconcile.explain import id_rank
 
     rng = random.Random(3)
     for size in (0, 1, 2, 50, 400):
@@ -111,5 +111,5 @@ def test_id_rank_sorts_as_the_ids_do() -> None:
         for shuffled in (False, True):
             if shuffled:
                 rng.shuffle(ids)
-            rank = _id_rank(ids).tolist()
+            rank = id_rank(ids).tolist()
             assert sorted(range(len(ids)), key=rank.__getitem__) == sorted(range(len(ids)), key=ids.__getitem__)

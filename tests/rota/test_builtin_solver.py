@@ -44,13 +44,26 @@ def test_time_limit_is_respected() -> None:
 
 def test_without_a_budget_the_search_uses_the_whole_time_limit() -> None:
     """No `iterations`: the search goes on until the time limit (this instance cannot reach
-    objective 0, the only early stop), and still returns a rota with no hard violation."""
+    objective 0, and without price and branch no lower bound stops it early), and still
+    returns a rota with no hard violation."""
     problem = parse_benchmark(INSTANCE)
-    result = LocalSearchSolver().solve(problem, seed=2, time_limit=2.0)
+    result = LocalSearchSolver(price_share=0).solve(problem, seed=2, time_limit=2.0)
     assert 1.9 <= result.seconds < 4.0
     assert result.hard == 0 and validate(problem, result.roster).hard_count == 0
     budgeted = LocalSearchSolver().solve(problem, seed=2, time_limit=2.0, iterations=500)
     assert budgeted.iterations == 500 and result.iterations > 500
+
+
+def test_price_and_branch_proves_the_optimum_and_stops_early() -> None:
+    """With price and branch (the default) the column generation's lower bound is reached
+    on this instance, so the solver returns well before its time limit, with the same
+    rota value as the whole-limit search and no hard violation."""
+    problem = parse_benchmark(INSTANCE)
+    result = LocalSearchSolver().solve(problem, seed=2, time_limit=20.0)
+    assert result.seconds < 15.0
+    assert result.hard == 0 and validate(problem, result.roster).hard_count == 0
+    searched = LocalSearchSolver(price_share=0).solve(problem, seed=2, time_limit=2.0)
+    assert result.objective <= searched.objective
 
 
 def test_a_move_budget_gives_the_same_rota_twice_and_spends_exactly_that() -> None:

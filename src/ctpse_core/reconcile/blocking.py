@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from ctpse_core.arrays import runs, sorted_unique
+from ctpse_core.arrays import runs, sorted_unique, stable_argsort
 from ctpse_core.errors import ConfigError
 from ctpse_core.reconcile.columns import column_keys, field_of_part
 from ctpse_core.reconcile.config import BlockingRule
@@ -208,6 +208,18 @@ class _Windows:
     same: bool
 
 
+def _spread(key: I64) -> I64:
+    """Keys of 40 bits and more (hashes) multiplied by an odd constant modulo ``2**62``: a
+    one-to-one map of ``[0, 2**62)`` (equal keys stay equal, different keys stay different)
+    whose high bits depend on every bit of the key (``_mix`` leaves its second part in the
+    low bits). Other keys as they are."""
+    if len(key) == 0 or int(key.max()) < 1 << 40 or int(key.max()) >= 1 << 62 or int(key.min()) < 0:
+        return key
+    with np.errstate(over="ignore"):
+        spread = key.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        return (spread & np.uint64((1 << 62) - 1)).astype(np.int64)
+
+
 def _join(
     lrec: I64, lkey: I64, rrec: I64, rkey: I64, n_right: int, max_block: int, windows: _Windows,
     chunk: int = 4_000_000,
@@ -218,9 +230,15 @@ def _join(
     ``windows.limit`` pairs are compared through sorted-neighbourhood windows.
     Returns the pieces, the number of skipped blocks and the number of windowed blocks.
     """
-    lo, ro = np.argsort(lkey, kind="stable"), np.argsort(rkey, kind="stable")
-    lk, lr = lkey[lo], lrec[lo]
-    rk, rr = rkey[ro], rrec[ro]
+    # rows are grouped by key (the groups' order does not matter: every block's pairs are
+    # made, and the rule's pairs are sorted after); hashed keys are spread first, so that one
+    # sort of their high bits with the row's position orders them
+    lk = _spread(lkey)
+    rk = lk if rkey is lkey else _spread(rkey)
+    lo = stable_argsort(lk)
+    ro = lo if rkey is lkey else stable_argsort(rk)
+    lk, lr = lk[lo], lrec[lo]
+    rk, rr = rk[ro], rrec[ro]
     ul, ls, lc = runs(lk)
     ur, rs, rc = runs(rk)
     _common, il, ir = np.intersect1d(ul, ur, assume_unique=True, return_indices=True)

@@ -16,6 +16,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from ctpse_core.arrays import unique_inverse
 from ctpse_core.errors import ConfigError
 from ctpse_core.plugin import Registry, registry
 from ctpse_core.reconcile.columns import column_keys, distinct_pairs
@@ -92,7 +93,10 @@ class MatchRule(Protocol):
 
 
 def name_levels(names: NameVocab, x: I32, y: I32, workers: int = 1) -> tuple[I8, F64]:
-    """Level and Jaro-Winkler similarity of name-id pairs (each distinct pair computed once)."""
+    """Level and Jaro-Winkler similarity of name-id pairs (each distinct pair computed once).
+
+    A name against itself is exact with similarity 1 (vocabulary entries are distinct,
+    non-empty texts) and is not looked at further."""
     from rapidfuzz.distance import JaroWinkler
     from rapidfuzz.process import cpdist
 
@@ -101,11 +105,14 @@ def name_levels(names: NameVocab, x: I32, y: I32, workers: int = 1) -> tuple[I8,
     valid = (x >= 0) & (y >= 0)
     level = np.full(len(x), -1, dtype=np.int8)
     sim = np.zeros(len(x), dtype=np.float64)
-    if not valid.any():
+    same = valid & (x == y)
+    level[same] = 4
+    sim[same] = 1.0
+    other = np.flatnonzero(valid & ~same)
+    if not len(other):
         return level, sim
     size = len(names.text) + 1
-    code = x[valid] * size + y[valid]
-    uniq, inverse = np.unique(code, return_inverse=True)
+    uniq, inverse = unique_inverse(x[other] * size + y[other])
     ux, uy = uniq // size, uniq % size
     text = np.asarray(names.text, dtype=object)
     jw = np.asarray(
@@ -126,9 +133,8 @@ def name_levels(names: NameVocab, x: I32, y: I32, workers: int = 1) -> tuple[I8,
     )
     lv[close] = 2
     lv[names.skeleton[ux] == names.skeleton[uy]] = 3
-    lv[ux == uy] = 4
-    level[valid] = lv[inverse]
-    sim[valid] = jw[inverse]
+    level[other] = lv[inverse]
+    sim[other] = jw[inverse]
     return level, sim
 
 
@@ -155,14 +161,30 @@ def aligned_names(batch: PairBatch) -> dict[str, Any]:
     w = batch.workers
     l_ff, s_ff = name_levels(batch.names, fa, fb, w)
     l_ss, s_ss = name_levels(batch.names, sna, snb, w)
-    l_fs, s_fs = name_levels(batch.names, fa, snb, w)
-    l_sf, s_sf = name_levels(batch.names, sna, fb, w)
+    # swapped, the names score at most 8.49 (two exact names, similarity 1 each, less 0.01):
+    # they are never looked at where both names agree exactly as written (8.5)
+    l_fs, s_fs = np.full(len(fa), -1, dtype=np.int8), np.zeros(len(fa))
+    l_sf, s_sf = l_fs.copy(), s_fs.copy()
+    rest = np.flatnonzero((l_ff != 4) | (l_ss != 4))
+    l_fs[rest], s_fs[rest] = name_levels(batch.names, fa[rest], snb[rest], w)
+    l_sf[rest], s_sf[rest] = name_levels(batch.names, sna[rest], fb[rest], w)
     straight = np.maximum(l_ff, 0) + np.maximum(l_ss, 0) + (s_ff + s_ss) / 4
     swapped = np.maximum(l_fs, 0) + np.maximum(l_sf, 0) + (s_fs + s_sf) / 4 - 0.01
     use_swap = swapped > straight
     score = np.where(use_swap, swapped, straight)
-    order = np.lexsort((-score, pair))
-    first = order[np.cumsum(reps) - reps]
+    # each pair's best alignment (the first of the best when they tie); a pair of one name
+    # each (most pairs) has only the one
+    first = np.cumsum(reps) - reps
+    several = reps > 1
+    if several.any():
+        rows = np.flatnonzero(several[pair])  # whole pairs, one after the other
+        counts = reps[several]
+        group = np.repeat(np.arange(len(counts)), counts)
+        best = np.maximum.reduceat(score[rows], np.cumsum(counts) - counts)
+        hit = np.flatnonzero(score[rows] == best[group])
+        lead = np.ones(len(hit), dtype=bool)
+        lead[1:] = group[hit[1:]] != group[hit[:-1]]
+        first[several] = rows[hit[lead]]
     swap = use_swap[first]
     result = {
         "forename": np.where(swap, l_fs[first], l_ff[first]).astype(np.int8),
@@ -207,25 +229,28 @@ class DobComparison:
     identifier: bool = False
 
     def compute(self, batch: PairBatch) -> I8:
-        x = batch.a.dob[batch.i].astype(np.int64)
-        y = batch.b.dob[batch.j].astype(np.int64)
-        out = np.zeros(len(x), dtype=np.int8)
+        every_x, every_y = batch.a.dob[batch.i], batch.b.dob[batch.j]
+        out = np.full(len(every_x), 4, dtype=np.int8)  # the same date (before the checks below)
+        differ = np.flatnonzero(every_x != every_y)  # only dates that differ are looked at
+        x, y = every_x[differ].astype(np.int64), every_y[differ].astype(np.int64)
+        level = np.zeros(len(x), dtype=np.int8)
         xy, xm, xd = x // 10000, x // 100 % 100, x % 100
         yy, ym, yd = y // 10000, y // 100 % 100, y % 100
-        out[(np.abs(xy - yy) == 1) & (xm == ym) & (xd == yd)] = 1
+        level[(np.abs(xy - yy) == 1) & (xm == ym) & (xd == yd)] = 1
         differing = np.zeros(len(x), dtype=np.int64)
         xs, ys = x.copy(), y.copy()
         for _ in range(8):
             differing += (xs % 10) != (ys % 10)
             xs //= 10
             ys //= 10
-        out[differing == 1] = 2
-        out[(xy == yy) & (xm == yd) & (xd == ym) & (xm != xd)] = 3
-        out[x == y] = 4
+        level[differing == 1] = 2
+        level[(xy == yy) & (xm == yd) & (xd == ym) & (xm != xd)] = 3
+        out[differ] = level
+        x, y = every_x.astype(np.int64), every_y.astype(np.int64)
         # a year-only date (yyyy0000) disagrees when the years differ by more than one and is
         # not compared otherwise (an agreeing year alone is too weak to count as agreement)
-        partial = (x % 10000 == 0) | (y % 10000 == 0)
-        out[partial] = np.where(np.abs(xy - yy)[partial] > 1, 0, -1)
+        partial = np.flatnonzero((x % 10000 == 0) | (y % 10000 == 0))
+        out[partial] = np.where(np.abs(x[partial] // 10000 - y[partial] // 10000) > 1, 0, -1)
         out[(x <= 0) | (y <= 0)] = -1
         return out
 

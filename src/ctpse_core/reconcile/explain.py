@@ -20,7 +20,15 @@ from ctpse_core.reconcile.table import NominalTable
 
 I64 = npt.NDArray[np.int64]
 
-__all__ = ["CHECKED_FIELDS", "HEADCOUNT_DIMENSIONS", "corrections", "discrepancies", "headcount", "pair_discrepancies"]
+__all__ = [
+    "CHECKED_FIELDS",
+    "HEADCOUNT_DIMENSIONS",
+    "corrections",
+    "discrepancies",
+    "headcount",
+    "id_rank",
+    "pair_discrepancies",
+]
 
 #: Fields compared on every matched pair, and how.
 CHECKED_FIELDS: dict[str, str] = {
@@ -139,6 +147,16 @@ def pair_discrepancies(
     pairs = np.asarray(at, dtype=np.int64)
     order = np.argsort(pairs, kind="stable")
     return pairs[order], list(map(found.__getitem__, order.tolist()))
+
+
+def id_rank(ids: list[str]) -> I64:
+    """Each ID's place in the sorted order of the IDs (unique): sorting by it sorts by ID.
+    Lists usually come in ID order, which is checked first."""
+    if all(map(operator.le, ids, itertools.islice(ids, 1, None))):
+        return np.arange(len(ids), dtype=np.int64)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)] = np.arange(len(ids))
+    return rank
 
 
 def headcount(
@@ -312,7 +330,14 @@ def corrections(
     merged_away = {rid: (cluster.ids[0], cluster.probability) for cluster in duplicates_right
                    for rid in cluster.ids[1:]}
     by_right: dict[str, list[tuple[str, list[Discrepancy]]]] = {}
-    for (rid, lid), items in sorted(((rid, lid), items) for (lid, rid), items in by_pair.items()):
+    # in (right ID, left ID) order: each ID's place in its list's sorted IDs sorts the same
+    keys = list(by_pair)
+    lranks, rranks = id_rank(left.ids), id_rank(right.ids)
+    lrank = lranks[np.fromiter(map(lpos.__getitem__, [lid for lid, _rid in keys]), dtype=np.int64, count=len(keys))]
+    rrank = rranks[np.fromiter(map(rpos.__getitem__, [rid for _lid, rid in keys]), dtype=np.int64, count=len(keys))]
+    pair_items = list(by_pair.values())
+    for t in np.lexsort((lrank, rrank)).tolist():
+        (lid, rid), items = keys[t], pair_items[t]
         if rid not in merged_away:
             asks = by_right.get(rid)
             if asks is None:
@@ -331,7 +356,10 @@ def corrections(
                 column = left_columns.get(field)
                 if column is None:
                     column = left_columns[field] = left.column(field)
-                value = fmt(column[k], field)
+                raw = column[k]
+                value = formatted[field].get(raw) if field in formatted else None
+                if value is None:
+                    value = fmt(raw, field)
                 by_value = wanted.get(field)
                 if by_value is None:
                     wanted[field] = {value: [lid]}
@@ -346,7 +374,9 @@ def corrections(
             column = right_columns.get(field)
             if column is None:
                 column = right_columns[field] = right.column(field)
-            now[field] = fmt(column[at], field)
+            raw = column[at]
+            text = formatted[field].get(raw) if field in formatted else None
+            now[field] = text if text is not None else fmt(raw, field)
         if simple:
             row = blank.copy()
             for f, header, column, memo, _identifying in identifying_cells:

@@ -190,11 +190,12 @@ def train(
     for mask, exclude in sessions:
         if int(mask.sum()) < min_pairs:
             continue
-        m, _prior, its = fit_em(levels[mask], rules, u, iterations, tolerance, exclude=exclude)
+        chosen = levels[mask]
+        m, _prior, its = fit_em(chosen, rules, u, iterations, tolerance, exclude=exclude)
         total_iterations += its
+        present = np.asarray((chosen >= 0).any(axis=0), dtype=bool)
         for k in range(len(rules)):
-            column = levels[mask, k]
-            if k not in exclude and (column >= 0).any():
+            if k not in exclude and present[k]:
                 sums[k] += m[k]
                 trained[k] += 1
     m_final = [
@@ -224,9 +225,12 @@ def fit_prior(
         return 1e-9
     factor = np.exp2(np.clip(bayes_weights, -60, 60))
     prior = min(len(bayes_weights), total_pairs) / total_pairs / 2
+    scaled, posterior = np.empty_like(factor), np.empty_like(factor)  # reused by every iteration
     for _ in range(iterations):
         odds = prior / (1 - prior)
-        posterior = factor * odds / (1 + factor * odds)
+        np.multiply(factor, odds, out=scaled)
+        np.add(scaled, 1, out=posterior)
+        np.divide(scaled, posterior, out=posterior)  # factor * odds / (1 + factor * odds)
         new = min(max(float(posterior.sum()) / total_pairs, 1e-12), 0.5)
         if abs(new - prior) <= tolerance * max(prior, 1e-12):
             prior = new
@@ -248,8 +252,9 @@ def score(
     weights = model.weights()
     per = np.zeros(levels.shape, dtype=np.float64)
     for k, rule in enumerate(rules):
-        column = levels[:, k].astype(np.int64)
-        w = np.where(column >= 0, weights[k][np.maximum(column, 0)], 0.0)
+        column = levels[:, k]
+        # each level's weight, and 0 for a missing value (-1): one look-up of level + 1
+        w = np.concatenate([[0.0], np.asarray(weights[k], dtype=np.float64)])[column.astype(np.intp) + 1]
         if rule.name in tf_adjust:
             freq = rule.frequency(batch, levels[:, k])
             if freq is not None:

@@ -1,5 +1,12 @@
 """The built-in solver: each person's schedule planned whole (so no hard rule is broken
-from the start), then simulated annealing with restarts and ruin-and-recreate.
+from the start), then price and branch, then simulated annealing with restarts and
+ruin-and-recreate.
+
+Price and branch (:mod:`ctpse_core.rota.columns`, when :class:`~ctpse_core.rota.pricing.
+RowPricer` models every rule of the problem and no ``iterations`` budget is given) runs
+column generation over whole schedules from the construction's, a dive and an integer
+master over the schedules generated; its rota replaces the construction's when cheaper,
+and its lower bound ends the search early when a rota reaches it.
 
 No extra dependency. The search runs in rounds of ``round_moves`` moves (see
 :mod:`ctpse_core.rota.moves` for the moves): the first round of a run cools from a
@@ -33,10 +40,12 @@ from collections.abc import Sequence
 
 import attrs
 
+from ctpse_core.rota.columns import ColumnPool, price_and_branch
 from ctpse_core.rota.compiled import OFF, Compiled, compile_problem
 from ctpse_core.rota.feasibility import restore
 from ctpse_core.rota.model import Roster, RotaProblem
 from ctpse_core.rota.moves import HARD, Change, Neighbourhood, State
+from ctpse_core.rota.pricing import RowPricer
 from ctpse_core.rota.rowplan import RowPlanner, cover_costs
 from ctpse_core.rota.rules import RotaConstraint
 from ctpse_core.rota.scoring import PersonScorer
@@ -90,6 +99,13 @@ class LocalSearchSolver:
     recreate: float = 1.0
     ruin: int = 3
     recreate_moves: int = 200
+    #: price and branch (:mod:`ctpse_core.rota.columns`) after the construction, when the
+    #: pricer models every rule of the problem and no ``iterations`` budget is given: the
+    #: root's column generation until this share of the time limit, the dive until
+    #: ``dive_share``, then the integer master for at most ``mip_share``; 0 turns it off
+    price_share: float = 0.45
+    dive_share: float = 0.65
+    mip_share: float = 0.1
 
     def solve(
         self,
@@ -106,14 +122,17 @@ class LocalSearchSolver:
         scorer = PersonScorer(c, extra)
         sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
         self._construct(c, scorer, sched, rng)
+        deadline = t0 + time_limit
+        proved = 0  # a proved lower bound on the objective: the search stops there
+        if iterations is None and self.price_share > 0 and c.n_staff and c.n_days:
+            sched, proved = self._price(c, scorer, sched, rng, t0, time_limit)
         state = State(c, scorer, sched)
         done = 0
-        deadline = t0 + time_limit
         # while no feasible rota has been seen, the search stops early enough to leave
         # ``restore`` a quarter of the time (at most 15 s) to mend the hard rules
         reserve = deadline - min(15.0, 0.25 * time_limit)
         if c.n_staff and c.n_days:
-            done = self._search(state, rng, iterations, deadline, reserve)
+            done = self._search(state, rng, iterations, deadline, reserve, proved)
         if state.hard:
             # a rota breaking a hard rule is worse than a late one: the repair may run past
             # the limit, by at most the limit again (and at least 1 s)
@@ -167,6 +186,39 @@ class LocalSearchSolver:
         sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
         self._construct(c, PersonScorer(c), sched, random.Random(seed))
         return c.roster(sched, self.name, seed, None)
+
+    def _price(
+        self,
+        c: Compiled,
+        scorer: PersonScorer,
+        sched: list[list[int]],
+        rng: random.Random,
+        t0: float,
+        limit: float,
+    ) -> tuple[list[list[int]], int]:
+        """Price and branch (:func:`~ctpse_core.rota.columns.price_and_branch`) from the
+        construction's schedules, in the shares of the time ``limit`` from ``t0`` given by
+        the solver's settings: its rota if it is better than ``sched``, else ``sched``, and
+        the lower bound it proved on the objective (0 if none)."""
+        pricer = RowPricer(RowPlanner(c, scorer.extra))
+        if not pricer.supported:
+            return sched, 0
+        pool = ColumnPool(c, scorer)
+        pool.add_all(sched)
+        if len(set(pool.person)) < c.n_staff:
+            return sched, 0  # someone's row breaks a rule: the master would have no column for them
+        got = price_and_branch(
+            pricer,
+            pool,
+            deadline=t0 + self.price_share * limit,
+            dive_until=t0 + self.dive_share * limit,
+            mip_seconds=self.mip_share * limit,
+            rng=rng,
+        )
+        proved = max(0, math.ceil(got.bound - 1e-6)) if math.isfinite(got.bound) else 0
+        if got.sched is not None and State(c, scorer, got.sched).cost < State(c, scorer, sched).cost:
+            return got.sched, proved
+        return sched, proved
 
     # --- construction ----------------------------------------------------------------------
 
@@ -244,9 +296,11 @@ class LocalSearchSolver:
         budget: int | None,
         deadline: float,
         reserve: float | None = None,
+        proved: int = 0,
     ) -> int:
         """Anneal in rounds until the budget (moves) or the deadline is spent, or the cost
-        is zero (nothing can be better); leave ``st`` at the best schedule seen.
+        reaches ``proved``, a lower bound (nothing can be better); leave ``st`` at the best
+        schedule seen.
 
         A run starts from a fresh construction at the full temperature (or from a
         crossover of two earlier runs' results at the lower one); each later round of the
@@ -269,7 +323,7 @@ class LocalSearchSolver:
         it = attempts = stall = 0
         fresh = False
         top = t_hi
-        while it < limit and best > 0:
+        while it < limit and best > proved:
             if fresh:
                 _remember(elite, run_best, run_sched, self.elite)
                 if len(elite) >= 2 and rng.random() < self.crossover:
@@ -316,7 +370,7 @@ class LocalSearchSolver:
                         run_best, run_sched, improved = cost, st.snapshot(), True
                         if cost < best:
                             best, best_sched = cost, run_sched
-                            if best == 0:
+                            if best <= proved:
                                 break
                 else:
                     st.revert(undo)

@@ -1,0 +1,361 @@
+"""Price and branch: column generation over whole schedules, then an integer master.
+
+Every built-in hard rule is about one person, and cover is soft, so a rota is one schedule
+per person that keeps that person's rules, and its cost is the schedules' own penalties
+(requests) plus the cover's. The master problem chooses one schedule (a column) per
+person from a pool, with a slack below and above each slot's requirement at the slot's
+under- and over-cover weights:
+
+    minimise  sum_j cost_j x_j + sum_k (under_k u_k + over_k o_k)
+    such that sum_j a_jk x_j + u_k - o_k = requirement_k   (each slot k)
+              sum_{j of person n} x_j = 1                   (each person n)
+
+Its linear relaxation is solved with HiGHS (``scipy.optimize.linprog``); the slots' duals
+become cell costs (requests less the dual) for :class:`~ctpse_core.rota.pricing.RowPricer`,
+which returns each person's cheapest schedules, and those with a negative reduced cost join
+the pool (Desrosiers and Lübbecke's column generation; Curtois and Qu solved these
+instances by branch and price). The pricer's least value ignores the caps on shift types,
+so the master's value plus each person's least reduced cost is a lower bound on every rota
+(:attr:`PriceResult.bound`). When the time share runs out or no column prices out, the
+master is solved over the pool as an integer programme (HiGHS through
+``scipy.optimize.milp``, time-limited): price and branch, a heuristic rather than the
+exact branch and price. The built-in solver polishes the result with its local search.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable, Sequence
+
+import attrs
+import numpy as np
+from scipy import sparse
+from scipy.optimize import LinearConstraint, linprog, milp
+
+from ctpse_core.rota.compiled import OFF, Compiled
+from ctpse_core.rota.pricing import RowPricer
+from ctpse_core.rota.scoring import PersonScorer
+
+__all__ = ["ColumnPool", "PriceResult", "price_and_branch"]
+
+
+@attrs.frozen
+class PriceResult:
+    #: the integer master's rota (one schedule per person), or None if none was found
+    sched: list[list[int]] | None
+    #: its cost (soft penalty: requests and cover), or None
+    value: int | None
+    #: the last linear master's value over the pool
+    lp: float
+    #: a lower bound on every rota's cost (-inf until a pricing round has run)
+    bound: float
+    rounds: int
+    columns: int
+
+
+class ColumnPool:
+    """The columns so far: per person the distinct schedules, each with its cost and the
+    slots it fills."""
+
+    def __init__(self, c: Compiled, scorer: PersonScorer) -> None:
+        self.c = c
+        self.scorer = scorer
+        self.slots = [
+            (d, s)
+            for d in range(c.n_days)
+            for s in range(c.n_shifts)
+            if c.requirement[d][s] or c.under_w[d][s] or c.over_w[d][s]
+        ]
+        self.slot_of = {ds: k for k, ds in enumerate(self.slots)}
+        self.on_total = [0] * c.n_staff
+        for (p, _d, _s), w in c.on_req.items():
+            self.on_total[p] += w
+        self.person: list[int] = []
+        self.rows: list[tuple[int, ...]] = []
+        self.cost: list[int] = []
+        self.cells: list[list[int]] = []
+        self.seen: set[tuple[int, tuple[int, ...]]] = set()
+
+    def add(self, n: int, row: Sequence[int]) -> bool:
+        """Add person ``n``'s schedule if new and breaking none of their hard rules."""
+        key = (n, tuple(row))
+        if key in self.seen:
+            return False
+        hard, soft = self.scorer.score(n, list(row))
+        if hard:
+            return False
+        self.seen.add(key)
+        self.person.append(n)
+        self.rows.append(key[1])
+        self.cost.append(soft + self.on_total[n])
+        self.cells.append([k for d, s in enumerate(row) if s != OFF and (k := self.slot_of.get((d, s))) is not None])
+        return True
+
+    def add_all(self, sched: Iterable[Sequence[int]]) -> None:
+        for n, row in enumerate(sched):
+            self.add(n, row)
+
+    def _problem(self) -> tuple[np.ndarray, sparse.csr_matrix, np.ndarray]:
+        """Objective, equality matrix and right-hand side: columns, then under and over
+        slacks; rows: slots, then people."""
+        c = self.c
+        k, m, p = len(self.slots), len(self.rows), c.n_staff
+        obj = np.concatenate(
+            [
+                np.array(self.cost, dtype=float),
+                np.array([c.under_w[d][s] for d, s in self.slots], dtype=float),
+                np.array([c.over_w[d][s] for d, s in self.slots], dtype=float),
+            ]
+        )
+        rows, cols = [], []
+        for j, cells in enumerate(self.cells):
+            rows.extend(cells)
+            cols.extend([j] * len(cells))
+            rows.append(k + self.person[j])
+            cols.append(j)
+        vals = [1.0] * len(rows)
+        eye = list(range(k))
+        rows += eye + eye
+        cols += [m + i for i in eye] + [m + k + i for i in eye]
+        vals += [1.0] * k + [-1.0] * k
+        a = sparse.csr_matrix((vals, (rows, cols)), shape=(k + p, m + 2 * k))
+        rhs = np.concatenate([np.array([c.requirement[d][s] for d, s in self.slots], dtype=float), np.ones(p)])
+        return obj, a, rhs
+
+    def relaxation(
+        self, fixed: dict[int, int] | None = None
+    ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+        """The linear master: (value, column values, slot duals, person duals); ``fixed``
+        maps people to the one column of theirs allowed."""
+        obj, a, rhs = self._problem()
+        upper = np.full(len(obj), np.inf)
+        for j, n in enumerate(self.person):
+            if fixed and n in fixed and fixed[n] != j:
+                upper[j] = 0.0
+        bounds = np.stack([np.zeros(len(obj)), upper], axis=1)
+        res = linprog(obj, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
+        if res.status != 0:
+            return None
+        duals = np.asarray(res.eqlin.marginals)
+        k = len(self.slots)
+        return float(res.fun), np.asarray(res.x[: len(self.rows)]), duals[:k], duals[k:]
+
+    def integer(self, seconds: float) -> list[list[int]] | None:
+        """The integer master over the pool within ``seconds`` (HiGHS): a schedule per person,
+        or None if HiGHS found no integer solution in time."""
+        obj, a, rhs = self._problem()
+        m = len(self.rows)
+        integrality = np.zeros(len(obj))
+        integrality[:m] = 1
+        res = milp(
+            obj,
+            integrality=integrality,
+            bounds=(0, np.inf),
+            constraints=LinearConstraint(a, rhs, rhs),
+            options={"time_limit": max(0.1, seconds), "disp": False},
+        )
+        if res.x is None:
+            return None
+        sched = [[OFF] * self.c.n_days for _ in range(self.c.n_staff)]
+        for j in np.flatnonzero(res.x[:m] > 0.5):
+            sched[self.person[j]] = list(self.rows[j])
+        return sched
+
+
+def price_and_branch(
+    pricer: RowPricer,
+    pool: ColumnPool,
+    *,
+    deadline: float,
+    dive_until: float,
+    mip_seconds: float,
+    columns: int = 3,
+    smooth: float = 0.5,
+    slow: float = 0.1,
+    rng: random.Random | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+) -> PriceResult:
+    """Column generation from ``pool`` until ``deadline`` (``clock``) or until no column
+    prices out (the linear master is then optimal), then a dive until ``dive_until`` and
+    the integer master. ``pool`` must hold at least one schedule per person. If the first
+    round takes more than ``slow`` of the time to the deadline, it stops there (no rota).
+
+    The dive (column generation with rounding, as in branch and price's diving heuristics)
+    fixes each person whose schedule the master takes whole, and the person whose schedule
+    it takes the most of, prices again for the others (two rounds) and repeats until
+    everyone is fixed: a rota. Dives repeat while time is left, the later ones choosing the
+    person to fix at random (``rng``) in proportion to the master's shares. The integer
+    master over every column then gets at most
+    ``mip_seconds`` (HiGHS), and the better of the two rotas is returned."""
+    c = pool.c
+    start = clock()
+    lp, bound, rounds = _generate(pricer, pool, {}, deadline, columns, smooth, clock, 1)
+    if clock() - start > slow * (deadline - start):
+        # too few rounds would fit to get near the linear optimum: leave the time to the search
+        return PriceResult(None, None, float(lp), float(bound), rounds, len(pool.rows))
+    lp, more_bound, more = _generate(pricer, pool, {}, deadline, columns, smooth, clock, None)
+    bound, rounds = max(bound, more_bound), rounds + more
+    best: list[list[int]] | None = None
+    best_value: int | None = None
+    dives = 0
+    while clock() < dive_until:
+        got = _dive(pricer, pool, dive_until, columns, clock, rng if dives else None)
+        dives += 1
+        if got is None:
+            break
+        dived, more = got
+        rounds += more
+        value = _value(c, pool, dived)
+        if best_value is None or value < best_value:
+            best, best_value = dived, value
+    sched = pool.integer(mip_seconds)
+    if sched is not None:
+        value = _value(c, pool, sched)
+        if best_value is None or value < best_value:
+            best, best_value = sched, value
+    return PriceResult(best, best_value, float(lp), float(bound), rounds, len(pool.rows))
+
+
+def _dive(
+    pricer: RowPricer,
+    pool: ColumnPool,
+    until: float,
+    columns: int,
+    clock: Callable[[], float],
+    rng: random.Random | None,
+) -> tuple[list[list[int]], int] | None:
+    """One dive: fix each person whose schedule the master takes whole and one more (the
+    one with the largest share, or with ``rng`` one drawn with chances in proportion to
+    the shares), price twice for the others, and again until everyone is fixed. The rota
+    and the rounds priced, or None if ``until`` came first."""
+    c = pool.c
+    fixed: dict[int, int] = {}
+    rounds = 0
+    while len(fixed) < c.n_staff:
+        if clock() > until:
+            return None
+        got = pool.relaxation(fixed)
+        if got is None:
+            return None
+        _v, x, _d, _p = got
+        free = [j for j, n in enumerate(pool.person) if n not in fixed and x[j] > 1e-6]
+        if not free:
+            return None
+        top = max(free, key=lambda j: x[j]) if rng is None else rng.choices(free, weights=[x[j] for j in free])[0]
+        for j in free:
+            if x[j] > 0.999 or j == top:
+                fixed[pool.person[j]] = j
+        if len(fixed) < c.n_staff:
+            rounds += _generate(pricer, pool, fixed, until, columns, 0.0, clock, 2)[2]
+    return [list(pool.rows[fixed[n]]) for n in range(c.n_staff)], rounds
+
+
+def _generate(
+    pricer: RowPricer,
+    pool: ColumnPool,
+    fixed: dict[int, int],
+    deadline: float,
+    columns: int,
+    smooth: float,
+    clock: Callable[[], float],
+    limit: int | None,
+) -> tuple[float, float, int]:
+    """Column generation for the people not ``fixed`` until the deadline, ``limit`` rounds
+    or no column prices out: (the linear master's value, the best lower bound, rounds).
+
+    The duals are smoothed (Wentges 1997): each round prices at ``smooth`` times the duals
+    that gave the best lower bound so far plus the rest times the master's own, and keeps
+    the schedules that price out at the master's duals; a round that keeps none prices
+    again at the master's duals alone, and ends the generation when that finds none."""
+    rounds = 0
+    bound = -np.inf
+    lp = np.inf
+    centre: np.ndarray | None = None
+    while limit is None or rounds < limit:
+        got = pool.relaxation(fixed)
+        if got is None:
+            break
+        lp, _x, slot_dual, person_dual = got
+        added = 0
+        for alpha in (smooth, 0.0) if centre is not None and smooth > 0 else (0.0,):
+            if clock() > deadline:
+                break
+            rounds += 1
+            duals = slot_dual if centre is None else alpha * centre + (1 - alpha) * slot_dual
+            value, found = _price(pricer, pool, duals, columns, deadline, clock, fixed)
+            if value > bound:
+                bound, centre = value, duals
+            elif centre is None:
+                centre = duals
+            added = sum(pool.add(n, row) for n, row in found if _reduced(pool, n, row, slot_dual, person_dual) < -1e-6)
+            if added or lp - bound < 1e-6:
+                break
+        if not added or clock() > deadline:
+            break
+    return lp, bound, rounds
+
+
+def _price(
+    pricer: RowPricer,
+    pool: ColumnPool,
+    duals: np.ndarray,
+    columns: int,
+    deadline: float,
+    clock: Callable[[], float],
+    fixed: dict[int, int],
+) -> tuple[float, list[tuple[int, list[int]]]]:
+    """Each person's cheapest schedules at the slot ``duals``, and the Lagrangian lower
+    bound they give (-inf if the deadline cut the round short): the duals times the
+    requirements plus, per person, the least of their penalty less the duals they collect
+    (a relaxation's least, so still a bound)."""
+    c = pool.c
+    req = pricer.planner._req
+    cell = np.zeros((c.n_days, c.n_shifts))
+    total = 0.0
+    for k, (d, s) in enumerate(pool.slots):
+        cell[d, s] = -duals[k]
+        total += duals[k] * c.requirement[d][s]
+    found: list[tuple[int, list[int]]] = []
+    for n in range(c.n_staff):
+        if n in fixed:
+            j = fixed[n]
+            total += pool.cost[j] - float(duals[pool.cells[j]].sum())
+            continue
+        cost = cell.copy()
+        for (d, s), w in req.get(n, {}).items():
+            cost[d, s] += w
+        least, rows = pricer.price(n, cost.tolist(), columns=columns, below=-pool.on_total[n] + _best(pool, n, duals))
+        total += min(least + pool.on_total[n], _best(pool, n, duals))
+        found.extend((n, row) for row in rows)
+        if clock() > deadline:
+            return -np.inf, found
+    return total, found
+
+
+def _best(pool: ColumnPool, n: int, duals: np.ndarray) -> float:
+    """The least reduced penalty (penalty less the duals collected) among person ``n``'s
+    columns in the pool."""
+    js = [j for j, p in enumerate(pool.person) if p == n]
+    return min(pool.cost[j] - float(duals[pool.cells[j]].sum()) for j in js)
+
+
+def _reduced(pool: ColumnPool, n: int, row: Sequence[int], slot_dual: np.ndarray, person_dual: np.ndarray) -> float:
+    cells = [k for d, s in enumerate(row) if s != OFF and (k := pool.slot_of.get((d, s))) is not None]
+    _hard, soft = pool.scorer.score(n, list(row))
+    return soft + pool.on_total[n] - float(slot_dual[cells].sum()) - float(person_dual[n])
+
+
+def _value(c: Compiled, pool: ColumnPool, sched: list[list[int]]) -> int:
+    """The rota's cost: each person's penalty plus the cover's."""
+    total = sum(pool.scorer.score(n, row)[1] + pool.on_total[n] for n, row in enumerate(sched))
+    count = np.zeros((c.n_days, c.n_shifts), dtype=int)
+    for row in sched:
+        for d, s in enumerate(row):
+            if s != OFF:
+                count[d, s] += 1
+    for d in range(c.n_days):
+        for s in range(c.n_shifts):
+            k, want = int(count[d, s]), c.requirement[d][s]
+            total += (want - k) * c.under_w[d][s] if k < want else (k - want) * c.over_w[d][s]
+    return int(total)

@@ -1,0 +1,97 @@
+"""Price and branch in the built-in solver: the pricer (rota/pricing.py) against brute
+force, and the column generation's lower bound (rota/columns.py) against the rotas found."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+
+import pytest
+
+from ctpse_core.rota.benchmark_format import parse_benchmark
+from ctpse_core.rota.columns import ColumnPool, price_and_branch
+from ctpse_core.rota.compiled import OFF, compile_problem
+from ctpse_core.rota.moves import State
+from ctpse_core.rota.pricing import RowPricer
+from ctpse_core.rota.rowplan import RowPlanner
+from ctpse_core.rota.scoring import PersonScorer
+from ctpse_core.rota.search import LocalSearchSolver
+from ctpse_core.rota.solvers import solve
+
+from .rota_strategies import small_problem
+from .test_rowplan import _random_instance
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_pricer_finds_the_cheapest_rule_abiding_schedule(seed: int) -> None:
+    """On small random instances (every rule of the benchmark, random bounds and caps on
+    shift types, real-valued cell costs) the pricer's cheapest schedule costs what brute
+    force over every schedule of the person that keeps their rules costs, its bound is no
+    higher, and it returns nothing exactly when no schedule keeps the rules."""
+    problem = parse_benchmark(_random_instance(seed, days=8, staff=3, tight=seed % 2 == 0))
+    c = compile_problem(problem)
+    pricer = RowPricer(RowPlanner(c))
+    assert pricer.supported
+    scorer = PersonScorer(c)
+    rng = random.Random(seed)
+    for n in range(c.n_staff):
+        cost = [[rng.uniform(-5, 5) for _ in range(c.n_shifts)] for _ in range(c.n_days)]
+        options = [[OFF] + [s for s in range(c.n_shifts) if c.avail[n][d][s]] for d in range(c.n_days)]
+        values = [
+            sum(cost[d][s] for d, s in enumerate(row) if s != OFF)
+            for row in itertools.product(*options)
+            if scorer.score(n, list(row))[0] == 0
+        ]
+        bound, rows = pricer.price(n, cost, columns=3, below=1e9)
+        if not values:
+            assert rows == []
+            continue
+        best = min(values)
+        assert rows, (n, best)
+        assert sum(cost[d][s] for d, s in enumerate(rows[0]) if s != OFF) == pytest.approx(best)
+        assert bound <= best + 1e-9
+        for row in rows:
+            assert scorer.score(n, row)[0] == 0
+
+
+def test_the_pricer_leaves_out_rules_it_does_not_model() -> None:
+    """Weekly rest (the CT-style problem) is not in the programme: the pricer says so, and
+    the built-in solver then searches without column generation."""
+    c = compile_problem(small_problem(days=7))
+    pricer = RowPricer(RowPlanner(c))
+    assert not pricer.supported
+    assert pricer.why
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_bound_is_below_every_rota_found(seed: int) -> None:
+    """On a 28-day instance with the published instances' tight rules, the column
+    generation's lower bound is no higher than the price-and-branch rota, the construction
+    it started from, or the built-in's rota; the price-and-branch rota breaks no hard rule
+    and its value is the search's own cost of it."""
+    problem = parse_benchmark(_random_instance(seed, days=28, staff=10, tight=True))
+    c = compile_problem(problem)
+    scorer = PersonScorer(c)
+    start = c.schedule_of(LocalSearchSolver().construct(problem, seed=seed))
+    pool = ColumnPool(c, scorer)
+    pool.add_all(start)
+    now = time.process_time()
+    got = price_and_branch(
+        RowPricer(RowPlanner(c)),
+        pool,
+        deadline=now + 20,
+        dive_until=now + 30,
+        mip_seconds=5,
+        clock=time.process_time,
+    )
+    assert got.sched is not None and got.value is not None
+    state = State(c, scorer, got.sched)
+    assert state.hard == 0
+    assert state.cost == got.value
+    assert got.bound <= got.lp + 1e-6
+    assert got.bound <= got.value + 1e-6
+    assert got.bound <= State(c, scorer, start).cost + 1e-6
+    result, report = solve(problem, "builtin", seed=seed, time_limit=3)
+    assert report.hard_count == 0
+    assert got.bound <= result.objective + 1e-6
