@@ -8,7 +8,7 @@ included): CP-SAT is stopped (``stop_search``) and the LNS ends once the process
 gets on two quiet cores.
 
     nice -n 5 python benchmarks/rota_cpsat_cpu.py ../shared/benchmarks/shift-scheduling/Instance8.txt \\
-        --cpu 120 --seed 1 [--workers 3 --full-workers 1] [--hint] [--lns-share 0]
+        --cpu 120 --seed 1 [--workers 3 --full-workers 1] [--hint] [--lns-share 0.5]
 
 Prints the objective, wall and CPU seconds and the load average, and CP-SAT's status and
 bound where its stage ended (and the LNS's count of sub-problems) as log lines.
@@ -36,7 +36,9 @@ def main() -> None:
     parser.add_argument("--full-workers", type=int, default=0, help="CP-SAT's num_full_subsolvers")
     parser.add_argument("--subsolvers", nargs="*", default=["max_lp"])
     parser.add_argument("--hint", action="store_true", help="the construction as CP-SAT's hint")
-    parser.add_argument("--lns-share", type=float, default=None, help="share of the time for the LNS")
+    parser.add_argument(
+        "--lns-share", type=float, default=None, help="the LNS probe from this share of the time before the end"
+    )
     parser.add_argument("--lns-work", type=float, default=None, help="deterministic time a sub-problem")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="  %(message)s")

@@ -24,7 +24,7 @@ from ctpse_core.rota.benchmark_format import read_benchmark
 from ctpse_core.rota.compiled import OFF, Compiled, compile_problem
 from ctpse_core.rota.model import RotaProblem
 from ctpse_core.rota.rules import BUILTIN_RULES
-from ctpse_core.rota.solvers import solve
+from ctpse_core.rota.solvers import default_solver, solve, solvers
 from ctpse_core.rota.synth import synthetic_ct_problem
 from ctpse_core.rota.validate import validate
 
@@ -127,18 +127,25 @@ def test_any_cpsat_rota_with_lns_passes_the_validator(problem: RotaProblem) -> N
     assert result.objective == report.soft_penalty
 
 
-def test_the_default_solver_on_the_benchmark_instance() -> None:
-    result, report = solve(read_benchmark(DATA / "tiny_benchmark.txt"), "cpsat", seed=1, time_limit=2)
+def test_cpsat_lns_is_registered_below_cpsat() -> None:
+    """``cpsat_lns`` (CP-SAT with the LNS probe) is installed beside ``cpsat`` and is not the
+    default, and its rota of the tiny instance passes the validator."""
+    lns = solvers().get("cpsat_lns")
+    assert isinstance(lns, CpSatSolver)
+    assert lns.lns_share > 0
+    assert CpSatSolver().lns_share == 0
+    assert default_solver() == "cpsat"
+    result, report = solve(read_benchmark(DATA / "tiny_benchmark.txt"), "cpsat_lns", seed=1, time_limit=2)
     assert report.hard_count == 0
     assert result.objective == report.soft_penalty
 
 
 def test_the_probe_beside_cpsat_gives_valid_rotas(caplog: pytest.LogCaptureFixture) -> None:
     """On two weeks of the synthetic CT instance (not proved optimal in a few seconds) the
-    LNS probe runs beside CP-SAT and whichever goes on, the rota breaks no hard rule and its
-    objective is the validator's."""
+    LNS probe runs beside CP-SAT (from its first rota: the switch is early) and whichever goes
+    on, the rota breaks no hard rule and its objective is the validator's."""
     problem = synthetic_ct_problem(staff=60, weeks=2, seed=2)
-    for share, probe in ((0.5, 0.2), (0.8, 0.1)):
+    for share, probe in ((0.95, 0.2), (0.9, 0.05)):
         caplog.clear()
         with caplog.at_level(logging.INFO, logger="ctpse_ortools"):
             result = CpSatSolver(lns_share=share, probe=probe).solve(problem, seed=0, time_limit=5)

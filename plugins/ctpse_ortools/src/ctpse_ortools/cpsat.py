@@ -6,11 +6,12 @@ lengths, weekends); the soft rules (requests, under- and over-cover, fairness) a
 objective. Organisation rules added through ``ctpse_register_rota_constraints`` are not
 encoded here: the validator checks them on the result.
 
-The solver runs CP-SAT on the whole model. Unless CP-SAT has proved its rota optimal by
-half the time, a large-neighbourhood search over small sub-models (:mod:`ctpse_ortools.lns`)
-starts beside it from CP-SAT's best rota; after a tenth of the time the one that improved
-the rota more goes on alone to the end (CP-SAT on a tie), so CP-SAT keeps the time where its
-own search is stronger and the LNS takes it where CP-SAT has stalled.
+The solver runs CP-SAT on the whole model. With ``lns_share`` (the ``cpsat_lns`` solver),
+unless CP-SAT has proved its rota optimal by half the time, a large-neighbourhood search over
+small sub-models (:mod:`ctpse_ortools.lns`) starts beside it from CP-SAT's best rota; after a
+tenth of the time the one that improved the rota more goes on alone to the end (CP-SAT on a
+tie), so CP-SAT keeps the time where its own search is stronger and the LNS takes it where
+CP-SAT has stalled.
 """
 
 from __future__ import annotations
@@ -274,8 +275,9 @@ class CpSatSolver:
     subsolvers: tuple[str, ...] = ("max_lp",)
     #: the LNS over small sub-models (:mod:`ctpse_ortools.lns`) may have the last ``lns_share``
     #: of the time, from CP-SAT's best rota, if its probe beside CP-SAT gains more than CP-SAT
-    #: does meanwhile (0: CP-SAT alone; docs/performance.md, issue 20 fifth pass)
-    lns_share: float = 0.5
+    #: does meanwhile. 0 (CP-SAT alone) by default; the ``cpsat_lns`` solver has 0.5
+    #: (docs/performance.md, issue 20 fifth pass: seeds 1-3 of Instances 5-8 still to measure)
+    lns_share: float = 0.0
     #: CP-SAT deterministic time for each LNS sub-problem
     lns_work: float = 0.05
     #: share of the time for the LNS's probe beside CP-SAT, after which the better goes on
