@@ -229,25 +229,28 @@ class DobComparison:
     identifier: bool = False
 
     def compute(self, batch: PairBatch) -> I8:
-        x = batch.a.dob[batch.i].astype(np.int64)
-        y = batch.b.dob[batch.j].astype(np.int64)
-        out = np.zeros(len(x), dtype=np.int8)
+        every_x, every_y = batch.a.dob[batch.i], batch.b.dob[batch.j]
+        out = np.full(len(every_x), 4, dtype=np.int8)  # the same date (before the checks below)
+        differ = np.flatnonzero(every_x != every_y)  # only dates that differ are looked at
+        x, y = every_x[differ].astype(np.int64), every_y[differ].astype(np.int64)
+        level = np.zeros(len(x), dtype=np.int8)
         xy, xm, xd = x // 10000, x // 100 % 100, x % 100
         yy, ym, yd = y // 10000, y // 100 % 100, y % 100
-        out[(np.abs(xy - yy) == 1) & (xm == ym) & (xd == yd)] = 1
+        level[(np.abs(xy - yy) == 1) & (xm == ym) & (xd == yd)] = 1
         differing = np.zeros(len(x), dtype=np.int64)
         xs, ys = x.copy(), y.copy()
         for _ in range(8):
             differing += (xs % 10) != (ys % 10)
             xs //= 10
             ys //= 10
-        out[differing == 1] = 2
-        out[(xy == yy) & (xm == yd) & (xd == ym) & (xm != xd)] = 3
-        out[x == y] = 4
+        level[differing == 1] = 2
+        level[(xy == yy) & (xm == yd) & (xd == ym) & (xm != xd)] = 3
+        out[differ] = level
+        x, y = every_x.astype(np.int64), every_y.astype(np.int64)
         # a year-only date (yyyy0000) disagrees when the years differ by more than one and is
         # not compared otherwise (an agreeing year alone is too weak to count as agreement)
-        partial = (x % 10000 == 0) | (y % 10000 == 0)
-        out[partial] = np.where(np.abs(xy - yy)[partial] > 1, 0, -1)
+        partial = np.flatnonzero((x % 10000 == 0) | (y % 10000 == 0))
+        out[partial] = np.where(np.abs(x[partial] // 10000 - y[partial] // 10000) > 1, 0, -1)
         out[(x <= 0) | (y <= 0)] = -1
         return out
 

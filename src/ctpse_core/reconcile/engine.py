@@ -419,9 +419,12 @@ def _decisions_by_index(
     tables: tuple[NominalTable, NominalTable],
 ) -> dict[str, dict[tuple[int, int], bool]]:
     """Decisions mapped to record indexes for the cross link and each dedupe."""
-    pos = [{rid: k for k, rid in enumerate(t.ids)} for t in tables]
     out: dict[str, dict[tuple[int, int], bool]] = {"link": {}, "left": {}, "right": {}}
-    for d in latest(decisions).values():
+    found = latest(decisions)
+    if not found:  # no ID dictionaries of a million entries for nothing
+        return out
+    pos = [{rid: k for k, rid in enumerate(t.ids)} for t in tables]
+    for d in found.values():
         ends = [(d.left_source, d.left_id), (d.right_source, d.right_id)]
         sides = []
         for source, rid in ends:
@@ -549,15 +552,9 @@ def _reconcile(
         lap("dedupe right")
     outcome = _decide(enc, rules, config, link, model, cl, cr, decided["link"])
     lap("decide")
-    matches, possibles, conflicts, mx, my = outcome
-    left_pos = {rid: k for k, rid in enumerate(lt.ids)}
-    right_pos = {rid: k for k, rid in enumerate(rt.ids)}
-    in_match_l = set(mx.tolist())
-    in_match_r = set(my.tolist())
-    in_possible_l = {left_pos[p.left] for p in possibles} - in_match_l
-    in_possible_r = {right_pos[p.right] for p in possibles} - in_match_r
-    only_left = _unlisted(lt.ids, in_match_l | in_possible_l)
-    only_right = _unlisted(rt.ids, in_match_r | in_possible_r)
+    matches, possibles, conflicts, mx, my, px, py = outcome
+    in_possible_l, only_left = _unlisted(lt.ids, mx, px)
+    in_possible_r, only_right = _unlisted(rt.ids, my, py)
     dup_l = _cluster_list("left", lt, cl, weak_l)
     dup_r = _cluster_list("right", rt, cr, weak_r)
     found_discrepancies = _match_discrepancies(lt, rt, mx, my, ahead, config)
@@ -668,11 +665,14 @@ def _match_discrepancies(
     return list(map(pool.__getitem__, index.tolist()))
 
 
-def _unlisted(ids: list[str], listed: set[int]) -> list[str]:
-    """The IDs whose positions are not in ``listed``, in order."""
-    keep = np.ones(len(ids), dtype=bool)
-    keep[np.fromiter(listed, dtype=np.int64, count=len(listed))] = False
-    return [ids[k] for k in np.flatnonzero(keep).tolist()]
+def _unlisted(ids: list[str], matched: I64, possible: I64) -> tuple[set[int], list[str]]:
+    """The positions of records in a possible match but in no match, and the IDs of the
+    records in neither (in order)."""
+    listed = np.zeros(len(ids), dtype=bool)
+    listed[matched] = True
+    pending = {k for k in possible.tolist() if not listed[k]}
+    listed[possible] = True
+    return pending, [ids[k] for k in np.flatnonzero(~listed).tolist()]
 
 
 def _incomplete(table: NominalTable) -> list[dict[str, Any]]:
@@ -722,8 +722,9 @@ def _decide(
     cl: I64,
     cr: I64,
     decided: dict[tuple[int, int], bool],
-) -> tuple[list[MatchedPair], list[PossibleMatch], list[IdentifierConflict], I64, I64]:
-    """Matches (with each match's left and right record positions), possible matches, conflicts."""
+) -> tuple[list[MatchedPair], list[PossibleMatch], list[IdentifierConflict], I64, I64, I64, I64]:
+    """Matches (with each match's left and right record positions), possible matches, conflicts,
+    and the possible matches' left and right record positions."""
     lt, rt = enc.left.table, enc.right.table
     n_right = len(enc.right)
     names = [r.name for r in rules]
@@ -774,22 +775,36 @@ def _decide(
     pos, ca, cb = pos[order], ca[order], cb[order]
     head = np.ones(len(pos), dtype=bool)
     head[1:] = (ca[1:] != ca[:-1]) | (cb[1:] != cb[:-1])
-    head_pos, head_a, head_b = pos[head].tolist(), ca[head].tolist(), cb[head].tolist()
     # by rank, then the two IDs (each ID's place in its list's sorted order: the same order)
     rank_l, rank_r = id_rank(lt.ids), id_rank(rt.ids)
     by = np.lexsort((rank_r[cb[head]], rank_l[ca[head]], -rank[pos[head]]))
-    best = [(head_pos[t], head_a[t], head_b[t]) for t in by.tolist()]
-    used_l: set[int] = set()
-    used_r: set[int] = set()
-    accepted: list[tuple[int, int, int]] = []
+    best_pos, best_a, best_b = pos[head][by], ca[head][by], cb[head][by]
+    keep = np.ones(len(best_pos), dtype=bool)
     possibles: list[PossibleMatch] = []
-    for k, a, b in best:
-        if config.one_to_one and (a in used_l or b in used_r):
-            possibles.append(_possible(lt, rt, rules, link, k, "competes with a stronger match"))
-            continue
-        used_l.add(a)
-        used_r.add(b)
-        accepted.append((a, b, k))
+    possible_rows: list[int] = []  # each possible match's scored row
+    if config.one_to_one and len(best_pos):
+        # one-to-one, greedily in that order: only pairs that share a cluster with another
+        # pair can lose (to an earlier one), so only they are walked through
+        count_a = np.bincount(best_a, minlength=len(cl))
+        count_b = np.bincount(best_b, minlength=len(cr))
+        contested = np.flatnonzero((count_a[best_a] > 1) | (count_b[best_b] > 1))
+        used_l: set[int] = set()
+        used_r: set[int] = set()
+        for t, k, a, b in zip(
+            contested.tolist(),
+            best_pos[contested].tolist(),
+            best_a[contested].tolist(),
+            best_b[contested].tolist(),
+            strict=True,
+        ):
+            if a in used_l or b in used_r:
+                keep[t] = False
+                possibles.append(_possible(lt, rt, rules, link, k, "competes with a stronger match"))
+                possible_rows.append(k)
+                continue
+            used_l.add(a)
+            used_r.add(b)
+    accepted = (best_a[keep], best_b[keep], best_pos[keep])
     matches, mx, my = _expand_clusters(
         enc, rules, config, link, model, cl, cr, accepted, decided, basis, (rank_l, rank_r)
     )
@@ -802,9 +817,11 @@ def _decide(
     for k in np.flatnonzero(flagged).tolist():
         reason = "identifier conflict" if conflict[k] else "between the review and match thresholds"
         possibles.append(_possible(lt, rt, rules, link, k, reason))
+        possible_rows.append(k)
     possibles.sort(key=lambda q: (-q.probability, q.left, q.right))
     conflicts.sort(key=lambda c: (c.left, c.right))
-    return matches, possibles, conflicts, mx, my
+    rows = np.asarray(possible_rows, dtype=np.int64)
+    return matches, possibles, conflicts, mx, my, link.i[rows], link.j[rows]
 
 
 def _expand_clusters(
@@ -815,35 +832,33 @@ def _expand_clusters(
     model: fs.MatchModel,
     cl: I64,
     cr: I64,
-    accepted: list[tuple[int, int, int]],
+    accepted: tuple[I64, I64, I64],
     decided: dict[tuple[int, int], bool],
     basis: npt.NDArray[np.object_],
     ranks: tuple[I64, I64],
 ) -> tuple[list[MatchedPair], I64, I64]:
     """Every member of an accepted left cluster matches every member of its right cluster
-    (the matches, and their left and right record positions)."""
+    (the matches, and their left and right record positions). ``accepted``: the left and right
+    cluster and the scored row of each accepted cluster pair."""
     lt, rt = enc.left.table, enc.right.table
     n_right = len(enc.right)
     size_l, size_r = np.bincount(cl, minlength=len(cl)), np.bincount(cr, minlength=len(cr))
-    multi_l = {int(c) for c in np.flatnonzero(size_l > 1)}
-    multi_r = {int(c) for c in np.flatnonzero(size_r > 1)}
     members_l: dict[int, list[int]] = {}
     members_r: dict[int, list[int]] = {}
     for x in np.flatnonzero(size_l[cl] > 1).tolist():
         members_l.setdefault(int(cl[x]), []).append(x)
     for y in np.flatnonzero(size_r[cr] > 1).tolist():
         members_r.setdefault(int(cr[y]), []).append(y)
-    xs: list[int] = []
-    ys: list[int] = []
-    source: list[int] = []
-    picked = np.asarray([k for _a, _b, k in accepted], dtype=np.int64)
-    pick_i, pick_j = link.i[picked].tolist(), link.j[picked].tolist()
-    for (a, b, k), pi, pj in zip(accepted, pick_i, pick_j, strict=True):
-        if a not in multi_l and b not in multi_r:
-            xs.append(pi)
-            ys.append(pj)
-            source.append(k)
-            continue
+    acc_a, acc_b, picked = accepted
+    # a pair of two clusters of one record each is its own scored pair (the most, at once);
+    # the others expand to every pair of their members (order does not matter: the matches
+    # are put in ID order below, and each carries its own row)
+    alone = (size_l[acc_a] <= 1) & (size_r[acc_b] <= 1)
+    xs: list[int] = link.i[picked[alone]].tolist()
+    ys: list[int] = link.j[picked[alone]].tolist()
+    source: list[int] = picked[alone].tolist()
+    several = ~alone
+    for a, b, k in zip(acc_a[several].tolist(), acc_b[several].tolist(), picked[several].tolist(), strict=True):
         for x in members_l.get(a, [a]):
             for y in members_r.get(b, [b]):
                 if decided.get((x, y)) is False:
@@ -873,36 +888,26 @@ def _expand_clusters(
     how = [str(b) or "probabilistic" for b in basis[at].tolist()] if len(codes) else [""] * len(xs)
     found_list, at_list, extra_list = found.tolist(), at.tolist(), extra_row.tolist()
     left_ids, right_ids = [lt.ids[x] for x in xs], [rt.ids[y] for y in ys]
-    matches: list[MatchedPair] = []
     xa, ya = np.asarray(xs, dtype=np.int64), np.asarray(ys, dtype=np.int64)
     # in (left ID, right ID) order: each ID's place in its list's sorted order sorts the same
     order = np.lexsort((ranks[1][ya], ranks[0][xa]))
     in_order = order.tolist()
     mx, my = xa[order], ya[order]
-    for t in in_order:
-        if found_list[t]:
-            matches.append(
-                MatchedPair(
-                    left=left_ids[t],
-                    right=right_ids[t],
-                    probability=probability[t],
-                    weight=weight[t],
-                    basis=how[t],
-                    source=EvidenceRows(*labels, link.levels, link.per, at_list[t]),
-                )
-            )
-        else:
-            assert extra_levels is not None and extra_per is not None
-            matches.append(
-                MatchedPair(
-                    left=left_ids[t],
-                    right=right_ids[t],
-                    probability=probability[t],
-                    weight=weight[t],
-                    basis="duplicate of a matched record",
-                    source=EvidenceRows(*labels, extra_levels, extra_per, extra_list[t]),
-                )
-            )
+    # positional arguments (left, right, probability, weight, basis, source): a million of these
+    names, level_labels = labels
+    link_levels, link_per = link.levels, link.per
+    matches = [
+        MatchedPair(
+            left_ids[t], right_ids[t], probability[t], weight[t], how[t],
+            EvidenceRows(names, level_labels, link_levels, link_per, at_list[t]),
+        )
+        if found_list[t]
+        else MatchedPair(
+            left_ids[t], right_ids[t], probability[t], weight[t], "duplicate of a matched record",
+            EvidenceRows(names, level_labels, extra_levels, extra_per, extra_list[t]),
+        )
+        for t in in_order
+    ]
     return matches, mx, my
 
 

@@ -356,7 +356,10 @@ def corrections(
                 column = left_columns.get(field)
                 if column is None:
                     column = left_columns[field] = left.column(field)
-                value = fmt(column[k], field)
+                raw = column[k]
+                value = formatted[field].get(raw) if field in formatted else None
+                if value is None:
+                    value = fmt(raw, field)
                 by_value = wanted.get(field)
                 if by_value is None:
                     wanted[field] = {value: [lid]}
@@ -371,7 +374,9 @@ def corrections(
             column = right_columns.get(field)
             if column is None:
                 column = right_columns[field] = right.column(field)
-            now[field] = fmt(column[at], field)
+            raw = column[at]
+            text = formatted[field].get(raw) if field in formatted else None
+            now[field] = text if text is not None else fmt(raw, field)
         if simple:
             row = blank.copy()
             for f, header, column, memo, _identifying in identifying_cells:
