@@ -24,6 +24,7 @@ exact branch and price. The built-in solver polishes the result with its local s
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -185,9 +186,10 @@ def price_and_branch(
     fixes each person whose schedule the master takes whole, and the person whose schedule
     it takes the most of, prices again for the others (two rounds) and repeats until
     everyone is fixed: a rota. Dives repeat while time is left, the later ones choosing the
-    person to fix at random (``rng``) in proportion to the master's shares. The integer
-    master over every column then gets at most
-    ``mip_seconds`` (HiGHS), and the better of the two rotas is returned."""
+    person to fix at random (``rng``) in proportion to the master's shares, until one
+    reaches the lower bound. The integer master over every column then gets at most
+    ``mip_seconds`` (HiGHS), unless a dive reached the bound, and the better rota is
+    returned."""
     c = pool.c
     start = clock()
     lp, bound, rounds = _generate(pricer, pool, {}, deadline, columns, smooth, clock, 1)
@@ -198,8 +200,9 @@ def price_and_branch(
     bound, rounds = max(bound, more_bound), rounds + more
     best: list[list[int]] | None = None
     best_value: int | None = None
+    proved = math.ceil(bound - 1e-6) if math.isfinite(bound) else None
     dives = 0
-    while clock() < dive_until:
+    while clock() < dive_until and (best_value is None or proved is None or best_value > proved):
         got = _dive(pricer, pool, dive_until, columns, clock, rng if dives else None)
         dives += 1
         if got is None:
@@ -209,7 +212,8 @@ def price_and_branch(
         value = _value(c, pool, dived)
         if best_value is None or value < best_value:
             best, best_value = dived, value
-    sched = pool.integer(mip_seconds)
+    done = best_value is not None and proved is not None and best_value <= proved
+    sched = None if done else pool.integer(mip_seconds)
     if sched is not None:
         value = _value(c, pool, sched)
         if best_value is None or value < best_value:
