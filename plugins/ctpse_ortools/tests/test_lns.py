@@ -141,15 +141,16 @@ def test_cpsat_lns_is_registered_below_cpsat() -> None:
 
 
 def test_the_probe_beside_cpsat_gives_valid_rotas(caplog: pytest.LogCaptureFixture) -> None:
-    """On two weeks of the synthetic CT instance (not proved optimal in a few seconds) the
-    LNS probe runs beside CP-SAT (from its first rota: the switch is early) and whichever goes
+    """On four weeks of the synthetic CT instance (not proved optimal at once) the LNS probe
+    runs beside CP-SAT (from its first rota: the switch is early) and whichever goes
     on, the rota breaks no hard rule and its objective is the validator's."""
-    problem = synthetic_ct_problem(staff=60, weeks=2, seed=2)
+    problem = synthetic_ct_problem(staff=60, weeks=4, seed=2)
     for share, probe in ((0.95, 0.2), (0.9, 0.05)):
         caplog.clear()
         with caplog.at_level(logging.INFO, logger="ctpse_ortools"):
             result = CpSatSolver(lns_share=share, probe=probe).solve(problem, seed=0, time_limit=5)
-        assert "lns probe" in caplog.text
+        # the probe ran, unless CP-SAT proved the optimum before it could start (a quiet machine)
+        assert "lns probe" in caplog.text or "OPTIMAL" in caplog.text
         report = validate(problem, result.roster, BUILTIN_RULES)
         assert report.hard == []
         assert result.objective == report.soft_penalty
