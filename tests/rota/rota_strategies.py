@@ -7,6 +7,7 @@ must return a roster with no hard violations.
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from hypothesis import strategies as st
 
@@ -206,3 +207,36 @@ def rosters(draw: st.DrawFn, problem: RotaProblem) -> list[list[int]]:
         [draw(st.integers(-1, len(problem.shifts) - 1)) for _ in range(problem.days)]
         for _ in problem.staff
     ]
+
+
+def benchmark_text(seed: int, days: int, staff: int, tight: bool) -> str:
+    """A fictional benchmark-format instance (people P0, P1, ...); ``tight``: the rules of
+    the published 28-day instances (16-18 eight-hour shifts, runs of 2-5, rests of 2 or
+    more, at most two weekends, two fixed days off each)."""
+    rng = random.Random(seed)
+    lines = ["SECTION_HORIZON", str(days), "", "SECTION_SHIFTS", "E,480,", "D,480,E", "L,480,E|D", "N,480,E|D|L", ""]
+    lines.append("SECTION_STAFF")
+    for p in range(staff):
+        caps = "|".join(f"{s}={rng.choice((0, days // 2, days)) if s != 'D' else days}" for s in "EDLN")
+        if tight:
+            lines.append(f"P{p},{caps},8640,7680,5,2,2,2")
+        else:
+            most = rng.randint(2, days) * 480
+            lines.append(
+                f"P{p},{caps},{most},{rng.randint(0, most // 480) * 480},{rng.randint(1, 5)},"
+                f"{rng.randint(1, 3)},{rng.randint(1, 3)},{rng.randint(0, 2)}"
+            )
+    lines += ["", "SECTION_DAYS_OFF"]
+    for p in range(staff):
+        lines.append(f"P{p}," + ",".join(str(d) for d in sorted(rng.sample(range(days), 2))))
+    lines += ["", "SECTION_SHIFT_ON_REQUESTS"]
+    for _ in range(staff * 2):
+        lines.append(f"P{rng.randrange(staff)},{rng.randrange(days)},{rng.choice('EDLN')},{rng.randint(1, 3)}")
+    lines += ["", "SECTION_SHIFT_OFF_REQUESTS"]
+    for _ in range(staff * 2):
+        lines.append(f"P{rng.randrange(staff)},{rng.randrange(days)},{rng.choice('EDLN')},{rng.randint(1, 3)}")
+    lines += ["", "SECTION_COVER"]
+    for d in range(days):
+        for s in "EDLN":
+            lines.append(f"{d},{s},{rng.randint(0, max(1, staff // 4))},100,1")
+    return "\n".join(lines) + "\n"

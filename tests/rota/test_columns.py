@@ -19,8 +19,8 @@ from ctpse_core.rota.scoring import PersonScorer
 from ctpse_core.rota.search import LocalSearchSolver
 from ctpse_core.rota.solvers import solve
 
+from .rota_strategies import benchmark_text as _random_instance
 from .rota_strategies import small_problem
-from .test_rowplan import _random_instance
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -95,3 +95,22 @@ def test_the_bound_is_below_every_rota_found(seed: int) -> None:
     result, report = solve(problem, "builtin", seed=seed, time_limit=3)
     assert report.hard_count == 0
     assert got.bound <= result.objective + 1e-6
+
+
+def test_price_alone_gives_a_feasible_rota_and_a_bound_below_it() -> None:
+    """``LocalSearchSolver.price`` (the start another solver takes): its rota breaks no hard
+    rule, its value is the search's own cost of it, and its bound is no higher than that
+    value or the full built-in's; on a problem the pricer does not model it gives nothing."""
+    problem = parse_benchmark(_random_instance(1, days=28, staff=6, tight=True))
+    got = LocalSearchSolver().price(problem, seed=1, time_limit=10)
+    assert got is not None
+    roster, value, bound = got
+    c = compile_problem(problem)
+    state = State(c, PersonScorer(c), c.schedule_of(roster))
+    assert state.hard == 0
+    assert state.cost == value
+    assert 0 < bound <= value
+    result, report = solve(problem, "builtin", seed=1, time_limit=3)
+    assert report.hard_count == 0
+    assert bound <= result.objective
+    assert LocalSearchSolver().price(small_problem(days=7), seed=1, time_limit=2) is None

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from ctpse_ortools.cpsat import CpSatSolver
 from hypothesis import HealthCheck, given, settings
-from rota_strategies import problems, small_problem
+from rota_strategies import benchmark_text, problems, small_problem
 
 from ctpse_core.cli import make_cli
 from ctpse_core.rota.benchmark_format import read_benchmark
@@ -165,3 +165,33 @@ def test_the_hint_is_complete_and_exact(problem: RotaProblem) -> None:
     """For random problems the complete hint of a rule-keeping construction is a solution of
     the model, with the validator's objective (a wrong derived value makes it infeasible)."""
     _hint_is_complete_and_exact(problem)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_price_first_proves_the_optimum_cpsat_alone_proves(seed: int) -> None:
+    """With the built-in's price and branch first, on small instances with the published
+    instances' rules: the rota reaches the column generation's lower bound, so it is returned
+    without running CP-SAT (no branches), at the optimum CP-SAT alone proves; with almost no
+    time for it, its rota is only CP-SAT's hint and CP-SAT ends at that optimum too. No hard
+    rule broken, the objective the validator's."""
+    from ctpse_core.rota.benchmark_format import parse_benchmark
+
+    problem = parse_benchmark(benchmark_text(seed, days=28, staff=6, tight=True))
+    alone = CpSatSolver(price_first=0).solve(problem, seed=seed, time_limit=20)
+    proved = CpSatSolver(price_first=0.5).solve(problem, seed=seed, time_limit=30)
+    hinted = CpSatSolver(price_first=0.01).solve(problem, seed=seed, time_limit=20)
+    assert proved.iterations == 0
+    assert proved.objective == alone.objective == hinted.objective
+    for result in (proved, hinted):
+        report = validate(problem, result.roster)
+        assert report.hard_count == 0
+        assert report.soft_penalty == result.objective
+
+
+def test_price_first_falls_back_to_cpsat_where_the_pricer_does_not_model_the_rules() -> None:
+    """Weekly rest (the CT-style problem) is not in the pricer's programme: CP-SAT solves it
+    alone, to the optimum it proves without the start."""
+    problem = small_problem()
+    result = CpSatSolver(price_first=0.5).solve(problem, seed=0, time_limit=5)
+    assert validate(problem, result.roster).hard_count == 0
+    assert result.objective == CpSatSolver(price_first=0).solve(problem, seed=0, time_limit=5).objective == 0

@@ -146,6 +146,35 @@ class LocalSearchSolver:
         roster = c.roster(state.sched, self.name, seed, soft)
         return SolveResult(roster, soft, hard, time.perf_counter() - t0, done)
 
+    def price(
+        self,
+        problem: RotaProblem,
+        *,
+        seed: int = 0,
+        time_limit: float = 30.0,
+        extra: Sequence[RotaConstraint] = (),
+    ) -> tuple[Roster, int, int] | None:
+        """The construction, then price and branch alone (no local search) within
+        ``time_limit``, e.g. as another solver's start: the rota, its objective and the lower
+        bound proved on every rota's objective (0 if none). None when the pricer does not
+        model every rule of the problem, or the rota breaks a hard rule."""
+        t0 = time.perf_counter()
+        rng = random.Random(seed)
+        c = compile_problem(problem)
+        scorer = PersonScorer(c, extra)
+        pricer = RowPricer(RowPlanner(c, scorer.extra))
+        if not (c.n_staff and c.n_days) or not pricer.supported:
+            return None
+        sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
+        self._construct(c, scorer, sched, rng)
+        # the shares of ``_price`` end at (dive_share + mip_share) of the limit it is given
+        limit = time_limit / (self.dive_share + self.mip_share)
+        sched, proved = self._price(c, scorer, sched, rng, t0, limit, pricer)
+        hard, soft = State(c, scorer, sched).total()
+        if hard:
+            return None
+        return c.roster(sched, self.name, seed, soft), soft, proved
+
     def improve(
         self,
         problem: RotaProblem,
@@ -195,12 +224,14 @@ class LocalSearchSolver:
         rng: random.Random,
         t0: float,
         limit: float,
+        pricer: RowPricer | None = None,
     ) -> tuple[list[list[int]], int]:
         """Price and branch (:func:`~ctpse_core.rota.columns.price_and_branch`) from the
         construction's schedules, in the shares of the time ``limit`` from ``t0`` given by
         the solver's settings: its rota if it is better than ``sched``, else ``sched``, and
         the lower bound it proved on the objective (0 if none)."""
-        pricer = RowPricer(RowPlanner(c, scorer.extra))
+        if pricer is None:
+            pricer = RowPricer(RowPlanner(c, scorer.extra))
         if not pricer.supported:
             return sched, 0
         pool = ColumnPool(c, scorer)
