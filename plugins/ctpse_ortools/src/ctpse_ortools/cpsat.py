@@ -283,10 +283,14 @@ class CpSatSolver:
     #: and its lower bound ends the solve at once when that rota reaches it. 0 turns it off.
     #: Three quarters by default (the built-in's own price and branch ends there, CP-SAT then
     #: polishes instead of the built-in's annealing): Curtois-Qu Instances 5-8, seeds 1-3,
-    #: 60 s on a quiet 2-core machine, 0.0-0.8 % above the best known on 5-7 where CP-SAT
-    #: alone was 0.0-8.9 %, and 0.2-8.8 % on 8 where it was 16.9-24.1 %
+    #: 60 s on a quiet 2-core machine, 0.0-0.6 % above the best known on 5-7 where CP-SAT
+    #: alone was 0.0-8.9 %, and 0.2-9.2 % on 8 where it was 16.9-24.1 %
     #: (docs/performance.md, fourth quiet sitting)
     price_first: float = 0.75
+    #: with ``price_first``, CP-SAT alone first for this share of the time: a problem it
+    #: proves optimal in it (Curtois-Qu Instances 1-3 in 0.3-2.8 s) ends there, since the
+    #: price and branch cannot prove an optimum its linear bound does not reach
+    probe_first: float = 0.05
     subsolvers: tuple[str, ...] = ("max_lp",)
     #: the LNS over small sub-models (:mod:`ctpse_ortools.lns`) may have the last ``lns_share``
     #: of the time, from CP-SAT's best rota, if its probe beside CP-SAT gains more than CP-SAT
@@ -316,8 +320,13 @@ class CpSatSolver:
         built = build_model(c)
         start: tuple[Schedule, int] | None = None
         if self.price_first > 0:
-            # the built-in's price and branch first: its rota as the complete hint, and the
-            # answer at once if its lower bound proves it optimal
+            # CP-SAT alone for a moment: the small problems it proves optimal end here
+            proved = self._proved(c, built, seed, self.probe_first * time_limit)
+            if proved is not None:
+                roster = c.roster(proved[0], self.name, seed, proved[1])
+                return SolveResult(roster, proved[1], 0, time.perf_counter() - t0, 0)
+            # the built-in's price and branch: its rota as the complete hint, and the answer
+            # at once if its lower bound proves it optimal
             from ctpse_core.rota.search import LocalSearchSolver
 
             priced = LocalSearchSolver().price(
@@ -358,6 +367,23 @@ class CpSatSolver:
         roster = c.roster(sched, self.name, seed, objective)
         return SolveResult(roster, objective, 0, time.perf_counter() - t0, steps)
 
+    def _proved(self, c: Compiled, built: _Model, seed: int, seconds: float) -> tuple[Schedule, int] | None:
+        """CP-SAT alone for ``seconds``: its rota and objective if it proves that rota
+        optimal, else None. Raises if it proves that the hard rules cannot all be met."""
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        solver.parameters.num_workers = self.workers
+        solver.parameters.num_full_subsolvers = self.full_workers
+        solver.parameters.random_seed = seed
+        solver.parameters.subsolvers.extend(self.subsolvers)
+        status = solver.solve(built.model)
+        if status == cp_model.INFEASIBLE:
+            raise SolverError("cpsat: the hard rules cannot all be met for this problem")
+        if status != cp_model.OPTIMAL:
+            return None
+        log.info("cpsat: proved %d optimal alone", round(solver.objective_value))
+        return _read(c, built, solver.value), round(solver.objective_value)
+
     def _cpsat(
         self,
         c: Compiled,
@@ -393,11 +419,16 @@ class CpSatSolver:
             if status == cp_model.INFEASIBLE:
                 raise SolverError("cpsat: the hard rules cannot all be met for this problem")
             raise SolverError(f"cpsat: no rota found within the time ({solver.status_name(status)}); allow more time")
-        sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
-        for (n, d, s), v in built.x.items():
-            if solver.value(v):
-                sched[n][d] = s
-        return status, sched, round(solver.objective_value), int(solver.num_branches)
+        return status, _read(c, built, solver.value), round(solver.objective_value), int(solver.num_branches)
+
+
+def _read(c: Compiled, built: _Model, value: Callable[[Any], Any]) -> Schedule:
+    """The rota a CP-SAT solution gives (``value``: the solver's or a callback's)."""
+    sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
+    for (n, d, s), v in built.x.items():
+        if value(v):
+            sched[n][d] = s
+    return sched
 
 
 @attrs.define
@@ -453,10 +484,7 @@ def _solve_until(
             # start from a slightly older rota; its gain is measured from that one's cost)
             now = time.perf_counter()
             if probe is not None and probe.thread is None and now - latest["read_at"] >= 10 * latest["read_cost"]:
-                sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
-                for (n, d, s), v in built.x.items():
-                    if self.value(v):
-                        sched[n][d] = s
+                sched = _read(c, built, self.value)
                 latest["objective"], latest["sched"] = round(self.objective_value), sched
                 latest["read_at"], latest["read_cost"] = now, time.perf_counter() - now
             latest["best"] = round(self.objective_value)
