@@ -175,19 +175,28 @@ def build_model(c: Compiled) -> _Model:
             if n not in mine:
                 constant += weight * a * (a + 1)
                 continue
-            k = len(mine[n])
-            u = m.new_int_var(-a, k - a, "")
-            m.add(u == sum(mine[n]) - a)
-            u1 = m.new_int_var(-a - 1, k - a - 1, "")
-            m.add(u1 == u - 1)
-            bound = max(abs(v * (v - 1)) for v in (-a, k - a))
-            prod = m.new_int_var(0, bound, "")
-            m.add_multiplication_equality(prod, [u, u1])
+            u, u1, prod = fair_product(m, mine[n], a)
             terms.append(weight * prod)
             for var_, part in ((u, 0), (u1, 1), (prod, 2)):
                 derived.append((var_, partial(_fair_term, n, counted, a, part)))
     m.minimize(sum(terms) + constant)
     return _Model(m, x, constant, c, derived)
+
+
+def fair_product(
+    m: cp_model.CpModel, mine: Sequence[Any], a: int
+) -> tuple[cp_model.IntVar, cp_model.IntVar, cp_model.IntVar]:
+    """The fairness term before its weight, on ``m``: ``u = k - a``, ``u - 1`` and their
+    product ``(k - a)(k - a - 1)``, for ``k`` the sum of ``mine`` (0/1 literals or constants)."""
+    k = len(mine)
+    u = m.new_int_var(-a, k - a, "")
+    m.add(u == sum(mine) - a)
+    u1 = m.new_int_var(-a - 1, k - a - 1, "")
+    m.add(u1 == u - 1)
+    bound = max(abs(v * (v - 1)) for v in (-a, k - a))
+    prod = m.new_int_var(0, bound, "")
+    m.add_multiplication_equality(prod, [u, u1])
+    return u, u1, prod
 
 
 def _works_any(n: int, days: tuple[int, ...], sc: Schedule) -> int:

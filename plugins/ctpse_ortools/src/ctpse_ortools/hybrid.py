@@ -32,7 +32,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -45,7 +45,7 @@ from ctpse_core.rota.rules import RotaConstraint
 from ctpse_core.rota.scoring import PersonScorer
 from ctpse_core.rota.search import LocalSearchSolver, SolveResult
 from ctpse_core.rota.solvers import SolverError
-from ctpse_ortools.cpsat import _Model, build_model
+from ctpse_ortools.cpsat import _Model, _read, build_model
 
 __all__ = ["HybridSolver", "Neighbourhoods"]
 
@@ -71,15 +71,6 @@ def _under_covered(c: Compiled, sched: list[list[int]]) -> list[int]:
         for s in range(c.n_shifts)
         if c.under_w[d][s] and count[d][s] < c.requirement[d][s]
     ]
-
-
-def _schedule(c: Compiled, built: _Model, value: Callable[[Any], int]) -> list[list[int]]:
-    """The schedule a CP-SAT solution gives (``value``: the solver's or a callback's)."""
-    sched = [[OFF] * c.n_days for _ in range(c.n_staff)]
-    for (n, d, s), v in built.x.items():
-        if value(v):
-            sched[n][d] = s
-    return sched
 
 
 @attrs.define
@@ -225,7 +216,7 @@ class HybridSolver:
         used = float(solver.deterministic_time)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return status, None, used
-        return status, _schedule(built.c, built, solver.value), used
+        return status, _read(built.c, built, solver.value), used
 
     def _search(
         self,
@@ -256,7 +247,7 @@ class HybridSolver:
 
         class Found(cp_model.CpSolverSolutionCallback):
             def on_solution_callback(self) -> None:
-                offer(_schedule(c, built, self.value))
+                offer(_read(c, built, self.value))
 
         def full_solve(limit: float) -> None:
             model = built.model

@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 from ctpse_core.rota.compiled import OFF, Compiled
 from ctpse_core.rota.moves import State
 from ctpse_core.rota.scoring import PersonScorer
+from ctpse_ortools.cpsat import fair_product
 
 __all__ = ["Rect", "SubModel", "build_sub", "search"]
 
@@ -206,14 +207,7 @@ def _person(
         mine = [lit(n, d, s) for d in range(days) for s in range(c.n_shifts) if counted[d][s]]
         if not any(not isinstance(v, int) for v in mine):
             continue
-        k = len(mine)
-        u = m.new_int_var(-a, k - a, "")
-        m.add(u == sum(mine) - a)
-        u1 = m.new_int_var(-a - 1, k - a - 1, "")
-        m.add(u1 == u - 1)
-        bound = max(abs(v * (v - 1)) for v in (-a, k - a))
-        prod = m.new_int_var(0, bound, "")
-        m.add_multiplication_equality(prod, [u, u1])
+        u, u1, prod = fair_product(m, mine, a)
         terms.append(weight * prod)
         k_now = sum(1 for d in range(days) if sched[n][d] != OFF and counted[d][sched[n][d]]) - a
         for var, value in ((u, k_now), (u1, k_now - 1), (prod, k_now * (k_now - 1))):
