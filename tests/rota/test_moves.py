@@ -69,3 +69,34 @@ def test_moves_never_give_a_shift_to_someone_unavailable() -> None:
     assert all(
         s == OFF or avail[n][d][s] for n, row in enumerate(st.sched) for d, s in enumerate(row)
     )
+
+
+
+def test_a_hard_violation_outweighs_any_soft_penalty_on_a_costly_instance() -> None:
+    """With cover weights that take the soft penalty past the old fixed weight of a hard
+    violation (100,000; passed on 100 staff x 364 days), a rota breaking a rule still costs
+    more than one that breaks none: here each extra shift on a short slot saves 500,000 and
+    breaks a rule or two, and the rota with it costs more than the rule-abiding one (the
+    built-in judges feasibility, and its best rota, by the cost)."""
+    from ctpse_core.rota.benchmark_format import parse_benchmark
+    from ctpse_core.rota.moves import HARD
+
+    from .rota_strategies import benchmark_text
+
+    text = benchmark_text(5, days=28, staff=6, tight=True).replace(",100,1\n", ",500000,1\n")
+    problem = parse_benchmark(text)
+    c = compile_problem(problem)
+    st = State(c, PersonScorer(c), c.schedule_of(LocalSearchSolver().construct(problem, seed=5)))
+    assert st.hard == 0 and st.soft > HARD
+    feasible = st.cost
+    tried = 0
+    for n in range(c.n_staff):
+        for d in range(c.n_days):
+            for s in range(c.n_shifts):
+                if st.sched[n][d] == OFF and c.avail[n][d][s] and st.count[d][s] < c.requirement[d][s]:
+                    d_hard, d_soft, undo = st.apply([(n, d, s)])
+                    if d_hard > 0:
+                        tried += 1
+                        assert d_soft < -HARD * d_hard and st.cost > feasible
+                    st.revert(undo)
+    assert tried

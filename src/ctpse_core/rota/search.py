@@ -21,7 +21,8 @@ person's days taken whole from one of them.
 Without a move budget it runs until the time limit (or objective 0); with ``iterations``
 it stops after that many moves, so a seed and a count always give the same rota.
 
-The cost of a schedule is ``HARD * hard violations + soft penalty``; while searching, a
+The cost of a schedule is ``hard violations x a weight above any soft penalty
+(:func:`~ctpse_core.rota.moves.hard_weight`) + soft penalty``; while searching, a
 hard violation costs a weight that oscillates between the largest soft weight and
 ``HARD`` (up while the schedule breaks a hard rule, down while it does not), and the best
 schedule is judged on the true cost. Most rules are about one person, so a move is priced
@@ -383,7 +384,7 @@ class LocalSearchSolver:
                 attempts += 1
                 if attempts & 127 == 0:
                     now = time.perf_counter()
-                    late = reserve is not None and now > reserve and best >= HARD
+                    late = reserve is not None and now > reserve and best >= st.hard_weight
                     if now > deadline or late or attempts > 50 * limit:
                         limit = it  # out of time (or of moves that can be made): stop
                         break
@@ -405,7 +406,7 @@ class LocalSearchSolver:
                                 break
                 else:
                     st.revert(undo)
-            if self.recreate > 0 and it < limit and run_best < HARD:
+            if self.recreate > 0 and it < limit and run_best < st.hard_weight:
                 st.load(run_sched)
                 steps = max(1, int(self.recreate * c.n_staff))
                 steps = min(steps, max(1, (limit - it) // self.recreate_moves))
@@ -440,14 +441,14 @@ class LocalSearchSolver:
             for n in people:
                 _h, _s, undo = st.apply([(n, d, OFF) for d in range(c.n_days) if st.sched[n][d] != OFF])
                 undo_all.append(undo)
-                total += _h * HARD + _s
+                total += _h * st.hard_weight + _s
             for n in rng.sample(people, len(people)):
                 got = planner.plan_some(n, cover_costs(c, n, st.count, st.sched[n]), rng, nodes=self.plan_nodes)
                 if got is None:
                     continue
                 d_hard, d_soft, undo = st.apply([(n, d, x) for d, x in enumerate(got[0]) if st.sched[n][d] != x])
                 undo_all.append(undo)
-                total += d_hard * HARD + d_soft
+                total += d_hard * st.hard_weight + d_soft
             if total <= 0:
                 kept = kept or total < 0
             else:
