@@ -134,3 +134,71 @@ def test_the_planner_is_exact_with_shifts_of_different_lengths(seed: int) -> Non
         cost = [[rng.randint(-6, 6) for _ in range(c.n_shifts)] for _ in range(c.n_days)]
         got = planner.plan(n, cost, random.Random(seed), nodes=None)
         assert (got[1] if got else None) == _brute_force(problem, n, cost)
+
+
+def _bound_by_recursion(
+    planner: RowPlanner, n: int, gain: list[int | None], least: bool
+) -> dict[tuple[int, ...], int]:
+    """The planner's bound tables by their definition, one cell at a time (memoised
+    recursion): from day ``d``, after a run of ``length`` days of work (``on``) or rest,
+    ``exempt`` from its minimum length, ``w`` more weekends allowed, the least (or most)
+    ``gain`` summed over the days worked, keeping run lengths and weekends only."""
+    import functools
+
+    c = planner.c
+    k, min_cons, min_off = c.max_cons[n], c.min_cons[n], c.min_off[n]
+    cap = max(k or 0, min_cons, min_off, 1) + 1
+    limit = c.max_weekends[n]
+    top = 0 if limit is None else min(limit, len(c.weekends))
+    group = planner.group_of
+
+    @functools.cache
+    def f(d: int, on: int, length: int, exempt: int, w: int) -> int:
+        if d == c.n_days:
+            return 0
+        # resting is the first option; if it is not allowed, "none" (1 << 60 or 0) is
+        options = [1 << 60 if least else 0]
+        if not on or exempt or length >= min_cons:
+            options = [f(d + 1, 0, 1 if on else min(cap, length + 1), 0 if on else exempt, w)]
+        if gain[d] is not None:
+            starts = top > 0 and group[d] >= 0
+            new = starts and not (on and d > 0 and group[d - 1] == group[d])
+            if not new or w > 0:
+                if on and (k is None or length + 1 <= k):
+                    options.append(gain[d] + f(d + 1, 1, min(cap, length + 1), exempt, w - new))
+                elif not on and (exempt or length >= min_off):
+                    options.append(gain[d] + f(d + 1, 1, 1, 0, w - new))
+        return min(options) if least else max([0, *options])
+
+    return {
+        (d, on, length, ex, w): f(d, on, length, ex, w)
+        for d in range(c.n_days)
+        for on in (0, 1)
+        for length in range(cap + 1)
+        for ex in (0, 1)
+        for w in range(top + 1)
+    }
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_bound_tables_match_their_definition(seed: int) -> None:
+    """The planner's two bound tables (least cost to come, most minutes to come), worked out
+    a day at a time with numpy, equal a plain recursion over their definition, on random
+    instances with weekends to count (many weekends: a long horizon)."""
+    problem = parse_benchmark(_random_instance(seed, days=42, staff=4, tight=seed % 2 == 0))
+    c = compile_problem(problem)
+    assert all(len(c.periods[n]) == 1 for n in range(c.n_staff))
+    planner = RowPlanner(c)
+    rng = random.Random(seed)
+    for n in range(c.n_staff):
+        cost = [[rng.randint(-6, 6) for _ in range(c.n_shifts)] for _ in range(c.n_days)]
+        avail = c.avail[n]
+        shifts = [[s for s in range(c.n_shifts) if avail[d][s]] for d in range(c.n_days)]
+        cheapest = [min((cost[d][s] for s in line), default=None) for d, line in enumerate(shifts)]
+        longest = [max((c.minutes[d][s] for s in line), default=None) for d, line in enumerate(shifts)]
+        tables = {"least": (planner._least_cost(n, cost), cheapest), "most": (planner._most_minutes(n), longest)}
+        for kind, (table, gain) in tables.items():
+            expected = _bound_by_recursion(planner, n, gain, kind == "least")
+            got = {key: table[key[0]][key[1]][key[2]][key[3]][key[4]] for key in expected}
+            bad = [(key, got[key], expected[key]) for key in expected if got[key] != expected[key]]
+            assert not bad, (kind, bad[:5])

@@ -32,6 +32,8 @@ import random
 import time
 from collections.abc import Sequence
 
+import numpy as np
+
 from ctpse_core.rota.compiled import OFF, Compiled
 from ctpse_core.rota.rules import RotaConstraint
 from ctpse_core.rota.scoring import PersonScorer
@@ -283,51 +285,61 @@ class RowPlanner:
         value = sum(cost[d][s] - req.get((d, s), 0) for d, s in enumerate(row) if s != OFF) + plain[1]
         return row, value
 
+    def _tables(self, n: int) -> tuple[int, int, np.ndarray, np.ndarray, np.ndarray]:
+        """The shape of person ``n``'s programmes (run lengths up to ``cap``, ``top`` more
+        weekends) and which steps their run lengths allow, by [length][exempt]: rest after
+        work, work after work (by length only), work after rest."""
+        c = self.c
+        k, min_cons, min_off = c.max_cons[n], c.min_cons[n], c.min_off[n]
+        cap = max(k or 0, min_cons, min_off, 1) + 1
+        limit = c.max_weekends[n]
+        top = 0 if limit is None or not self.runs else min(limit, len(c.weekends))
+        length = np.arange(cap + 1)[:, None]
+        exempt = np.array([False, True])[None, :]
+        rest_after_work = exempt | (length >= min_cons)
+        work_after_work = np.ones(cap + 1, dtype=bool) if k is None else np.arange(cap + 1) + 1 <= k
+        work_after_rest = exempt | (length >= min_off)
+        return cap, top, rest_after_work, work_after_work, work_after_rest
+
     def _least_cost(self, n: int, cost: Sequence[Sequence[int]]) -> list[list[list[list[list[int]]]]]:
         """``least[d][on][length][exempt][weekends]``: the least ``cost`` person ``n`` could
         incur from day ``d`` to the end after a run of ``length`` days of work (``on``) or
         rest ending on day ``d - 1`` (``exempt`` as in :meth:`_most_minutes`), with
         ``weekends`` more weekends allowed, under their availability, run lengths and
-        weekends only: a lower bound for the branch and bound."""
+        weekends only: a lower bound for the branch and bound. Each day's table is worked
+        out at once with numpy (a long horizon has many weekends to track)."""
         c = self.c
         days = c.n_days
-        k, min_cons, min_off = c.max_cons[n], c.min_cons[n], c.min_off[n]
-        cap = max(k or 0, min_cons, min_off, 1) + 1
-        limit = c.max_weekends[n]
-        top = 0 if limit is None or not self.runs else min(limit, len(c.weekends))
+        cap, top, rest_after_work, work_after_work, work_after_rest = self._tables(n)
         group_of = self.group_of
         avail = c.avail[n]
         cheapest = [min((cost[d][s] for s in range(c.n_shifts) if avail[d][s]), default=None) for d in range(days)]
-        big = _BIG
-        zero = [[[[0] * (top + 1) for _ in (0, 1)] for _ in range(cap + 1)] for _ in (0, 1)]
-        least = [zero] * (days + 1)
+        exact = all(isinstance(v, int) for v in cheapest if v is not None)
+        dtype = np.int64 if exact else np.float64
+        shape = (2, cap + 1, 2, top + 1)
+        nxt = np.minimum(cap, np.arange(cap + 1) + 1)
+        later = np.arange(top + 1) > 0  # a new weekend needs one more allowed
+        after = np.zeros(shape, dtype=dtype)
+        least: list[list[list[list[list[int]]]]] = [after.tolist()] * (days + 1)
         for d in range(days - 1, -1, -1):
-            after = least[d + 1]
             g = group_of[d]
             starts = top > 0 and g >= 0
             continues = starts and d > 0 and group_of[d - 1] == g
+            table = np.full(shape, _BIG, dtype=dtype)
+            table[0] = after[0][nxt]
+            table[1] = np.where(rest_after_work[:, :, None], after[0, 1, 0][None, None, :], _BIG)
             work = cheapest[d]
-            table = [[[[big] * (top + 1) for _ in (0, 1)] for _ in range(cap + 1)] for _ in (0, 1)]
-            for on in (0, 1):
-                for length in range(cap + 1):
-                    nxt = min(cap, length + 1)
-                    for ex in (0, 1):
-                        cell = table[on][length][ex]
-                        rest_ok = not on or ex or length >= min_cons
-                        if work is None:
-                            work_to = None
-                        elif on:
-                            work_to = after[1][nxt][ex] if k is None or length + 1 <= k else None
-                        else:
-                            work_to = after[1][1][0] if ex or length >= min_off else None
-                        rest_to = (after[0][1][0] if on else after[0][nxt][ex]) if rest_ok else None
-                        new = starts and not (continues and on)
-                        for w in range(top + 1):
-                            value = rest_to[w] if rest_to is not None else big
-                            if work_to is not None and work is not None and (not new or w > 0):
-                                value = min(value, work + work_to[w - 1 if new else w])
-                            cell[w] = value
-            least[d] = table
+            if work is not None:
+                for on in (0, 1):
+                    new = starts and not (continues and on)
+                    to = after[1][nxt] if on else np.broadcast_to(after[1, 1, 0], (cap + 1, 2, top + 1))
+                    allowed = work_after_work[:, None, None] if on else work_after_rest[:, :, None]
+                    if new:
+                        to = np.concatenate([to[..., :1], to[..., :-1]], axis=-1)  # one weekend fewer
+                        allowed = allowed & later
+                    table[on] = np.where(allowed, np.minimum(table[on], work + to), table[on])
+            least[d] = table.tolist()
+            after = table
         return least
 
     def _most_minutes(self, n: int) -> list[list[list[list[list[int]]]]]:
@@ -340,43 +352,35 @@ class RowPlanner:
             return self._most[n]
         c = self.c
         days = c.n_days
-        k, min_cons, min_off = c.max_cons[n], c.min_cons[n], c.min_off[n]
-        cap = max(k or 0, min_cons, min_off, 1) + 1
-        limit = c.max_weekends[n]
-        top = 0 if limit is None or not self.runs else min(limit, len(c.weekends))
+        cap, top, rest_after_work, work_after_work, work_after_rest = self._tables(n)
         group_of = self.group_of
         best = [max((c.minutes[d][s] for s in range(c.n_shifts) if c.avail[n][d][s]), default=-1) for d in range(days)]
-
-        def blank() -> list[list[list[list[int]]]]:
-            return [[[[0] * (top + 1) for _ in (0, 1)] for _ in range(cap + 1)] for _ in (0, 1)]
-
-        zero = blank()
-        most: list[list[list[list[list[int]]]]] = [zero] * (days + 1)
+        shape = (2, cap + 1, 2, top + 1)
+        nxt = np.minimum(cap, np.arange(cap + 1) + 1)
+        later = np.arange(top + 1) > 0
+        zero = np.zeros(shape, dtype=np.int64)
+        most: list[list[list[list[list[int]]]]] = [zero.tolist()] * (days + 1)
         for first, last, _complete in c.periods[n]:
+            after = zero
             for d in range(last - 1, first - 1, -1):
-                after = most[d + 1] if d + 1 < last else zero
                 g = group_of[d]
                 # working day d starts a weekend unless the day before (same weekend) was worked
                 starts = top > 0 and g >= 0
                 continues = starts and d > 0 and group_of[d - 1] == g
-                table = blank()
-                for on in (0, 1):
-                    for length in range(cap + 1):
-                        for ex in (0, 1):
-                            cell = table[on][length][ex]
-                            for w in range(top + 1):
-                                value = -1
-                                if not on or ex or length >= min_cons:  # rest on day d
-                                    value = after[0][1][0][w] if on else after[0][min(cap, length + 1)][ex][w]
-                                if best[d] >= 0:  # work on day d
-                                    new = starts and not (continues and on)
-                                    if not new or w > 0:
-                                        left = w - 1 if new else w
-                                        if on and (k is None or length + 1 <= k):
-                                            value = max(value, best[d] + after[1][min(cap, length + 1)][ex][left])
-                                        elif not on and (ex or length >= min_off):
-                                            value = max(value, best[d] + after[1][1][0][left])
-                                cell[w] = max(value, 0)
-                most[d] = table
+                table = np.full(shape, -1, dtype=np.int64)
+                table[0] = after[0][nxt]
+                table[1] = np.where(rest_after_work[:, :, None], after[0, 1, 0][None, None, :], -1)
+                if best[d] >= 0:
+                    for on in (0, 1):
+                        new = starts and not (continues and on)
+                        to = after[1][nxt] if on else np.broadcast_to(after[1, 1, 0], (cap + 1, 2, top + 1))
+                        allowed = work_after_work[:, None, None] if on else work_after_rest[:, :, None]
+                        if new:
+                            to = np.concatenate([to[..., :1], to[..., :-1]], axis=-1)
+                            allowed = allowed & later
+                        table[on] = np.where(allowed, np.maximum(table[on], best[d] + to), table[on])
+                table = np.maximum(table, 0)
+                most[d] = table.tolist()
+                after = table
         self._most[n] = most
         return most
