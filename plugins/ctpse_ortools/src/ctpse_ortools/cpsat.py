@@ -349,18 +349,25 @@ class CpSatSolver:
                     roster = c.roster(start[0], self.name, seed, value)
                     return SolveResult(roster, value, 0, time.perf_counter() - t0, 0)
                 built.hint(start[0])
-        if start is None and self.hint:
-            # the built-in's greedy construction as the solution hint
-            from ctpse_core.rota.search import LocalSearchSolver
-
-            built.hint(c.schedule_of(LocalSearchSolver().construct(problem, seed=seed)))
+        if start is None and (self.hint or self.price_first > 0):
+            # the built-in's construction as the complete hint, kept as the answer if CP-SAT
+            # finds nothing better: without the price and branch's rota (its pricer does not
+            # model the problem: weekly rest, fairness, or too many states on a long horizon)
+            # CP-SAT alone found no first rota on a 100 x 364 instance in 55 s
+            start = self._construction(problem, c, built, seed, extra)
         probe = _Probe(c, seed, clock, self.lns_work) if self.lns_share > 0 else None
         # from (1 - lns_share) of the time (or CP-SAT's first rota, if later) the LNS runs in
         # a thread beside CP-SAT for ``probe`` of the time, from CP-SAT's best rota
         switch = deadline - self.lns_share * time_limit
-        _status, sched, objective, steps = self._cpsat(
-            c, built, seed, clock, deadline, probe, switch, self.probe * time_limit
-        )
+        try:
+            _status, sched, objective, steps = self._cpsat(
+                c, built, seed, clock, deadline, probe, switch, self.probe * time_limit
+            )
+        except SolverError:
+            if start is None:
+                raise
+            log.info("cpsat: no rota from CP-SAT in the time; the construction's %d kept", start[1])
+            sched, objective, steps = start[0], start[1], 0
         if start is not None and start[1] < objective:
             sched, objective = start  # CP-SAT did not take the hint: the start is kept
         if probe is not None and probe.found is not None and probe.cost < objective:
@@ -375,6 +382,20 @@ class CpSatSolver:
             log.info("cpsat lns: objective %d, %d sub-problems", objective, lns_steps + probe.steps)
         roster = c.roster(sched, self.name, seed, objective)
         return SolveResult(roster, objective, 0, time.perf_counter() - t0, steps)
+
+    def _construction(
+        self, problem: RotaProblem, c: Compiled, built: _Model, seed: int, extra: Sequence[RotaConstraint]
+    ) -> tuple[Schedule, int] | None:
+        """The built-in's construction hinted on ``built``: the rota and its objective, or
+        None if it breaks a hard rule (then only the hint is left)."""
+        from ctpse_core.rota.moves import State
+        from ctpse_core.rota.scoring import PersonScorer
+        from ctpse_core.rota.search import LocalSearchSolver
+
+        sched = c.schedule_of(LocalSearchSolver().construct(problem, seed=seed))
+        built.hint(sched)
+        hard, soft = State(c, PersonScorer(c, extra), sched).total()
+        return None if hard else (sched, soft)
 
     def _proved(self, c: Compiled, built: _Model, seed: int, seconds: float) -> tuple[Schedule, int] | None:
         """CP-SAT alone for ``seconds``: its rota and objective if it proves that rota
