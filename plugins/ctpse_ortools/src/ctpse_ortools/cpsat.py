@@ -306,6 +306,11 @@ class CpSatSolver:
     #: does meanwhile. 0 (CP-SAT alone) by default; the ``cpsat_lns`` solver has 0.5
     #: (docs/performance.md, issue 20 fifth pass: seeds 1-3 of Instances 5-8 still to measure)
     lns_share: float = 0.0
+    #: ``lns_share`` where the price and branch gives no rota (its pricer does not model the
+    #: problem, e.g. too many states on a long horizon): on 50 x 182 and 100 x 364 instances
+    #: (docs/performance.md, larger instances) CP-SAT's full model improved the construction
+    #: slowly or not at all in 60 s, and the LNS beside it gained 5-12 % more
+    unpriced_lns: float = 0.5
     #: CP-SAT deterministic time for each LNS sub-problem
     lns_work: float = 0.05
     #: share of the time for the LNS's probe beside CP-SAT, after which the better goes on
@@ -328,6 +333,7 @@ class CpSatSolver:
         c = compile_problem(problem)
         built = build_model(c)
         start: tuple[Schedule, int] | None = None
+        lns_share = self.lns_share
         if self.price_first > 0:
             # CP-SAT alone for a moment: the small problems it proves optimal end here
             proved = self._proved(c, built, seed, self.probe_first * time_limit)
@@ -349,16 +355,19 @@ class CpSatSolver:
                     roster = c.roster(start[0], self.name, seed, value)
                     return SolveResult(roster, value, 0, time.perf_counter() - t0, 0)
                 built.hint(start[0])
+            else:
+                lns_share = max(lns_share, self.unpriced_lns)
         if start is None and (self.hint or self.price_first > 0):
             # the built-in's construction as the complete hint, kept as the answer if CP-SAT
             # finds nothing better: without the price and branch's rota (its pricer does not
             # model the problem: weekly rest, fairness, or too many states on a long horizon)
             # CP-SAT alone found no first rota on a 100 x 364 instance in 55 s
             start = self._construction(problem, c, built, seed, extra)
-        probe = _Probe(c, seed, clock, self.lns_work) if self.lns_share > 0 else None
+        probe = _Probe(c, seed, clock, self.lns_work, fallback=start) if lns_share > 0 else None
         # from (1 - lns_share) of the time (or CP-SAT's first rota, if later) the LNS runs in
-        # a thread beside CP-SAT for ``probe`` of the time, from CP-SAT's best rota
-        switch = deadline - self.lns_share * time_limit
+        # a thread beside CP-SAT for ``probe`` of the time, from CP-SAT's best rota (or the
+        # start, if that is better)
+        switch = deadline - lns_share * time_limit
         try:
             _status, sched, objective, steps = self._cpsat(
                 c, built, seed, clock, deadline, probe, switch, self.probe * time_limit
@@ -471,6 +480,8 @@ class _Probe:
     seed: int
     clock: Callable[[], float]
     work: float
+    #: a rota (and its objective) to start from if it is better than CP-SAT's at the switch
+    fallback: tuple[Schedule, int] | None = None
     found: Schedule | None = None
     cost: int = 0
     steps: int = 0
@@ -530,15 +541,17 @@ def _solve_until(
                 return
             if decided or probe is None:
                 continue
-            if probe.thread is None and now >= switch and "sched" in latest:
-                start_objective = latest["objective"]
+            if probe.thread is None and now >= switch and ("sched" in latest or probe.fallback is not None):
+                sched, start_objective = latest.get("sched"), latest.get("objective")
+                if probe.fallback is not None and (sched is None or probe.fallback[1] < start_objective):
+                    sched, start_objective = probe.fallback
                 probe_end = min(deadline, now + probe_time)
-                probe.start(latest["sched"], probe_end)
+                probe.start(sched, probe_end)
             elif probe.thread is not None and now >= probe_end:
                 probe.thread.join()
                 decided = True
                 lns_gain = start_objective - probe.cost
-                cpsat_gain = start_objective - latest["best"]
+                cpsat_gain = start_objective - latest.get("best", start_objective)
                 probe.chosen = lns_gain > cpsat_gain
                 log.info("cpsat lns probe: gain %d, CP-SAT's %d meanwhile", lns_gain, cpsat_gain)
                 if probe.chosen:
