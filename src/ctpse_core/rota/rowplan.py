@@ -86,7 +86,7 @@ class RowPlanner:
         self.group_of = self.scorer._group_of
         #: weekends counted in the minutes bound only when each is a run of days
         self.runs = all(g == list(range(g[0], g[0] + len(g))) for g in c.weekends if g)
-        self._most: dict[int, list[list[list[list[list[int]]]]]] = {}
+        self._most: dict[int, np.ndarray] = {}
         self._req: dict[int, dict[tuple[int, int], int]] = {}
         for (p, d, s), w in c.off_req.items():
             self._req.setdefault(p, {})[(d, s)] = self._req.get(p, {}).get((d, s), 0) + w
@@ -133,7 +133,7 @@ class RowPlanner:
         max_cons, min_cons, min_off = c.max_cons[n], c.min_cons[n], c.min_off[n]
         most = self._most_minutes(n)
         wk_cap = c.max_weekends[n]
-        wk_top = len(most[0][0][0][0]) - 1 if days else 0
+        wk_top = most.shape[-1] - 1
         longest = max((minutes[d][s] for d in range(days) for s in range(c.n_shifts) if avail[d][s]), default=0)
         caps = dict(c.max_shifts[n])
         all_capped = len(caps) == c.n_shifts
@@ -165,7 +165,7 @@ class RowPlanner:
             if d == last - 1:
                 return False
             left = wk_top if wk_cap is None else min(wk_top, max(0, wk_cap - worked[0]))
-            more = most[d + 1][on][min(run_len, len(most[d + 1][on]) - 1)][exempt][left]
+            more = int(most[d + 1, on, min(run_len, most.shape[2] - 1), int(exempt), left])
             if all_capped:
                 more = min(more, longest * (cap_total - sum(counts)))
             return total + more >= lo
@@ -342,12 +342,14 @@ class RowPlanner:
             after = table
         return least
 
-    def _most_minutes(self, n: int) -> list[list[list[list[list[int]]]]]:
+    def _most_minutes(self, n: int) -> np.ndarray:
         """``most[d][on][length][exempt][weekends]``: the most minutes person ``n`` could
         work from day ``d`` to the end of its period after a run of ``length`` days of work
         (``on``) or rest ending on day ``d - 1`` (``exempt``: the run started on the first
         day, so its minimum length does not apply), with ``weekends`` more weekends allowed,
-        under their availability, run lengths and weekends only (a bound for pruning)."""
+        under their availability, run lengths and weekends only (a bound for pruning). One
+        numpy array per person, kept (as nested lists it took about 1 GB for 100 people over
+        364 days)."""
         if n in self._most:
             return self._most[n]
         c = self.c
@@ -359,7 +361,7 @@ class RowPlanner:
         nxt = np.minimum(cap, np.arange(cap + 1) + 1)
         later = np.arange(top + 1) > 0
         zero = np.zeros(shape, dtype=np.int64)
-        most: list[list[list[list[list[int]]]]] = [zero.tolist()] * (days + 1)
+        most = np.zeros((days + 1, *shape), dtype=np.int64)
         for first, last, _complete in c.periods[n]:
             after = zero
             for d in range(last - 1, first - 1, -1):
@@ -380,7 +382,7 @@ class RowPlanner:
                             allowed = allowed & later
                         table[on] = np.where(allowed, np.maximum(table[on], best[d] + to), table[on])
                 table = np.maximum(table, 0)
-                most[d] = table.tolist()
+                most[d] = table
                 after = table
         self._most[n] = most
         return most
