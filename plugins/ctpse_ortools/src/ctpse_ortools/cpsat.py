@@ -10,7 +10,11 @@ Where the built-in's pricer models every rule of the problem (the published benc
 instances' rules; not weekly rest or fairness terms), the built-in's price and branch
 (:mod:`ctpse_core.rota.columns`: column generation over whole schedules, dives and an integer
 master) runs first for ``price_first`` of the time; its rota becomes CP-SAT's complete hint
-and its lower bound ends the solve at once if the rota reaches it. Then the solver runs
+and its lower bound ends the solve at once if the rota reaches it. Where it gives no rota
+(its pricer does not model the problem: weekly rest, fairness terms, or too many states, as
+on long horizons), the built-in's whole search runs for ``unpriced_search`` of the time
+instead and its rota is the hint, the answer if CP-SAT finds no better, and the LNS below
+runs as with ``lns_share`` = ``unpriced_lns``. Then the solver runs
 CP-SAT on the whole model. With ``lns_share`` (the ``cpsat_lns`` solver),
 unless CP-SAT has proved its rota optimal by half the time, a large-neighbourhood search over
 small sub-models (:mod:`ctpse_ortools.lns`) starts beside it from CP-SAT's best rota; after a
@@ -311,6 +315,9 @@ class CpSatSolver:
     #: (docs/performance.md, larger instances) CP-SAT's full model improved the construction
     #: slowly or not at all in 60 s, and the LNS beside it gained 5-12 % more
     unpriced_lns: float = 0.5
+    #: and the start there: the built-in's whole search (construction, annealing, ruin and
+    #: recreate) for this share of the time, or its construction alone (0)
+    unpriced_search: float = 0.5
     #: CP-SAT deterministic time for each LNS sub-problem
     lns_work: float = 0.05
     #: share of the time for the LNS's probe beside CP-SAT, after which the better goes on
@@ -334,6 +341,7 @@ class CpSatSolver:
         built = build_model(c)
         start: tuple[Schedule, int] | None = None
         lns_share = self.lns_share
+        unpriced = False  # the price and branch ran and gave no rota
         if self.price_first > 0:
             # CP-SAT alone for a moment: the small problems it proves optimal end here
             proved = self._proved(c, built, seed, self.probe_first * time_limit)
@@ -356,13 +364,17 @@ class CpSatSolver:
                     return SolveResult(roster, value, 0, time.perf_counter() - t0, 0)
                 built.hint(start[0])
             else:
+                unpriced = True
                 lns_share = max(lns_share, self.unpriced_lns)
         if start is None and (self.hint or self.price_first > 0):
-            # the built-in's construction as the complete hint, kept as the answer if CP-SAT
-            # finds nothing better: without the price and branch's rota (its pricer does not
-            # model the problem: weekly rest, fairness, or too many states on a long horizon)
-            # CP-SAT alone found no first rota on a 100 x 364 instance in 55 s
-            start = self._construction(problem, c, built, seed, extra)
+            # the built-in's rota (its whole search for half the time where the price and
+            # branch gave none, else its construction) as the complete hint, kept as the
+            # answer if CP-SAT finds nothing better: without it (the pricer does not model
+            # weekly rest, fairness, or a long horizon's many states) CP-SAT alone found no
+            # first rota on a 100 x 364 instance in 55 s; with the construction the default
+            # ended at 224,048 there, with the search at 176,196 (the built-in alone 190,102)
+            search = self.unpriced_search * time_limit if unpriced else 0.0
+            start = self._construction(problem, c, built, seed, extra, search)
         probe = _Probe(c, seed, clock, self.lns_work, fallback=start) if lns_share > 0 else None
         # from (1 - lns_share) of the time (or CP-SAT's first rota, if later) the LNS runs in
         # a thread beside CP-SAT for ``probe`` of the time, from CP-SAT's best rota (or the
@@ -375,7 +387,7 @@ class CpSatSolver:
         except SolverError:
             if start is None:
                 raise
-            log.info("cpsat: no rota from CP-SAT in the time; the construction's %d kept", start[1])
+            log.info("cpsat: no rota from CP-SAT in the time; the start's %d kept", start[1])
             sched, objective, steps = start[0], start[1], 0
         if start is not None and start[1] < objective:
             sched, objective = start  # CP-SAT did not take the hint: the start is kept
@@ -393,15 +405,25 @@ class CpSatSolver:
         return SolveResult(roster, objective, 0, time.perf_counter() - t0, steps)
 
     def _construction(
-        self, problem: RotaProblem, c: Compiled, built: _Model, seed: int, extra: Sequence[RotaConstraint]
+        self,
+        problem: RotaProblem,
+        c: Compiled,
+        built: _Model,
+        seed: int,
+        extra: Sequence[RotaConstraint],
+        search: float = 0.0,
     ) -> tuple[Schedule, int] | None:
-        """The built-in's construction hinted on ``built``: the rota and its objective, or
-        None if it breaks a hard rule (then only the hint is left)."""
+        """The built-in's construction (or with ``search`` seconds its whole search) hinted
+        on ``built``: the rota and its objective, or None if it breaks a hard rule (then only
+        the hint is left)."""
         from ctpse_core.rota.moves import State
         from ctpse_core.rota.scoring import PersonScorer
         from ctpse_core.rota.search import LocalSearchSolver
 
-        sched = c.schedule_of(LocalSearchSolver().construct(problem, seed=seed))
+        if search > 0:
+            sched = c.schedule_of(LocalSearchSolver().solve(problem, seed=seed, time_limit=search, extra=extra).roster)
+        else:
+            sched = c.schedule_of(LocalSearchSolver().construct(problem, seed=seed))
         built.hint(sched)
         hard, soft = State(c, PersonScorer(c, extra), sched).total()
         return None if hard else (sched, soft)
