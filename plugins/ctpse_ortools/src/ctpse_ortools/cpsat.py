@@ -80,6 +80,11 @@ def build_model(c: Compiled) -> _Model:
             for s in range(c.n_shifts):
                 if c.avail[n][d][s]:
                     x[n, d, s] = m.new_bool_var(f"x_{n}_{d}_{s}")
+    # each person's variables, so a rule about one person does not scan everyone's
+    # (that scan grew with staff x staff x days x shift types)
+    own: list[dict[tuple[int, int, int], cp_model.IntVar]] = [{} for _ in range(c.n_staff)]
+    for key, v in x.items():
+        own[key[0]][key] = v
     zero = m.new_constant(0)
     derived: list[tuple[cp_model.IntVar, Callable[[Schedule], int]]] = []
 
@@ -109,7 +114,7 @@ def build_model(c: Compiled) -> _Model:
         for s, limit in c.max_shifts[n].items():
             m.add(sum(var(n, d, s) for d in range(c.n_days)) <= limit)
         for first, last, complete in c.periods[n]:
-            total = sum(c.minutes[d][s] * v for (p, d, s), v in x.items() if p == n and first <= d < last)
+            total = sum(c.minutes[d][s] * v for (_p, d, s), v in own[n].items() if first <= d < last)
             hi = c.max_minutes[n]
             if hi is not None:
                 m.add(total <= hi)
@@ -140,7 +145,7 @@ def build_model(c: Compiled) -> _Model:
                 flags.append(f)
             m.add(sum(flags) <= weekends)
         if c.weekly_rest > 0:
-            _weekly_rest(m, c, n, x, derived)
+            _weekly_rest(m, c, n, own[n], derived)
 
     terms = []
     constant = 0
