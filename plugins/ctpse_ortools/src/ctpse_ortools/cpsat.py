@@ -377,7 +377,8 @@ class CpSatSolver:
             # answer if CP-SAT finds nothing better: without it (the pricer does not model
             # weekly rest, fairness, or a long horizon's many states) CP-SAT alone found no
             # first rota on a 100 x 364 instance in 55 s; with the construction the default
-            # ended at 224,048 there, with the search at 176,196 (the built-in alone 190,102)
+            # ended at 224,048 there, with the search at 176,196-184,035 (the built-in alone
+            # 181,469-190,102)
             search = self.unpriced_search * time_limit if unpriced else 0.0
             start = self._construction(problem, c, built, seed, extra, search)
         probe = _Probe(c, seed, clock, self.lns_work, fallback=start) if lns_share > 0 else None
