@@ -114,3 +114,24 @@ def test_price_alone_gives_a_feasible_rota_and_a_bound_below_it() -> None:
     assert report.hard_count == 0
     assert bound <= result.objective
     assert LocalSearchSolver().price(small_problem(days=7), seed=1, time_limit=2) is None
+
+
+def test_price_reports_each_dives_rota_as_it_is_found() -> None:
+    """``on_rota`` gets each dive's rota with its cost: a rota breaking no hard rule, one
+    schedule per person, the cost the search's own; the rota returned is no worse than the
+    best of them."""
+    problem = parse_benchmark(_random_instance(0, days=28, staff=8, tight=True))
+    c = compile_problem(problem)
+    scorer = PersonScorer(c)
+    seen: list[tuple[list[list[int]], int]] = []
+    got = LocalSearchSolver().price(
+        problem, seed=2, time_limit=10, on_rota=lambda sched, value: seen.append((sched, value))
+    )
+    assert got is not None
+    assert seen
+    for sched, value in seen:
+        assert len(sched) == c.n_staff
+        state = State(c, scorer, sched)
+        assert state.hard == 0
+        assert state.cost == value
+    assert got[1] <= min(value for _sched, value in seen)

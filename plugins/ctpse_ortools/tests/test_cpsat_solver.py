@@ -217,3 +217,53 @@ def test_without_the_price_and_branch_a_rota_comes_back_even_if_cp_sat_finds_non
     assert result.objective == report.soft_penalty
     with pytest.raises(SolverError):
         CpSatSolver(price_first=0).solve(problem, seed=1, time_limit=5)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_polisher_improves_each_rota_it_is_offered(seed: int) -> None:
+    """The thread beside the price and branch: from a rota it is offered (the construction
+    here, a dive's in the solver) it keeps the best of what CP-SAT finds, no worse than the
+    rota and breaking no hard rule, its cost the search's own; it goes on from that best
+    rota while nothing waits, a better rota offered later is taken, and it stops when told."""
+    import time
+
+    from ctpse_ortools.cpsat import _Polisher, build_model
+
+    from ctpse_core.rota.benchmark_format import parse_benchmark
+    from ctpse_core.rota.compiled import compile_problem
+    from ctpse_core.rota.moves import State
+    from ctpse_core.rota.scoring import PersonScorer
+    from ctpse_core.rota.search import LocalSearchSolver
+
+    problem = parse_benchmark(benchmark_text(seed, days=28, staff=8, tight=True))
+    c = compile_problem(problem)
+    scorer = PersonScorer(c)
+    start = c.schedule_of(LocalSearchSolver().construct(problem, seed=seed))
+    cost = State(c, scorer, start).cost
+    polisher = _Polisher(CpSatSolver(), build_model(c), seed, 0.5, time.perf_counter() + 20)
+    polisher.start()
+    polisher.offer(start, cost)
+    time.sleep(1.5)
+    polisher.stop()
+    assert not polisher.thread.is_alive()
+    assert polisher.polished >= 1
+    assert polisher.best is not None
+    best, value = polisher.best
+    state = State(c, scorer, best)
+    assert state.hard == 0
+    assert state.cost == value <= cost
+    if value < cost:
+        assert best != start
+
+
+def test_the_default_polishes_the_dives_beside_the_price_and_branch() -> None:
+    """With the polisher (the default) on an instance the price and branch does not prove at
+    once, the result breaks no hard rule and its objective is the validator's (the thread
+    has stopped, so its rota cannot change under the last stage)."""
+    from ctpse_core.rota.benchmark_format import parse_benchmark
+
+    problem = parse_benchmark(benchmark_text(3, days=28, staff=10, tight=True))
+    result = CpSatSolver(probe_first=0.0).solve(problem, seed=3, time_limit=8)
+    report = validate(problem, result.roster)
+    assert report.hard_count == 0
+    assert report.soft_penalty == result.objective

@@ -176,6 +176,7 @@ def price_and_branch(
     slow: float = 0.1,
     rng: random.Random | None = None,
     clock: Callable[[], float] = time.perf_counter,
+    on_rota: Callable[[list[list[int]], int], None] | None = None,
 ) -> PriceResult:
     """Column generation from ``pool`` until ``deadline`` (``clock``) or until no column
     prices out (the linear master is then optimal), then a dive until ``dive_until`` and
@@ -189,7 +190,8 @@ def price_and_branch(
     person to fix at random (``rng``) in proportion to the master's shares, until one
     reaches the lower bound. The integer master over every column then gets at most
     ``mip_seconds`` (HiGHS), unless a dive reached the bound, and the better rota is
-    returned."""
+    returned. ``on_rota`` is called with each dive's rota and its cost as it is found (e.g.
+    for another solver to polish meanwhile)."""
     c = pool.c
     start = clock()
     lp, bound, rounds = _generate(pricer, pool, {}, deadline, columns, smooth, clock, 1)
@@ -210,6 +212,8 @@ def price_and_branch(
         dived, more = got
         rounds += more
         value = _value(c, pool, dived)
+        if on_rota is not None:
+            on_rota(dived, value)
         if best_value is None or value < best_value:
             best, best_value = dived, value
     done = best_value is not None and proved is not None and best_value <= proved

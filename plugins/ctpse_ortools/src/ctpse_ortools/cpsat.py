@@ -10,7 +10,10 @@ Where the built-in's pricer models every rule of the problem (the published benc
 instances' rules; not weekly rest or fairness terms), the built-in's price and branch
 (:mod:`ctpse_core.rota.columns`: column generation over whole schedules, dives and an integer
 master) runs first for ``price_first`` of the time; its rota becomes CP-SAT's complete hint
-and its lower bound ends the solve at once if the rota reaches it. Where it gives no rota
+and its lower bound ends the solve at once if the rota reaches it. Meanwhile CP-SAT runs in a
+thread beside it (the price and branch is single-threaded) from each of its dives' rotas, and
+on from the best one while no dive waits (:class:`_Polisher`); the best of those rotas and the
+price and branch's own is the hint. Where it gives no rota
 (its pricer does not model the problem: weekly rest, fairness terms, or too many states, as
 on long horizons), the built-in's whole search runs for ``unpriced_search`` of the time
 instead and its rota is the hint, the answer if CP-SAT finds no better, and the LNS below
@@ -37,7 +40,9 @@ from ortools.sat.python import cp_model
 
 from ctpse_core.rota.compiled import OFF, Compiled, compile_problem
 from ctpse_core.rota.model import RotaProblem
+from ctpse_core.rota.moves import State
 from ctpse_core.rota.rules import RotaConstraint
+from ctpse_core.rota.scoring import PersonScorer
 from ctpse_core.rota.search import SolveResult
 from ctpse_core.rota.solvers import SolverError
 
@@ -309,6 +314,11 @@ class CpSatSolver:
     #: proves optimal in it (Curtois-Qu Instances 1-3 in 0.3-2.8 s) ends there, since the
     #: price and branch cannot prove an optimum its linear bound does not reach
     probe_first: float = 0.05
+    #: with ``price_first``, CP-SAT (``workers`` threads) polishes the price and branch's dive
+    #: rotas in a thread beside it (the price and branch runs on one core) for up to this share
+    #: of the time each, the best dive not yet polished next; the best polished rota is the
+    #: last stage's hint if it beats the price and branch's own. 0 turns it off
+    polish: float = 0.05
     subsolvers: tuple[str, ...] = ("max_lp",)
     #: the LNS over small sub-models (:mod:`ctpse_ortools.lns`) may have the last ``lns_share``
     #: of the time, from CP-SAT's best rota, if its probe beside CP-SAT gains more than CP-SAT
@@ -357,9 +367,22 @@ class CpSatSolver:
             # at once if its lower bound proves it optimal
             from ctpse_core.rota.search import LocalSearchSolver
 
-            priced = LocalSearchSolver().price(
-                problem, seed=seed, time_limit=self.price_first * time_limit, extra=extra
-            )
+            polisher = None
+            if self.polish > 0:
+                until = time.perf_counter() + self.price_first * time_limit
+                polisher = _Polisher(self, built, seed, self.polish * time_limit, until, extra)
+                polisher.start()
+            try:
+                priced = LocalSearchSolver().price(
+                    problem,
+                    seed=seed,
+                    time_limit=self.price_first * time_limit,
+                    extra=extra,
+                    on_rota=None if polisher is None else polisher.offer,
+                )
+            finally:
+                if polisher is not None:
+                    polisher.stop()
             if priced is not None:
                 roster, value, proved = priced
                 start = (c.schedule_of(roster), value)
@@ -367,6 +390,12 @@ class CpSatSolver:
                     log.info("cpsat: price and branch proved %d optimal", value)
                     roster = c.roster(start[0], self.name, seed, value)
                     return SolveResult(roster, value, 0, time.perf_counter() - t0, 0)
+                if polisher is not None and polisher.best is not None and polisher.best[1] < value:
+                    log.info(
+                        "cpsat: %d polishes, the best rota %d (price and branch %d)",
+                        polisher.polished, polisher.best[1], value,
+                    )
+                    start = polisher.best
                 built.hint(start[0])
             else:
                 unpriced = True
@@ -487,6 +516,109 @@ class CpSatSolver:
                 raise SolverError("cpsat: the hard rules cannot all be met for this problem")
             raise SolverError(f"cpsat: no rota found within the time ({solver.status_name(status)}); allow more time")
         return status, _read(c, built, solver.value), round(solver.objective_value), int(solver.num_branches)
+
+
+class _Polisher:
+    """CP-SAT in a thread beside the price and branch (which runs on one core), from its
+    dives' rotas: each dive's rota (the best one waiting) for ``seconds`` at most, and
+    while no dive is waiting, on from the best rota so far, until the next dive or
+    ``until``. CP-SAT drops a dive's rota to its nearest plateau within a few seconds
+    (Curtois-Qu Instance8: 1513-1727 to 1403-1418 in 10 s on one core), so each dive is a
+    start, and the best polished rota is the last stage's hint. A dive's rota keeps every
+    rule the pricer models, which is every rule of the problem (the price and branch runs
+    only then), so it is a complete, feasible hint."""
+
+    def __init__(
+        self,
+        owner: CpSatSolver,
+        built: _Model,
+        seed: int,
+        seconds: float,
+        until: float,
+        extra: Sequence[RotaConstraint] = (),
+    ) -> None:
+        self.owner = owner
+        #: the rotas' costs as the price and branch counts them (``extra`` rules included)
+        self.scorer = PersonScorer(built.c, extra)
+        self.built = built
+        self.seed = seed
+        self.seconds = max(0.1, seconds)
+        self.until = until
+        self.best: tuple[Schedule, int] | None = None
+        self.polished = 0
+        self.waiting: tuple[Schedule, int] | None = None
+        self.cond = threading.Condition()
+        self.stopped = False
+        #: the CP-SAT solve running and whether it is a continuation (a dive's rota stops it)
+        self.solver: cp_model.CpSolver | None = None
+        self.continuing = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def offer(self, sched: Schedule, value: int) -> None:
+        """A dive's rota and its cost (called by the price and branch as it finds them)."""
+        with self.cond:
+            if self.waiting is None or value < self.waiting[1]:
+                self.waiting = ([list(row) for row in sched], value)
+                if self.solver is not None and self.continuing:
+                    self.solver.stop_search()
+                self.cond.notify()
+
+    def stop(self) -> None:
+        with self.cond:
+            self.stopped = True
+            if self.solver is not None:
+                self.solver.stop_search()
+            self.cond.notify()
+        self.thread.join()
+
+    def _run(self) -> None:
+        owner, built = self.owner, self.built
+        while True:
+            with self.cond:
+                while self.waiting is None and self.best is None and not self.stopped:
+                    self.cond.wait()
+                left = self.until - time.perf_counter()
+                if self.stopped or left < 0.1:
+                    return
+                self.continuing = self.waiting is None
+                if self.waiting is not None:
+                    (sched, value), self.waiting = self.waiting, None
+                    if self.best is None or value < self.best[1]:
+                        self.best = (sched, value)
+                    left = min(self.seconds, left)
+                else:
+                    assert self.best is not None
+                    sched, value = self.best
+                solver = cp_model.CpSolver()
+                solver.parameters.max_time_in_seconds = left
+                solver.parameters.num_workers = owner.workers
+                solver.parameters.num_full_subsolvers = owner.full_workers
+                solver.parameters.random_seed = self.seed + self.polished
+                solver.parameters.subsolvers.extend(owner.subsolvers)
+                self.solver = solver
+            model = built.model.clone()
+            built.hint(sched, model)
+            if self.stopped or (self.continuing and self.waiting is not None):
+                status = cp_model.UNKNOWN  # stopped before CP-SAT started
+            else:
+                status = solver.solve(model)
+            with self.cond:
+                self.solver = None
+                self.polished += 1
+                if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                    # the rota's own cost: before optimality CP-SAT's objective may count a
+                    # cover slack above the shortfall (the slacks are bounded below only)
+                    found = _read(built.c, built, solver.value)
+                    hard, cost = State(built.c, self.scorer, found).total()
+                    log.debug("cpsat: %d polished to %d (%s)", value, cost, "on" if self.continuing else "a dive")
+                    assert self.best is not None
+                    if hard == 0 and cost < self.best[1]:
+                        self.best = (found, cost)
+                    if status == cp_model.OPTIMAL and self.continuing:
+                        return  # nothing more to gain from this rota; the last stage proves it again
 
 
 def _read(c: Compiled, built: _Model, value: Callable[[Any], Any]) -> Schedule:
