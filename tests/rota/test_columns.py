@@ -4,6 +4,7 @@ force, and the column generation's lower bound (rota/columns.py) against the rot
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import time
 
@@ -53,6 +54,42 @@ def test_the_pricer_finds_the_cheapest_rule_abiding_schedule(seed: int) -> None:
         assert bound <= best + 1e-9
         for row in rows:
             assert scorer.score(n, row)[0] == 0
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_pricer_keeps_cell_fixings(seed: int) -> None:
+    """With some days fixed to a shift or to a day off (as a dive fixes cells), the pricer's
+    cheapest schedule is brute force's cheapest among the rule-abiding schedules that keep
+    the fixings, every schedule it returns keeps them, its bound is no higher, and it
+    returns nothing (and an infinite bound) exactly when no schedule keeps them."""
+    problem = parse_benchmark(_random_instance(seed, days=7, staff=3, tight=seed % 2 == 0))
+    c = compile_problem(problem)
+    pricer = RowPricer(RowPlanner(c))
+    scorer = PersonScorer(c)
+    rng = random.Random(100 + seed)
+    for n in range(c.n_staff):
+        options = [[OFF] + [s for s in range(c.n_shifts) if c.avail[n][d][s]] for d in range(c.n_days)]
+        rows = [list(row) for row in itertools.product(*options) if scorer.score(n, list(row))[0] == 0]
+        for _trial in range(4):
+            cost = [[rng.uniform(-5, 5) for _ in range(c.n_shifts)] for _ in range(c.n_days)]
+            days = rng.sample(range(c.n_days), rng.randint(1, 3))
+            if rows and rng.random() < 0.7:
+                model = rng.choice(rows)  # fixings some schedule keeps
+                fix = {d: model[d] for d in days}
+            else:
+                fix = {d: rng.choice([OFF, *range(c.n_shifts)]) for d in days}
+            keeping = [row for row in rows if all(row[d] == s for d, s in fix.items())]
+            bound, got = pricer.price(n, cost, columns=3, below=1e9, fix=fix)
+            if not keeping:
+                assert got == [] and bound == math.inf, (n, fix)
+                continue
+            best = min(sum(cost[d][s] for d, s in enumerate(row) if s != OFF) for row in keeping)
+            assert got, (n, fix, best)
+            assert sum(cost[d][s] for d, s in enumerate(got[0]) if s != OFF) == pytest.approx(best)
+            assert bound <= best + 1e-9
+            for row in got:
+                assert all(row[d] == s for d, s in fix.items())
+                assert scorer.score(n, row)[0] == 0
 
 
 def test_the_pricer_leaves_out_rules_it_does_not_model() -> None:
@@ -135,3 +172,39 @@ def test_price_reports_each_dives_rota_as_it_is_found() -> None:
         assert state.hard == 0
         assert state.cost == value
     assert got[1] <= min(value for _sched, value in seen)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_cell_dive_gives_a_feasible_rota_no_better_than_the_optimum(seed: int) -> None:
+    """On tiny instances with a brute-force optimum (every pair of rule-abiding schedules),
+    the root's bound is at most the optimum, and a dive on cells (first greedy, then drawn
+    at random) ends in a rota that breaks no hard rule, whose value is the search's own
+    cost of it and at least the optimum."""
+    from ctpse_core.rota.columns import _dive, _generate, _value
+
+    problem = parse_benchmark(_random_instance(seed, days=6, staff=2, tight=False))
+    c = compile_problem(problem)
+    scorer = PersonScorer(c)
+    pricer = RowPricer(RowPlanner(c))
+    each = [
+        [
+            list(row)
+            for row in itertools.product(*[[OFF, *range(c.n_shifts)] for _ in range(c.n_days)])
+            if scorer.score(n, list(row))[0] == 0
+        ]
+        for n in range(c.n_staff)
+    ]
+    if not all(each):
+        pytest.skip("no feasible rota")
+    pool = ColumnPool(c, scorer)
+    pool.add_all([rows[0] for rows in each])
+    optimum = min(_value(c, pool, [a, b]) for a in each[0] for b in each[1])
+    now = time.process_time()
+    _lp, bound, _rounds = _generate(pricer, pool, {}, now + 20, 3, 0.5, time.process_time, None)
+    assert bound <= optimum + 1e-6
+    for rng in (None, random.Random(seed)):
+        got = _dive(pricer, pool, time.process_time() + 20, 3, time.process_time, rng)
+        assert got is not None
+        state = State(c, scorer, got[0])
+        assert state.hard == 0
+        assert state.cost == _value(c, pool, got[0]) >= optimum

@@ -38,7 +38,10 @@ from ctpse_core.rota.compiled import OFF, Compiled
 from ctpse_core.rota.pricing import RowPricer
 from ctpse_core.rota.scoring import PersonScorer
 
-__all__ = ["ColumnPool", "PriceResult", "price_and_branch"]
+__all__ = ["ColumnPool", "Fix", "PriceResult", "price_and_branch"]
+
+#: fixings of a dive: person to day to the shift worked that day (OFF for a day off)
+Fix = dict[int, dict[int, int]]
 
 
 @attrs.frozen
@@ -77,6 +80,9 @@ class ColumnPool:
         self.cost: list[int] = []
         self.cells: list[list[int]] = []
         self.seen: set[tuple[int, tuple[int, ...]]] = set()
+        self._grid = np.zeros((0, c.n_days), dtype=np.int64)
+        self._person = np.zeros(0, dtype=np.int64)
+        self._built: tuple[int, tuple[np.ndarray, sparse.csr_matrix, np.ndarray]] | None = None
 
     def add(self, n: int, row: Sequence[int]) -> bool:
         """Add person ``n``'s schedule if new and breaking none of their hard rules."""
@@ -97,9 +103,36 @@ class ColumnPool:
         for n, row in enumerate(sched):
             self.add(n, row)
 
+    def grid(self) -> np.ndarray:
+        """The columns' schedules as an array (column by day; OFF for a day off)."""
+        if self._grid.shape[0] < len(self.rows):
+            more = np.array(self.rows[self._grid.shape[0] :], dtype=np.int64).reshape(-1, self.c.n_days)
+            self._grid = np.vstack([self._grid, more])
+            self._person = np.array(self.person, dtype=np.int64)
+        return self._grid
+
+    def allowed(self, fix: Fix) -> np.ndarray:
+        """Which columns keep the fixings ``fix`` (person to day to shift)."""
+        grid = self.grid()
+        ok = np.ones(len(self.rows), dtype=bool)
+        for n, days in fix.items():
+            if days:
+                keys = np.fromiter(days.keys(), dtype=np.int64, count=len(days))
+                want = np.fromiter(days.values(), dtype=np.int64, count=len(days))
+                ok &= (self._person != n) | (grid[:, keys] == want).all(axis=1)
+        return ok
+
+    def collected(self, duals: np.ndarray) -> np.ndarray:
+        """Per column, the slot duals it collects."""
+        _obj, a, _rhs = self._problem()
+        k = len(self.slots)
+        return np.asarray(a[:k, : len(self.rows)].T @ duals)
+
     def _problem(self) -> tuple[np.ndarray, sparse.csr_matrix, np.ndarray]:
         """Objective, equality matrix and right-hand side: columns, then under and over
         slacks; rows: slots, then people."""
+        if self._built is not None and self._built[0] == len(self.rows):
+            return self._built[1]
         c = self.c
         k, m, p = len(self.slots), len(self.rows), c.n_staff
         obj = np.concatenate(
@@ -122,18 +155,16 @@ class ColumnPool:
         vals += [1.0] * k + [-1.0] * k
         a = sparse.csr_matrix((vals, (rows, cols)), shape=(k + p, m + 2 * k))
         rhs = np.concatenate([np.array([c.requirement[d][s] for d, s in self.slots], dtype=float), np.ones(p)])
+        self._built = (m, (obj, a, rhs))
         return obj, a, rhs
 
-    def relaxation(
-        self, fixed: dict[int, int] | None = None
-    ) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
-        """The linear master: (value, column values, slot duals, person duals); ``fixed``
-        maps people to the one column of theirs allowed."""
+    def relaxation(self, fix: Fix | None = None) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
+        """The linear master: (value, column values, slot duals, person duals) over the
+        columns that keep the fixings ``fix``; None if someone has no such column."""
         obj, a, rhs = self._problem()
         upper = np.full(len(obj), np.inf)
-        for j, n in enumerate(self.person):
-            if fixed and n in fixed and fixed[n] != j:
-                upper[j] = 0.0
+        if fix:
+            upper[: len(self.rows)][~self.allowed(fix)] = 0.0
         bounds = np.stack([np.zeros(len(obj)), upper], axis=1)
         res = linprog(obj, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
         if res.status != 0:
@@ -184,14 +215,14 @@ def price_and_branch(
     round takes more than ``slow`` of the time to the deadline, it stops there (no rota).
 
     The dive (column generation with rounding, as in branch and price's diving heuristics)
-    fixes each person whose schedule the master takes whole, and the person whose schedule
-    it takes the most of, prices again for the others (two rounds) and repeats until
-    everyone is fixed: a rota. Dives repeat while time is left, the later ones choosing the
-    person to fix at random (``rng``) in proportion to the master's shares, until one
-    reaches the lower bound. The integer master over every column then gets at most
-    ``mip_seconds`` (HiGHS), unless a dive reached the bound, and the better rota is
-    returned. ``on_rota`` is called with each dive's rota and its cost as it is found (e.g.
-    for another solver to polish meanwhile)."""
+    fixes cells, (person, day, shift) assignments the linear master makes whole or nearly,
+    and one more it makes the most of, lets the column generation converge again under the
+    fixings and repeats until the master is integral: a rota (see :func:`_dive`). Dives
+    repeat while time is left, the later ones choosing the cell to fix at random (``rng``)
+    in proportion to the master's shares, until one reaches the lower bound. The integer
+    master over every column then gets at most ``mip_seconds`` (HiGHS), unless a dive
+    reached the bound, and the better rota is returned. ``on_rota`` is called with each
+    dive's rota and its cost as it is found (e.g. for another solver to polish meanwhile)."""
     c = pool.c
     start = clock()
     lp, bound, rounds = _generate(pricer, pool, {}, deadline, columns, smooth, clock, 1)
@@ -232,44 +263,102 @@ def _dive(
     columns: int,
     clock: Callable[[], float],
     rng: random.Random | None,
+    threshold: float = 0.9,
 ) -> tuple[list[list[int]], int] | None:
-    """One dive: fix each person whose schedule the master takes whole and one more (the
-    one with the largest share, or with ``rng`` one drawn with chances in proportion to
-    the shares), price twice for the others, and again until everyone is fixed. The rota
-    and the rounds priced, or None if ``until`` came first."""
+    """One dive on cells: fix every (person, day, shift worked) the linear master fills to
+    at least ``threshold`` (summed over the person's columns), and if none of those is
+    fractional the fractional one it fills the most (with ``rng``, one drawn in proportion
+    to the shares), let the column generation converge again under the fixings (the pricer
+    keeps them, the master leaves out the columns that break them), and repeat until the
+    master takes one whole schedule per person: a rota. A fixing no schedule of the person
+    keeps is undone and not tried again. Past ``until`` the dive goes on over the pool
+    alone (no pricing) for at most a quarter of the time it had. The rota and the rounds
+    priced, or None if it did not end in time or the master became infeasible."""
     c = pool.c
-    fixed: dict[int, int] = {}
+    fix: Fix = {}
+    banned: set[tuple[int, int, int]] = set()
     rounds = 0
-    while len(fixed) < c.n_staff:
-        if clock() > until:
+    start = clock()
+    give_up = until + 0.25 * max(0.0, until - start)
+    days = np.arange(c.n_days)
+    while True:
+        if clock() < until:
+            rounds += _generate(pricer, pool, fix, until, columns, 0.0, clock, None)[2]
+        elif clock() > give_up:
             return None
-        got = pool.relaxation(fixed)
-        if got is None:
+        relaxed = pool.relaxation(fix)
+        if relaxed is None:
             return None
-        _v, x, _d, _p = got
-        free = [j for j, n in enumerate(pool.person) if n not in fixed and x[j] > 1e-6]
-        if not free:
-            return None
-        top = max(free, key=lambda j: x[j]) if rng is None else rng.choices(free, weights=[x[j] for j in free])[0]
-        for j in free:
-            if x[j] > 0.999 or j == top:
-                fixed[pool.person[j]] = j
-        if len(fixed) < c.n_staff:
-            rounds += _generate(pricer, pool, fixed, until, columns, 0.0, clock, 2)[2]
-    return [list(pool.rows[fixed[n]]) for n in range(c.n_staff)], rounds
+        _value, x, slot_dual, _p = relaxed
+        used = np.flatnonzero(x > 1e-6)
+        whole = {pool.person[j]: j for j in used if x[j] > 1 - 1e-6}
+        if len(whole) == c.n_staff:
+            return [list(pool.rows[whole[n]]) for n in range(c.n_staff)], rounds
+        grid = pool.grid()
+        share = np.zeros((c.n_staff, c.n_days, c.n_shifts + 1))
+        for j in used:
+            share[pool.person[j], days, grid[j]] += x[j]  # OFF (-1) is the last index
+        share[:, :, OFF] = 0.0
+        for n, fixed in fix.items():
+            for d, s in fixed.items():
+                share[n, d, s] = 0.0
+        for n, d, s in banned:
+            share[n, d, s] = 0.0
+        picked = [(int(n), int(d), int(s)) for n, d, s in np.argwhere(share >= threshold)]
+        if all(share[cell] > 1 - 1e-6 for cell in picked):
+            frac = np.argwhere((share > 1e-6) & (share < 1 - 1e-6))
+            if len(frac):
+                weights = [float(share[tuple(cell)]) for cell in frac]
+                if rng is None:
+                    top = frac[int(np.argmax(weights))]
+                else:
+                    top = frac[rng.choices(range(len(frac)), weights=weights)[0]]
+                picked.append((int(top[0]), int(top[1]), int(top[2])))
+            elif not picked:
+                return None
+        changed: dict[int, list[tuple[int, int]]] = {}
+        for n, d, s in picked:
+            changed.setdefault(n, []).append((d, s))
+        for n, cells in changed.items():
+            before = dict(fix.get(n, {}))
+            fix[n] = {**before, **dict(cells)}
+            if not _ensure(pricer, pool, fix, n, slot_dual):
+                fix[n] = before
+                banned.update((n, d, s) for d, s in cells)
+
+
+def _ensure(pricer: RowPricer, pool: ColumnPool, fix: Fix, n: int, slot_dual: np.ndarray) -> bool:
+    """Make sure the pool holds a column of person ``n`` that keeps their fixings (priced at
+    the slot duals); False if no schedule of theirs keeps them."""
+    if (pool.allowed({n: fix[n]}) & (pool._person == n)).any():
+        return True
+    cost = _cells(pool, pricer, n, slot_dual)
+    _least, rows = pricer.price(n, cost.tolist(), columns=1, below=math.inf, fix=fix[n])
+    return any(pool.add(n, row) for row in rows)
+
+
+def _cells(pool: ColumnPool, pricer: RowPricer, n: int, slot_dual: np.ndarray) -> np.ndarray:
+    """Person ``n``'s cost per day and shift: their requests less the slot duals."""
+    c = pool.c
+    cost = np.zeros((c.n_days, c.n_shifts))
+    for k, (d, s) in enumerate(pool.slots):
+        cost[d, s] = -slot_dual[k]
+    for (d, s), w in pricer.planner._req.get(n, {}).items():
+        cost[d, s] += w
+    return cost
 
 
 def _generate(
     pricer: RowPricer,
     pool: ColumnPool,
-    fixed: dict[int, int],
+    fix: Fix,
     deadline: float,
     columns: int,
     smooth: float,
     clock: Callable[[], float],
     limit: int | None,
 ) -> tuple[float, float, int]:
-    """Column generation for the people not ``fixed`` until the deadline, ``limit`` rounds
+    """Column generation under the fixings ``fix`` until the deadline, ``limit`` rounds
     or no column prices out: (the linear master's value, the best lower bound, rounds).
 
     The duals are smoothed (Wentges 1997): each round prices at ``smooth`` times the duals
@@ -281,7 +370,7 @@ def _generate(
     lp = np.inf
     centre: np.ndarray | None = None
     while limit is None or rounds < limit:
-        got = pool.relaxation(fixed)
+        got = pool.relaxation(fix)
         if got is None:
             break
         lp, _x, slot_dual, person_dual = got
@@ -291,7 +380,7 @@ def _generate(
                 break
             rounds += 1
             duals = slot_dual if centre is None else alpha * centre + (1 - alpha) * slot_dual
-            value, found = _price(pricer, pool, duals, columns, deadline, clock, fixed)
+            value, found = _price(pricer, pool, duals, columns, deadline, clock, fix)
             if value > bound:
                 bound, centre = value, duals
             elif centre is None:
@@ -311,41 +400,40 @@ def _price(
     columns: int,
     deadline: float,
     clock: Callable[[], float],
-    fixed: dict[int, int],
+    fix: Fix,
 ) -> tuple[float, list[tuple[int, list[int]]]]:
-    """Each person's cheapest schedules at the slot ``duals``, and the Lagrangian lower
-    bound they give (-inf if the deadline cut the round short): the duals times the
-    requirements plus, per person, the least of their penalty less the duals they collect
-    (a relaxation's least, so still a bound)."""
+    """Each person's cheapest schedules at the slot ``duals`` that keep their fixings, and
+    the Lagrangian lower bound they give (-inf if the deadline cut the round short): the
+    duals times the requirements plus, per person, the least of their penalty less the
+    duals they collect (a relaxation's least, so still a bound)."""
     c = pool.c
-    req = pricer.planner._req
     cell = np.zeros((c.n_days, c.n_shifts))
     total = 0.0
     for k, (d, s) in enumerate(pool.slots):
         cell[d, s] = -duals[k]
         total += duals[k] * c.requirement[d][s]
+    reduced = np.array(pool.cost, dtype=float) - pool.collected(duals)
+    reduced[~pool.allowed(fix)] = np.inf
+    best = np.full(c.n_staff, np.inf)
+    np.minimum.at(best, pool._person, reduced)
+    req = pricer.planner._req
     found: list[tuple[int, list[int]]] = []
     for n in range(c.n_staff):
-        if n in fixed:
-            j = fixed[n]
-            total += pool.cost[j] - float(duals[pool.cells[j]].sum())
+        fixed = fix.get(n, {})
+        if len(fixed) == c.n_days:
+            total += best[n]  # the schedule is fixed: the pool holds it
             continue
         cost = cell.copy()
         for (d, s), w in req.get(n, {}).items():
             cost[d, s] += w
-        least, rows = pricer.price(n, cost.tolist(), columns=columns, below=-pool.on_total[n] + _best(pool, n, duals))
-        total += min(least + pool.on_total[n], _best(pool, n, duals))
+        least, rows = pricer.price(
+            n, cost.tolist(), columns=columns, below=-pool.on_total[n] + best[n], fix=fixed or None
+        )
+        total += min(least + pool.on_total[n], best[n])
         found.extend((n, row) for row in rows)
         if clock() > deadline:
             return -np.inf, found
     return total, found
-
-
-def _best(pool: ColumnPool, n: int, duals: np.ndarray) -> float:
-    """The least reduced penalty (penalty less the duals collected) among person ``n``'s
-    columns in the pool."""
-    js = [j for j, p in enumerate(pool.person) if p == n]
-    return min(pool.cost[j] - float(duals[pool.cells[j]].sum()) for j in js)
 
 
 def _reduced(pool: ColumnPool, n: int, row: Sequence[int], slot_dual: np.ndarray, person_dual: np.ndarray) -> float:

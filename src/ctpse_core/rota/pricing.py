@@ -26,7 +26,7 @@ caller then does not use it. Every schedule returned is checked with the full
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import reduce
 
 import numpy as np
@@ -58,6 +58,7 @@ class RowPricer:
         #: each person's Lagrangian prices on capped shift types, kept between calls
         self._penalty: dict[int, list[float]] = {}
         self._track: dict[int, tuple[dict[int, tuple[list[int], int]], int]] = {}
+        self._buffers: dict[tuple[int, ...], np.ndarray] = {}
         self.why = self._unsupported()
 
     @property
@@ -96,6 +97,7 @@ class RowPricer:
         columns: int = 1,
         below: float = 0.0,
         rounds: int = 6,
+        fix: Mapping[int, int] | None = None,
     ) -> tuple[float, list[list[int]]]:
         """``(bound, schedules)``: ``bound`` is a lower bound on the least ``cost`` over
         person ``n``'s schedules (the programme's least value with the caps on shift types
@@ -103,7 +105,10 @@ class RowPricer:
         ``schedules`` are up to ``columns`` distinct schedules breaking none of their hard
         rules, each costing less than ``below``, cheapest first. A schedule that breaks a
         cap raises that shift type's price and the programme runs again (at most
-        ``rounds`` times); the prices are kept for the person's next call."""
+        ``rounds`` times); the prices are kept for the person's next call. ``fix`` maps days
+        to the shift the schedules must work that day (:data:`~ctpse_core.rota.compiled.OFF`
+        for a day off): the bound and schedules are then those of the schedules that keep
+        it (no schedule, and an infinite bound, if none does)."""
         c = self.c
         tracked, _width = self._tracked(n)
         caps = {s: k for s, k in c.max_shifts[n].items() if k < c.n_days and s not in tracked}
@@ -113,7 +118,7 @@ class RowPricer:
         spread = max((abs(x) for line in cost for x in line), default=1.0) or 1.0
         for _attempt in range(max(1, rounds)):
             priced = [[cost[d][s] + penalty[s] for s in range(c.n_shifts)] for d in range(c.n_days)]
-            tables = self._forward(n, priced)
+            tables = self._forward(n, priced, fix or {})
             least = float(np.min(tables[-1])) if tables else 0.0
             bound = max(bound, least - sum(penalty[s] * k for s, k in caps.items()))
             broken: set[int] = set()
@@ -141,6 +146,19 @@ class RowPricer:
         return bound, [list(row) for row, _v in best]
 
     # --- the programme -------------------------------------------------------------------
+
+    def _buffer(self, shape: tuple[int, ...], days: int) -> np.ndarray:
+        """Every day's table for a person of this shape, all infinite: kept between calls
+        (the last few shapes), as allocating them anew costs more than the programme."""
+        key = (days, *shape)
+        buffer = self._buffers.pop(key, None)
+        if buffer is None:
+            buffer = np.empty(key)
+            while len(self._buffers) >= 3:
+                del self._buffers[next(iter(self._buffers))]
+        buffer.fill(_INF)
+        self._buffers[key] = buffer
+        return buffer
 
     def _dims(self, n: int) -> tuple[int, int, int, bool]:
         """(run lengths kept, weekends kept, minute units kept, minutes saturate)."""
@@ -177,15 +195,18 @@ class RowPricer:
         self._track[n] = (out, width)
         return out, width
 
-    def _options(self, n: int, cost: Sequence[Sequence[float]]) -> list[list[tuple[int, float, int]]]:
-        """Per day, the shifts person ``n`` may work: (shift, cost, minute units)."""
+    def _options(
+        self, n: int, cost: Sequence[Sequence[float]], fix: Mapping[int, int]
+    ) -> list[list[tuple[int, float, int]]]:
+        """Per day, the shifts person ``n`` may work: (shift, cost, minute units); on a day
+        ``fix`` names, that shift alone (none for a day off)."""
         c = self.c
         caps = c.max_shifts[n]
         return [
             [
                 (s, float(cost[d][s]), c.minutes[d][s] // self.unit)
                 for s in range(c.n_shifts)
-                if c.avail[n][d][s] and caps.get(s, 1) > 0
+                if c.avail[n][d][s] and caps.get(s, 1) > 0 and fix.get(d, s) == s
             ]
             for d in range(c.n_days)
         ]
@@ -195,10 +216,10 @@ class RowPricer:
         c = self.c
         return s not in c.forbid[t] and (d, s) not in c.conflicts[d - 1][t]
 
-    def _forward(self, n: int, cost: Sequence[Sequence[float]]) -> list[np.ndarray]:
+    def _forward(self, n: int, cost: Sequence[Sequence[float]], fix: Mapping[int, int]) -> list[np.ndarray]:
         """The value after each day: ``table[last][run][exempt][weekends][minutes]``, the
         least cost of the days so far ending in that state (``last``: the shift worked that
-        day, the last index for a day off)."""
+        day, the last index for a day off); a day ``fix`` names keeps that shift alone."""
         c = self.c
         days, shifts = c.n_days, c.n_shifts
         if days == 0:
@@ -207,7 +228,7 @@ class RowPricer:
         max_cons, min_cons, min_off = c.max_cons[n], c.min_cons[n], c.min_off[n]
         lo = c.min_minutes[n]
         longest = runs if max_cons is None else min(runs, max_cons)
-        opts = self._options(n, cost)
+        opts = self._options(n, cost, fix)
         group_of = self.group_of
         tracked, width = self._tracked(n)
         moves = {s: (np.array(src), np.array(src) + stride) for s, (src, stride) in tracked.items()}
@@ -225,34 +246,32 @@ class RowPricer:
 
         def add(dst: np.ndarray, src: np.ndarray, weekend: bool, units: int, value: float, s: int) -> None:
             """``dst[w][m][q] = min(dst, src[w - weekend][m - units][q - shift s] + value)``
-            (the last three axes)."""
+            (the last three axes), in place on views of ``dst``."""
             if weekend:
                 if top_w == 0:
                     return
-                src = np.concatenate([np.full_like(src[..., :1, :, :], _INF), src[..., :-1, :, :]], axis=-3)
-            if units:
-                if units > top_m:
-                    if not saturate:
-                        return
-                    moved = np.full_like(src, _INF)
-                    moved[..., top_m, :] = src.min(axis=-2)
-                    src = moved
+                dst, src = dst[..., 1:, :, :], src[..., :-1, :, :]
+            parts: list[tuple[np.ndarray, np.ndarray]]
+            if units > top_m:
+                if not saturate:
+                    return
+                parts = [(dst[..., top_m :, :], src.min(axis=-2, keepdims=True))]
+            elif units:
+                parts = [(dst[..., units:, :], src[..., : top_m + 1 - units, :])]
+                if saturate:
+                    parts.append((dst[..., top_m :, :], src[..., top_m + 1 - units :, :].min(axis=-2, keepdims=True)))
+            else:
+                parts = [(dst, src)]
+            for into, frm_src in parts:
+                if s in moves:
+                    frm, to = moves[s]
+                    into[..., to] = np.minimum(into[..., to], frm_src[..., frm] + value)
                 else:
-                    head = np.full_like(src[..., :units, :], _INF)
-                    moved = np.concatenate([head, src[..., : top_m + 1 - units, :]], axis=-2)
-                    if saturate:
-                        tail = src[..., top_m + 1 - units :, :].min(axis=-2)
-                        np.minimum(moved[..., top_m, :], tail, out=moved[..., top_m, :])
-                    src = moved
-            if s in moves:
-                frm, to = moves[s]
-                moved = np.full_like(src, _INF)
-                moved[..., to] = src[..., frm]
-                src = moved
-            np.minimum(dst, src + value, out=dst)
+                    np.minimum(into, frm_src + value, out=into)
 
         tables: list[np.ndarray] = []
-        first = np.full(shape, _INF)
+        buffer = self._buffer(shape, days)
+        first = buffer[0]
         first[shifts, 1, 1, 0, 0, 0] = 0.0
         start = np.full(shape[3:], _INF)
         start[0, 0, 0] = 0.0
@@ -260,6 +279,8 @@ class RowPricer:
         new_weekend = counted and group_of[0] >= 0
         for s, value, units in opts[0]:
             add(first[s, 1, 1], start, new_weekend, units, value, s)
+        if fix.get(0, OFF) != OFF:
+            first[shifts] = _INF
         tables.append(first)
         for d in range(1, days):
             prev = tables[-1]
@@ -271,7 +292,7 @@ class RowPricer:
                 merged = prev.min(axis=-2)
                 prev[...] = _INF
                 prev[..., 0, :] = merged
-            table = np.full(shape, _INF)
+            table = buffer[d]
             # a day off: a rest goes on, or a run of work ends
             rest = prev[shifts]
             table[shifts, 2:] = rest[1:runs]
@@ -298,6 +319,8 @@ class RowPricer:
                     carried = np.full_like(run, _INF)
                     carried[2 : longest + 1] = run[1:longest]
                 add(table[s], carried, opens and not goes_on, units, value, s)
+            if fix.get(d, OFF) != OFF:
+                table[shifts] = _INF
             tables.append(table)
         last = tables[-1]
         _f, _l, complete = periods[-1]
