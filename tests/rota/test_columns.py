@@ -139,7 +139,8 @@ def test_price_alone_gives_a_feasible_rota_and_a_bound_below_it() -> None:
     rule, its value is the search's own cost of it, and its bound is no higher than that
     value or the full built-in's; on a problem the pricer does not model it gives nothing."""
     problem = parse_benchmark(_random_instance(1, days=28, staff=6, tight=True))
-    got = LocalSearchSolver().price(problem, seed=1, time_limit=10)
+    # it ends when its rota reaches the bound (about 2 s); the rest is headroom under load
+    got = LocalSearchSolver().price(problem, seed=1, time_limit=30)
     assert got is not None
     roster, value, bound = got
     c = compile_problem(problem)
@@ -174,7 +175,7 @@ def test_price_reports_each_dives_rota_as_it_is_found() -> None:
     assert got[1] <= min(value for _sched, value in seen)
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", [1, 2, 3, 6])
 def test_a_cell_dive_gives_a_feasible_rota_no_better_than_the_optimum(seed: int) -> None:
     """On tiny instances with a brute-force optimum (every pair of rule-abiding schedules),
     the root's bound is at most the optimum, and a dive on cells (first greedy, then drawn
@@ -194,8 +195,8 @@ def test_a_cell_dive_gives_a_feasible_rota_no_better_than_the_optimum(seed: int)
         ]
         for n in range(c.n_staff)
     ]
-    if not all(each):
-        pytest.skip("no feasible rota")
+    # these seeds' instances have a schedule keeping every rule for each person (0, 4 and 5 do not)
+    assert all(each)
     pool = ColumnPool(c, scorer)
     pool.add_all([rows[0] for rows in each])
     optimum = min(_value(c, pool, [a, b]) for a in each[0] for b in each[1])
