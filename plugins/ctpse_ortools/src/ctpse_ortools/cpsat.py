@@ -43,7 +43,7 @@ from ctpse_core.rota.model import RotaProblem
 from ctpse_core.rota.moves import State
 from ctpse_core.rota.rules import RotaConstraint
 from ctpse_core.rota.scoring import PersonScorer
-from ctpse_core.rota.search import SolveResult
+from ctpse_core.rota.search import LocalSearchSolver, SolveResult
 from ctpse_core.rota.solvers import SolverError
 
 __all__ = ["CpSatSolver", "build_model"]
@@ -365,8 +365,6 @@ class CpSatSolver:
                 return SolveResult(roster, proved[1], 0, time.perf_counter() - t0, 0)
             # the built-in's price and branch: its rota as the complete hint, and the answer
             # at once if its lower bound proves it optimal
-            from ctpse_core.rota.search import LocalSearchSolver
-
             polisher = None
             if self.polish > 0:
                 until = time.perf_counter() + self.price_first * time_limit
@@ -455,10 +453,6 @@ class CpSatSolver:
         """The built-in's construction (or with ``search`` seconds its whole search) hinted
         on ``built``: the rota and its objective, or None if it breaks a hard rule (then only
         the hint is left)."""
-        from ctpse_core.rota.moves import State
-        from ctpse_core.rota.scoring import PersonScorer
-        from ctpse_core.rota.search import LocalSearchSolver
-
         if search > 0:
             sched = c.schedule_of(LocalSearchSolver().solve(problem, seed=seed, time_limit=search, extra=extra).roster)
         else:
