@@ -332,17 +332,23 @@ def _ensure(pricer: RowPricer, pool: ColumnPool, fix: Fix, n: int, slot_dual: np
     the slot duals); False if no schedule of theirs keeps them."""
     if (pool.allowed({n: fix[n]}) & (pool._person == n)).any():
         return True
-    cost = _cells(pool, pricer, n, slot_dual)
+    cost = _with_requests(_dual_cells(pool, slot_dual), pricer, n)
     _least, rows = pricer.price(n, cost.tolist(), columns=1, below=math.inf, fix=fix[n])
     return any(pool.add(n, row) for row in rows)
 
 
-def _cells(pool: ColumnPool, pricer: RowPricer, n: int, slot_dual: np.ndarray) -> np.ndarray:
-    """Person ``n``'s cost per day and shift: their requests less the slot duals."""
+def _dual_cells(pool: ColumnPool, slot_dual: np.ndarray) -> np.ndarray:
+    """The cost per day and shift the slot duals give (less each slot's dual)."""
     c = pool.c
     cost = np.zeros((c.n_days, c.n_shifts))
     for k, (d, s) in enumerate(pool.slots):
         cost[d, s] = -slot_dual[k]
+    return cost
+
+
+def _with_requests(cell: np.ndarray, pricer: RowPricer, n: int) -> np.ndarray:
+    """Person ``n``'s cost per day and shift: ``cell`` (left unchanged) plus their requests."""
+    cost = cell.copy()
     for (d, s), w in pricer.planner._req.get(n, {}).items():
         cost[d, s] += w
     return cost
@@ -407,25 +413,19 @@ def _price(
     duals times the requirements plus, per person, the least of their penalty less the
     duals they collect (a relaxation's least, so still a bound)."""
     c = pool.c
-    cell = np.zeros((c.n_days, c.n_shifts))
-    total = 0.0
-    for k, (d, s) in enumerate(pool.slots):
-        cell[d, s] = -duals[k]
-        total += duals[k] * c.requirement[d][s]
+    cell = _dual_cells(pool, duals)
+    total = sum(float(duals[k]) * c.requirement[d][s] for k, (d, s) in enumerate(pool.slots))
     reduced = np.array(pool.cost, dtype=float) - pool.collected(duals)
     reduced[~pool.allowed(fix)] = np.inf
     best = np.full(c.n_staff, np.inf)
     np.minimum.at(best, pool._person, reduced)
-    req = pricer.planner._req
     found: list[tuple[int, list[int]]] = []
     for n in range(c.n_staff):
         fixed = fix.get(n, {})
         if len(fixed) == c.n_days:
             total += best[n]  # the schedule is fixed: the pool holds it
             continue
-        cost = cell.copy()
-        for (d, s), w in req.get(n, {}).items():
-            cost[d, s] += w
+        cost = _with_requests(cell, pricer, n)
         least, rows = pricer.price(
             n, cost.tolist(), columns=columns, below=-pool.on_total[n] + best[n], fix=fixed or None
         )
