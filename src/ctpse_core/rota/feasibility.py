@@ -1,6 +1,7 @@
 """The built-in solver's last step: restore every hard rule before a rota is returned.
 
-The search judges rotas on ``HARD x hard violations + soft penalty`` and so prefers any
+The search judges rotas on ``hard violations x moves.hard_weight + soft penalty`` (a hard
+violation weighs more than any soft penalty the problem can have) and so prefers any
 feasible rota it has seen, but on a hard instance it may never have seen one. The old
 final polish only dropped or changed single shifts of the person breaking a rule, which
 cannot mend a rule whose cure breaks another of the same person's rules: too many
