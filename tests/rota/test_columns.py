@@ -8,6 +8,7 @@ import math
 import random
 import time
 
+import numpy as np
 import pytest
 
 from ctpse_core.rota.benchmark_format import parse_benchmark
@@ -209,3 +210,32 @@ def test_a_cell_dive_gives_a_feasible_rota_no_better_than_the_optimum(seed: int)
         state = State(c, scorer, got[0])
         assert state.hard == 0
         assert state.cost == _value(c, pool, got[0]) >= optimum
+
+
+def test_a_fractional_step_fixes_one_cell_per_person_and_per_slot() -> None:
+    """When no cell is at the threshold, a dive step fixes the fractional cell the master
+    fills most, and with it each other person's cell filled to at least ``extra`` whose
+    person and slot no cell picked before has: two people each half on one slot are not
+    both fixed to it, nor one person to two shifts on a day."""
+    from ctpse_core.rota.columns import _fractional_step
+
+    share = np.zeros((4, 3, 3))  # people, days, shifts + the day off's index
+    share[0, 0, 0] = 0.8  # the most: picked first
+    share[0, 1, 1] = 0.7  # person 0 again: left
+    share[1, 0, 0] = 0.6  # slot (0, 0) again: left
+    share[1, 2, 1] = 0.55  # person 1, a free slot: picked
+    share[2, 2, 1] = 0.5  # slot (2, 1) again: left
+    share[2, 1, 0] = 0.45  # below extra: left
+    share[3, 1, 1] = 1.0  # whole: not fractional
+    assert _fractional_step(share, None, 0.5) == [(0, 0, 0), (1, 2, 1)]
+    assert _fractional_step(share, None, 0.4) == [(0, 0, 0), (1, 2, 1), (2, 1, 0)]
+    assert _fractional_step(share, None, 2.0) == [(0, 0, 0)]
+    assert _fractional_step(np.zeros((2, 2, 2)), None, 0.5) == []
+    for seed in range(20):
+        got = _fractional_step(share, random.Random(seed), 0.5)
+        assert len({n for n, _d, _s in got}) == len(got)
+        assert len({(d, s) for _n, d, s in got}) == len(got)
+        assert all(share[cell] >= 0.5 for cell in got[1:])
+    # drawn in proportion to the shares: the first cell is not always the largest
+    firsts = {_fractional_step(share, random.Random(seed), 0.5)[0] for seed in range(50)}
+    assert len(firsts) > 1

@@ -83,6 +83,7 @@ class ColumnPool:
         self._grid = np.zeros((0, c.n_days), dtype=np.int64)
         self._person = np.zeros(0, dtype=np.int64)
         self._built: tuple[int, tuple[np.ndarray, sparse.csr_matrix, np.ndarray]] | None = None
+        self._csc_built: tuple[int, sparse.csc_matrix] | None = None
 
     def add(self, n: int, row: Sequence[int]) -> bool:
         """Add person ``n``'s schedule if new and breaking none of their hard rules."""
@@ -158,20 +159,35 @@ class ColumnPool:
         self._built = (m, (obj, a, rhs))
         return obj, a, rhs
 
+    def _kept(self, fix: Fix | None) -> tuple[np.ndarray, np.ndarray, sparse.spmatrix, np.ndarray]:
+        """The master over the columns that keep ``fix`` only (and every slack), so that a
+        dive's linear programme shrinks as it fixes cells: the kept columns' indices, the
+        objective, the matrix and the right-hand side."""
+        obj, a, rhs = self._problem()
+        m = len(self.rows)
+        if not fix:
+            return np.arange(m), obj, a, rhs
+        cols = np.flatnonzero(self.allowed(fix))
+        kept = np.concatenate([cols, np.arange(m, len(obj))])
+        return cols, obj[kept], self._csc()[:, kept], rhs
+
+    def _csc(self) -> sparse.csc_matrix:
+        if self._csc_built is None or self._csc_built[0] != len(self.rows):
+            self._csc_built = (len(self.rows), self._problem()[1].tocsc())
+        return self._csc_built[1]
+
     def relaxation(self, fix: Fix | None = None) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
         """The linear master: (value, column values, slot duals, person duals) over the
         columns that keep the fixings ``fix``; None if someone has no such column."""
-        obj, a, rhs = self._problem()
-        upper = np.full(len(obj), np.inf)
-        if fix:
-            upper[: len(self.rows)][~self.allowed(fix)] = 0.0
-        bounds = np.stack([np.zeros(len(obj)), upper], axis=1)
-        res = linprog(obj, A_eq=a, b_eq=rhs, bounds=bounds, method="highs")
+        cols, obj, a, rhs = self._kept(fix)
+        res = linprog(obj, A_eq=a, b_eq=rhs, bounds=(0, None), method="highs")
         if res.status != 0:
             return None
         duals = np.asarray(res.eqlin.marginals)
         k = len(self.slots)
-        return float(res.fun), np.asarray(res.x[: len(self.rows)]), duals[:k], duals[k:]
+        x = np.zeros(len(self.rows))
+        x[cols] = res.x[: len(cols)]
+        return float(res.fun), x, duals[:k], duals[k:]
 
     def integer(self, seconds: float) -> list[list[int]] | None:
         """The integer master over the pool within ``seconds`` (HiGHS): a schedule per person,
@@ -216,13 +232,14 @@ def price_and_branch(
 
     The dive (column generation with rounding, as in branch and price's diving heuristics)
     fixes cells, (person, day, shift) assignments the linear master makes whole or nearly,
-    and one more it makes the most of, lets the column generation converge again under the
-    fixings and repeats until the master is integral: a rota (see :func:`_dive`). Dives
-    repeat while time is left, the later ones choosing the cell to fix at random (``rng``)
-    in proportion to the master's shares, until one reaches the lower bound. The integer
-    master over every column then gets at most ``mip_seconds`` (HiGHS), unless a dive
-    reached the bound, and the better rota is returned. ``on_rota`` is called with each
-    dive's rota and its cost as it is found (e.g. for another solver to polish meanwhile)."""
+    and the fractional ones it makes the most of (one per person and per slot), lets the
+    column generation converge again under the fixings and repeats until the master is
+    integral: a rota (see :func:`_dive`). Dives repeat while time is left, the later ones
+    choosing the cells to fix at random (``rng``) in proportion to the master's shares,
+    until one reaches the lower bound. The integer master over every column then gets at
+    most ``mip_seconds`` (HiGHS), unless a dive reached the bound, and the better rota is
+    returned. ``on_rota`` is called with each dive's rota and its cost as it is found
+    (e.g. for another solver to polish meanwhile)."""
     c = pool.c
     start = clock()
     lp, bound, rounds = _generate(pricer, pool, {}, deadline, columns, smooth, clock, 1)
@@ -264,16 +281,20 @@ def _dive(
     clock: Callable[[], float],
     rng: random.Random | None,
     threshold: float = 0.9,
+    extra: float = 0.5,
 ) -> tuple[list[list[int]], int] | None:
-    """One dive on cells: fix every (person, day, shift worked) the linear master fills to
-    at least ``threshold`` (summed over the person's columns), and if none of those is
-    fractional the fractional one it fills the most (with ``rng``, one drawn in proportion
-    to the shares), let the column generation converge again under the fixings (the pricer
-    keeps them, the master leaves out the columns that break them), and repeat until the
-    master takes one whole schedule per person: a rota. A fixing no schedule of the person
-    keeps is undone and not tried again. Past ``until`` the dive goes on over the pool
-    alone (no pricing) for at most a quarter of the time it had. The rota and the rounds
-    priced, or None if it did not end in time or the master became infeasible."""
+    """One dive on cells: fix every (person, day, shift worked) the linear master fills
+    to at least ``threshold`` (summed over the person's columns), and if none of those
+    is fractional the fractional one it fills the most (with ``rng``, one drawn in
+    proportion to the shares) and with it, from each other person, a cell filled to at
+    least ``extra`` on a slot no other cell of the step takes
+    (:func:`_fractional_step`), let the column generation converge again under the
+    fixings (the pricer keeps them, the master leaves out the columns that break them),
+    and repeat until the master takes one whole schedule per person: a rota. A fixing no
+    schedule of the person keeps is undone and not tried again. Past ``until`` the dive
+    goes on over the pool alone (no pricing) for at most a quarter of the time it had.
+    The rota and the rounds priced, or None if it did not end in time or the master
+    became infeasible."""
     c = pool.c
     fix: Fix = {}
     banned: set[tuple[int, int, int]] = set()
@@ -306,14 +327,9 @@ def _dive(
             share[n, d, s] = 0.0
         picked = [(int(n), int(d), int(s)) for n, d, s in np.argwhere(share >= threshold)]
         if all(share[cell] > 1 - 1e-6 for cell in picked):
-            frac = np.argwhere((share > 1e-6) & (share < 1 - 1e-6))
-            if len(frac):
-                weights = [float(share[tuple(cell)]) for cell in frac]
-                if rng is None:
-                    top = frac[int(np.argmax(weights))]
-                else:
-                    top = frac[rng.choices(range(len(frac)), weights=weights)[0]]
-                picked.append((int(top[0]), int(top[1]), int(top[2])))
+            frac = _fractional_step(share, rng, extra)
+            if frac:
+                picked.extend(frac)
             elif not picked:
                 return None
         changed: dict[int, list[tuple[int, int]]] = {}
@@ -325,6 +341,38 @@ def _dive(
             if not _ensure(pricer, pool, fix, n, slot_dual):
                 fix[n] = before
                 banned.update((n, d, s) for d, s in cells)
+
+
+def _fractional_step(
+    share: np.ndarray, rng: random.Random | None, extra: float
+) -> list[tuple[int, int, int]]:
+    """The fractional cells a dive step fixes when the master fills none to the threshold:
+    the one it fills the most (with ``rng``, drawn in proportion to the shares), then, in
+    the same order, each other cell filled to at least ``extra`` whose person and slot no
+    cell picked before has (one cell per person and per slot, so that two people each half
+    on one slot are not both fixed to it). Empty if no cell is fractional."""
+    frac = np.argwhere((share > 1e-6) & (share < 1 - 1e-6))
+    if not len(frac):
+        return []
+    weights = share[tuple(frac.T)]
+    if rng is None:
+        order = np.argsort(-weights, kind="stable")
+    else:
+        # weighted sampling without replacement (Efraimidis and Spirakis): the first drawn
+        # in proportion to its share, as a single draw would be
+        keys = np.array([rng.random() ** (1.0 / w) for w in weights])
+        order = np.argsort(-keys, kind="stable")
+    picked: list[tuple[int, int, int]] = []
+    people: set[int] = set()
+    slots: set[tuple[int, int]] = set()
+    for i in order:
+        n, d, s = (int(v) for v in frac[i])
+        if picked and (weights[i] < extra or n in people or (d, s) in slots):
+            continue
+        picked.append((n, d, s))
+        people.add(n)
+        slots.add((d, s))
+    return picked
 
 
 def _ensure(pricer: RowPricer, pool: ColumnPool, fix: Fix, n: int, slot_dual: np.ndarray) -> bool:
@@ -455,3 +503,4 @@ def _value(c: Compiled, pool: ColumnPool, sched: list[list[int]]) -> int:
             k, want = int(count[d, s]), c.requirement[d][s]
             total += (want - k) * c.under_w[d][s] if k < want else (k - want) * c.over_w[d][s]
     return int(total)
+
