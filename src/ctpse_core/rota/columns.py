@@ -82,8 +82,7 @@ class ColumnPool:
         self.seen: set[tuple[int, tuple[int, ...]]] = set()
         self._grid = np.zeros((0, c.n_days), dtype=np.int64)
         self._person = np.zeros(0, dtype=np.int64)
-        self._built: tuple[int, tuple[np.ndarray, sparse.csr_matrix, np.ndarray]] | None = None
-        self._csc_built: tuple[int, sparse.csc_matrix] | None = None
+        self._built: tuple[int, tuple[np.ndarray, sparse.csc_matrix, np.ndarray]] | None = None
 
     def add(self, n: int, row: Sequence[int]) -> bool:
         """Add person ``n``'s schedule if new and breaking none of their hard rules."""
@@ -129,7 +128,7 @@ class ColumnPool:
         k = len(self.slots)
         return np.asarray(a[:k, : len(self.rows)].T @ duals)
 
-    def _problem(self) -> tuple[np.ndarray, sparse.csr_matrix, np.ndarray]:
+    def _problem(self) -> tuple[np.ndarray, sparse.csc_matrix, np.ndarray]:
         """Objective, equality matrix and right-hand side: columns, then under and over
         slacks; rows: slots, then people."""
         if self._built is not None and self._built[0] == len(self.rows):
@@ -154,12 +153,12 @@ class ColumnPool:
         rows += eye + eye
         cols += [m + i for i in eye] + [m + k + i for i in eye]
         vals += [1.0] * k + [-1.0] * k
-        a = sparse.csr_matrix((vals, (rows, cols)), shape=(k + p, m + 2 * k))
+        a = sparse.csc_matrix((vals, (rows, cols)), shape=(k + p, m + 2 * k))
         rhs = np.concatenate([np.array([c.requirement[d][s] for d, s in self.slots], dtype=float), np.ones(p)])
         self._built = (m, (obj, a, rhs))
         return obj, a, rhs
 
-    def _kept(self, fix: Fix | None) -> tuple[np.ndarray, np.ndarray, sparse.spmatrix, np.ndarray]:
+    def _kept(self, fix: Fix | None) -> tuple[np.ndarray, np.ndarray, sparse.csc_matrix, np.ndarray]:
         """The master over the columns that keep ``fix`` only (and every slack), so that a
         dive's linear programme shrinks as it fixes cells: the kept columns' indices, the
         objective, the matrix and the right-hand side."""
@@ -169,12 +168,7 @@ class ColumnPool:
             return np.arange(m), obj, a, rhs
         cols = np.flatnonzero(self.allowed(fix))
         kept = np.concatenate([cols, np.arange(m, len(obj))])
-        return cols, obj[kept], self._csc()[:, kept], rhs
-
-    def _csc(self) -> sparse.csc_matrix:
-        if self._csc_built is None or self._csc_built[0] != len(self.rows):
-            self._csc_built = (len(self.rows), self._problem()[1].tocsc())
-        return self._csc_built[1]
+        return cols, obj[kept], a[:, kept], rhs
 
     def relaxation(self, fix: Fix | None = None) -> tuple[float, np.ndarray, np.ndarray, np.ndarray] | None:
         """The linear master: (value, column values, slot duals, person duals) over the
