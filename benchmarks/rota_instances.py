@@ -30,6 +30,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from ctpse_core.errors import InputError
 from ctpse_core.rota.benchmark_format import read_benchmark
 from ctpse_core.rota.model import Roster
 from ctpse_core.rota.solvers import DEFAULT_SEED, SolverError, default_solver, solve, solvers
@@ -94,6 +95,13 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="  %(name)s: %(message)s")
     logging.getLogger("ctpse_ortools").setLevel(logging.INFO)
     installed = solvers().names()
+    unknown = [n for n in args.solvers or () if n not in installed]
+    if unknown:
+        # a solver asked for by name is never left out silently
+        parser.error(f"--solvers: {', '.join(unknown)} not installed (installed: {', '.join(installed)})")
+    missing = [str(p) for p in args.paths if not p.is_file()]
+    if missing:
+        parser.error(f"no such instance file: {', '.join(missing)}")
     names = [n for n in (args.solvers or ("builtin", "cpsat", "hybrid")) if n in installed]
     default = default_solver()
     header = ["instance", "seed", "staff x days", "best known"]
@@ -104,7 +112,11 @@ def main() -> None:
     failed = False
     for path in args.paths:
         text = path.read_text(encoding="utf-8")
-        problem = read_benchmark(path)
+        try:
+            problem = read_benchmark(path)
+        except InputError as exc:
+            print(f"error: {path}: {exc}", file=sys.stderr)
+            sys.exit(2)
         best = BEST_KNOWN.get(path.stem)
         for seed in args.seeds:
             row = [path.stem, str(seed), f"{len(problem.staff)} x {problem.days}", str(best or "?")]
