@@ -176,6 +176,31 @@ def test_price_reports_each_dives_rota_as_it_is_found() -> None:
     assert got[1] <= min(value for _sched, value in seen)
 
 
+def test_price_ends_after_max_dives_and_without_a_share_leaves_the_master_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With ``max_dives=1`` the price and branch ends after its first dive, and with no share
+    for the integer master it never solves it: the rota returned is that dive's."""
+    from ctpse_core.rota import columns
+
+    def no_master(self: object, seconds: float) -> None:
+        raise AssertionError("the integer master ran")
+
+    monkeypatch.setattr(columns.ColumnPool, "integer", no_master)
+    # an instance whose first dive does not reach the bound (without the limit a second
+    # dive follows: 1,044 then 943)
+    problem = parse_benchmark(_random_instance(1, days=28, staff=8, tight=True))
+    seen: list[int] = []
+    got = LocalSearchSolver(mip_share=0.0).price(
+        problem, seed=2, time_limit=6, on_rota=lambda _sched, value: seen.append(value), max_dives=1
+    )
+    assert got is not None
+    _roster, value, proved = got
+    assert len(seen) == 1
+    assert proved < seen[0]  # only the limit ended the dives
+    assert value == seen[0]
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3, 6])
 def test_a_cell_dive_gives_a_feasible_rota_no_better_than_the_optimum(seed: int) -> None:
     """On tiny instances with a brute-force optimum (every pair of rule-abiding schedules),

@@ -218,6 +218,7 @@ def price_and_branch(
     rng: random.Random | None = None,
     clock: Callable[[], float] = time.perf_counter,
     on_rota: Callable[[list[list[int]], int], None] | None = None,
+    max_dives: int | None = None,
 ) -> PriceResult:
     """Column generation from ``pool`` until ``deadline`` (``clock``) or until no column
     prices out (the linear master is then optimal), then a dive until ``dive_until`` and
@@ -230,10 +231,10 @@ def price_and_branch(
     column generation converge again under the fixings and repeats until the master is
     integral: a rota (see :func:`_dive`). Dives repeat while time is left, the later ones
     choosing the cells to fix at random (``rng``) in proportion to the master's shares,
-    until one reaches the lower bound. The integer master over every column then gets at
-    most ``mip_seconds`` (HiGHS), unless a dive reached the bound, and the better rota is
-    returned. ``on_rota`` is called with each dive's rota and its cost as it is found
-    (e.g. for another solver to polish meanwhile)."""
+    until one reaches the lower bound (or ``max_dives`` of them have ended). The integer
+    master over every column then gets at most ``mip_seconds`` (HiGHS; none if 0), unless a
+    dive reached the bound, and the better rota is returned. ``on_rota`` is called with each
+    dive's rota and its cost as it is found (e.g. for another solver to polish meanwhile)."""
     c = pool.c
     start = clock()
     lp, bound, rounds = _generate(pricer, pool, {}, deadline, columns, smooth, clock, 1)
@@ -258,8 +259,10 @@ def price_and_branch(
             on_rota(dived, value)
         if best_value is None or value < best_value:
             best, best_value = dived, value
+        if max_dives is not None and dives >= max_dives:
+            break
     done = best_value is not None and proved is not None and best_value <= proved
-    sched = None if done else pool.integer(mip_seconds)
+    sched = None if done or mip_seconds <= 0 else pool.integer(mip_seconds)
     if sched is not None:
         value = _value(c, pool, sched)
         if best_value is None or value < best_value:

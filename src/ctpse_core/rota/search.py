@@ -155,12 +155,14 @@ class LocalSearchSolver:
         time_limit: float = 30.0,
         extra: Sequence[RotaConstraint] = (),
         on_rota: Callable[[list[list[int]], int], None] | None = None,
+        max_dives: int | None = None,
     ) -> tuple[Roster, int, int] | None:
         """The construction, then price and branch alone (no local search) within
         ``time_limit``, e.g. as another solver's start: the rota, its objective and the lower
         bound proved on every rota's objective (0 if none). None when the pricer does not
         model every rule of the problem, or the rota breaks a hard rule. ``on_rota`` is called
-        with each dive's rota (one schedule per person) and its soft cost as it is found."""
+        with each dive's rota (one schedule per person) and its soft cost as it is found; with
+        ``max_dives`` it ends after that many dives (and the integer master, if ``mip_share``)."""
         t0 = time.perf_counter()
         rng = random.Random(seed)
         c = compile_problem(problem)
@@ -172,7 +174,7 @@ class LocalSearchSolver:
         self._construct(c, scorer, sched, rng)
         # the shares of ``_price`` end at (dive_share + mip_share) of the limit it is given
         limit = time_limit / (self.dive_share + self.mip_share)
-        sched, proved = self._price(c, scorer, sched, rng, t0, limit, pricer, on_rota)
+        sched, proved = self._price(c, scorer, sched, rng, t0, limit, pricer, on_rota, max_dives)
         hard, soft = State(c, scorer, sched).total()
         if hard:
             return None
@@ -229,6 +231,7 @@ class LocalSearchSolver:
         limit: float,
         pricer: RowPricer | None = None,
         on_rota: Callable[[list[list[int]], int], None] | None = None,
+        max_dives: int | None = None,
     ) -> tuple[list[list[int]], int]:
         """Price and branch (:func:`~ctpse_core.rota.columns.price_and_branch`) from the
         construction's schedules, in the shares of the time ``limit`` from ``t0`` given by
@@ -250,6 +253,7 @@ class LocalSearchSolver:
             mip_seconds=self.mip_share * limit,
             rng=rng,
             on_rota=on_rota,
+            max_dives=max_dives,
         )
         proved = max(0, math.ceil(got.bound - 1e-6)) if math.isfinite(got.bound) else 0
         if got.sched is not None and State(c, scorer, got.sched).cost < State(c, scorer, sched).cost:

@@ -8,12 +8,13 @@ encoded here: the validator checks them on the result.
 
 Where the built-in's pricer models every rule of the problem (the published benchmark
 instances' rules; not weekly rest or fairness terms), the built-in's price and branch
-(:mod:`ctpse_core.rota.columns`: column generation over whole schedules, dives and an integer
-master) runs first for ``price_first`` of the time; its rota becomes CP-SAT's complete hint
-and its lower bound ends the solve at once if the rota reaches it. Meanwhile CP-SAT runs in a
-thread beside it (the price and branch is single-threaded) from each of its dives' rotas, and
-on from the best one while no dive waits (:class:`_Polisher`); the best of those rotas and the
-price and branch's own is the hint. Where it gives no rota
+(:mod:`ctpse_core.rota.columns`: column generation over whole schedules and a dive) runs
+first, for at most ``price_first`` of the time and by default until its first dive has ended
+(``dives``); its rota becomes CP-SAT's complete hint and its lower bound ends the solve at once
+if the rota reaches it. Meanwhile CP-SAT runs in a thread beside it (the price and branch is
+single-threaded) from each of its dives' rotas, and on from the best one while no dive waits
+(:class:`_Polisher`); the best of those rotas and the price and branch's own is the hint, and
+CP-SAT has the rest of the time. Where it gives no rota
 (its pricer does not model the problem: weekly rest, fairness terms, or too many states, as
 on long horizons), the built-in's whole search runs for ``unpriced_search`` of the time
 instead and its rota is the hint, the answer if CP-SAT finds no better, and the LNS below
@@ -310,6 +311,14 @@ class CpSatSolver:
     #: alone was 0.0-8.9 %, and 0.2-9.2 % on 8 where it was 16.9-24.1 %
     #: (docs/performance.md, fourth quiet sitting)
     price_first: float = 0.75
+    #: with ``price_first``, the price and branch ends after this many dives (and leaves out
+    #: its integer master), and CP-SAT, from the best rota, has the rest of the time on every
+    #: worker; 0: dives while its time lasts, then the integer master. One by default: the
+    #: dives end on plateaus CP-SAT leaves more often than a later dive does (Curtois-Qu
+    #: Instance8, 60 s, seeds 1-6: 3 runs of 6 within 5 % of the best known against 2 of 9
+    #: with the dives for the whole 45 s; Instances 5-7 within 0.8 %, 6 proved optimal at
+    #: 30-34 s; docs/performance.md, the seventh pass)
+    dives: int = 1
     #: with ``price_first``, CP-SAT alone first for this share of the time: a problem it
     #: proves optimal in it (Curtois-Qu Instances 1-3 in 0.3-2.8 s) ends there, since the
     #: price and branch cannot prove an optimum its linear bound does not reach
@@ -371,12 +380,14 @@ class CpSatSolver:
                 polisher = _Polisher(self, built, seed, self.polish * time_limit, until, extra)
                 polisher.start()
             try:
-                priced = LocalSearchSolver().price(
+                pricing = LocalSearchSolver(mip_share=0.0) if self.dives else LocalSearchSolver()
+                priced = pricing.price(
                     problem,
                     seed=seed,
                     time_limit=self.price_first * time_limit,
                     extra=extra,
                     on_rota=None if polisher is None else polisher.offer,
+                    max_dives=self.dives or None,
                 )
             finally:
                 if polisher is not None:
