@@ -267,3 +267,32 @@ def test_the_default_polishes_the_dives_beside_the_price_and_branch() -> None:
     report = validate(problem, result.roster)
     assert report.hard_count == 0
     assert report.soft_penalty == result.objective
+
+
+def test_with_one_dive_cpsat_takes_over_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``dives=1``: the price and branch hands over after its first dive (its rota the only
+    one offered to the polisher) without the integer master, and CP-SAT's rota from there
+    breaks no hard rule, costs what the validator says and no more than that dive's."""
+    from ctpse_ortools import cpsat
+
+    from ctpse_core.rota import columns
+    from ctpse_core.rota.benchmark_format import parse_benchmark
+
+    def no_master(self: object, seconds: float) -> None:
+        raise AssertionError("the integer master ran")
+
+    offered: list[int] = []
+    offer = cpsat._Polisher.offer
+
+    def spy(self: cpsat._Polisher, sched: list[list[int]], value: int) -> None:
+        offered.append(value)
+        offer(self, sched, value)
+
+    monkeypatch.setattr(columns.ColumnPool, "integer", no_master)
+    monkeypatch.setattr(cpsat._Polisher, "offer", spy)
+    problem = parse_benchmark(benchmark_text(1, days=28, staff=8, tight=True))
+    result = CpSatSolver(probe_first=0.0, dives=1).solve(problem, seed=2, time_limit=8)
+    assert len(offered) == 1
+    report = validate(problem, result.roster)
+    assert report.hard_count == 0
+    assert report.soft_penalty == result.objective <= offered[0]

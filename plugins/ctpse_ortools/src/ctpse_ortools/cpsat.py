@@ -8,10 +8,10 @@ encoded here: the validator checks them on the result.
 
 Where the built-in's pricer models every rule of the problem (the published benchmark
 instances' rules; not weekly rest or fairness terms), the built-in's price and branch
-(:mod:`ctpse_core.rota.columns`: column generation over whole schedules and a dive) runs
-first, for at most ``price_first`` of the time and by default until its first dive has ended
-(``dives``); its rota becomes CP-SAT's complete hint and its lower bound ends the solve at once
-if the rota reaches it. Meanwhile CP-SAT runs in a thread beside it (the price and branch is
+(:mod:`ctpse_core.rota.columns`: column generation over whole schedules, dives and an integer
+master) runs first for ``price_first`` of the time (or until ``dives`` dives have ended); its
+rota becomes CP-SAT's complete hint and its lower bound ends the solve at once if the rota
+reaches it. Meanwhile CP-SAT runs in a thread beside it (the price and branch is
 single-threaded) from each of its dives' rotas, and on from the best one while no dive waits
 (:class:`_Polisher`); the best of those rotas and the price and branch's own is the hint, and
 CP-SAT has the rest of the time. Where it gives no rota
@@ -313,12 +313,12 @@ class CpSatSolver:
     price_first: float = 0.75
     #: with ``price_first``, the price and branch ends after this many dives (and leaves out
     #: its integer master), and CP-SAT, from the best rota, has the rest of the time on every
-    #: worker; 0: dives while its time lasts, then the integer master. One by default: the
-    #: dives end on plateaus CP-SAT leaves more often than a later dive does (Curtois-Qu
-    #: Instance8, 60 s, seeds 1-6: 3 runs of 6 within 5 % of the best known against 2 of 9
-    #: with the dives for the whole 45 s; Instances 5-7 within 0.8 %, 6 proved optimal at
-    #: 30-34 s; docs/performance.md, the seventh pass)
-    dives: int = 1
+    #: worker; 0 (the default): dives while its time lasts, then the integer master. Measured
+    #: with 1 against 0 (Curtois-Qu Instances 5-8, 60 s, seeds 1-3, the same session;
+    #: docs/performance.md, the seventh pass): Instance6 proved optimal in 30-56 s (1,952 with
+    #: 0), Instance5 1,145-1,148 (1,143, the optimum, with 0), Instance7 1,057-1,066 (1,057-1,059),
+    #: Instance8 within 5 % in 3 of 9 runs (2 of 9 with 0): no better overall, so not the default
+    dives: int = 0
     #: with ``price_first``, CP-SAT alone first for this share of the time: a problem it
     #: proves optimal in it (Curtois-Qu Instances 1-3 in 0.3-2.8 s) ends there, since the
     #: price and branch cannot prove an optimum its linear bound does not reach
