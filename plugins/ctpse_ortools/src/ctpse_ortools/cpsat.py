@@ -317,7 +317,7 @@ class CpSatSolver:
     #: with 1 against 0 (Curtois-Qu Instances 5-8, 60 s, seeds 1-3, the same session;
     #: docs/performance.md, the seventh pass): Instance6 proved optimal in 30-56 s (1,952 with
     #: 0), Instance5 1,145-1,148 (1,143, the optimum, with 0), Instance7 1,057-1,066 (1,057-1,059),
-    #: Instance8 within 5 % in 3 of 9 runs (2 of 9 with 0): no better overall, so not the default
+    #: Instance8 within 5 % in 3 of 9 runs (2 of 12 with 0): no better overall, so not the default
     dives: int = 0
     #: with ``price_first``, CP-SAT alone first for this share of the time: a problem it
     #: proves optimal in it (Curtois-Qu Instances 1-3 in 0.3-2.8 s) ends there, since the
