@@ -1,14 +1,15 @@
 """Every installed rota solver on published Employee Shift Scheduling Benchmark instances.
 
 Each instance file (Curtois and Qu text format, ``SECTION_HORIZON`` ...) is translated
-with :func:`ctpse_core.rota.benchmark_format.read_benchmark`, solved with each installed
-solver (builtin; cpsat and hybrid with ctpse_ortools; the default, the strongest
-installed, is marked) for each seed, checked with the independent validator (0 hard violations required)
-and scored a second time by :func:`benchmark_objective`, which reads the instance text
-itself and applies the format's own objective (under/over-cover weight x deviation plus
-the weights of unmet shift-on and broken shift-off requests) to the solution. Gaps are
-to the published optimum / best known value (schedulingbenchmarks.org, Curtois and Qu
-2014). Instance files are public third-party data: keep them outside the repository.
+with :func:`ctpse_core.rota.benchmark_format.parse_benchmark` (the file read once, as
+``read_benchmark`` reads it), solved with each installed solver (builtin; cpsat and hybrid
+with ctpse_ortools; the default, the strongest installed, is marked) for each seed, checked
+with the independent validator (0 hard violations required) and scored a second time by
+:func:`benchmark_objective`, which reads the instance text itself and applies the format's
+own objective (under/over-cover weight x deviation plus the weights of unmet shift-on and
+broken shift-off requests) to the solution. Gaps are to the published optimum / best known
+value (schedulingbenchmarks.org, Curtois and Qu 2014). Instance files are public
+third-party data: keep them outside the repository.
 
     nice -n 10 python benchmarks/rota_instances.py ../shared/benchmarks/shift-scheduling/Instance*.txt
         [--limit 60] [--seeds 1 2 3] [--solvers builtin cpsat hybrid]
@@ -31,7 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 from ctpse_core.errors import InputError
-from ctpse_core.rota.benchmark_format import read_benchmark
+from ctpse_core.rota.benchmark_format import parse_benchmark
 from ctpse_core.rota.model import Roster
 from ctpse_core.rota.solvers import DEFAULT_SEED, SolverError, default_solver, solve, solvers
 
@@ -111,9 +112,11 @@ def main() -> None:
     table = [header]
     failed = False
     for path in args.paths:
-        text = path.read_text(encoding="utf-8")
+        # read once, as read_benchmark does (undecodable bytes become the parser's faults),
+        # and parsed and scored from the same text
+        text = path.read_text(encoding="utf-8", errors="replace")
         try:
-            problem = read_benchmark(path)
+            problem = parse_benchmark(text, name=path.stem, where=str(path))
         except InputError as exc:
             print(f"error: {path}: {exc}", file=sys.stderr)
             sys.exit(2)

@@ -1,6 +1,7 @@
 """benchmarks/rota_instances.py refuses what it cannot run, naming it, with exit status 2:
 a missing instance file, a solver asked for by name that is not installed (never left out
-silently), and a file that is not an instance (the reader's fault list, with the file)."""
+silently), and a file that is not an instance, or not text (the reader's fault list, with
+the file)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,15 @@ def test_a_file_that_is_not_an_instance_names_the_file_and_the_fault(tmp_path: P
     assert got.returncode == 2
     assert got.stderr.startswith(f"error: {path}: ")
     assert "SECTION_" in got.stderr
+    assert "Traceback" not in got.stderr
+
+
+def test_a_file_that_is_not_text_is_refused_without_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "Instance99.txt"
+    path.write_bytes(b"\xff\xfe\x00 not text")
+    got = _run(str(path))
+    assert got.returncode == 2
+    assert got.stderr.startswith(f"error: {path}: ")
     assert "Traceback" not in got.stderr
 
 
