@@ -13,7 +13,7 @@ import pytest
 
 from ctpse_core.rota.benchmark_format import parse_benchmark
 from ctpse_core.rota.columns import ColumnPool, price_and_branch
-from ctpse_core.rota.compiled import OFF, compile_problem
+from ctpse_core.rota.compiled import OFF, WORK, compile_problem
 from ctpse_core.rota.moves import State
 from ctpse_core.rota.pricing import RowPricer
 from ctpse_core.rota.rowplan import RowPlanner
@@ -78,8 +78,10 @@ def test_the_pricer_keeps_cell_fixings(seed: int) -> None:
                 model = rng.choice(rows)  # fixings some schedule keeps
                 fix = {d: model[d] for d in days}
             else:
-                fix = {d: rng.choice([OFF, *range(c.n_shifts)]) for d in days}
-            keeping = [row for row in rows if all(row[d] == s for d, s in fix.items())]
+                fix = {d: rng.choice([OFF, WORK, *range(c.n_shifts)]) for d in days}
+            if rng.random() < 0.3:
+                fix = {d: WORK if s != OFF else s for d, s in fix.items()}  # work, whichever shift
+            keeping = [row for row in rows if all(_keeps(row[d], s) for d, s in fix.items())]
             bound, got = pricer.price(n, cost, columns=3, below=1e9, fix=fix)
             if not keeping:
                 assert got == [] and bound == math.inf, (n, fix)
@@ -89,8 +91,21 @@ def test_the_pricer_keeps_cell_fixings(seed: int) -> None:
             assert sum(cost[d][s] for d, s in enumerate(got[0]) if s != OFF) == pytest.approx(best)
             assert bound <= best + 1e-9
             for row in got:
-                assert all(row[d] == s for d, s in fix.items())
+                assert all(_keeps(row[d], s) for d, s in fix.items())
                 assert scorer.score(n, row)[0] == 0
+            # the pool keeps exactly the schedules that keep the fixings
+            pool = ColumnPool(c, scorer)
+            pool.add_all([list(row) for row in rows[:1] or [[OFF] * c.n_days]] * c.n_staff)
+            for row in rows[:40]:
+                pool.add(n, list(row))
+            allowed = pool.allowed({n: fix})
+            for j, row in enumerate(pool.rows):
+                assert allowed[j] == (pool.person[j] != n or all(_keeps(row[d], s) for d, s in fix.items()))
+
+
+def _keeps(worked: int, fixed: int) -> bool:
+    """Does a day ``worked`` (a shift or OFF) keep the fixing ``fixed`` (a shift, OFF or WORK)?"""
+    return worked != OFF if fixed == WORK else worked == fixed
 
 
 def test_the_pricer_leaves_out_rules_it_does_not_model() -> None:
@@ -229,8 +244,8 @@ def test_a_cell_dive_gives_a_feasible_rota_no_better_than_the_optimum(seed: int)
     now = time.process_time()
     _lp, bound, _rounds = _generate(pricer, pool, {}, now + 20, 3, 0.5, time.process_time, None)
     assert bound <= optimum + 1e-6
-    for rng in (None, random.Random(seed)):
-        got = _dive(pricer, pool, time.process_time() + 20, 3, time.process_time, rng)
+    for rng, work_first in itertools.product((None, random.Random(seed)), (True, False)):
+        got = _dive(pricer, pool, time.process_time() + 20, 3, time.process_time, rng, work_first=work_first)
         assert got is not None
         state = State(c, scorer, got[0])
         assert state.hard == 0
@@ -264,3 +279,30 @@ def test_a_fractional_step_fixes_one_cell_per_person_and_per_slot() -> None:
     # drawn in proportion to the shares: the first cell is not always the largest
     firsts = {_fractional_step(share, random.Random(seed), 0.5)[0] for seed in range(50)}
     assert len(firsts) > 1
+
+
+def test_a_work_step_fixes_days_worked_before_shifts() -> None:
+    """A dive's work step sums each (person, day)'s shares over the shifts: pairs worked to
+    the threshold are fixed to WORK (whichever shift) even where no one cell reaches it;
+    when those are all whole, the fractional pair worked the most joins them (one per
+    person and per day); days already fixed or banned are left; and when every day's
+    work is whole the step is empty, so that the dive goes on to cells."""
+    from ctpse_core.rota.columns import _work_step
+    from ctpse_core.rota.compiled import Compiled
+
+    c = Compiled.__new__(Compiled)
+    c.n_shifts = 2
+    share = np.zeros((3, 3, 3))  # people, days, shifts + the day off's index
+    share[:, :, 2] = 1.0
+    share[0, 0, :] = [0.5, 0.45, 0.05]  # worked 0.95, no shift at 0.9: fixed to WORK
+    share[1, 1, :] = [1.0, 0.0, 0.0]  # whole: fixed to WORK
+    assert _work_step(c, share, {}, set(), None, 0.9, 0.5) == [(0, 0, WORK), (1, 1, WORK)]
+    # all at the threshold whole: the fractional pair worked the most joins them
+    share[0, 0, :] = [0.2, 0.5, 0.3]  # worked 0.7
+    share[2, 2, :] = [0.3, 0.3, 0.4]  # worked 0.6
+    assert _work_step(c, share, {}, set(), None, 0.9, 0.5) == [(1, 1, WORK), (0, 0, WORK), (2, 2, WORK)]
+    assert _work_step(c, share, {1: {1: 0}}, set(), None, 0.9, 0.5) == [(0, 0, WORK), (2, 2, WORK)]
+    assert _work_step(c, share, {1: {1: 0}}, {(0, 0, WORK)}, None, 0.9, 0.5) == [(2, 2, WORK)]
+    whole = np.zeros((3, 3, 3))
+    whole[:, :, 2] = 1.0
+    assert _work_step(c, whole, {}, set(), None, 0.9, 0.5) == []

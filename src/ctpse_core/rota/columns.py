@@ -34,13 +34,14 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import LinearConstraint, linprog, milp
 
-from ctpse_core.rota.compiled import OFF, Compiled
+from ctpse_core.rota.compiled import OFF, WORK, Compiled
 from ctpse_core.rota.pricing import RowPricer
 from ctpse_core.rota.scoring import PersonScorer
 
 __all__ = ["ColumnPool", "Fix", "PriceResult", "price_and_branch"]
 
-#: fixings of a dive: person to day to the shift worked that day (OFF for a day off)
+#: fixings of a dive: person to day to the shift worked that day (OFF for a day off, WORK
+#: for any shift)
 Fix = dict[int, dict[int, int]]
 
 
@@ -112,14 +113,16 @@ class ColumnPool:
         return self._grid
 
     def allowed(self, fix: Fix) -> np.ndarray:
-        """Which columns keep the fixings ``fix`` (person to day to shift)."""
+        """Which columns keep the fixings ``fix`` (person to day to shift, OFF or WORK)."""
         grid = self.grid()
         ok = np.ones(len(self.rows), dtype=bool)
         for n, days in fix.items():
             if days:
                 keys = np.fromiter(days.keys(), dtype=np.int64, count=len(days))
                 want = np.fromiter(days.values(), dtype=np.int64, count=len(days))
-                ok &= (self._person != n) | (grid[:, keys] == want).all(axis=1)
+                on = grid[:, keys]
+                keeps = np.where(want == WORK, on != OFF, on == want)
+                ok &= (self._person != n) | keeps.all(axis=1)
         return ok
 
     def collected(self, duals: np.ndarray) -> np.ndarray:
@@ -219,6 +222,7 @@ def price_and_branch(
     clock: Callable[[], float] = time.perf_counter,
     on_rota: Callable[[list[list[int]], int], None] | None = None,
     max_dives: int | None = None,
+    work_first: bool = True,
 ) -> PriceResult:
     """Column generation from ``pool`` until ``deadline`` (``clock``) or until no column
     prices out (the linear master is then optimal), then a dive until ``dive_until`` and
@@ -226,7 +230,11 @@ def price_and_branch(
     round takes more than ``slow`` of the time to the deadline, it stops there (no rota).
 
     The dive (column generation with rounding, as in branch and price's diving heuristics)
-    fixes cells, (person, day, shift) assignments the linear master makes whole or nearly,
+    first fixes which days people work (with ``work_first``: the (person, day) pairs the
+    linear master has worked whole or nearly, and the fractional ones it has worked the
+    most, one per person and per day, each fixed to work some shift), and once the master
+    decides every day's work or rest whole, cells, (person, day, shift) assignments the
+    linear master makes whole or nearly,
     and the fractional ones it makes the most of (one per person and per slot), lets the
     column generation converge again under the fixings and repeats until the master is
     integral: a rota (see :func:`_dive`). Dives repeat while time is left, the later ones
@@ -234,7 +242,13 @@ def price_and_branch(
     until one reaches the lower bound (or ``max_dives`` of them have ended). The integer
     master over every column then gets at most ``mip_seconds`` (HiGHS; none if 0), unless a
     dive reached the bound, and the better rota is returned. ``on_rota`` is called with each
-    dive's rota and its cost as it is found (e.g. for another solver to polish meanwhile)."""
+    dive's rota and its cost as it is found (e.g. for another solver to polish meanwhile).
+
+    Fixing work before shifts is what the linear master's fractions ask for where the days
+    people work are the scarce resource: on Curtois-Qu Instance8 the weekends' cover is 133
+    person-days against at most 134 the weekend caps allow, and dives that fixed cells at
+    once ended a slot or two short (1,400-1,500 against the best known 1,300), while dives
+    fixing work first reached 1,304-1,311 (docs/performance.md, the built-in's eighth pass)."""
     c = pool.c
     start = clock()
     lp, bound, rounds = _generate(pricer, pool, {}, deadline, columns, smooth, clock, 1)
@@ -248,7 +262,7 @@ def price_and_branch(
     proved = math.ceil(bound - 1e-6) if math.isfinite(bound) else None
     dives = 0
     while clock() < dive_until and (best_value is None or proved is None or best_value > proved):
-        got = _dive(pricer, pool, dive_until, columns, clock, rng if dives else None)
+        got = _dive(pricer, pool, dive_until, columns, clock, rng if dives else None, work_first=work_first)
         dives += 1
         if got is None:
             break
@@ -279,8 +293,11 @@ def _dive(
     rng: random.Random | None,
     threshold: float = 0.9,
     extra: float = 0.5,
+    work_first: bool = True,
 ) -> tuple[list[list[int]], int] | None:
-    """One dive on cells: fix every (person, day, shift worked) the linear master fills
+    """One dive: with ``work_first``, while the linear master leaves some person's work on
+    some day fractional, a step fixes days to be worked (:func:`_work_step`); then, on
+    cells, fix every (person, day, shift worked) the linear master fills
     to at least ``threshold`` (summed over the person's columns), and if none of those
     is fractional the fractional one it fills the most (with ``rng``, one drawn in
     proportion to the shares) and with it, from each other person, a cell filled to at
@@ -316,19 +333,23 @@ def _dive(
         share = np.zeros((c.n_staff, c.n_days, c.n_shifts + 1))
         for j in used:
             share[pool.person[j], days, grid[j]] += x[j]  # OFF (-1) is the last index
-        share[:, :, OFF] = 0.0
-        for n, fixed in fix.items():
-            for d, s in fixed.items():
-                share[n, d, s] = 0.0
-        for n, d, s in banned:
-            share[n, d, s] = 0.0
-        picked = [(int(n), int(d), int(s)) for n, d, s in np.argwhere(share >= threshold)]
-        if all(share[cell] > 1 - 1e-6 for cell in picked):
-            frac = _fractional_step(share, rng, extra)
-            if frac:
-                picked.extend(frac)
-            elif not picked:
-                return None
+        picked = _work_step(c, share, fix, banned, rng, threshold, extra) if work_first else []
+        if not picked:
+            share[:, :, OFF] = 0.0
+            for n, fixed in fix.items():
+                for d, s in fixed.items():
+                    if s != WORK:
+                        share[n, d, s] = 0.0
+            for n, d, s in banned:
+                if s >= 0:
+                    share[n, d, s] = 0.0
+            picked = [(int(n), int(d), int(s)) for n, d, s in np.argwhere(share >= threshold)]
+            if all(share[cell] > 1 - 1e-6 for cell in picked):
+                frac = _fractional_step(share, rng, extra)
+                if frac:
+                    picked.extend(frac)
+                elif not picked:
+                    return None
         changed: dict[int, list[tuple[int, int]]] = {}
         for n, d, s in picked:
             changed.setdefault(n, []).append((d, s))
@@ -338,6 +359,34 @@ def _dive(
             if not _ensure(pricer, pool, fix, n, slot_dual):
                 fix[n] = before
                 banned.update((n, d, s) for d, s in cells)
+
+
+def _work_step(
+    c: Compiled,
+    share: np.ndarray,
+    fix: Fix,
+    banned: set[tuple[int, int, int]],
+    rng: random.Random | None,
+    threshold: float,
+    extra: float,
+) -> list[tuple[int, int, int]]:
+    """A dive step on whether people work a day, before which shift: the (person, day)
+    pairs with no fixing yet that the master has the person work to at least
+    ``threshold`` (summed over the shifts), fixed to WORK; if all of those are whole,
+    with them the fractional step (:func:`_fractional_step`) over the shares of work.
+    Empty when the master decides every such day whole (work or rest): the dive then
+    goes on to cells."""
+    work = share[:, :, : c.n_shifts].sum(axis=2)
+    for n, fixed in fix.items():
+        for d in fixed:
+            work[n, d] = 0.0
+    for n, d, s in banned:
+        if s == WORK:
+            work[n, d] = 0.0
+    picked = [(int(n), int(d), WORK) for n, d in np.argwhere(work >= threshold)]
+    if all(work[n, d] > 1 - 1e-6 for n, d, _s in picked):
+        picked.extend((n, d, WORK) for n, d, _k in _fractional_step(work[:, :, None], rng, extra))
+    return picked
 
 
 def _fractional_step(
@@ -467,7 +516,7 @@ def _price(
     found: list[tuple[int, list[int]]] = []
     for n in range(c.n_staff):
         fixed = fix.get(n, {})
-        if len(fixed) == c.n_days:
+        if len(fixed) == c.n_days and WORK not in fixed.values():
             total += best[n]  # the schedule is fixed: the pool holds it
             continue
         cost = _with_requests(cell, pricer, n)

@@ -18,6 +18,9 @@ from ctpse_core.rota.timing import interval
 __all__ = ["Compiled", "compile_problem"]
 
 OFF = -1
+#: in a price and branch dive's fixings (:mod:`ctpse_core.rota.columns`): the person works
+#: that day, whichever shift
+WORK = -2
 
 
 @attrs.define

@@ -31,7 +31,7 @@ from functools import reduce
 
 import numpy as np
 
-from ctpse_core.rota.compiled import OFF
+from ctpse_core.rota.compiled import OFF, WORK
 from ctpse_core.rota.rowplan import RowPlanner
 
 __all__ = ["RowPricer"]
@@ -107,8 +107,9 @@ class RowPricer:
         cap raises that shift type's price and the programme runs again (at most
         ``rounds`` times); the prices are kept for the person's next call. ``fix`` maps days
         to the shift the schedules must work that day (:data:`~ctpse_core.rota.compiled.OFF`
-        for a day off): the bound and schedules are then those of the schedules that keep
-        it (no schedule, and an infinite bound, if none does)."""
+        for a day off, :data:`~ctpse_core.rota.compiled.WORK` for any shift): the bound and
+        schedules are then those of the schedules that keep it (no schedule, and an infinite
+        bound, if none does)."""
         c = self.c
         tracked, _width = self._tracked(n)
         caps = {s: k for s, k in c.max_shifts[n].items() if k < c.n_days and s not in tracked}
@@ -199,14 +200,14 @@ class RowPricer:
         self, n: int, cost: Sequence[Sequence[float]], fix: Mapping[int, int]
     ) -> list[list[tuple[int, float, int]]]:
         """Per day, the shifts person ``n`` may work: (shift, cost, minute units); on a day
-        ``fix`` names, that shift alone (none for a day off)."""
+        ``fix`` names, that shift alone (none for a day off, any for WORK)."""
         c = self.c
         caps = c.max_shifts[n]
         return [
             [
                 (s, float(cost[d][s]), c.minutes[d][s] // self.unit)
                 for s in range(c.n_shifts)
-                if c.avail[n][d][s] and caps.get(s, 1) > 0 and fix.get(d, s) == s
+                if c.avail[n][d][s] and caps.get(s, 1) > 0 and fix.get(d, s) in (s, WORK)
             ]
             for d in range(c.n_days)
         ]
