@@ -288,21 +288,18 @@ def test_a_work_step_fixes_days_worked_before_shifts() -> None:
     person and per day); days already fixed or banned are left; and when every day's
     work is whole the step is empty, so that the dive goes on to cells."""
     from ctpse_core.rota.columns import _work_step
-    from ctpse_core.rota.compiled import Compiled
 
-    c = Compiled.__new__(Compiled)
-    c.n_shifts = 2
     share = np.zeros((3, 3, 3))  # people, days, shifts + the day off's index
     share[:, :, 2] = 1.0
     share[0, 0, :] = [0.5, 0.45, 0.05]  # worked 0.95, no shift at 0.9: fixed to WORK
     share[1, 1, :] = [1.0, 0.0, 0.0]  # whole: fixed to WORK
-    assert _work_step(c, share, {}, set(), None, 0.9, 0.5) == [(0, 0, WORK), (1, 1, WORK)]
+    assert _work_step(share, {}, set(), None, 0.9, 0.5) == [(0, 0, WORK), (1, 1, WORK)]
     # all at the threshold whole: the fractional pair worked the most joins them
     share[0, 0, :] = [0.2, 0.5, 0.3]  # worked 0.7
     share[2, 2, :] = [0.3, 0.3, 0.4]  # worked 0.6
-    assert _work_step(c, share, {}, set(), None, 0.9, 0.5) == [(1, 1, WORK), (0, 0, WORK), (2, 2, WORK)]
-    assert _work_step(c, share, {1: {1: 0}}, set(), None, 0.9, 0.5) == [(0, 0, WORK), (2, 2, WORK)]
-    assert _work_step(c, share, {1: {1: 0}}, {(0, 0, WORK)}, None, 0.9, 0.5) == [(2, 2, WORK)]
+    assert _work_step(share, {}, set(), None, 0.9, 0.5) == [(1, 1, WORK), (0, 0, WORK), (2, 2, WORK)]
+    assert _work_step(share, {1: {1: 0}}, set(), None, 0.9, 0.5) == [(0, 0, WORK), (2, 2, WORK)]
+    assert _work_step(share, {1: {1: 0}}, {(0, 0, WORK)}, None, 0.9, 0.5) == [(2, 2, WORK)]
     whole = np.zeros((3, 3, 3))
     whole[:, :, 2] = 1.0
-    assert _work_step(c, whole, {}, set(), None, 0.9, 0.5) == []
+    assert _work_step(whole, {}, set(), None, 0.9, 0.5) == []

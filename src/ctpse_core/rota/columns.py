@@ -234,8 +234,8 @@ def price_and_branch(
     linear master has worked whole or nearly, and the fractional ones it has worked the
     most, one per person and per day, each fixed to work some shift), and once the master
     decides every day's work or rest whole, cells, (person, day, shift) assignments the
-    linear master makes whole or nearly,
-    and the fractional ones it makes the most of (one per person and per slot), lets the
+    linear master makes whole or nearly, and the fractional ones it makes the most of (one
+    per person and per slot), lets the
     column generation converge again under the fixings and repeats until the master is
     integral: a rota (see :func:`_dive`). Dives repeat while time is left, the later ones
     choosing the cells to fix at random (``rng``) in proportion to the master's shares,
@@ -333,23 +333,11 @@ def _dive(
         share = np.zeros((c.n_staff, c.n_days, c.n_shifts + 1))
         for j in used:
             share[pool.person[j], days, grid[j]] += x[j]  # OFF (-1) is the last index
-        picked = _work_step(c, share, fix, banned, rng, threshold, extra) if work_first else []
+        picked = _work_step(share, fix, banned, rng, threshold, extra) if work_first else []
         if not picked:
-            share[:, :, OFF] = 0.0
-            for n, fixed in fix.items():
-                for d, s in fixed.items():
-                    if s != WORK:
-                        share[n, d, s] = 0.0
-            for n, d, s in banned:
-                if s >= 0:
-                    share[n, d, s] = 0.0
-            picked = [(int(n), int(d), int(s)) for n, d, s in np.argwhere(share >= threshold)]
-            if all(share[cell] > 1 - 1e-6 for cell in picked):
-                frac = _fractional_step(share, rng, extra)
-                if frac:
-                    picked.extend(frac)
-                elif not picked:
-                    return None
+            picked = _step(_cell_shares(share, fix, banned), rng, threshold, extra)
+            if not picked:
+                return None
         changed: dict[int, list[tuple[int, int]]] = {}
         for n, d, s in picked:
             changed.setdefault(n, []).append((d, s))
@@ -362,7 +350,6 @@ def _dive(
 
 
 def _work_step(
-    c: Compiled,
     share: np.ndarray,
     fix: Fix,
     banned: set[tuple[int, int, int]],
@@ -373,19 +360,41 @@ def _work_step(
     """A dive step on whether people work a day, before which shift: the (person, day)
     pairs with no fixing yet that the master has the person work to at least
     ``threshold`` (summed over the shifts), fixed to WORK; if all of those are whole,
-    with them the fractional step (:func:`_fractional_step`) over the shares of work.
+    with them the fractional step over the shares of work (:func:`_step`).
     Empty when the master decides every such day whole (work or rest): the dive then
-    goes on to cells."""
-    work = share[:, :, : c.n_shifts].sum(axis=2)
+    goes on to cells. ``share`` is the master's per (person, day, shift), the day off
+    last."""
+    work = share[:, :, :-1].sum(axis=2)
     for n, fixed in fix.items():
         for d in fixed:
             work[n, d] = 0.0
     for n, d, s in banned:
         if s == WORK:
             work[n, d] = 0.0
-    picked = [(int(n), int(d), WORK) for n, d in np.argwhere(work >= threshold)]
-    if all(work[n, d] > 1 - 1e-6 for n, d, _s in picked):
-        picked.extend((n, d, WORK) for n, d, _k in _fractional_step(work[:, :, None], rng, extra))
+    return [(n, d, WORK) for n, d, _k in _step(work[:, :, None], rng, threshold, extra)]
+
+
+def _cell_shares(share: np.ndarray, fix: Fix, banned: set[tuple[int, int, int]]) -> np.ndarray:
+    """``share`` (the master's per (person, day, shift), the day off last) with the day off
+    and every cell fixed or banned cleared, in place: the cells a step may still fix."""
+    share[:, :, OFF] = 0.0
+    for n, fixed in fix.items():
+        for d, s in fixed.items():
+            if s >= 0:
+                share[n, d, s] = 0.0
+    for n, d, s in banned:
+        if s >= 0:
+            share[n, d, s] = 0.0
+    return share
+
+
+def _step(share: np.ndarray, rng: random.Random | None, threshold: float, extra: float) -> list[tuple[int, int, int]]:
+    """The entries of ``share`` a dive step fixes: every one at least ``threshold``, and if
+    all of those are whole, with them the fractional step (:func:`_fractional_step`). Empty
+    when nothing is left to fix."""
+    picked = [(int(n), int(d), int(s)) for n, d, s in np.argwhere(share >= threshold)]
+    if all(share[cell] > 1 - 1e-6 for cell in picked):
+        picked.extend(_fractional_step(share, rng, extra))
     return picked
 
 
